@@ -1,0 +1,18 @@
+namespace PluginHost.Contracts;
+
+/// <summary>Vitrage's vertex and edge property names.</summary>
+public static class VertexProperties
+{
+    public const string VitrageId = "vitrage_id";
+    public const string Category = "vitrage_category";
+    public const string Type = "vitrage_type";
+    public const string Id = "id";
+    public const string Name = "name";
+    public const string State = "state";
+    public const string IsDeleted = "vitrage_is_deleted";
+    public const string IsPlaceholder = "vitrage_is_placeholder";
+    public const string SampleTimestamp = "vitrage_sample_timestamp";
+    public const string UpdateTimestamp = "update_timestamp";
+    public const string DatasourceName = "vitrage_datasource_name";
+    public const string RelationshipType = "relationship_type";
+}

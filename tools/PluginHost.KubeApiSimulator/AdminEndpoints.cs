@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace PluginHost.KubeApiSimulator;
+
+/// <summary>
+/// <c>/_sim/…</c>: changes and faults for the standalone simulator, where tests cannot call the
+/// library. Loopback only, no auth (it is a test tool).
+/// <list type="bullet">
+/// <item><c>GET /_sim/counters</c></item>
+/// <item><c>POST /_sim/nodes</c> (a node as JSON) or <c>POST /_sim/nodes?generate=N</c></item>
+/// <item><c>DELETE /_sim/nodes/{name}</c></item>
+/// <item><c>POST /_sim/nodes/{name}/ready?status=True|False|Unknown</c></item>
+/// <item><c>POST /_sim/faults</c> with <c>{"kind":"InternalError","onRequest":2,"times":1,"delayMs":200}</c>;
+/// <c>DELETE /_sim/faults</c></item>
+/// </list>
+/// </summary>
+internal sealed class AdminEndpoints(KubeApiSimulator simulator)
+{
+    public async Task HandleAsync(HttpContext context, string path)
+    {
+        var method = context.Request.Method;
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        switch (segments)
+        {
+            case ["_sim", "counters"] when method == "GET":
+                await context.Response.WriteAsJsonAsync(new Dictionary<string, int>
+                {
+                    ["total"] = simulator.Counters.Total,
+                    ["list"] = simulator.Counters.NodeListRequests,
+                    ["continue"] = simulator.Counters.ContinueRequests,
+                    ["watch"] = simulator.Counters.WatchRequests,
+                    ["nodes"] = simulator.Nodes.Count,
+                }).ConfigureAwait(false);
+                return;
+            case ["_sim", "nodes"] when method == "POST":
+                if (int.TryParse(context.Request.Query["generate"], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+                {
+                    await context.Response.WriteAsJsonAsync(simulator.AddGeneratedNodes(count)).ConfigureAwait(false);
+                    return;
+                }
+
+                var node = await JsonNode.ParseAsync(context.Request.Body).ConfigureAwait(false) as JsonObject;
+                if (node is null)
+                {
+                    await StatusResponses.BadRequestAsync(context, "body must be a node object").ConfigureAwait(false);
+                    return;
+                }
+
+                simulator.Nodes.Add(node);
+                context.Response.StatusCode = 201;
+                return;
+            case ["_sim", "nodes", var name] when method == "DELETE":
+                context.Response.StatusCode = simulator.Nodes.Delete(name) ? 200 : 404;
+                return;
+            case ["_sim", "nodes", var name, "ready"] when method == "POST":
+                context.Response.StatusCode = simulator.Nodes.SetReady(name, context.Request.Query["status"].ToString() is { Length: > 0 } s ? s : "False") ? 200 : 404;
+                return;
+            case ["_sim", "faults"] when method == "POST":
+                var request = await JsonSerializer.DeserializeAsync<FaultRequest>(context.Request.Body, KubeApiSimulator.Json).ConfigureAwait(false);
+                if (request is null || !Enum.TryParse<FaultKind>(request.Kind, true, out var kind))
+                {
+                    await StatusResponses.BadRequestAsync(context, "kind must be one of " + string.Join(", ", Enum.GetNames<FaultKind>())).ConfigureAwait(false);
+                    return;
+                }
+
+                simulator.Faults.Add(new FaultRule(kind)
+                {
+                    OnRequest = request.OnRequest,
+                    EveryNth = request.EveryNth,
+                    Times = request.Times,
+                    Delay = TimeSpan.FromMilliseconds(request.DelayMs ?? 200),
+                    PathPrefix = request.PathPrefix ?? "/api/v1/nodes",
+                });
+                context.Response.StatusCode = 201;
+                return;
+            case ["_sim", "faults"] when method == "DELETE":
+                simulator.Faults.Clear();
+                return;
+            default:
+                await StatusResponses.NotFoundAsync(context, $"no admin endpoint {method} {path}").ConfigureAwait(false);
+                return;
+        }
+    }
+
+    private sealed record FaultRequest(string Kind, int? OnRequest, int? EveryNth, int? Times, int? DelayMs, string? PathPrefix);
+}

@@ -1,0 +1,24 @@
+namespace PluginHost.KubeApiSimulator;
+
+/// <summary>
+/// A fault applied to matching requests. By default it hits every matching request; with
+/// <see cref="OnRequest"/> only the N-th matching request (1-based), with <see cref="EveryNth"/>
+/// every N-th; <see cref="Times"/> bounds how often it fires.
+/// </summary>
+public sealed record FaultRule(FaultKind Kind)
+{
+    /// <summary>Path prefix the rule watches; the node list by default.</summary>
+    public string PathPrefix { get; init; } = "/api/v1/nodes";
+
+    public int? OnRequest { get; init; }
+
+    public int? EveryNth { get; init; }
+
+    public int? Times { get; init; }
+
+    /// <summary>For <see cref="FaultKind.Latency"/> and <see cref="FaultKind.SlowBody"/>.</summary>
+    public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Seconds sent in <c>Retry-After</c> for <see cref="FaultKind.TooManyRequests"/>.</summary>
+    public int RetryAfterSeconds { get; init; } = 1;
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace PluginHost.KubeApiSimulator;
+
+/// <summary><c>/api/v1/nodes</c>: list with paging and selectors, watch, get.</summary>
+internal sealed class NodeEndpoints(KubeApiSimulator simulator)
+{
+    private const int BodyChunk = 8 * 1024;
+
+    public async Task ListOrWatchAsync(HttpContext context, FaultRule? fault)
+    {
+        var query = context.Request.Query;
+        Func<StoredNode, bool> filter;
+        try
+        {
+            filter = ListSelectors.Parse(query["labelSelector"], query["fieldSelector"]);
+        }
+        catch (FormatException e)
+        {
+            await StatusResponses.BadRequestAsync(context, e.Message).ConfigureAwait(false);
+            return;
+        }
+
+        if (query["watch"] is var watch && (watch == "true" || watch == "1"))
+        {
+            simulator.Counters.Count("watch");
+            await new NodeWatchStream(simulator).ServeAsync(context, filter).ConfigureAwait(false);
+            return;
+        }
+
+        simulator.Counters.Count("list");
+        int? limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) && l > 0 ? l : null;
+        simulator.Counters.Limits.Enqueue(limit);
+        string? after = null;
+        if (query["continue"].ToString() is { Length: > 0 } token)
+        {
+            simulator.Counters.Count("continue");
+            var decoded = ContinueToken.Decode(token);
+            if (decoded is null)
+            {
+                await StatusResponses.BadRequestAsync(context, "continue key is not valid").ConfigureAwait(false);
+                return;
+            }
+
+            after = decoded.After;
+        }
+
+        var (page, resourceVersion, remaining) = simulator.Nodes.List(after, limit ?? int.MaxValue, filter);
+        var body = ComposeList(page, resourceVersion, remaining > 0 ? new ContinueToken(resourceVersion, page[^1].Name).Encode() : null, remaining);
+        await WriteBodyAsync(context, body, fault).ConfigureAwait(false);
+    }
+
+    public async Task GetAsync(HttpContext context, string name, FaultRule? fault)
+    {
+        var node = simulator.Nodes.Find(name);
+        if (node is null)
+        {
+            await StatusResponses.NotFoundAsync(context, $"nodes \"{name}\" not found").ConfigureAwait(false);
+            return;
+        }
+
+        await WriteBodyAsync(context, node.Json, fault).ConfigureAwait(false);
+    }
+
+    private static byte[] ComposeList(List<StoredNode> page, long resourceVersion, string? continueToken, int remaining)
+    {
+        using var body = new MemoryStream(page.Sum(n => n.Json.Length + 1) + 256);
+        var header = new StringBuilder("{\"kind\":\"NodeList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"")
+            .Append(resourceVersion.ToString(CultureInfo.InvariantCulture)).Append('"');
+        if (continueToken is not null)
+        {
+            header.Append(",\"continue\":\"").Append(continueToken).Append("\",\"remainingItemCount\":")
+                .Append(remaining.ToString(CultureInfo.InvariantCulture));
+        }
+
+        header.Append("},\"items\":[");
+        body.Write(Encoding.UTF8.GetBytes(header.ToString()));
+        for (var i = 0; i < page.Count; i++)
+        {
+            if (i > 0)
+            {
+                body.WriteByte((byte)',');
+            }
+
+            body.Write(page[i].Json);
+        }
+
+        body.Write("]}"u8);
+        return body.ToArray();
+    }
+
+    private static async Task WriteBodyAsync(HttpContext context, byte[] body, FaultRule? fault)
+    {
+        var response = context.Response;
+        response.ContentType = "application/json";
+        var aborted = context.RequestAborted;
+        switch (fault?.Kind)
+        {
+            case FaultKind.TruncatedBody:
+                await response.Body.WriteAsync(body.AsMemory(0, body.Length / 2), aborted).ConfigureAwait(false);
+                return;
+            case FaultKind.ResetMidBody:
+                await response.Body.WriteAsync(body.AsMemory(0, body.Length / 2), aborted).ConfigureAwait(false);
+                await response.Body.FlushAsync(aborted).ConfigureAwait(false);
+                context.Abort();
+                return;
+            case FaultKind.MalformedJson:
+                await response.Body.WriteAsync("{\"kind\":\"NodeList\",\"items\":[{\"metadata\":{\"name\": oops"u8.ToArray(), aborted).ConfigureAwait(false);
+                return;
+            case FaultKind.SlowBody:
+                for (var offset = 0; offset < body.Length; offset += BodyChunk)
+                {
+                    await response.Body.WriteAsync(body.AsMemory(offset, Math.Min(BodyChunk, body.Length - offset)), aborted).ConfigureAwait(false);
+                    await response.Body.FlushAsync(aborted).ConfigureAwait(false);
+                    await Task.Delay(fault.Delay, aborted).ConfigureAwait(false);
+                }
+
+                return;
+            default:
+                response.ContentLength = body.Length;
+                await response.Body.WriteAsync(body, aborted).ConfigureAwait(false);
+                return;
+        }
+    }
+}

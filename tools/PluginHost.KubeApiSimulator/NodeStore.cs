@@ -1,0 +1,271 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace PluginHost.KubeApiSimulator;
+
+/// <summary>
+/// The simulated cluster's nodes, in name order like etcd keys. Every change bumps the global
+/// resourceVersion, rewrites the node's <c>metadata.resourceVersion</c> and is recorded for
+/// watchers. Thread-safe.
+/// </summary>
+public sealed class NodeStore
+{
+    private readonly object _gate = new();
+    private readonly SortedDictionary<string, StoredNode> _nodes = new(StringComparer.Ordinal);
+    private readonly LinkedList<WatchEvent> _history = new();
+    private readonly List<Channel<WatchEvent>> _watchers = [];
+    private readonly int _historyLimit;
+    private long _resourceVersion = 1000;
+
+    // Watching from a version below this would miss events the history no longer holds.
+    private long _historyFloor = 1000;
+
+    internal NodeStore(int historyLimit)
+    {
+        _historyLimit = historyLimit;
+    }
+
+    /// <summary>The current resourceVersion of the collection.</summary>
+    public long ResourceVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _resourceVersion;
+            }
+        }
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nodes.Count;
+            }
+        }
+    }
+
+    /// <summary>Node names in list order.</summary>
+    public IReadOnlyList<string> Names
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _nodes.Keys];
+            }
+        }
+    }
+
+    /// <summary>A copy of a node's JSON, or <c>null</c>.</summary>
+    public JsonObject? Get(string name)
+    {
+        lock (_gate)
+        {
+            return _nodes.TryGetValue(name, out var node) ? (JsonObject)JsonNode.Parse(node.Json)! : null;
+        }
+    }
+
+    /// <summary>Adds (or replaces) a node; emits ADDED (or MODIFIED).</summary>
+    public void Add(JsonObject node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var name = node["metadata"]?["name"]?.GetValue<string>()
+            ?? throw new ArgumentException("a node needs metadata.name", nameof(node));
+        lock (_gate)
+        {
+            Store(name, node, _nodes.ContainsKey(name) ? "MODIFIED" : "ADDED");
+        }
+    }
+
+    /// <summary>Deletes a node; emits DELETED. Returns <c>false</c> when there was none.</summary>
+    public bool Delete(string name)
+    {
+        lock (_gate)
+        {
+            if (!_nodes.Remove(name, out var node))
+            {
+                return false;
+            }
+
+            var rv = ++_resourceVersion;
+            var json = JsonNode.Parse(node.Json)!.AsObject();
+            json["metadata"]!["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Publish(new WatchEvent(rv, "DELETED", JsonSerializer.SerializeToUtf8Bytes(json)));
+            return true;
+        }
+    }
+
+    /// <summary>Changes a node in place; emits MODIFIED.</summary>
+    public bool Modify(string name, Action<JsonObject> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_gate)
+        {
+            if (!_nodes.TryGetValue(name, out var node))
+            {
+                return false;
+            }
+
+            var json = JsonNode.Parse(node.Json)!.AsObject();
+            change(json);
+            Store(name, json, "MODIFIED");
+            return true;
+        }
+    }
+
+    /// <summary>Sets the status of the node's Ready condition (<c>True</c>, <c>False</c>, <c>Unknown</c>).</summary>
+    public bool SetReady(string name, string status) => Modify(name, node =>
+    {
+        foreach (var condition in node["status"]?["conditions"]?.AsArray() ?? [])
+        {
+            if (condition?["type"]?.GetValue<string>() == "Ready")
+            {
+                condition["status"] = status;
+                condition["reason"] = status == "True" ? "KubeletReady" : "KubeletNotReady";
+                condition["lastTransitionTime"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+    });
+
+    /// <summary>
+    /// A page of nodes after <paramref name="after"/> (exclusive) that match the filter, the list's
+    /// resourceVersion and how many matching nodes remain after the page.
+    /// </summary>
+    internal (List<StoredNode> Page, long ResourceVersion, int Remaining) List(string? after, int limit, Func<StoredNode, bool> filter)
+    {
+        lock (_gate)
+        {
+            var page = new List<StoredNode>(Math.Min(limit, _nodes.Count));
+            var remaining = 0;
+            foreach (var node in after is null ? _nodes.Values : _nodes.Values.Where(n => string.CompareOrdinal(n.Name, after) > 0))
+            {
+                if (!filter(node))
+                {
+                    continue;
+                }
+
+                if (page.Count < limit)
+                {
+                    page.Add(node);
+                }
+                else
+                {
+                    remaining++;
+                }
+            }
+
+            return (page, _resourceVersion, remaining);
+        }
+    }
+
+    internal StoredNode? Find(string name)
+    {
+        lock (_gate)
+        {
+            return _nodes.GetValueOrDefault(name);
+        }
+    }
+
+    /// <summary>
+    /// Subscribes to changes after <paramref name="fromVersion"/>. Returns <c>null</c> when that
+    /// version is older than the kept history (the caller answers 410 Gone). With no version, the
+    /// current nodes come first as ADDED events, like a real API server.
+    /// </summary>
+    internal (ChannelReader<WatchEvent> Reader, Action Unsubscribe)? Watch(long? fromVersion)
+    {
+        lock (_gate)
+        {
+            if (fromVersion is { } from && from < _historyFloor)
+            {
+                return null;
+            }
+
+            var channel = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
+            if (fromVersion is null)
+            {
+                foreach (var node in _nodes.Values)
+                {
+                    channel.Writer.TryWrite(new WatchEvent(node.ResourceVersion, "ADDED", node.Json));
+                }
+            }
+            else
+            {
+                foreach (var e in _history.Where(e => e.ResourceVersion > fromVersion))
+                {
+                    channel.Writer.TryWrite(e);
+                }
+            }
+
+            _watchers.Add(channel);
+            return (channel.Reader, () =>
+            {
+                lock (_gate)
+                {
+                    _watchers.Remove(channel);
+                }
+
+                channel.Writer.TryComplete();
+            });
+        }
+    }
+
+    internal void AddRange(IEnumerable<JsonObject> nodes)
+    {
+        lock (_gate)
+        {
+            foreach (var node in nodes)
+            {
+                var name = node["metadata"]?["name"]?.GetValue<string>()
+                    ?? throw new ArgumentException("a node needs metadata.name", nameof(nodes));
+                var rv = ++_resourceVersion;
+                node["metadata"]!["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                _nodes[name] = new StoredNode(name, rv, ReadLabels(node), JsonSerializer.SerializeToUtf8Bytes(node));
+            }
+
+            _historyFloor = _resourceVersion;
+        }
+    }
+
+    private void Store(string name, JsonObject node, string type)
+    {
+        var rv = ++_resourceVersion;
+        node["metadata"]!["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var stored = new StoredNode(name, rv, ReadLabels(node), JsonSerializer.SerializeToUtf8Bytes(node));
+        _nodes[name] = stored;
+        Publish(new WatchEvent(rv, type, stored.Json));
+    }
+
+    private void Publish(WatchEvent e)
+    {
+        _history.AddLast(e);
+        while (_history.Count > _historyLimit)
+        {
+            _historyFloor = _history.First!.Value.ResourceVersion;
+            _history.RemoveFirst();
+        }
+
+        foreach (var watcher in _watchers)
+        {
+            watcher.Writer.TryWrite(e);
+        }
+    }
+
+    private static Dictionary<string, string> ReadLabels(JsonObject node)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (node["metadata"]?["labels"] is JsonObject map)
+        {
+            foreach (var (key, value) in map)
+            {
+                labels[key] = value?.GetValue<string>() ?? string.Empty;
+            }
+        }
+
+        return labels;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+
+namespace PluginHost.KubeApiSimulator;
+
+/// <summary>Requests served, so tests can assert how many pages a client fetched.</summary>
+public sealed class RequestCounters
+{
+    private readonly ConcurrentDictionary<string, int> _byKind = new(StringComparer.Ordinal);
+
+    /// <summary>Requests for <c>GET /api/v1/nodes</c> without <c>watch</c> (one per page).</summary>
+    public int NodeListRequests => Get("list");
+
+    /// <summary>Node list requests that carried a continue token.</summary>
+    public int ContinueRequests => Get("continue");
+
+    public int WatchRequests => Get("watch");
+
+    public int VersionRequests => Get("version");
+
+    public int Total => Get("total");
+
+    /// <summary>The <c>limit</c> of every node list request, in order.</summary>
+    public ConcurrentQueue<int?> Limits { get; } = new();
+
+    internal void Count(string kind) => _byKind.AddOrUpdate(kind, 1, (_, n) => n + 1);
+
+    private int Get(string kind) => _byKind.GetValueOrDefault(kind);
+
+    public void Reset()
+    {
+        _byKind.Clear();
+        Limits.Clear();
+    }
+}

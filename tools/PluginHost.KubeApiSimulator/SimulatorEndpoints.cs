@@ -1,0 +1,110 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace PluginHost.KubeApiSimulator;
+
+/// <summary>Routes every request: admin, authentication, faults, then the Kubernetes API.</summary>
+internal sealed class SimulatorEndpoints(KubeApiSimulator simulator)
+{
+    private readonly NodeEndpoints _nodes = new(simulator);
+    private readonly AdminEndpoints _admin = new(simulator);
+
+    public void Map(WebApplication app) => app.Run(HandleAsync);
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        if (path.StartsWith("/_sim/", StringComparison.Ordinal) && simulator.Options.AdminEndpoints)
+        {
+            await _admin.HandleAsync(context, path).ConfigureAwait(false);
+            return;
+        }
+
+        simulator.Counters.Count("total");
+        if (!await IsAuthenticatedAsync(context).ConfigureAwait(false))
+        {
+            await StatusResponses.UnauthorizedAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        var fault = simulator.Faults.Match(path, context.Request.Query.ContainsKey("continue"));
+        if (fault is not null && await ApplyStatusFaultAsync(context, fault).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        switch (path.TrimEnd('/'))
+        {
+            case "/version":
+                simulator.Counters.Count("version");
+                await context.Response.WriteAsJsonAsync(DiscoveryDocuments.Version(simulator.Options)).ConfigureAwait(false);
+                return;
+            case "/api":
+                await context.Response.WriteAsJsonAsync(DiscoveryDocuments.ApiVersions(simulator.BaseUrl)).ConfigureAwait(false);
+                return;
+            case "/api/v1":
+                await context.Response.WriteAsJsonAsync(DiscoveryDocuments.CoreResources()).ConfigureAwait(false);
+                return;
+            case "/apis":
+                await context.Response.WriteAsJsonAsync(DiscoveryDocuments.ApiGroups()).ConfigureAwait(false);
+                return;
+            case "/api/v1/nodes":
+                await _nodes.ListOrWatchAsync(context, fault).ConfigureAwait(false);
+                return;
+        }
+
+        if (path.StartsWith("/api/v1/nodes/", StringComparison.Ordinal))
+        {
+            await _nodes.GetAsync(context, Uri.UnescapeDataString(path["/api/v1/nodes/".Length..]), fault).ConfigureAwait(false);
+            return;
+        }
+
+        await StatusResponses.NotFoundAsync(context, "the server could not find the requested resource").ConfigureAwait(false);
+    }
+
+    private async Task<bool> IsAuthenticatedAsync(HttpContext context)
+    {
+        switch (simulator.Options.Auth)
+        {
+            case SimulatorAuth.Token:
+                var header = context.Request.Headers.Authorization.ToString();
+                return header == "Bearer " + simulator.Options.Token;
+            case SimulatorAuth.ClientCertificate:
+                var certificate = await context.Connection.GetClientCertificateAsync(context.RequestAborted).ConfigureAwait(false);
+                return certificate is not null && simulator.Certificates!.IsIssuedByAuthority(certificate);
+            default:
+                return true;
+        }
+    }
+
+    // Faults that replace the whole response; body faults are left to the node endpoints.
+    private async Task<bool> ApplyStatusFaultAsync(HttpContext context, FaultRule fault)
+    {
+        switch (fault.Kind)
+        {
+            case FaultKind.Latency:
+                await Task.Delay(fault.Delay, context.RequestAborted).ConfigureAwait(false);
+                return false;
+            case FaultKind.InternalError:
+                await StatusResponses.InternalErrorAsync(context).ConfigureAwait(false);
+                return true;
+            case FaultKind.TooManyRequests:
+                context.Response.Headers.RetryAfter = fault.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                await StatusResponses.WriteAsync(context, 429, "TooManyRequests", "Too many requests, please try again later.").ConfigureAwait(false);
+                return true;
+            case FaultKind.GoneOnContinue:
+                await StatusResponses.GoneAsync(context).ConfigureAwait(false);
+                return true;
+            case FaultKind.Unauthorized:
+                await StatusResponses.UnauthorizedAsync(context).ConfigureAwait(false);
+                return true;
+            case FaultKind.Forbidden:
+                await StatusResponses.ForbiddenAsync(context, simulator.Options.UserName).ConfigureAwait(false);
+                return true;
+            default:
+                return false;
+        }
+    }
+}
