@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Globalization;
+using PluginHost.Configuration;
+using PluginHost.Graph;
+using PluginHost.KubeApiSimulator;
+using PluginHost.Scheduling;
+
+namespace PluginHost.Cli;
+
+/// <summary>
+/// <c>demo</c>: the main job on an embedded default. Starts the Kubernetes API simulator, runs the
+/// real Kubernetes plugin from the plugins folder against it, prints what the graph holds, changes
+/// the cluster and snapshots again to show additions and deletions, and writes the graph JSON.
+/// </summary>
+internal static class DemoVerb
+{
+    public static Command Create()
+    {
+        var nodes = new Option<int>("--nodes") { Description = "Nodes in the simulated cluster.", DefaultValueFactory = _ => 300 };
+        var graphFile = new Option<string>("--graph-file")
+        {
+            Description = "Where to write the graph JSON.",
+            DefaultValueFactory = _ => "demo-graph.json",
+        };
+        var command = new Command("demo", "Run the Kubernetes datasource against a simulated cluster and summarize the graph.")
+        {
+            nodes, graphFile,
+        };
+        command.SetAction((parseResult, cancellationToken) => VerbExecution.GuardAsync(() =>
+            RunAsync(parseResult.GetValue(nodes), Path.GetFullPath(parseResult.GetValue(graphFile)!), cancellationToken)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int nodeCount, string graphFile, CancellationToken cancellationToken)
+    {
+        var work = Directory.CreateTempSubdirectory("pluginhost-demo-");
+        try
+        {
+            await using var simulator = await KubeApiSimulator.KubeApiSimulator.StartAsync(new SimulatorOptions
+            {
+                NodeCount = nodeCount,
+                Provider = ProviderMode.OpenStack,
+                IncludeVitrageSpecNode = true,
+                Https = true,
+                Auth = SimulatorAuth.Token,
+                Token = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+                ClusterName = "demo-cluster",
+                ContextName = "demo",
+            }, cancellationToken);
+            var kubeconfig = Path.Combine(work.FullName, "kubeconfig");
+            await simulator.WriteKubeconfigAsync(kubeconfig);
+            Console.WriteLine($"Simulated cluster 'demo-cluster': {simulator.Nodes.Count} nodes at {simulator.BaseUrl} (HTTPS, bearer token)");
+
+            var files = ConfigFileSet.FromValues(
+            [
+                Value(HostOptionCatalog.DatasourcesSection, "types", "kubernetes"),
+                Value(HostOptionCatalog.PluginHostSection, "graph_file", graphFile),
+                Value(HostOptionCatalog.PluginHostSection, "log_level", "warning"),
+                Value("kubernetes", "config_file", kubeconfig),
+                Value("kubernetes", "page_size", "100"),
+            ]);
+            var (configuration, logging) = VerbExecution.LoadConfiguration(files, requireDatasource: true);
+            using (logging)
+            {
+                var plugin = configuration.Datasources[0].Plugin;
+                Console.WriteLine($"Plugin {plugin.Name} {plugin.Version} loaded from {plugin.Folder}");
+                await using var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System, cancellationToken);
+
+                var failed = await scheduler.SnapshotOnceAsync(cancellationToken);
+                if (failed.Count > 0)
+                {
+                    await VerbExecution.WriteErrorsAsync(failed.Select(f => $"{f}: {scheduler.Runners[0].LastError}"));
+                    return ExitCodes.DatasourceFailed;
+                }
+
+                Console.WriteLine($"Snapshot 1: {simulator.Counters.NodeListRequests} pages of /api/v1/nodes (page_size 100)");
+                Console.WriteLine();
+                WriteSummary(scheduler.Graph);
+
+                var removed = simulator.Nodes.Names.Last();
+                simulator.Nodes.Delete(removed);
+                var added = simulator.AddGeneratedNodes(2);
+                var flipped = simulator.Nodes.Names[5];
+                simulator.Nodes.SetReady(flipped, "False");
+                Console.WriteLine();
+                Console.WriteLine($"Cluster changed: deleted {removed}, added {string.Join(", ", added)}, {flipped} became NotReady");
+                failed = await scheduler.SnapshotOnceAsync(cancellationToken);
+                if (failed.Count > 0)
+                {
+                    return ExitCodes.DatasourceFailed;
+                }
+
+                var graph = scheduler.Graph;
+                Console.WriteLine($"Snapshot 2: {Describe(graph, removed)}; {string.Join(", ", added.Select(a => Describe(graph, a)))}; {Describe(graph, flipped)}");
+                WriteCounts(graph);
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"Graph written to {graphFile} (Vitrage topology node-link JSON)");
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static RawConfigValue Value(string section, string key, string value) =>
+        new(section, key, value, new ConfigLocation("(demo)", 0));
+
+    private static void WriteSummary(EntityGraph graph)
+    {
+        WriteCounts(graph);
+        Console.WriteLine();
+        var cluster = graph.LiveVertices.First(v => v.Type == "kubernetes");
+        Console.WriteLine($"Cluster vertex {cluster.Key}: {Property(cluster, "kubernetes_version")}, {Property(cluster, "node_count")} nodes, server {Property(cluster, "server")}");
+        Console.WriteLine($"  comprised -> {cluster.Edges.Values.Count(e => !e.IsDeleted && e.Source == cluster && e.Target.Type == "nova.instance")} nova.instance vertices (Vitrage's own graph)");
+        Console.WriteLine();
+        Console.WriteLine("Some nodes:");
+        var rows = graph.LiveVertices.Where(v => v.Type == "kubernetes.node")
+            .OrderBy(v => v.Name, StringComparer.Ordinal).Take(6)
+            .Select(v => new[]
+            {
+                v.Name ?? v.Id,
+                v.State ?? string.Empty,
+                Property(v, "ip"),
+                string.Join(",", (Property(v, "roles") is { Length: > 0 } ? ((IEnumerable<string>)v.Properties["roles"]!) : [])),
+                v.Edges.Values.Where(e => !e.IsDeleted && e.Source.Type == "nova.instance").Select(e => "nova.instance " + e.Source.Id).FirstOrDefault() ?? "-",
+            }).ToList();
+        GraphTableRenderer.WriteColumns(Console.Out, ["NODE", "STATE", "IP", "ROLES", "RUNS ON"], rows);
+    }
+
+    private static void WriteCounts(EntityGraph graph)
+    {
+        var live = graph.LiveVertices.ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Graph: {live.Count} vertices, {graph.LiveEdges.Count()} edges ({graph.Vertices.Count(v => v.IsDeleted)} marked deleted)"));
+        foreach (var group in live.GroupBy(v => v.Type).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var states = string.Join(", ", group.GroupBy(v => v.IsPlaceholder ? "placeholder" : v.State ?? "-")
+                .OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Count()}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {group.Key,-15} {group.Count(),5}  ({states})"));
+        }
+    }
+
+    private static string Describe(EntityGraph graph, string nodeName)
+    {
+        var vertex = graph.Vertices.Where(v => v.Type == "kubernetes.node" && v.Name == nodeName)
+            .OrderBy(v => v.IsDeleted).FirstOrDefault();
+        return vertex is null ? $"{nodeName} missing"
+            : vertex.IsDeleted ? $"{nodeName} deleted"
+            : $"{nodeName} {vertex.State}";
+    }
+
+    private static string Property(GraphVertex vertex, string name) =>
+        vertex.Properties.TryGetValue(name, out var value) && value is not null ? Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty : string.Empty;
+}

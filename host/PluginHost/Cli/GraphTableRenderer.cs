@@ -1,0 +1,52 @@
+using System.Globalization;
+using PluginHost.Graph;
+
+namespace PluginHost.Cli;
+
+/// <summary>The graph as a readable table: a summary, then one row per live vertex.</summary>
+internal static class GraphTableRenderer
+{
+    public static void Write(TextWriter output, EntityGraph graph)
+    {
+        var vertices = graph.LiveVertices.OrderBy(v => v.Type, StringComparer.Ordinal)
+            .ThenBy(v => v.Name ?? v.Id, StringComparer.Ordinal).ToList();
+        var edges = graph.LiveEdges.ToList();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{vertices.Count} vertices ({vertices.Count(v => v.IsPlaceholder)} placeholders), {edges.Count} edges"));
+        foreach (var group in vertices.GroupBy(v => v.Type))
+        {
+            var states = string.Join(", ", group.GroupBy(v => v.IsPlaceholder ? "placeholder" : v.State ?? "-")
+                .OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Count()}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {group.Key}: {group.Count()} ({states})"));
+        }
+
+        output.WriteLine();
+        var rows = vertices.Select(v => new[]
+        {
+            v.Type,
+            v.Name ?? string.Empty,
+            v.IsPlaceholder ? "placeholder" : v.State ?? string.Empty,
+            v.Id,
+            string.Join(", ", v.Edges.Values.Where(e => !e.IsDeleted)
+                .Select(e => ReferenceEquals(e.Source, v)
+                    ? $"{e.RelationshipType} -> {e.Target.Type}:{e.Target.Name ?? e.Target.Id}"
+                    : $"{e.RelationshipType} <- {e.Source.Type}:{e.Source.Name ?? e.Source.Id}")
+                .Order(StringComparer.Ordinal)
+                .Take(4)) + (v.Edges.Values.Count(e => !e.IsDeleted) > 4 ? ", ..." : string.Empty),
+        }).ToList();
+        WriteColumns(output, ["TYPE", "NAME", "STATE", "ID", "EDGES"], rows);
+    }
+
+    public static void WriteColumns(TextWriter output, string[] header, IReadOnlyList<string[]> rows)
+    {
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        output.WriteLine(Format(header, widths));
+        foreach (var row in rows)
+        {
+            output.WriteLine(Format(row, widths));
+        }
+    }
+
+    private static string Format(string[] cells, int[] widths) =>
+        string.Join("  ", cells.Select((c, i) => i == cells.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd();
+}

@@ -1,0 +1,38 @@
+using System.CommandLine;
+
+namespace PluginHost.Cli;
+
+/// <summary>The <c>pluginhost</c> command line: verbs, shared options, exit codes.</summary>
+internal static class HostCommandLine
+{
+    public static RootCommand Build()
+    {
+        var config = new ConfigArguments();
+        var root = new RootCommand("PluginHost: loads datasource plugins, polls them and builds a Vitrage-compatible entity graph.")
+        {
+            config.ConfigFile,
+            config.ConfigDir,
+        };
+        root.Subcommands.Add(RunVerb.Create(config));
+        root.Subcommands.Add(SnapshotVerb.Create(config));
+        root.Subcommands.Add(PluginsVerb.Create(config));
+        root.Subcommands.Add(GenconfigVerb.Create(config));
+        root.Subcommands.Add(CheckConfigVerb.Create(config));
+        root.Subcommands.Add(DemoVerb.Create());
+        return root;
+    }
+
+    /// <summary>Parses and runs; usage errors exit 2 like configuration errors.</summary>
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var parseResult = Build().Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            await VerbExecution.WriteErrorsAsync(parseResult.Errors.Select(e => e.Message));
+            await Console.Error.WriteLineAsync("Run 'pluginhost --help' for usage.");
+            return ExitCodes.BadConfiguration;
+        }
+
+        return await parseResult.InvokeAsync();
+    }
+}

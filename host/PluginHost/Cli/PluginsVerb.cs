@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Text.Json;
+using PluginHost.Configuration;
+
+namespace PluginHost.Cli;
+
+/// <summary><c>plugins</c>: what was found in the plugin path, with versions, folders and options.</summary>
+internal static class PluginsVerb
+{
+    public static Command Create(ConfigArguments config)
+    {
+        var format = OutputFormat.CreateOption();
+        var command = new Command("plugins", "List the datasource plugins found: name, version, folder, entity types and options.")
+        {
+            format,
+        };
+        command.SetAction((parseResult, _) => VerbExecution.GuardAsync(async () =>
+        {
+            var configuration = HostConfigurationLoader.Load(config.LoadFiles(parseResult));
+            using var catalog = configuration.Catalog;
+            var enabled = configuration.Datasources.Select(d => d.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            if (parseResult.GetValue(format) == OutputFormat.Json)
+            {
+                var document = new
+                {
+                    plugin_path = catalog.SearchedFolders,
+                    plugins = catalog.Plugins.Select(p => new
+                    {
+                        name = p.Name,
+                        version = p.Version,
+                        folder = p.Folder,
+                        enabled = enabled.Contains(p.Name),
+                        entity_types = p.Instance.Transformers.Keys.Order(StringComparer.Ordinal),
+                        options = HostOptionCatalog.DatasourceOptions(p.Instance, (long)configuration.Host.SnapshotsInterval.TotalSeconds)
+                            .Select(o => new { name = o.Name, type = OptionValueParser.Describe(o), @default = o.Default, help = o.Help, secret = o.Secret }),
+                    }),
+                    errors = catalog.Errors.Select(e => new { path = e.Path, message = e.Message }),
+                };
+                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
+            }
+            else
+            {
+                await Console.Out.WriteLineAsync($"Plugin path: {string.Join(", ", catalog.SearchedFolders)}");
+                foreach (var plugin in catalog.Plugins)
+                {
+                    await Console.Out.WriteLineAsync();
+                    await Console.Out.WriteLineAsync($"{plugin.Name} {plugin.Version}{(enabled.Contains(plugin.Name) ? " (enabled)" : " (not enabled)")}");
+                    await Console.Out.WriteLineAsync($"  folder: {plugin.Folder}");
+                    await Console.Out.WriteLineAsync($"  entity types: {string.Join(", ", plugin.Instance.Transformers.Keys.Order(StringComparer.Ordinal))}");
+                    await Console.Out.WriteLineAsync("  options:");
+                    foreach (var option in HostOptionCatalog.DatasourceOptions(plugin.Instance, (long)configuration.Host.SnapshotsInterval.TotalSeconds))
+                    {
+                        await Console.Out.WriteLineAsync($"    {option.Name} = {option.Default} ({OptionValueParser.Describe(option)})");
+                    }
+                }
+
+                foreach (var error in catalog.Errors)
+                {
+                    await Console.Out.WriteLineAsync();
+                    await Console.Out.WriteLineAsync($"failed to load: {error}");
+                }
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+using PluginHost.Configuration;
+
+namespace PluginHost.Cli;
+
+/// <summary>What every verb does around its body: config errors become exit code 2 with clear text.</summary>
+internal static class VerbExecution
+{
+    public static async Task<int> GuardAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (ConfigException e)
+        {
+            await WriteErrorsAsync(e.Errors).ConfigureAwait(false);
+            return ExitCodes.BadConfiguration;
+        }
+    }
+
+    public static async Task WriteErrorsAsync(IEnumerable<string> errors)
+    {
+        foreach (var error in errors)
+        {
+            await Console.Error.WriteLineAsync($"error: {error}").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Loads and validates the configuration and logs its warnings.</summary>
+    public static (HostConfiguration Configuration, ILoggerFactory Logging) LoadConfiguration(ConfigFileSet files, bool requireDatasource)
+    {
+        var configuration = HostConfigurationLoader.Load(files);
+        if (requireDatasource && configuration.Datasources.Count == 0)
+        {
+            var failures = configuration.Catalog.Errors.Count == 0 ? string.Empty
+                : " (plugins that failed to load: " + string.Join("; ", configuration.Catalog.Errors) + ")";
+            throw new ConfigException(
+                $"no datasource is enabled: no plugin was found in {string.Join(", ", configuration.Host.PluginPaths)}{failures}");
+        }
+
+        var logging = HostLogging.Create(configuration.Host.LogLevel);
+        HostLogging.Report(configuration.Diagnostics, logging.CreateLogger("PluginHost.Configuration"));
+        return (configuration, logging);
+    }
+}

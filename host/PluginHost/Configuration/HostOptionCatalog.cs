@@ -1,0 +1,64 @@
+using PluginHost.Contracts;
+
+namespace PluginHost.Configuration;
+
+/// <summary>The options the host itself declares, section by section.</summary>
+internal static class HostOptionCatalog
+{
+    public const string DatasourcesSection = "datasources";
+    public const string PluginHostSection = "plugin_host";
+
+    public const string SnapshotsInterval = "snapshots_interval";
+    public const string UpdateMethodOption = "update_method";
+    public const string ChangesInterval = "changes_interval";
+
+    public static IReadOnlyList<OptionDefinition> Datasources { get; } =
+    [
+        OptionDefinition.List("types", string.Empty,
+            "Datasources to enable, by name (e.g. kubernetes,static). Empty enables every plugin found."),
+        OptionDefinition.List("plugin_path", "plugins",
+            "Folders to search for plugins/<Name>/<Name>.dll. Relative folders are resolved against the folder of the config file that sets them; the default is the plugins folder beside the host."),
+        OptionDefinition.Int(SnapshotsInterval, 600,
+            "Seconds between two full snapshots of a datasource; a datasource section may override it.", min: 10),
+    ];
+
+    public static IReadOnlyList<OptionDefinition> PluginHost { get; } =
+    [
+        OptionDefinition.Path("graph_file", string.Empty,
+            "Write the entity graph here (Vitrage topology node-link JSON) after each completed snapshot. The file is replaced atomically. Empty: no file."),
+        OptionDefinition.String("event_log", string.Empty,
+            "Append every datasource event as one JSON line (Vitrage's event keys) to this file; '-' is standard output. Empty: no log."),
+        OptionDefinition.Int("queue_capacity", 10000,
+            "Events the graph queue holds before datasources wait (back-pressure; nothing is dropped).", min: 1),
+        OptionDefinition.Int("deleted_entity_retention", 600,
+            "Seconds a deleted vertex stays in the graph (marked vitrage_is_deleted) before it is purged.", min: 0),
+        OptionDefinition.Int("retry_initial_delay", 10,
+            "Seconds before the first retry of a failed snapshot; the delay doubles after each failure.", min: 1),
+        OptionDefinition.Int("retry_max_delay", 300,
+            "Longest delay between retries of a failing snapshot (never longer than the snapshot interval).", min: 1),
+        OptionDefinition.Enum("log_level", "info", ["debug", "info", "warning", "error"],
+            "Least severe log level written to standard error."),
+    ];
+
+    /// <summary>Options every datasource section has; a plugin may redeclare one to change its default.</summary>
+    public static IReadOnlyList<OptionDefinition> CommonDatasourceOptions(long inheritedSnapshotsInterval) =>
+    [
+        OptionDefinition.Int(SnapshotsInterval, inheritedSnapshotsInterval,
+            "Seconds between two full snapshots of this datasource (default: [datasources] snapshots_interval).", min: 10),
+        OptionDefinition.Enum(UpdateMethodOption, "none", ["none", "pull", "push"],
+            "How changes between snapshots are reported: none, pull (every changes_interval) or push."),
+        OptionDefinition.Int(ChangesInterval, 30,
+            "Seconds between two pulls of changes when update_method = pull.", min: 10),
+    ];
+
+    /// <summary>A plugin's own options with the common ones it does not redeclare, common ones first.</summary>
+    public static IReadOnlyList<OptionDefinition> DatasourceOptions(IDatasourcePlugin plugin, long inheritedSnapshotsInterval)
+    {
+        var own = plugin.Options.ToDictionary(o => o.Name, StringComparer.OrdinalIgnoreCase);
+        var common = CommonDatasourceOptions(inheritedSnapshotsInterval)
+            .Select(c => own.TryGetValue(c.Name, out var redeclared) ? redeclared : c)
+            .ToList();
+        var commonNames = common.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return [.. common, .. plugin.Options.Where(o => !commonNames.Contains(o.Name))];
+    }
+}

@@ -1,0 +1,25 @@
+namespace PluginHost.Configuration;
+
+/// <summary>The host's own validated settings.</summary>
+internal sealed record HostSettings
+{
+    public IReadOnlyList<string> EnabledTypes { get; init; } = [];
+
+    public IReadOnlyList<string> PluginPaths { get; init; } = [];
+
+    public TimeSpan SnapshotsInterval { get; init; } = TimeSpan.FromSeconds(600);
+
+    public string? GraphFile { get; init; }
+
+    public string? EventLog { get; init; }
+
+    public int QueueCapacity { get; init; } = 10000;
+
+    public TimeSpan DeletedEntityRetention { get; init; } = TimeSpan.FromSeconds(600);
+
+    public TimeSpan RetryInitialDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(300);
+
+    public string LogLevel { get; init; } = "info";
+}

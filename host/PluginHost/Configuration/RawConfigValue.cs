@@ -1,0 +1,4 @@
+namespace PluginHost.Configuration;
+
+/// <summary>A value as written in a config file, before it is parsed against its option.</summary>
+internal sealed record RawConfigValue(string Section, string Key, string Value, ConfigLocation Location);

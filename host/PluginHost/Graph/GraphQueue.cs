@@ -1,0 +1,37 @@
+using System.Threading.Channels;
+
+namespace PluginHost.Graph;
+
+/// <summary>
+/// The bounded queue between drivers and the graph processor. A full queue makes writers wait
+/// (back-pressure on the datasources); nothing is ever dropped.
+/// </summary>
+internal sealed class GraphQueue
+{
+    private readonly Channel<GraphQueueItem> _channel;
+
+    public GraphQueue(int capacity)
+    {
+        _channel = Channel.CreateBounded<GraphQueueItem>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = false,
+        });
+    }
+
+    public ChannelReader<GraphQueueItem> Reader => _channel.Reader;
+
+    public ValueTask EnqueueAsync(GraphQueueItem item, CancellationToken cancellationToken) =>
+        _channel.Writer.WriteAsync(item, cancellationToken);
+
+    /// <summary>Waits until everything queued so far is applied to the graph.</summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var barrier = new BarrierQueueItem(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        await EnqueueAsync(barrier, cancellationToken).ConfigureAwait(false);
+        await barrier.Processed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Complete() => _channel.Writer.TryComplete();
+}

@@ -1,0 +1,15 @@
+using PluginHost.Contracts;
+
+namespace PluginHost.Graph;
+
+/// <summary>What travels on the graph queue.</summary>
+internal abstract record GraphQueueItem;
+
+/// <summary>One datasource event to transform and apply.</summary>
+internal sealed record EventQueueItem(DatasourceEvent Event) : GraphQueueItem;
+
+/// <summary>A datasource finished a complete snapshot that started at <see cref="StartedAt"/>.</summary>
+internal sealed record SnapshotCompletedQueueItem(string DatasourceName, DateTimeOffset StartedAt) : GraphQueueItem;
+
+/// <summary>Completes when every item queued before it has been applied.</summary>
+internal sealed record BarrierQueueItem(TaskCompletionSource Processed) : GraphQueueItem;

@@ -1,0 +1,148 @@
+using System.Reflection;
+using McMaster.NETCore.Plugins;
+using Microsoft.Extensions.Logging;
+using PluginHost.Contracts;
+
+namespace PluginHost.Plugins;
+
+/// <summary>
+/// Finds and loads datasource plugins: every <c>&lt;folder&gt;/&lt;Name&gt;/&lt;Name&gt;.dll</c> of
+/// the plugin path, each in its own load context. Only the contracts (and the logging abstractions
+/// they expose) are shared with the host, so a plugin keeps its own versions of everything else.
+/// A folder that fails to load is reported and skipped; the other plugins still load.
+/// </summary>
+internal sealed class PluginCatalog : IDisposable
+{
+    private static readonly Type[] SharedTypes = [typeof(IDatasourcePlugin), typeof(ILogger)];
+
+    private readonly List<PluginLoader> _loaders = [];
+
+    private PluginCatalog()
+    {
+    }
+
+    public IReadOnlyList<LoadedPlugin> Plugins { get; private set; } = [];
+
+    public IReadOnlyList<PluginLoadError> Errors { get; private set; } = [];
+
+    public IReadOnlyList<string> SearchedFolders { get; private set; } = [];
+
+    public LoadedPlugin? Find(string name) =>
+        Plugins.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    public static PluginCatalog Discover(IReadOnlyList<string> folders)
+    {
+        var catalog = new PluginCatalog { SearchedFolders = folders };
+        var plugins = new List<LoadedPlugin>();
+        var errors = new List<PluginLoadError>();
+        foreach (var folder in folders)
+        {
+            if (!Directory.Exists(folder))
+            {
+                errors.Add(new PluginLoadError(folder, "plugin folder not found"));
+                continue;
+            }
+
+            foreach (var pluginFolder in Directory.GetDirectories(folder).Order(StringComparer.Ordinal))
+            {
+                var dll = Path.Combine(pluginFolder, Path.GetFileName(pluginFolder) + ".dll");
+                if (!File.Exists(dll))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var plugin = catalog.Load(dll);
+                    var twin = plugins.FirstOrDefault(p => string.Equals(p.Name, plugin.Name, StringComparison.OrdinalIgnoreCase));
+                    if (twin is not null)
+                    {
+                        errors.Add(new PluginLoadError(dll,
+                            $"a plugin named '{plugin.Name}' is already loaded from {twin.AssemblyPath}; this one is skipped"));
+                        continue;
+                    }
+
+                    plugins.Add(plugin);
+                }
+                catch (PluginLoadException e)
+                {
+                    errors.Add(new PluginLoadError(dll, e.Message));
+                }
+            }
+        }
+
+        catalog.Plugins = plugins;
+        catalog.Errors = errors;
+        return catalog;
+    }
+
+    private LoadedPlugin Load(string dll)
+    {
+        PluginLoader loader;
+        Assembly assembly;
+        try
+        {
+            loader = PluginLoader.CreateFromAssemblyFile(dll, SharedTypes, config => config.IsUnloadable = false);
+            _loaders.Add(loader);
+            assembly = loader.LoadDefaultAssembly();
+        }
+        catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or InvalidOperationException)
+        {
+            throw new PluginLoadException($"not a loadable .NET assembly ({e.GetType().Name}: {e.Message})");
+        }
+
+        Type[] types;
+        try
+        {
+            types = assembly.GetExportedTypes();
+        }
+        catch (Exception e) when (e is ReflectionTypeLoadException or FileNotFoundException or FileLoadException)
+        {
+            throw new PluginLoadException($"cannot read its types ({e.Message}); is a dependency missing from its folder?");
+        }
+
+        var pluginTypes = types
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IDatasourcePlugin).IsAssignableFrom(t))
+            .ToList();
+        if (pluginTypes.Count == 0)
+        {
+            throw new PluginLoadException(
+                $"no public class implements {typeof(IDatasourcePlugin).FullName}; is it built against PluginHost.Contracts?");
+        }
+
+        if (pluginTypes.Count > 1)
+        {
+            throw new PluginLoadException(
+                $"more than one class implements IDatasourcePlugin ({string.Join(", ", pluginTypes.Select(t => t.FullName))}); a plugin assembly has exactly one");
+        }
+
+        IDatasourcePlugin instance;
+        try
+        {
+            instance = (IDatasourcePlugin)Activator.CreateInstance(pluginTypes[0])!;
+        }
+        catch (Exception e) when (e is MissingMethodException or TargetInvocationException or MemberAccessException)
+        {
+            throw new PluginLoadException($"cannot create {pluginTypes[0].FullName}: {(e.InnerException ?? e).Message}");
+        }
+
+        if (string.IsNullOrWhiteSpace(instance.Name))
+        {
+            throw new PluginLoadException($"{pluginTypes[0].FullName} has an empty Name");
+        }
+
+        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString() ?? "unknown";
+        return new LoadedPlugin(instance, Path.GetFullPath(dll), version.Split('+')[0]);
+    }
+
+    public void Dispose()
+    {
+        foreach (var loader in _loaders)
+        {
+            loader.Dispose();
+        }
+    }
+
+    private sealed class PluginLoadException(string message) : Exception(message);
+}

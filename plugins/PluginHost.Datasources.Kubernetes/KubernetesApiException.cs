@@ -1,0 +1,46 @@
+using System.Net;
+using System.Text.Json;
+using PluginHost.Contracts;
+
+namespace PluginHost.Datasources.Kubernetes;
+
+/// <summary>Turns an API error response into a message that says what the operator must do.</summary>
+internal static class KubernetesApiException
+{
+    public const string RbacHint =
+        "the datasource's user needs a ClusterRole with verbs get, list on resource nodes and get on the non-resource URL /version, bound with a ClusterRoleBinding (see the kubernetes plugin README)";
+
+    public static async Task<Exception> FromResponseAsync(
+        HttpResponseMessage response, KubernetesConnection connection, string path, CancellationToken cancellationToken)
+    {
+        var status = await ReadStatusMessageAsync(response, cancellationToken).ConfigureAwait(false);
+        var code = (int)response.StatusCode;
+        var what = $"GET {path} on {connection.SafeServer} answered {code} {response.ReasonPhrase}";
+        var detail = status is null ? string.Empty : $": {status}";
+        return response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized => new DatasourceException(
+                $"{what}: the credentials of user '{connection.UserName}' in {connection.Source} were rejected; check its token, client certificate or exec plugin"),
+            HttpStatusCode.Forbidden => new DatasourceException($"{what}{detail}; {RbacHint}"),
+            HttpStatusCode.Gone => new ListExpiredException($"{what}{detail}"),
+            _ => new DatasourceException($"{what}{detail}"),
+        };
+    }
+
+    private static async Task<string?> ReadStatusMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.TryGetProperty("message", out var message) ? message.GetString() : null;
+        }
+        catch (Exception e) when (e is JsonException or HttpRequestException or IOException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>410 Gone: the continue token expired; the list must start again.</summary>
+internal sealed class ListExpiredException(string message) : Exception(message);

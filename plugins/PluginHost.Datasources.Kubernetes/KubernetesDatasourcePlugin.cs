@@ -1,0 +1,25 @@
+using PluginHost.Contracts;
+
+namespace PluginHost.Datasources.Kubernetes;
+
+/// <summary>The <c>kubernetes</c> datasource: the cluster and every node, every snapshot.</summary>
+public sealed class KubernetesDatasourcePlugin : IDatasourcePlugin
+{
+    public string Name => "kubernetes";
+
+    public IReadOnlyList<OptionDefinition> Options => KubernetesOptions.Declared;
+
+    public IReadOnlyDictionary<string, IEntityTransformer> Transformers { get; } = new Dictionary<string, IEntityTransformer>
+    {
+        [KubernetesEntityTypes.Cluster] = new KubernetesClusterTransformer(),
+        [KubernetesEntityTypes.Node] = new KubernetesNodeTransformer(),
+    };
+
+    public IDatasourceDriver CreateDriver(DatasourceContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var options = KubernetesOptions.From(context.Settings);
+        var connection = KubeconfigLoader.Connect(options);
+        return new KubernetesDriver(context, options, connection);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using PluginHost.Contracts;
+
+namespace PluginHost.Datasources.Kubernetes;
+
+/// <summary>
+/// A node event → vertex <c>RESOURCE:kubernetes.node:&lt;uid&gt;</c>, with the cluster
+/// <c>comprised</c> → node and, on OpenStack, the Nova instance <c>contains</c> → node.
+/// </summary>
+internal sealed class KubernetesNodeTransformer : IEntityTransformer
+{
+    public EntityUpdate Transform(DatasourceEvent datasourceEvent)
+    {
+        ArgumentNullException.ThrowIfNull(datasourceEvent);
+        var root = datasourceEvent.Properties;
+        var node = root.GetProperty(KubernetesEventKeys.Node);
+        var includeAnnotations = Flag(root, KubernetesEventKeys.IncludeAnnotations);
+        var fromSystemUuid = Flag(root, KubernetesEventKeys.InstanceIdFromSystemUuid);
+        var clusterName = root.GetProperty(KubernetesEventKeys.ClusterName).GetString() ?? string.Empty;
+
+        var properties = KubernetesNodeProperties.Read(node, includeAnnotations, fromSystemUuid);
+        var name = properties.GetValueOrDefault("name") as string;
+        var id = properties.GetValueOrDefault("uid") as string ?? name
+            ?? throw new InvalidDataException("a node event has neither metadata.uid nor metadata.name");
+        var vertex = new EntityVertex(KubernetesEntityTypes.Node, id)
+        {
+            Name = name,
+            State = KubernetesNodeProperties.State(node),
+            Properties = properties,
+        };
+
+        var neighbors = new List<EntityNeighbor>(2)
+        {
+            new(new EntityVertex(KubernetesEntityTypes.Cluster, clusterName) { Name = clusterName }, EdgeLabels.Comprised, EdgeDirection.ToVertex),
+        };
+        if (KubernetesNodeProperties.OpenStackInstanceId(node, fromSystemUuid) is { } instanceId)
+        {
+            neighbors.Add(new(new EntityVertex(KnownEntityTypes.NovaInstance, instanceId), EdgeLabels.Contains, EdgeDirection.ToVertex));
+        }
+
+        return new EntityUpdate(vertex, neighbors, ActionOf(datasourceEvent));
+    }
+
+    internal static GraphAction ActionOf(DatasourceEvent e) =>
+        e.Action == DatasourceAction.Update ? GraphAction.Update : GraphAction.Create;
+
+    private static bool Flag(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
+}
