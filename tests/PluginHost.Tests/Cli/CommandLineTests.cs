@@ -1,0 +1,98 @@
+using PluginHost.Tests.Support;
+
+namespace PluginHost.Tests.Cli;
+
+public sealed class CommandLineTests
+{
+    [Theory]
+    [InlineData("run")]
+    [InlineData("snapshot")]
+    [InlineData("plugins")]
+    [InlineData("genconfig")]
+    [InlineData("check-config")]
+    [InlineData("demo")]
+    public async Task Help_EveryVerb_PrintsUsageAndExitsZero(string verb)
+    {
+        var result = await HostProcess.RunAsync(verb, "--help");
+
+        result.ExitCode.ShouldBe(0);
+        result.Stdout.ShouldContain("Usage:");
+        result.Stdout.ShouldContain(verb);
+    }
+
+    [Fact]
+    public async Task Version_PrintsTheVersion()
+    {
+        var result = await HostProcess.RunAsync("--version");
+
+        result.ExitCode.ShouldBe(0);
+        result.Stdout.Trim().ShouldStartWith("0.1.0");
+    }
+
+    [Theory]
+    [InlineData("unknown verb", new[] { "frobnicate" })]
+    [InlineData("unknown option", new[] { "snapshot", "--frobnicate" })]
+    [InlineData("bad format", new[] { "snapshot", "--format", "xml" })]
+    [InlineData("no verb", new string[0])]
+    public async Task Usage_Invalid_ExitsTwo(string name, string[] args)
+    {
+        var result = await HostProcess.RunAsync(args);
+
+        result.ExitCode.ShouldBe(2, name);
+        result.Stderr.ShouldContain("error: ", Case.Sensitive, name);
+    }
+
+    [Fact]
+    public async Task Plugins_DefaultPluginPath_ListsTheKubernetesPluginBesideTheHost()
+    {
+        var result = await HostProcess.RunAsync("plugins", "--config-dir", EmptyConfigDir());
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        result.Stdout.ShouldContain("kubernetes 0.1.0 (enabled)");
+        result.Stdout.ShouldContain($"folder: {Path.Combine(TestRepository.HostPluginFolder, "PluginHost.Datasources.Kubernetes")}");
+        result.Stdout.ShouldContain("page_size = 500 (an integer from 1 to 10000)");
+    }
+
+    [Fact]
+    public async Task Genconfig_CommittedSample_IsUpToDate()
+    {
+        var result = await HostProcess.RunAsync("genconfig", "--config-dir", EmptyConfigDir());
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        var committed = await File.ReadAllTextAsync(Path.Combine(TestRepository.Root, "etc", "vitrage.conf"));
+        result.Stdout.ShouldBe(committed, "etc/vitrage.conf is stale: regenerate it with `dotnet run --project host/PluginHost -- genconfig > etc/vitrage.conf`");
+    }
+
+    [Fact]
+    public async Task Genconfig_PluginSamples_AreUpToDate()
+    {
+        foreach (var (name, folder) in new[] { ("kubernetes", "PluginHost.Datasources.Kubernetes") })
+        {
+            var result = await HostProcess.RunAsync("genconfig", "--datasource", name, "--config-dir", EmptyConfigDir());
+
+            result.ExitCode.ShouldBe(0, result.Stderr);
+            var committed = await File.ReadAllTextAsync(Path.Combine(TestRepository.Root, "plugins", folder, "sample.conf"));
+            result.Stdout.ShouldBe(committed, $"plugins/{folder}/sample.conf is stale: regenerate it with genconfig --datasource {name}");
+        }
+    }
+
+    [Fact]
+    public async Task CheckConfig_MissingKubeconfig_ExitsTwoNamingTheFile()
+    {
+        using var temp = new TempFolder();
+        var config = temp.File("vitrage.conf", "[datasources]\ntypes = kubernetes\n[kubernetes]\nconfig_file = /nonexistent/kubeconfig\n");
+
+        var result = await HostProcess.RunAsync("check-config", "--config-file", config);
+
+        result.ExitCode.ShouldBe(2);
+        result.Stderr.ShouldContain("error: [kubernetes] kubeconfig /nonexistent/kubeconfig ([kubernetes] config_file) does not exist");
+    }
+
+    // An empty --config-dir keeps a developer's own ./vitrage.conf or /etc/vitrage out of the test.
+    private static string EmptyConfigDir()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "pluginhost-empty-config");
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+}

@@ -1,0 +1,99 @@
+using PluginHost.Configuration;
+using PluginHost.Tests.Support;
+
+namespace PluginHost.Tests.Configuration;
+
+public sealed class ConfigFileSetTests
+{
+    [Fact]
+    public void Load_TwoFiles_LaterFileOverridesEarlierOne()
+    {
+        using var temp = new TempFolder();
+        var first = temp.File("a.conf", "[datasources]\nsnapshots_interval = 60\ntypes = echo\n");
+        var second = temp.File("b.conf", "[datasources]\nsnapshots_interval = 120\n");
+
+        var files = ConfigFileSet.Load([first, second], []);
+
+        files.Get("datasources", "snapshots_interval")!.Value.ShouldBe("120");
+        files.Get("datasources", "snapshots_interval")!.Location.ShouldBe(new ConfigLocation(second, 2));
+        files.Get("datasources", "types")!.Value.ShouldBe("echo");
+    }
+
+    [Fact]
+    public void Load_ConfigDir_ReadsConfFilesInNameOrderAfterConfigFiles()
+    {
+        using var temp = new TempFolder();
+        var file = temp.File("main.conf", "[plugin_host]\nlog_level = debug\nevent_log = main\n");
+        temp.File("dir/20-b.conf", "[plugin_host]\nlog_level = error\n");
+        temp.File("dir/10-a.conf", "[plugin_host]\nlog_level = warning\nevent_log = dir\n");
+        temp.File("dir/ignored.txt", "[plugin_host]\nlog_level = info\n");
+
+        var files = ConfigFileSet.Load([file], [temp.Combine("dir")]);
+
+        files.Get("plugin_host", "log_level")!.Value.ShouldBe("error");
+        files.Get("plugin_host", "event_log")!.Value.ShouldBe("dir");
+    }
+
+    [Fact]
+    public void Load_MissingFile_NamesTheFile()
+    {
+        var error = Should.Throw<ConfigException>(() => ConfigFileSet.Load(["/nonexistent/vitrage.conf"], []));
+        error.Errors.ShouldBe(["/nonexistent/vitrage.conf: config file not found"]);
+    }
+
+    [Fact]
+    public void Load_UnreadableFile_NamesTheFileAndTheReason()
+    {
+        using var temp = new TempFolder();
+        var folder = temp.Combine("a-folder.conf");
+        Directory.CreateDirectory(folder);
+
+        var error = Should.Throw<ConfigException>(() => ConfigFileSet.Load([folder], []));
+
+        error.Errors.Single().ShouldStartWith($"{folder}: ");
+    }
+
+    [Fact]
+    public void Load_DuplicateKeyInOneFile_NamesBothLines()
+    {
+        using var temp = new TempFolder();
+        var file = temp.File("dup.conf", "[kubernetes]\npage_size = 10\n# comment\npage_size = 20\n");
+
+        var error = Should.Throw<ConfigException>(() => ConfigFileSet.Load([file], []));
+
+        error.Errors.ShouldBe([$"{file}:4: [kubernetes] page_size is set twice in this file (first at line 2)"]);
+    }
+
+    [Fact]
+    public void Load_LineWithoutEquals_NamesFileLineAndSection()
+    {
+        using var temp = new TempFolder();
+        var file = temp.File("bad.conf", "[datasources]\ntypes = echo\nsnapshots_interval 60\n");
+
+        var error = Should.Throw<ConfigException>(() => ConfigFileSet.Load([file], []));
+
+        error.Errors.ShouldBe([$"{file}:3: line 'snapshots_interval 60' in [datasources] is not 'key = value', a [section] or a comment"]);
+    }
+
+    [Fact]
+    public void Load_KeyBeforeAnySection_IsAnError()
+    {
+        using var temp = new TempFolder();
+        var file = temp.File("nosection.conf", "debug = true\n[DEFAULT]\n");
+
+        var error = Should.Throw<ConfigException>(() => ConfigFileSet.Load([file], []));
+
+        error.Errors.Single().ShouldStartWith($"{file}:1: key 'debug' appears before any [section]");
+    }
+
+    [Fact]
+    public void Load_QuotedValueAndComments_FollowTheIniLibrary()
+    {
+        using var temp = new TempFolder();
+        var file = temp.File("q.conf", "; comment\n# comment\n[kubernetes]\ncontext = \"prod cluster\"\n");
+
+        var files = ConfigFileSet.Load([file], []);
+
+        files.Get("kubernetes", "context")!.Value.ShouldBe("prod cluster");
+    }
+}

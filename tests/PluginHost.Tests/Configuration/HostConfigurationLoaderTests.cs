@@ -1,0 +1,135 @@
+using PluginHost.Configuration;
+using PluginHost.Tests.Support;
+
+namespace PluginHost.Tests.Configuration;
+
+public sealed class HostConfigurationLoaderTests(EchoPluginFolder plugins) : IClassFixture<EchoPluginFolder>
+{
+    private HostConfiguration Load(TempFolder temp, string text)
+    {
+        var file = temp.File("vitrage.conf", text.Replace("{plugins}", plugins.Plugins, StringComparison.Ordinal));
+        return HostConfigurationLoader.Load(ConfigFileSet.Load([file], []));
+    }
+
+    [Fact]
+    public void Load_RealWorldVitrageConf_LoadsAndIgnoresSectionsItDoesNotKnow()
+    {
+        using var temp = new TempFolder();
+        var configuration = Load(temp, """
+            [DEFAULT]
+            debug = False
+            transport_url = rabbit://vitrage:secret@controller:5672/
+            host = controller-0
+
+            [datasources]
+            types = echo
+            snapshots_interval = 300
+            plugin_path = {plugins}
+
+            [oslo_messaging_rabbit]
+            amqp_durable_queues = true
+            rabbit_ha_queues = true
+
+            [keystone_authtoken]
+            auth_url = http://controller:5000
+            auth_type = password
+            password = also-secret
+
+            [database]
+            connection = mysql+pymysql://vitrage:secret@controller/vitrage
+
+            [echo]
+            entities_file = /tmp/entities
+            """);
+
+        configuration.Datasources.Select(d => d.Name).ShouldBe(["echo"]);
+        configuration.Host.SnapshotsInterval.ShouldBe(TimeSpan.FromSeconds(300));
+        configuration.Diagnostics.Warnings.ShouldBeEmpty();
+        configuration.Diagnostics.Debug.ShouldContain(d => d.Contains("[keystone_authtoken] is not used", StringComparison.Ordinal));
+        configuration.Diagnostics.Debug.ShouldContain(d => d.Contains("[DEFAULT] is not used", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_TypesNamesAMissingPlugin_ErrorListsTheAvailableOnes()
+    {
+        using var temp = new TempFolder();
+        var error = Should.Throw<ConfigException>(() => Load(temp, "[datasources]\ntypes = echo, kubernetes\nplugin_path = {plugins}\n"));
+
+        error.Errors.Single().ShouldBe(
+            $"{temp.Combine("vitrage.conf")}:2: [datasources] types names 'kubernetes', but no such plugin was found in {plugins.Plugins} (available: echo)");
+    }
+
+    [Fact]
+    public void Load_UnknownKeyInKnownSection_IsAWarningNotAnError()
+    {
+        using var temp = new TempFolder();
+        var configuration = Load(temp, "[datasources]\nplugin_path = {plugins}\n[echo]\nentities_fil = /tmp/x\n");
+
+        configuration.Diagnostics.Warnings.Single().ShouldStartWith(
+            $"{temp.Combine("vitrage.conf")}:4: [echo] entities_fil is not an option of this section; it is ignored (known: ");
+    }
+
+    [Fact]
+    public void Load_InvalidValues_EveryErrorNamesFileLineSectionKeyValueAndExpectation()
+    {
+        using var temp = new TempFolder();
+        var error = Should.Throw<ConfigException>(() => Load(temp, """
+            [datasources]
+            plugin_path = {plugins}
+            snapshots_interval = 5
+            [plugin_host]
+            queue_capacity = lots
+            [echo]
+            fail_on_create = perhaps
+            """));
+
+        var file = temp.Combine("vitrage.conf");
+        error.Errors.ShouldBe(
+        [
+            $"{file}:3: [datasources] snapshots_interval = '5': expected an integer of at least 10",
+            $"{file}:5: [plugin_host] queue_capacity = 'lots': expected an integer of at least 1",
+        ]);
+    }
+
+    [Fact]
+    public void Load_InvalidValueInDatasourceSection_IsReportedWithItsLine()
+    {
+        using var temp = new TempFolder();
+        var error = Should.Throw<ConfigException>(() => Load(temp, "[datasources]\nplugin_path = {plugins}\n[echo]\nfail_on_create = perhaps\n"));
+
+        error.Errors.ShouldBe([$"{temp.Combine("vitrage.conf")}:4: [echo] fail_on_create = 'perhaps': expected a boolean (true/false, yes/no, on/off, 1/0)"]);
+    }
+
+    public static TheoryData<string, string, int> SnapshotIntervals => new()
+    {
+        { "default", "[datasources]\nplugin_path = {plugins}\n", 600 },
+        { "[datasources] value inherited", "[datasources]\nplugin_path = {plugins}\nsnapshots_interval = 120\n", 120 },
+        { "datasource section overrides", "[datasources]\nplugin_path = {plugins}\nsnapshots_interval = 120\n[echo]\nsnapshots_interval = 30\n", 30 },
+        { "override alone", "[datasources]\nplugin_path = {plugins}\n[echo]\nsnapshots_interval = 45\n", 45 },
+    };
+
+    [Theory]
+    [MemberData(nameof(SnapshotIntervals))]
+    public void Load_SnapshotsInterval_DatasourceSectionOverridesTheDatasourcesDefault(string name, string text, int seconds)
+    {
+        using var temp = new TempFolder();
+
+        var configuration = Load(temp, text);
+
+        configuration.Datasources.Single().SnapshotsInterval.ShouldBe(TimeSpan.FromSeconds(seconds), name);
+    }
+
+    [Fact]
+    public void Load_SecretValueInvalid_ErrorDoesNotRepeatTheValue()
+    {
+        using var temp = new TempFolder();
+        var option = PluginHost.Contracts.OptionDefinition.Int("port", 1, "h") with { Secret = true };
+        var diagnostics = new ConfigDiagnostics();
+        var files = ConfigFileSet.Load([temp.File("s.conf", "[s]\nport = hunter2\n")], []);
+
+        SectionBinder.Bind(files, "s", [option], diagnostics);
+
+        diagnostics.Errors.Single().ShouldEndWith("[s] port = '***': expected an integer");
+        diagnostics.Errors.Single().ShouldNotContain("hunter2");
+    }
+}

@@ -1,0 +1,152 @@
+using PluginHost.Contracts;
+using static PluginHost.Tests.Graph.GraphScenario;
+
+namespace PluginHost.Tests.Graph;
+
+public sealed class EntityGraphTests
+{
+    private const string Node = "kubernetes.node";
+    private const string Vm = KnownEntityTypes.NovaInstance;
+
+    /// <summary>Each case: steps on a fresh graph, then what must hold. Keyed by a readable name.</summary>
+    private static readonly Dictionary<string, Action<GraphScenario>> Cases = new()
+    {
+        ["a neighbor not in the graph becomes a placeholder"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0, neighbors: [Instance("vm1")]);
+            g.Vertex(Vm, "vm1").IsPlaceholder.ShouldBeTrue();
+            g.Vertex(Vm, "vm1").DatasourceName.ShouldBeNull();
+            g.Edge(Vm, "vm1", Node, "n1", EdgeLabels.Contains).ShouldNotBeNull();
+        },
+        ["a placeholder reported by its datasource becomes real with the same vitrage_id and its edges"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0, neighbors: [Instance("vm1")]);
+            var placeholderId = g.Vertex(Vm, "vm1").VitrageId;
+            g.Report("nova", Vm, "vm1", 1, state: "ACTIVE", name: "vm-one");
+            var vm = g.Vertex(Vm, "vm1");
+            vm.IsPlaceholder.ShouldBeFalse();
+            vm.VitrageId.ShouldBe(placeholderId);
+            vm.Name.ShouldBe("vm-one");
+            vm.DatasourceName.ShouldBe("nova");
+            g.Edge(Vm, "vm1", Node, "n1", EdgeLabels.Contains)!.IsDeleted.ShouldBeFalse();
+        },
+        ["a neighbor never overwrites a real vertex"] = g =>
+        {
+            g.Report("nova", Vm, "vm1", 0, state: "ACTIVE", name: "vm-one");
+            g.Report("k8s", Node, "n1", 5, neighbors: [Instance("vm1", name: "other-name")]);
+            var vm = g.Vertex(Vm, "vm1");
+            vm.IsPlaceholder.ShouldBeFalse();
+            vm.Name.ShouldBe("vm-one");
+            vm.State.ShouldBe("ACTIVE");
+            vm.DatasourceName.ShouldBe("nova");
+        },
+        ["an older sample never overwrites a newer one"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 10, state: "Ready").ShouldBeTrue();
+            g.Report("k8s", Node, "n1", 5, state: "NotReady").ShouldBeFalse();
+            g.Vertex(Node, "n1").State.ShouldBe("Ready");
+            g.Vertex(Node, "n1").SampleTimestamp.ShouldBe(At(10));
+        },
+        ["a sample as new as the graph's is applied"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 10, state: "Ready");
+            g.Report("k8s", Node, "n1", 10, state: "NotReady").ShouldBeTrue();
+            g.Vertex(Node, "n1").State.ShouldBe("NotReady");
+        },
+        ["a complete snapshot deletes what it did not report"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0);
+            g.Report("k8s", Node, "n2", 0);
+            g.CompleteSnapshot("k8s", 0).ShouldBe(0);
+            g.Report("k8s", Node, "n1", 10);
+            g.CompleteSnapshot("k8s", 10).ShouldBe(1);
+            g.Vertex(Node, "n1").IsDeleted.ShouldBeFalse();
+            g.Vertex(Node, "n2").IsDeleted.ShouldBeTrue();
+        },
+        ["a snapshot that did not complete deletes nothing"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0);
+            g.Report("k8s", Node, "n2", 0);
+            g.CompleteSnapshot("k8s", 0);
+            g.Report("k8s", Node, "n1", 10); // the second snapshot fails after n1: no completion
+            g.Vertex(Node, "n2").IsDeleted.ShouldBeFalse();
+            g.Graph.LiveVertices.Count().ShouldBe(2);
+        },
+        ["a snapshot deletes only its own datasource's vertices"] = g =>
+        {
+            g.Report("nova", Vm, "vm1", 0, state: "ACTIVE");
+            g.Report("k8s", Node, "n1", 10);
+            g.CompleteSnapshot("k8s", 10);
+            g.Vertex(Vm, "vm1").IsDeleted.ShouldBeFalse();
+        },
+        ["a deleted vertex takes its edges and orphan placeholders with it"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0, neighbors: [Instance("vm1")]);
+            g.Report("k8s", Node, "n2", 0, neighbors: [Instance("vm2")]);
+            g.CompleteSnapshot("k8s", 0);
+            g.Report("k8s", Node, "n1", 10, neighbors: [Instance("vm1")]);
+            g.CompleteSnapshot("k8s", 10);
+            g.Edge(Vm, "vm2", Node, "n2", EdgeLabels.Contains)!.IsDeleted.ShouldBeTrue();
+            g.Vertex(Vm, "vm2").IsDeleted.ShouldBeTrue();
+            g.Vertex(Vm, "vm1").IsDeleted.ShouldBeFalse();
+        },
+        ["a placeholder other vertices still link to survives"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0, neighbors: [Instance("vm1")]);
+            g.Report("static", "switch", "s1", 0, neighbors: [Instance("vm1", EdgeLabels.Attached, EdgeDirection.FromVertex)]);
+            g.CompleteSnapshot("k8s", 0);
+            g.CompleteSnapshot("k8s", 10);
+            g.Vertex(Node, "n1").IsDeleted.ShouldBeTrue();
+            g.Vertex(Vm, "vm1").IsDeleted.ShouldBeFalse();
+        },
+        ["an edge the vertex no longer reports is deleted"] = g =>
+        {
+            g.Report("k8s", "kubernetes", "c1", 0, neighbors: [Instance("vm1", EdgeLabels.Comprised, EdgeDirection.FromVertex), Instance("vm2", EdgeLabels.Comprised, EdgeDirection.FromVertex)]);
+            g.Report("k8s", "kubernetes", "c1", 10, neighbors: [Instance("vm1", EdgeLabels.Comprised, EdgeDirection.FromVertex)]);
+            g.Edge("kubernetes", "c1", Vm, "vm1", EdgeLabels.Comprised)!.IsDeleted.ShouldBeFalse();
+            g.Edge("kubernetes", "c1", Vm, "vm2", EdgeLabels.Comprised)!.IsDeleted.ShouldBeTrue();
+            g.Vertex(Vm, "vm2").IsDeleted.ShouldBeTrue();
+        },
+        ["a deleted vertex reported again comes back"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0, neighbors: [Instance("vm1")]);
+            g.CompleteSnapshot("k8s", 5);
+            g.Vertex(Node, "n1").IsDeleted.ShouldBeTrue();
+            g.Report("k8s", Node, "n1", 10, neighbors: [Instance("vm1")]);
+            g.Vertex(Node, "n1").IsDeleted.ShouldBeFalse();
+            g.Vertex(Vm, "vm1").IsDeleted.ShouldBeFalse();
+            g.Edge(Vm, "vm1", Node, "n1", EdgeLabels.Contains)!.IsDeleted.ShouldBeFalse();
+        },
+        ["a delete action marks the vertex deleted"] = g =>
+        {
+            g.Report("static", "switch", "s1", 0);
+            g.Report("static", "switch", "s1", 5, action: GraphAction.Delete);
+            g.Vertex("switch", "s1").IsDeleted.ShouldBeTrue();
+        },
+        ["deleted vertices are purged only after the retention"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0, neighbors: [Instance("vm1")]);
+            g.CompleteSnapshot("k8s", 5);
+            g.Time.Advance(TimeSpan.FromSeconds(59));
+            g.Graph.Purge(TimeSpan.FromSeconds(60)).ShouldBe(0);
+            g.Time.Advance(TimeSpan.FromSeconds(1));
+            g.Graph.Purge(TimeSpan.FromSeconds(60)).ShouldBe(2);
+            g.Graph.Vertices.ShouldBeEmpty();
+        },
+        ["the same key always gets the same vitrage_id"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0);
+            var first = g.Vertex(Node, "n1").VitrageId;
+            var other = new GraphScenario();
+            other.Report("elsewhere", Node, "n1", 99);
+            other.Vertex(Node, "n1").VitrageId.ShouldBe(first);
+            Guid.TryParse(first, out _).ShouldBeTrue();
+        },
+    };
+
+    public static TheoryData<string> CaseNames => new(Cases.Keys);
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Apply_GraphRule_Holds(string rule) => Cases[rule](new GraphScenario());
+}

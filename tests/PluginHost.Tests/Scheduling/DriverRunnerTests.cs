@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using PluginHost.Configuration;
+using PluginHost.Contracts;
+using PluginHost.Graph;
+using PluginHost.Plugins;
+using PluginHost.Scheduling;
+
+namespace PluginHost.Tests.Scheduling;
+
+public sealed class DriverRunnerTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _time = new(Start);
+    private readonly CancellationTokenSource _stop = new();
+
+    private (ScriptedDriver Driver, Task Running) StartRunner(int intervalSeconds, RetryBackoff? backoff = null, TaskCompletionSource? gate = null)
+    {
+        var driver = new ScriptedDriver(_time) { Gate = gate };
+        var datasource = new DatasourceConfiguration(
+            new LoadedPlugin(new NullPlugin(), "/plugins/scripted/scripted.dll", "1.0"),
+            new DatasourceSettings(new Dictionary<string, object?>()),
+            TimeSpan.FromSeconds(intervalSeconds),
+            UpdateMethod.None,
+            TimeSpan.FromSeconds(30));
+        var runner = new DriverRunner(datasource, driver, new GraphQueue(10_000), _time,
+            backoff ?? new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300)), NullLogger.Instance);
+        return (driver, Task.Run(() => runner.RunAsync(_stop.Token)));
+    }
+
+    private static async Task WaitForCallsAsync(ScriptedDriver driver, int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (driver.Calls.Count < count)
+        {
+            await Task.Delay(5, timeout.Token);
+        }
+
+        await Task.Delay(20, timeout.Token); // let the runner reach its next wait
+    }
+
+    private async Task AdvanceAsync(ScriptedDriver driver, int seconds, int expectedCalls)
+    {
+        _time.Advance(TimeSpan.FromSeconds(seconds));
+        await WaitForCallsAsync(driver, expectedCalls);
+    }
+
+    private static int[] Offsets(ScriptedDriver driver) => driver.Calls.Select(c => (int)(c.At - Start).TotalSeconds).ToArray();
+
+    [Theory]
+    [InlineData("default interval", 600)]
+    [InlineData("per-datasource override", 30)]
+    public async Task RunAsync_Healthy_InitSnapshotAtStartThenSnapshotEveryInterval(string name, int interval)
+    {
+        var (driver, running) = StartRunner(interval);
+        await WaitForCallsAsync(driver, 1);
+        await AdvanceAsync(driver, interval - 1, 1);
+        driver.Calls.Count.ShouldBe(1, name);
+        await AdvanceAsync(driver, 1, 2);
+        await AdvanceAsync(driver, interval, 3);
+
+        Offsets(driver).ShouldBe([0, interval, 2 * interval], name);
+        driver.Calls.Select(c => c.Action).ShouldBe([DatasourceAction.InitSnapshot, DatasourceAction.Snapshot, DatasourceAction.Snapshot], name);
+        await _stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
+    public async Task RunAsync_SlowSnapshot_IsNeverOverlapped()
+    {
+        var gate = new TaskCompletionSource();
+        var (driver, running) = StartRunner(60, gate: gate);
+        await WaitForCallsAsync(driver, 1);
+
+        for (var i = 0; i < 5; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(60));
+            await Task.Delay(20);
+        }
+
+        driver.Calls.Count.ShouldBe(1);
+        driver.Running.ShouldBe(1);
+        driver.Gate = null;
+        gate.SetResult();
+        await WaitForCallsAsync(driver, 2); // overdue: runs right after the slow one, never beside it
+        Offsets(driver).ShouldBe([0, 300]);
+        await _stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
+    public async Task RunAsync_FailingDatasource_RetriesWithCappedExponentialBackoff()
+    {
+        var (driver, running) = StartRunner(600, new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)));
+        driver.Fail = true;
+        await WaitForCallsAsync(driver, 1);
+        var expected = new[] { 0 };
+        foreach (var delay in new[] { 10, 20, 40, 60, 60 })
+        {
+            await AdvanceAsync(driver, delay, driver.Calls.Count + 1);
+            expected = [.. expected, expected[^1] + delay];
+        }
+
+        Offsets(driver).ShouldBe(expected);
+        driver.Calls.ShouldAllBe(c => c.Action == DatasourceAction.InitSnapshot);
+
+        driver.Fail = false;
+        await AdvanceAsync(driver, 60, driver.Calls.Count + 1); // recovers, then back on the interval
+        await AdvanceAsync(driver, 600, driver.Calls.Count + 1);
+        Offsets(driver)[^1].ShouldBe(expected[^1] + 60 + 600);
+        driver.Calls.Last().Action.ShouldBe(DatasourceAction.Snapshot);
+        await _stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
+    public async Task RunAsync_BackoffLongerThanInterval_IsCappedAtTheInterval()
+    {
+        var (driver, running) = StartRunner(15, new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300)));
+        driver.Fail = true;
+        await WaitForCallsAsync(driver, 1);
+        await AdvanceAsync(driver, 10, 2);
+        await AdvanceAsync(driver, 15, 3);
+        await AdvanceAsync(driver, 15, 4);
+
+        Offsets(driver).ShouldBe([0, 10, 25, 40]);
+        await _stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
+    public async Task RunAsync_Shutdown_CancelsTheSnapshotInFlightAndReturns()
+    {
+        var (driver, running) = StartRunner(600, gate: new TaskCompletionSource());
+        await WaitForCallsAsync(driver, 1);
+
+        await _stop.CancelAsync();
+
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        driver.Cancelled.ShouldBeTrue();
+    }
+
+    private sealed class NullPlugin : IDatasourcePlugin
+    {
+        public string Name => "scripted";
+
+        public IReadOnlyList<OptionDefinition> Options => [];
+
+        public IReadOnlyDictionary<string, IEntityTransformer> Transformers { get; } = new Dictionary<string, IEntityTransformer>();
+
+        public IDatasourceDriver CreateDriver(DatasourceContext context) => throw new NotSupportedException();
+    }
+}

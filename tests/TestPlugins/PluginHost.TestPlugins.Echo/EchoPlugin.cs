@@ -1,0 +1,83 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using PluginHost.Contracts;
+
+namespace PluginHost.TestPlugins.Echo;
+
+/// <summary>
+/// Reports one <c>echo.thing</c> per line of <c>entities_file</c> (<c>id</c> or <c>id state</c>),
+/// linked to a <c>nova.instance</c> placeholder of the same id. A line <c>FAIL</c> makes the
+/// listing throw at that point. Each event carries the Scriban version the plugin loaded.
+/// </summary>
+public sealed class EchoPlugin : IDatasourcePlugin
+{
+    public string Name => "echo";
+
+    public IReadOnlyList<OptionDefinition> Options { get; } =
+    [
+        OptionDefinition.Path("entities_file", string.Empty, "File with one entity id per line."),
+        OptionDefinition.Bool("fail_on_create", false, "Throw from CreateDriver (not a configuration error)."),
+        OptionDefinition.Bool("reject_config", false, "Throw DatasourceConfigurationException from CreateDriver."),
+    ];
+
+    public IReadOnlyDictionary<string, IEntityTransformer> Transformers { get; } =
+        new Dictionary<string, IEntityTransformer> { ["echo.thing"] = new EchoTransformer() };
+
+    public IDatasourceDriver CreateDriver(DatasourceContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Settings.GetBool("reject_config"))
+        {
+            throw new DatasourceConfigurationException("echo: reject_config is set");
+        }
+
+        return context.Settings.GetBool("fail_on_create")
+            ? throw new InvalidOperationException("echo: fail_on_create is set")
+            : new EchoDriver(context);
+    }
+}
+
+internal sealed class EchoDriver(DatasourceContext context) : IDatasourceDriver
+{
+    public async IAsyncEnumerable<DatasourceEvent> GetAllAsync(DatasourceAction action, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var scriban = typeof(Scriban.Template).Assembly.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        var lines = await File.ReadAllLinesAsync(context.Settings.GetString("entities_file"), cancellationToken);
+        foreach (var line in lines.Where(l => l.Trim().Length > 0))
+        {
+            if (line.Trim() == "FAIL")
+            {
+                throw new DatasourceException("echo: FAIL line reached");
+            }
+
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            yield return new DatasourceEvent("echo.thing", action, context.Time.GetUtcNow(), context.Name,
+                JsonSerializer.SerializeToElement(new Dictionary<string, string>
+                {
+                    ["id"] = parts[0],
+                    ["state"] = parts.Length > 1 ? parts[1] : "ok",
+                    ["scriban_version"] = scriban,
+                }));
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+internal sealed class EchoTransformer : IEntityTransformer
+{
+    public EntityUpdate Transform(DatasourceEvent datasourceEvent)
+    {
+        var id = datasourceEvent.Properties.GetProperty("id").GetString()!;
+        return new EntityUpdate(
+            new EntityVertex("echo.thing", id)
+            {
+                Name = "thing-" + id,
+                State = datasourceEvent.Properties.GetProperty("state").GetString(),
+                Properties = new Dictionary<string, object?> { ["scriban_version"] = datasourceEvent.Properties.GetProperty("scriban_version").GetString() },
+            },
+            [new EntityNeighbor(new EntityVertex("nova.instance", id), EdgeLabels.Contains, EdgeDirection.ToVertex)],
+            GraphAction.Create);
+    }
+}
