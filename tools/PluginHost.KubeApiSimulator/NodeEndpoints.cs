@@ -25,18 +25,14 @@ internal sealed class NodeEndpoints(KubeApiSimulator simulator)
 
         if (query["watch"] is var watch && (watch == "true" || watch == "1"))
         {
-            simulator.Counters.Count("watch");
             await new NodeWatchStream(simulator).ServeAsync(context, filter).ConfigureAwait(false);
             return;
         }
 
-        simulator.Counters.Count("list");
         int? limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) && l > 0 ? l : null;
-        simulator.Counters.Limits.Enqueue(limit);
         string? after = null;
         if (query["continue"].ToString() is { Length: > 0 } token)
         {
-            simulator.Counters.Count("continue");
             var decoded = ContinueToken.Decode(token);
             if (decoded is null)
             {

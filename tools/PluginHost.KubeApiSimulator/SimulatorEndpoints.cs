@@ -21,7 +21,7 @@ internal sealed class SimulatorEndpoints(KubeApiSimulator simulator)
             return;
         }
 
-        simulator.Counters.Count("total");
+        CountRequest(context, path);
         if (!await IsAuthenticatedAsync(context).ConfigureAwait(false))
         {
             await StatusResponses.UnauthorizedAsync(context).ConfigureAwait(false);
@@ -38,7 +38,6 @@ internal sealed class SimulatorEndpoints(KubeApiSimulator simulator)
         switch (path.TrimEnd('/'))
         {
             case "/version":
-                simulator.Counters.Count("version");
                 await context.Response.WriteAsJsonAsync(DiscoveryDocuments.Version(simulator.Options)).ConfigureAwait(false);
                 return;
             case "/api":
@@ -62,6 +61,32 @@ internal sealed class SimulatorEndpoints(KubeApiSimulator simulator)
         }
 
         await StatusResponses.NotFoundAsync(context, "the server could not find the requested resource").ConfigureAwait(false);
+    }
+
+    // Counted before auth and faults: a test asks how many requests a client made, failed or not.
+    private void CountRequest(HttpContext context, string path)
+    {
+        var counters = simulator.Counters;
+        counters.Count("total");
+        var query = context.Request.Query;
+        switch (path.TrimEnd('/'))
+        {
+            case "/version":
+                counters.Count("version");
+                break;
+            case "/api/v1/nodes" when query["watch"] == "true" || query["watch"] == "1":
+                counters.Count("watch");
+                break;
+            case "/api/v1/nodes":
+                counters.Count("list");
+                counters.Limits.Enqueue(int.TryParse(query["limit"], System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0 ? limit : null);
+                if (query["continue"].ToString().Length > 0)
+                {
+                    counters.Count("continue");
+                }
+
+                break;
+        }
     }
 
     private async Task<bool> IsAuthenticatedAsync(HttpContext context)
