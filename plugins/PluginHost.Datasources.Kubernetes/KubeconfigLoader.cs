@@ -24,6 +24,7 @@ internal static class KubeconfigLoader
         }
 
         var source = files[0];
+        CheckYamlSyntax(source);
         K8SConfiguration kubeconfig;
         try
         {
@@ -88,6 +89,36 @@ internal static class KubeconfigLoader
         catch (Exception e) when (e is KubeConfigException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
             throw new DatasourceConfigurationException($"in-cluster service account cannot be used: {Describe(e)}", e);
+        }
+    }
+
+    // KubernetesClient reports YAML syntax errors without a position; YamlDotNet's parser has one.
+    private static void CheckYamlSyntax(string path)
+    {
+        YamlDotNet.Core.Parser? parser = null;
+        try
+        {
+            using var reader = File.OpenText(path);
+            parser = new YamlDotNet.Core.Parser(reader);
+            while (parser.MoveNext())
+            {
+            }
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new DatasourceConfigurationException(
+                $"kubeconfig {path} is not valid YAML: line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner fails this way on some unterminated constructs; the last good event says where.
+            var line = parser?.Current?.End.Line;
+            throw new DatasourceConfigurationException(
+                $"kubeconfig {path} is not valid YAML: line {line?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}, column 1: an unterminated or malformed value after this point", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DatasourceConfigurationException($"kubeconfig {path} cannot be read: {e.Message}", e);
         }
     }
 

@@ -1,0 +1,150 @@
+using PluginHost.Contracts;
+using PluginHost.KubeApiSimulator;
+
+namespace PluginHost.Datasources.Kubernetes.Tests;
+
+/// <summary>Bad kubeconfigs fail when the driver is created, naming the file and what is wrong.</summary>
+[Collection(nameof(EnvironmentVariableCollection))]
+public sealed class KubeconfigLoaderTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("kubeconfig-test-");
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_folder.FullName, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private const string Valid = """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: prod
+          cluster:
+            server: https://127.0.0.1:6443
+        contexts:
+        - name: prod-admin
+          context:
+            cluster: prod
+            user: admin
+        - name: broken
+          context:
+            cluster: nowhere
+            user: admin
+        current-context: prod-admin
+        users:
+        - name: admin
+          user:
+            token: s3cr3t-t0ken
+        """;
+
+    private static DatasourceConfigurationException Fails(string configFile, string context = "") =>
+        Should.Throw<DatasourceConfigurationException>(() => SimulatedCluster.CreateDriver(SimulatedCluster.Settings(configFile, context: context)));
+
+    [Fact]
+    public void CreateDriver_MissingFile_NamesTheFile()
+    {
+        var path = Path.Combine(_folder.FullName, "nope");
+        Fails(path).Message.ShouldBe($"kubeconfig {path} ([kubernetes] config_file) does not exist");
+    }
+
+    [Fact]
+    public void CreateDriver_FolderInsteadOfFile_SaysSo()
+    {
+        Fails(_folder.FullName).Message.ShouldBe($"[kubernetes] config_file {_folder.FullName} is a folder, not a kubeconfig file");
+    }
+
+    [Theory]
+    [InlineData("bad indentation", "apiVersion: v1\nkind: Config\n  clusters: []\n")]
+    [InlineData("unclosed flow sequence", "apiVersion: v1\nclusters:\n- name: [unclosed\n  cluster: {}\n")]
+    public void CreateDriver_BadYaml_NamesTheFileAndTheLine(string name, string text)
+    {
+        var path = Write("bad.yaml", text);
+        var message = Fails(path).Message;
+        message.ShouldStartWith($"kubeconfig {path} is not valid YAML: line 3, column ", customMessage: name);
+    }
+
+    [Fact]
+    public void CreateDriver_UnknownContext_ListsTheContexts()
+    {
+        var path = Write("config", Valid);
+        Fails(path, context: "staging").Message.ShouldBe($"kubeconfig {path} has no context 'staging' (contexts: prod-admin, broken)");
+    }
+
+    [Fact]
+    public void CreateDriver_NoCurrentContext_AsksForOne()
+    {
+        var path = Write("config", Valid.Replace("current-context: prod-admin", string.Empty, StringComparison.Ordinal));
+        Fails(path).Message.ShouldBe($"kubeconfig {path} has no current-context; set [kubernetes] context to one of: prod-admin, broken");
+    }
+
+    [Fact]
+    public void CreateDriver_ContextWithUnknownCluster_SaysWhichCluster()
+    {
+        var path = Write("config", Valid);
+        Fails(path, context: "broken").Message.ShouldBe($"kubeconfig {path}: context 'broken' names cluster 'nowhere', which is not in the clusters list");
+    }
+
+    [Fact]
+    public void CreateDriver_UnreadableClientCertificate_NamesTheKubeconfigAndNotTheToken()
+    {
+        var path = Write("config", Valid.Replace("token: s3cr3t-t0ken", "client-certificate: /nonexistent/client.crt\n    client-key: /nonexistent/client.key", StringComparison.Ordinal));
+        var message = Fails(path).Message;
+        message.ShouldStartWith($"kubeconfig {path}, context 'prod-admin': ");
+        message.ShouldContain("could not find a part of the path '/nonexistent/client.", customMessage: message);
+        message.ShouldNotContain("s3cr3t");
+    }
+
+    [Fact]
+    public void CreateDriver_NotAKubeconfig_SaysSo()
+    {
+        var path = Write("config", "just: a yaml file\n");
+        Fails(path).Message.ShouldBe($"kubeconfig {path} has no clusters or contexts; is it a kubeconfig?");
+    }
+
+    [Fact]
+    public void CreateDriver_NoErrorMessage_ContainsTheToken()
+    {
+        var path = Write("config", Valid);
+        Fails(path, context: "staging").Message.ShouldNotContain("s3cr3t");
+    }
+
+    [Fact]
+    public async Task CreateDriver_EmptyConfigFile_UsesKubeconfigEnvironmentVariable()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 2 });
+        var previous = Environment.GetEnvironmentVariable("KUBECONFIG");
+        Environment.SetEnvironmentVariable("KUBECONFIG", $"/nonexistent/first{Path.PathSeparator}{cluster.Kubeconfig}");
+        try
+        {
+            await using var driver = SimulatedCluster.CreateDriver(SimulatedCluster.Settings(string.Empty));
+            (await SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken)).Count.ShouldBe(3);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("KUBECONFIG", previous);
+        }
+    }
+
+    [Fact]
+    public void CreateDriver_KubeconfigVariableNamesNoFile_SaysSo()
+    {
+        var previous = Environment.GetEnvironmentVariable("KUBECONFIG");
+        Environment.SetEnvironmentVariable("KUBECONFIG", "/nonexistent/a");
+        try
+        {
+            Fails(string.Empty).Message.ShouldBe("$KUBECONFIG names /nonexistent/a, but no such file exists");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("KUBECONFIG", previous);
+        }
+    }
+
+    public void Dispose() => _folder.Delete(recursive: true);
+}
+
+/// <summary>Tests that change process environment variables never run beside each other.</summary>
+[CollectionDefinition(nameof(EnvironmentVariableCollection), DisableParallelization = true)]
+public sealed class EnvironmentVariableCollection;

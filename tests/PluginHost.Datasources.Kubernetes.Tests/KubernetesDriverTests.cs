@@ -1,0 +1,210 @@
+using System.Text.Json;
+using PluginHost.Contracts;
+using PluginHost.KubeApiSimulator;
+
+namespace PluginHost.Datasources.Kubernetes.Tests;
+
+/// <summary>The plugin's driver through the real HTTP path against the simulator.</summary>
+public sealed class KubernetesDriverTests
+{
+    [Theory]
+    [InlineData("one node", 1, 1)]
+    [InlineData("one short of a page", 499, 1)]
+    [InlineData("exactly a page", 500, 1)]
+    [InlineData("one over a page", 501, 2)]
+    [InlineData("ten pages", 5000, 10)]
+    public async Task GetAll_PageSize500_FetchesEveryNodeInTheExpectedPages(string name, int nodes, int pages)
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = nodes });
+        await using var driver = cluster.CreateDriver(pageSize: 500);
+
+        var events = await SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken);
+
+        events.Count(e => e.EntityType == KubernetesEntityTypes.Node).ShouldBe(nodes, name);
+        events.Select(e => e.Properties.GetProperty("node").GetProperty("metadata").GetProperty("uid").GetString()).Take(nodes).ShouldBeUnique(name);
+        events[^1].EntityType.ShouldBe(KubernetesEntityTypes.Cluster, name);
+        events[^1].Properties.GetProperty("node_count").GetInt32().ShouldBe(nodes, name);
+        cluster.Simulator.Counters.NodeListRequests.ShouldBe(pages, name);
+        cluster.Simulator.Counters.Limits.ShouldAllBe(l => l == 500, name);
+        events.ShouldAllBe(e => e.DatasourceName == "kubernetes" && e.Action == DatasourceAction.Snapshot && e.SampleTime == events[0].SampleTime);
+    }
+
+    [Fact]
+    public async Task GetAll_ClusterEvent_CarriesNameServerVersionAndOpenStackInstances()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 10, Provider = ProviderMode.Mixed, ClusterName = "edge-1" });
+        await using var driver = cluster.CreateDriver();
+
+        var clusterEvent = (await SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken)).Last();
+
+        var p = clusterEvent.Properties;
+        p.GetProperty("name").GetString().ShouldBe("edge-1");
+        p.GetProperty("server").GetString().ShouldBe(cluster.Simulator.BaseUrl.ToString().TrimEnd('/'));
+        p.GetProperty("context").GetString().ShouldBe("sim");
+        p.GetProperty("kubernetes_version").GetString().ShouldBe("v1.31.2");
+        p.GetProperty("instance_ids").GetArrayLength().ShouldBe(2); // mixed: nodes 0 and 5 are OpenStack
+    }
+
+    [Fact]
+    public async Task GetAll_FirstPage_IsYieldedBeforeTheNextPageIsRequested()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 30 });
+        await using var driver = cluster.CreateDriver(pageSize: 10);
+        var requestsAtFirstEvent = -1;
+
+        await foreach (var _ in driver.GetAllAsync(DatasourceAction.Snapshot, TestContext.Current.CancellationToken))
+        {
+            if (requestsAtFirstEvent < 0)
+            {
+                requestsAtFirstEvent = cluster.Simulator.Counters.NodeListRequests;
+            }
+        }
+
+        requestsAtFirstEvent.ShouldBe(1);
+        cluster.Simulator.Counters.NodeListRequests.ShouldBe(3);
+    }
+
+    public static TheoryData<string, bool, SimulatorAuth, bool> SecureTransports => new()
+    {
+        { "HTTPS with a bearer token", true, SimulatorAuth.Token, false },
+        { "HTTPS with a client certificate", true, SimulatorAuth.ClientCertificate, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(SecureTransports))]
+    public async Task GetAll_Https_AuthenticatesFromTheKubeconfig(string name, bool https, SimulatorAuth auth, bool clientCertificate)
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 7, Https = https, Auth = auth }, clientCertificate: clientCertificate);
+        await using var driver = cluster.CreateDriver();
+
+        var events = await SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken);
+
+        events.Count.ShouldBe(8, name);
+    }
+
+    public static TheoryData<string, FaultRule, string[]> Failures => new()
+    {
+        { "401 names the user and the kubeconfig", new FaultRule(FaultKind.Unauthorized), ["answered 401", "credentials of user 'sim-admin'", "kubeconfig "] },
+        { "403 names the RBAC needed", new FaultRule(FaultKind.Forbidden), ["answered 403", "cannot list resource \"nodes\"", "get, list on resource nodes", "/version"] },
+        { "500 mid-list", new FaultRule(FaultKind.InternalError) { OnRequest = 2 }, ["GET /api/v1/nodes", "answered 500", "simulated failure"] },
+        { "connection reset mid-body", new FaultRule(FaultKind.ResetMidBody) { OnRequest = 2 }, ["connection to", "broke while reading GET /api/v1/nodes"] },
+        { "malformed JSON", new FaultRule(FaultKind.MalformedJson), ["not valid JSON"] },
+        { "truncated body", new FaultRule(FaultKind.TruncatedBody) { OnRequest = 3 }, ["not valid JSON"] },
+        { "410 twice in one list", new FaultRule(FaultKind.GoneOnContinue), ["answered 410", "expired again after a restart"] },
+        { "slow body beyond request_timeout", new FaultRule(FaultKind.SlowBody) { Delay = TimeSpan.FromSeconds(3) }, ["timed out after 1 s", "request_timeout"] },
+        { "latency beyond request_timeout", new FaultRule(FaultKind.Latency) { Delay = TimeSpan.FromSeconds(3) }, ["GET /api/v1/nodes", "timed out after 1 s"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public async Task GetAll_ApiFailure_ThrowsAClearDatasourceException(string name, FaultRule fault, string[] expected)
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 120 });
+        cluster.Simulator.Faults.Add(fault);
+        await using var driver = cluster.CreateDriver(pageSize: 50, requestTimeout: 1);
+
+        var error = await Should.ThrowAsync<DatasourceException>(() => SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken));
+
+        foreach (var part in expected)
+        {
+            error.Message.ShouldContain(part, Case.Sensitive, name);
+        }
+
+        error.Message.ShouldNotContain("simulator-token", Case.Sensitive, name);
+    }
+
+    [Fact]
+    public async Task GetAll_GoneOnceMidList_RestartsTheListOnceAndCompletes()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 120 });
+        cluster.Simulator.Faults.Add(new FaultRule(FaultKind.GoneOnContinue) { OnRequest = 1, Times = 1 });
+        await using var driver = cluster.CreateDriver(pageSize: 50);
+
+        var events = await SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken);
+
+        // page 1, 410 on page 2, then pages 1, 2, 3 again
+        cluster.Simulator.Counters.NodeListRequests.ShouldBe(5);
+        events[^1].Properties.GetProperty("node_count").GetInt32().ShouldBe(120);
+        events.Where(e => e.EntityType == KubernetesEntityTypes.Node)
+            .Select(e => e.Properties.GetProperty("node").GetProperty("metadata").GetProperty("name").GetString())
+            .Distinct().Count().ShouldBe(120);
+    }
+
+    [Fact]
+    public async Task GetAll_Throttled_WaitsForRetryAfterAndCompletes()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 20 });
+        cluster.Simulator.Faults.Add(new FaultRule(FaultKind.TooManyRequests) { OnRequest = 1, RetryAfterSeconds = 1 });
+        await using var driver = cluster.CreateDriver(pageSize: 50);
+
+        var events = await SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken);
+
+        events.Count.ShouldBe(21);
+        cluster.Simulator.Counters.NodeListRequests.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task GetAll_Cancelled_StopsWithoutCompleting()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 100 });
+        cluster.Simulator.Faults.Add(new FaultRule(FaultKind.Latency) { OnRequest = 2, Delay = TimeSpan.FromSeconds(30) });
+        await using var driver = cluster.CreateDriver(pageSize: 50);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cancel.CancelAfter(TimeSpan.FromMilliseconds(500));
+
+        await Should.ThrowAsync<OperationCanceledException>(() => SimulatedCluster.GetAllAsync(driver, cancel.Token));
+    }
+
+    [Fact]
+    public async Task GetAll_VersionForbidden_StillCompletesWithoutTheVersion()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 3 });
+        cluster.Simulator.Faults.Add(new FaultRule(FaultKind.Forbidden) { PathPrefix = "/version" });
+        await using var driver = cluster.CreateDriver();
+
+        var events = await SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken);
+
+        events[^1].Properties.TryGetProperty("kubernetes_version", out _).ShouldBeFalse();
+        events.Count.ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task GetAll_UnreachableServer_NamesTheUrl()
+    {
+        string kubeconfig;
+        await using (var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 1 }))
+        {
+            kubeconfig = Path.Combine(Path.GetTempPath(), $"gone-{Guid.NewGuid():N}.kubeconfig");
+            File.Copy(cluster.Kubeconfig, kubeconfig);
+        }
+
+        await using var driver = SimulatedCluster.CreateDriver(SimulatedCluster.Settings(kubeconfig));
+        var server = File.ReadAllLines(kubeconfig).Single(l => l.Contains("server:", StringComparison.Ordinal)).Split("server:")[1].Trim();
+
+        var error = await Should.ThrowAsync<DatasourceException>(() => SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken));
+
+        error.Message.ShouldStartWith($"cannot reach the Kubernetes API at {server} (kubeconfig {kubeconfig})");
+        File.Delete(kubeconfig);
+    }
+
+    [Fact]
+    public async Task GetAll_NodeEvents_CarryTheRawNodeAndWhatTheTransformerNeeds()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 0, IncludeVitrageSpecNode = true });
+        await using var driver = SimulatedCluster.CreateDriver(SimulatedCluster.Settings(cluster.Kubeconfig, clusterName: "bcmt"));
+
+        var node = (await SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken))[0];
+
+        node.Properties.GetProperty("cluster_name").GetString().ShouldBe("bcmt");
+        node.Properties.GetProperty("node").GetProperty("spec").GetProperty("providerID").GetString().ShouldBe(VitrageSpecFixture.ProviderId);
+        var line = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(line))
+        {
+            node.WriteTo(writer);
+        }
+
+        var json = JsonDocument.Parse(line.ToArray()).RootElement;
+        json.GetProperty("vitrage_entity_type").GetString().ShouldBe("kubernetes.node");
+        json.GetProperty("vitrage_datasource_action").GetString().ShouldBe("snapshot");
+    }
+}

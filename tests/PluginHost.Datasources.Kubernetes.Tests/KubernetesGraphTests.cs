@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using PluginHost.Configuration;
+using PluginHost.Contracts;
+using PluginHost.Graph;
+using PluginHost.KubeApiSimulator;
+using PluginHost.Scheduling;
+using PluginHost.Tests.Support;
+
+namespace PluginHost.Datasources.Kubernetes.Tests;
+
+/// <summary>
+/// The host pipeline (config → plugin from the real plugins folder → driver → queue → graph) on
+/// the simulator, across snapshots.
+/// </summary>
+public sealed class KubernetesGraphTests
+{
+    private static async Task<DatasourceScheduler> StartHostAsync(SimulatedCluster cluster, TempFolder temp, string extra = "")
+    {
+        var config = temp.File("vitrage.conf", $"""
+            [datasources]
+            types = kubernetes
+            plugin_path = {TestRepository.HostPluginFolder}
+            [kubernetes]
+            config_file = {cluster.Kubeconfig}
+            page_size = 50
+            {extra}
+            """);
+        var configuration = HostConfigurationLoader.Load(ConfigFileSet.Load([config], []));
+        configuration.Datasources.Single().Plugin.Folder.ShouldStartWith(TestRepository.HostPluginFolder);
+        await Task.Yield();
+        return DatasourceScheduler.Create(configuration, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+    }
+
+    private static GraphVertex Node(EntityGraph graph, string name) =>
+        graph.Vertices.Where(v => v.Type == "kubernetes.node" && v.Name == name).OrderBy(v => v.IsDeleted).First();
+
+    [Fact]
+    public async Task Snapshot_VitrageSpecNode_BecomesTheExpectedVerticesAndEdges()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 0, IncludeVitrageSpecNode = true, ClusterName = "bcmt" });
+        using var temp = new TempFolder();
+        await using var host = await StartHostAsync(cluster, temp);
+
+        (await host.SnapshotOnceAsync(TestContext.Current.CancellationToken)).ShouldBeEmpty();
+
+        var graph = host.Graph;
+        graph.LiveVertices.Select(v => v.Key).Order().ShouldBe(
+        [
+            "RESOURCE:kubernetes.node:68011206-d4d6-11e7-9c63-fa163e2e2123",
+            "RESOURCE:kubernetes:bcmt",
+            "RESOURCE:nova.instance:41c40aab-80e9-4bb6-a280-27976bfc811f",
+        ]);
+        graph.LiveEdges.Select(e => $"{e.Source.Type} {e.RelationshipType} {e.Target.Type}").Order().ShouldBe(
+        [
+            "kubernetes comprised kubernetes.node",
+            "kubernetes comprised nova.instance",
+            "nova.instance contains kubernetes.node",
+        ]);
+        var node = Node(graph, "bcmt-control-01");
+        node.DatasourceName.ShouldBe("kubernetes");
+        node.Properties["instance_id"].ShouldBe("41c40aab-80e9-4bb6-a280-27976bfc811f");
+        graph.Find("RESOURCE:nova.instance:41c40aab-80e9-4bb6-a280-27976bfc811f")!.IsPlaceholder.ShouldBeTrue();
+        graph.Find("RESOURCE:kubernetes:bcmt")!.IsPlaceholder.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Snapshot_NodeAddedAndRemovedBetweenSnapshots_AddsAndDeletesExactlyThoseVertices()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 120, Provider = ProviderMode.OpenStack });
+        using var temp = new TempFolder();
+        await using var host = await StartHostAsync(cluster, temp);
+        await host.SnapshotOnceAsync(TestContext.Current.CancellationToken);
+        var before = host.Graph.LiveVertices.Select(v => v.Key).ToHashSet();
+        var removed = cluster.Simulator.Nodes.Names[10];
+        var removedKey = Node(host.Graph, removed).Key;
+        var removedVm = Node(host.Graph, removed).Properties["instance_id"];
+
+        cluster.Simulator.Nodes.Delete(removed);
+        var added = cluster.Simulator.AddGeneratedNodes(1).Single();
+        (await host.SnapshotOnceAsync(TestContext.Current.CancellationToken)).ShouldBeEmpty();
+
+        var after = host.Graph.LiveVertices.Select(v => v.Key).ToHashSet();
+        var addedNode = Node(host.Graph, added);
+        before.Except(after).Order().ShouldBe(new[] { removedKey, $"RESOURCE:nova.instance:{removedVm}" }.Order());
+        after.Except(before).Order().ShouldBe(new[] { addedNode.Key, $"RESOURCE:nova.instance:{addedNode.Properties["instance_id"]}" }.Order());
+        host.Graph.Find(removedKey)!.IsDeleted.ShouldBeTrue();
+        host.Graph.Find("RESOURCE:kubernetes:sim-cluster")!.Properties["node_count"].ShouldBe(120L);
+    }
+
+    [Fact]
+    public async Task Snapshot_NodeRecreatedWithNewUid_IsANewVertex()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 5 });
+        using var temp = new TempFolder();
+        await using var host = await StartHostAsync(cluster, temp);
+        await host.SnapshotOnceAsync(TestContext.Current.CancellationToken);
+        var name = cluster.Simulator.Nodes.Names[2];
+        var oldKey = Node(host.Graph, name).Key;
+
+        cluster.Simulator.Nodes.Modify(name, node => node["metadata"]!["uid"] = Guid.NewGuid().ToString());
+        await host.SnapshotOnceAsync(TestContext.Current.CancellationToken);
+
+        host.Graph.Find(oldKey)!.IsDeleted.ShouldBeTrue();
+        var current = host.Graph.Vertices.Single(v => v.Type == "kubernetes.node" && v.Name == name && !v.IsDeleted);
+        current.Key.ShouldNotBe(oldKey);
+        current.VitrageId.ShouldNotBe(host.Graph.Find(oldKey)!.VitrageId);
+    }
+
+    [Theory]
+    [InlineData("500 on the second page", FaultKind.InternalError)]
+    [InlineData("connection reset on the second page", FaultKind.ResetMidBody)]
+    [InlineData("malformed second page", FaultKind.MalformedJson)]
+    public async Task Snapshot_FailsMidList_DeletesNothingFromTheGraph(string name, FaultKind kind)
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 120 });
+        using var temp = new TempFolder();
+        await using var host = await StartHostAsync(cluster, temp);
+        await host.SnapshotOnceAsync(TestContext.Current.CancellationToken);
+        var before = host.Graph.LiveVertices.Select(v => v.Key).Order().ToList();
+        cluster.Simulator.Nodes.Delete(cluster.Simulator.Nodes.Names[^1]); // would be deleted by a complete snapshot
+        cluster.Simulator.Faults.Add(new FaultRule(kind) { OnRequest = 2 }); // counted from now: the second page
+
+        var failed = await host.SnapshotOnceAsync(TestContext.Current.CancellationToken);
+
+        failed.ShouldBe(["kubernetes"], name);
+        host.Graph.LiveVertices.Select(v => v.Key).Order().ToList().ShouldBe(before, name);
+        host.Runners.Single().LastError.ShouldNotBeNull(name);
+    }
+
+    [Fact]
+    public async Task SnapshotVerb_PluginInTheRealPluginsFolder_PrintsTheClusterGraph()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions
+        {
+            NodeCount = 600, Provider = ProviderMode.OpenStack, Https = true, Auth = SimulatorAuth.Token, IncludeVitrageSpecNode = true,
+        });
+        using var temp = new TempFolder();
+        var config = temp.File("vitrage.conf", $"[datasources]\ntypes = kubernetes\n[kubernetes]\nconfig_file = {cluster.Kubeconfig}\n");
+
+        var result = await HostProcess.RunAsync("snapshot", "--config-file", config, "--format", "json");
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        using var graph = JsonDocument.Parse(result.Stdout);
+        var nodes = graph.RootElement.GetProperty("nodes").EnumerateArray().ToList();
+        nodes.Count(n => n.GetProperty("vitrage_type").GetString() == "kubernetes.node").ShouldBe(601);
+        nodes.Count(n => n.GetProperty("vitrage_type").GetString() == "nova.instance").ShouldBe(601);
+        nodes.Single(n => n.GetProperty("vitrage_type").GetString() == "kubernetes").GetProperty("node_count").GetInt32().ShouldBe(601);
+        graph.RootElement.GetProperty("links").GetArrayLength().ShouldBe(601 * 3);
+        cluster.Simulator.Counters.NodeListRequests.ShouldBe(2);
+        result.Stderr.ShouldNotContain(cluster.Simulator.Options.Token);
+    }
+}

@@ -1,0 +1,149 @@
+using PluginHost.Contracts;
+using PluginHost.KubeApiSimulator;
+
+namespace PluginHost.Datasources.Kubernetes.Tests;
+
+public sealed class KubernetesNodeTransformerTests
+{
+    private readonly KubernetesNodeTransformer _transformer = new();
+
+    [Fact]
+    public void Transform_VitrageSpecNode_GivesTheSpecPropertiesAndEdges()
+    {
+        var update = _transformer.Transform(NodeEvents.For(VitrageSpecFixture.CreateNode(), cluster: "bcmt"));
+
+        var vertex = update.Vertex;
+        vertex.Key.ShouldBe("RESOURCE:kubernetes.node:68011206-d4d6-11e7-9c63-fa163e2e2123");
+        vertex.Name.ShouldBe("bcmt-control-01");
+        vertex.State.ShouldBe("Ready");
+        var p = vertex.Properties;
+        p["creation_timestamp"].ShouldBe("2017-11-29T07:24:59Z");
+        p["name"].ShouldBe("bcmt-control-01");
+        p["uid"].ShouldBe("68011206-d4d6-11e7-9c63-fa163e2e2123");
+        p["resource_version"].ShouldBe("10714282");
+        ((IEnumerable<Dictionary<string, string>>)p["addresses"]!).Select(a => $"{a["type"]}={a["address"]}")
+            .ShouldBe(["InternalIP=172.16.1.12", "InternalIP=10.5.138.49", "Hostname=bcmt-control-01"]);
+        p["internal_ip"].ShouldBe("172.16.1.12");
+        p["ip"].ShouldBe("172.16.1.12");
+        p["hostname"].ShouldBe("bcmt-control-01");
+        p.ShouldNotContainKey("external_ip");
+        p["provider"].ShouldBe("openstack");
+        p["provider_id"].ShouldBe("openstack:///41c40aab-80e9-4bb6-a280-27976bfc811f");
+        p["instance_id"].ShouldBe("41c40aab-80e9-4bb6-a280-27976bfc811f");
+        p["external_id"].ShouldBe("41c40aab-80e9-4bb6-a280-27976bfc811f");
+        p["zone"].ShouldBe("zone0");
+        p["region"].ShouldBe("regionOne");
+        ((IEnumerable<Dictionary<string, string>>)p["taints"]!).Single()["effect"].ShouldBe("NoExecute");
+        ((Dictionary<string, string>)p["capacity"]!)["memory"].ShouldBe("3881900Ki");
+        ((Dictionary<string, string>)p["allocatable"]!)["pods"].ShouldBe("110");
+        ((Dictionary<string, string>)p["node_info"]!)["kubeletVersion"].ShouldBe("v1.7.4");
+        ((Dictionary<string, string>)p["labels"]!)["is_control"].ShouldBe("true");
+        ((IEnumerable<Dictionary<string, object?>>)p["conditions"]!).Select(c => c["type"]).ShouldBe(["OutOfDisk", "MemoryPressure", "DiskPressure", "Ready"]);
+        p.ShouldNotContainKey("annotations");
+
+        update.Neighbors.Select(n => (n.Vertex.Key, n.RelationshipType, n.Direction)).ShouldBe(
+        [
+            ("RESOURCE:kubernetes:bcmt", EdgeLabels.Comprised, EdgeDirection.ToVertex),
+            ("RESOURCE:nova.instance:41c40aab-80e9-4bb6-a280-27976bfc811f", EdgeLabels.Contains, EdgeDirection.ToVertex),
+        ]);
+        update.Action.ShouldBe(GraphAction.Create);
+    }
+
+    public static TheoryData<string, string> PartialNodes => new()
+    {
+        { "only a name", """{"metadata":{"name":"n1"}}""" },
+        { "no status", """{"metadata":{"name":"n1","uid":"u1"},"spec":{"providerID":"aws:///z/i-1"}}""" },
+        { "no addresses or conditions", """{"metadata":{"name":"n1","uid":"u1"},"status":{"capacity":{"cpu":"2"}}}""" },
+        { "no providerID", """{"metadata":{"name":"n1","uid":"u1","labels":{"a":"b"}},"spec":{},"status":{"addresses":[{"type":"Hostname","address":"n1"}]}}""" },
+        { "no labels", """{"metadata":{"name":"n1","uid":"u1"},"spec":{"providerID":"openstack:///x"}}""" },
+        { "nulls everywhere", """{"metadata":{"name":"n1","uid":"u1","labels":null},"spec":null,"status":{"addresses":null,"conditions":null}}""" },
+        { "odd types", """{"metadata":{"name":"n1","uid":"u1","labels":{"n":1}},"spec":{"taints":"x","podCIDRs":[1]},"status":{"conditions":[1,"a"]}}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PartialNodes))]
+    public void Transform_PartialNode_StillGivesAVertex(string name, string json)
+    {
+        var update = _transformer.Transform(NodeEvents.For(NodeEvents.Parse(json)));
+
+        update.Vertex.Type.ShouldBe(KubernetesEntityTypes.Node, name);
+        update.Vertex.Name.ShouldBe("n1", name);
+        update.Vertex.State.ShouldBe("Unknown", name);
+        update.Neighbors.First().Vertex.Key.ShouldBe("RESOURCE:kubernetes:prod", name);
+    }
+
+    [Theory]
+    [InlineData("ready", "True", "Ready")]
+    [InlineData("not ready", "False", "NotReady")]
+    [InlineData("unknown", "Unknown", "Unknown")]
+    [InlineData("odd value", "Maybe", "Unknown")]
+    public void Transform_ReadyCondition_GivesState(string name, string status, string state)
+    {
+        var node = NodeEvents.Parse($$$"""{"metadata":{"name":"n1","uid":"u1"},"status":{"conditions":[{"type":"MemoryPressure","status":"True"},{"type":"Ready","status":"{{{status}}}"}]}}""");
+
+        _transformer.Transform(NodeEvents.For(node)).Vertex.State.ShouldBe(state, name);
+    }
+
+    public static TheoryData<string, string, bool, string?, string?> InstanceLinks => new()
+    {
+        { "openstack providerID", """{"providerID":"openstack://RegionOne/vm-1"}""", false, "vm-1", "vm-1" },
+        { "aws: instance id but no nova link", """{"providerID":"aws:///us-east-1a/i-1"}""", false, "i-1", null },
+        { "legacy externalID uuid without providerID: Vitrage's nova link", """{"externalID":"41c40aab-80e9-4bb6-a280-27976bfc811f"}""", false, "41c40aab-80e9-4bb6-a280-27976bfc811f", "41c40aab-80e9-4bb6-a280-27976bfc811f" },
+        { "legacy externalID name: no nova link", """{"externalID":"node-1"}""", false, "node-1", null },
+        { "providerID wins over externalID", """{"providerID":"openstack:///vm-2","externalID":"node-1"}""", false, "vm-2", "vm-2" },
+        { "openstack providerID without id falls back to externalID", """{"providerID":"openstack://","externalID":"vm-3"}""", false, "vm-3", "vm-3" },
+        { "systemUUID only when asked", """{"providerID":"openstack://"}""", false, null, null },
+        { "systemUUID when asked, lower-cased", """{"providerID":"openstack://"}""", true, "41c40aab-80e9-4bb6-a280-27976bfc811f", "41c40aab-80e9-4bb6-a280-27976bfc811f" },
+        { "systemUUID never for other clouds", """{"providerID":"gce://"}""", true, null, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(InstanceLinks))]
+    public void Transform_InstanceId_FollowsProviderIdThenExternalIdThenSystemUuid(string name, string spec, bool fromSystemUuid, string? instanceId, string? novaLink)
+    {
+        var node = NodeEvents.Parse("""{"metadata":{"name":"n1","uid":"u1"},"spec":""" + spec + ""","status":{"nodeInfo":{"systemUUID":"41C40AAB-80E9-4BB6-A280-27976BFC811F"}}}""");
+
+        var update = _transformer.Transform(NodeEvents.For(node, fromSystemUuid: fromSystemUuid));
+
+        update.Vertex.Properties.GetValueOrDefault("instance_id").ShouldBe(instanceId, name);
+        update.Neighbors.Where(n => n.Vertex.Type == KnownEntityTypes.NovaInstance).Select(n => n.Vertex.Id).SingleOrDefault().ShouldBe(novaLink, name);
+    }
+
+    [Fact]
+    public void Transform_RolesZonesAddressesAndCidrs_FollowTheirFallbacks()
+    {
+        var node = NodeEvents.Parse("""
+            {"metadata":{"name":"n1","uid":"u1","labels":{
+                "node-role.kubernetes.io/control-plane":"","node-role.kubernetes.io/etcd":"true","kubernetes.io/role":"master",
+                "failure-domain.beta.kubernetes.io/zone":"old-zone","topology.kubernetes.io/region":"new-region"}},
+             "spec":{"podCIDR":"10.0.0.0/24","unschedulable":true},
+             "status":{"addresses":[{"type":"Hostname","address":"n1"},{"type":"ExternalIP","address":"1.2.3.4"},{"type":"InternalDNS","address":"n1.internal"}]}}
+            """);
+
+        var p = _transformer.Transform(NodeEvents.For(node)).Vertex.Properties;
+
+        p["roles"].ShouldBe(new[] { "control-plane", "etcd", "master" });
+        p["zone"].ShouldBe("old-zone");
+        p["region"].ShouldBe("new-region");
+        p["ip"].ShouldBe("n1.internal");
+        p["external_ip"].ShouldBe("1.2.3.4");
+        p["pod_cidrs"].ShouldBe(new[] { "10.0.0.0/24" });
+        p["unschedulable"].ShouldBe(true);
+    }
+
+    [Fact]
+    public void Transform_IncludeAnnotations_CopiesThemOnlyWhenAsked()
+    {
+        var node = NodeEvents.Parse("""{"metadata":{"name":"n1","uid":"u1","annotations":{"a":"1"}}}""");
+
+        _transformer.Transform(NodeEvents.For(node)).Vertex.Properties.ShouldNotContainKey("annotations");
+        ((Dictionary<string, string>)_transformer.Transform(NodeEvents.For(node, includeAnnotations: true)).Vertex.Properties["annotations"]!)["a"].ShouldBe("1");
+    }
+
+    [Fact]
+    public void Transform_NodeWithoutUidOrName_IsRejectedWithAClearMessage()
+    {
+        var error = Should.Throw<InvalidDataException>(() => _transformer.Transform(NodeEvents.For(NodeEvents.Parse("""{"metadata":{}}"""))));
+        error.Message.ShouldBe("a node event has neither metadata.uid nor metadata.name");
+    }
+}

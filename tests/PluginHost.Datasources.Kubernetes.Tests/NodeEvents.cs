@@ -1,0 +1,23 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PluginHost.Contracts;
+
+namespace PluginHost.Datasources.Kubernetes.Tests;
+
+/// <summary>Builds node events the way the driver does, for transformer tests.</summary>
+internal static class NodeEvents
+{
+    public static readonly DateTimeOffset SampleTime = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+
+    public static DatasourceEvent For(JsonNode node, string cluster = "prod", bool includeAnnotations = false, bool fromSystemUuid = false) =>
+        new(KubernetesEntityTypes.Node, DatasourceAction.Snapshot, SampleTime, "kubernetes",
+            JsonSerializer.SerializeToElement(new JsonObject
+            {
+                ["cluster_name"] = cluster,
+                ["include_annotations"] = includeAnnotations,
+                ["instance_id_from_system_uuid"] = fromSystemUuid,
+                ["node"] = node.DeepClone(),
+            }));
+
+    public static JsonNode Parse(string json) => JsonNode.Parse(json)!;
+}

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using PluginHost.Contracts;
+using PluginHost.KubeApiSimulator;
+
+namespace PluginHost.Datasources.Kubernetes.Tests;
+
+/// <summary>A running simulator, its kubeconfig, and the plugin's driver pointed at it.</summary>
+internal sealed class SimulatedCluster : IAsyncDisposable
+{
+    private SimulatedCluster(KubeApiSimulator.KubeApiSimulator simulator, string folder)
+    {
+        Simulator = simulator;
+        Folder = folder;
+        Kubeconfig = Path.Combine(folder, "kubeconfig");
+    }
+
+    public KubeApiSimulator.KubeApiSimulator Simulator { get; }
+
+    public string Folder { get; }
+
+    public string Kubeconfig { get; }
+
+    public static async Task<SimulatedCluster> StartAsync(SimulatorOptions options, string? token = null, bool clientCertificate = false)
+    {
+        var simulator = await KubeApiSimulator.KubeApiSimulator.StartAsync(options, TestContext.Current.CancellationToken);
+        var cluster = new SimulatedCluster(simulator, Directory.CreateTempSubdirectory("k8s-plugin-test-").FullName);
+        await simulator.WriteKubeconfigAsync(cluster.Kubeconfig, token, clientCertificate);
+        return cluster;
+    }
+
+    public static DatasourceSettings Settings(string configFile, int pageSize = 500, int requestTimeout = 60, string context = "", string clusterName = "") =>
+        new(new Dictionary<string, object?>
+        {
+            ["config_file"] = configFile,
+            ["context"] = context,
+            ["cluster_name"] = clusterName,
+            ["page_size"] = (long)pageSize,
+            ["request_timeout"] = (long)requestTimeout,
+            ["include_annotations"] = false,
+            ["instance_id_from_system_uuid"] = false,
+            ["update_method"] = "none",
+        });
+
+    public static IDatasourceDriver CreateDriver(DatasourceSettings settings, ILogger? logger = null) =>
+        new KubernetesDatasourcePlugin().CreateDriver(
+            new DatasourceContext("kubernetes", settings, logger ?? NullLogger.Instance, TimeProvider.System, CancellationToken.None));
+
+    public IDatasourceDriver CreateDriver(int pageSize = 500, int requestTimeout = 60) => CreateDriver(Settings(Kubeconfig, pageSize, requestTimeout));
+
+    public static async Task<List<DatasourceEvent>> GetAllAsync(IDatasourceDriver driver, CancellationToken cancellationToken = default)
+    {
+        var events = new List<DatasourceEvent>();
+        await foreach (var e in driver.GetAllAsync(DatasourceAction.Snapshot, cancellationToken))
+        {
+            events.Add(e);
+        }
+
+        return events;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Simulator.DisposeAsync();
+        Directory.Delete(Folder, recursive: true);
+    }
+}
