@@ -135,11 +135,9 @@ internal static class DemoVerb
         var live = graph.LiveVertices.ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Graph: {live.Count} vertices, {graph.LiveEdges.Count()} edges ({graph.Vertices.Count(v => v.IsDeleted)} marked deleted)"));
-        foreach (var group in live.GroupBy(v => v.Type).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var (type, count, states) in GraphSummary.ByTypeAndState(live))
         {
-            var states = string.Join(", ", group.GroupBy(v => v.IsPlaceholder ? "placeholder" : v.State ?? "-")
-                .OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Count()}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {group.Key,-15} {group.Count(),5}  ({states})"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {type,-15} {count,5}  ({states})"));
         }
     }
 

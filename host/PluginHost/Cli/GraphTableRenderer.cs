@@ -13,11 +13,9 @@ internal static class GraphTableRenderer
         var edges = graph.LiveEdges.ToList();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{vertices.Count} vertices ({vertices.Count(v => v.IsPlaceholder)} placeholders), {edges.Count} edges"));
-        foreach (var group in vertices.GroupBy(v => v.Type))
+        foreach (var (type, count, states) in GraphSummary.ByTypeAndState(vertices))
         {
-            var states = string.Join(", ", group.GroupBy(v => v.IsPlaceholder ? "placeholder" : v.State ?? "-")
-                .OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Count()}"));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {group.Key}: {group.Count()} ({states})"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {type}: {count} ({states})"));
         }
 
         output.WriteLine();
