@@ -26,6 +26,12 @@ internal sealed class EntityGraph(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(update);
         var existing = Find(update.Vertex.Key);
+        if (update.IsReference)
+        {
+            ApplyReference(update, existing, datasourceName, sampleTime);
+            return true;
+        }
+
         if (existing is not null && !existing.IsPlaceholder && existing.SampleTimestamp > sampleTime)
         {
             return false; // an older sample never overwrites a newer one
@@ -52,23 +58,69 @@ internal sealed class EntityGraph(TimeProvider time)
         vertex.SampleTimestamp = sampleTime;
         vertex.UpdateTimestamp = now;
         vertex.DatasourceName = datasourceName;
-        UpdateNeighbors(vertex, update.Neighbors, sampleTime, now);
+        UpdateNeighbors(vertex, new EdgeOwner(datasourceName, vertex.Key), update.Neighbors, sampleTime, now);
         return true;
     }
 
+    // A reference never changes the vertex it names; it only brings (and later takes) its edges.
+    private void ApplyReference(EntityUpdate update, GraphVertex? existing, string datasourceName, DateTimeOffset sampleTime)
+    {
+        if (existing is null && update.Action == GraphAction.Delete)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var vertex = existing ?? AddPlaceholder(update.Vertex, sampleTime, now);
+        if (vertex.IsPlaceholder && vertex.IsDeleted && update.Action != GraphAction.Delete)
+        {
+            vertex.IsDeleted = false;
+            vertex.UpdateTimestamp = now;
+        }
+
+        var neighbors = update.Action == GraphAction.Delete ? [] : update.Neighbors;
+        UpdateNeighbors(vertex, new EdgeOwner(datasourceName, vertex.Key), neighbors, sampleTime, now);
+        DeleteIfOrphanPlaceholder(vertex, now);
+    }
+
     /// <summary>
-    /// After a complete snapshot: marks deleted every vertex of <paramref name="datasourceName"/>
+    /// After a complete snapshot: marks deleted every vertex and edge of <paramref name="datasourceName"/>
     /// that the snapshot did not report (sample time older than the snapshot's start). One pass.
     /// </summary>
     public int MarkOutdatedDeleted(string datasourceName, DateTimeOffset snapshotStart)
     {
-        var outdated = _vertices.Values
-            .Where(v => !v.IsDeleted && !v.IsPlaceholder && v.SampleTimestamp < snapshotStart
-                && string.Equals(v.DatasourceName, datasourceName, StringComparison.Ordinal))
-            .ToList();
+        var outdated = new List<GraphVertex>();
+        var outdatedEdges = new List<GraphEdge>();
+        foreach (var vertex in _vertices.Values)
+        {
+            if (!vertex.IsDeleted && !vertex.IsPlaceholder && vertex.SampleTimestamp < snapshotStart
+                && string.Equals(vertex.DatasourceName, datasourceName, StringComparison.Ordinal))
+            {
+                outdated.Add(vertex);
+            }
+
+            foreach (var edge in vertex.Edges.Values)
+            {
+                if (ReferenceEquals(edge.Source, vertex) && !edge.IsDeleted && edge.SampleTimestamp < snapshotStart
+                    && string.Equals(edge.Owner.DatasourceName, datasourceName, StringComparison.Ordinal))
+                {
+                    outdatedEdges.Add(edge);
+                }
+            }
+        }
+
         foreach (var vertex in outdated)
         {
             MarkDeleted(vertex);
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var edge in outdatedEdges.Where(e => !e.IsDeleted))
+        {
+            edge.IsDeleted = true;
+            edge.UpdateTimestamp = now;
+            DeleteIfOrphanPlaceholder(edge.Source, now);
+            DeleteIfOrphanPlaceholder(edge.Target, now);
         }
 
         return outdated.Count;
@@ -110,7 +162,7 @@ internal sealed class EntityGraph(TimeProvider time)
         return vertex;
     }
 
-    private void UpdateNeighbors(GraphVertex vertex, IReadOnlyList<EntityNeighbor> neighbors, DateTimeOffset sampleTime, DateTimeOffset now)
+    private void UpdateNeighbors(GraphVertex vertex, EdgeOwner owner, IReadOnlyList<EntityNeighbor> neighbors, DateTimeOffset sampleTime, DateTimeOffset now)
     {
         var reported = new HashSet<GraphEdgeKey>(neighbors.Count);
         foreach (var neighbor in neighbors)
@@ -126,26 +178,27 @@ internal sealed class EntityGraph(TimeProvider time)
             var key = new GraphEdgeKey(source.Key, target.Key, neighbor.RelationshipType);
             if (!vertex.Edges.TryGetValue(key, out var edge))
             {
-                edge = new GraphEdge(source, target, neighbor.RelationshipType, vertex.Key);
+                edge = new GraphEdge(source, target, neighbor.RelationshipType, owner);
                 source.Edges[key] = edge;
                 target.Edges[key] = edge;
             }
 
-            if (edge.IsDeleted || !string.Equals(edge.ReportedBy, vertex.Key, StringComparison.Ordinal))
+            if (edge.IsDeleted || edge.Owner != owner)
             {
                 edge.UpdateTimestamp = now;
             }
 
             edge.IsDeleted = false;
-            edge.ReportedBy = vertex.Key;
+            edge.Owner = owner;
+            edge.SampleTimestamp = sampleTime;
             reported.Add(key);
         }
 
-        // Edges this vertex reported before but not now are gone (Vitrage's "delete old connections").
+        // Edges this owner reported before but not now are gone (Vitrage's "delete old connections").
         List<GraphEdge>? gone = null;
         foreach (var edge in vertex.Edges.Values)
         {
-            if (!edge.IsDeleted && string.Equals(edge.ReportedBy, vertex.Key, StringComparison.Ordinal) && !reported.Contains(edge.Key))
+            if (!edge.IsDeleted && edge.Owner == owner && !reported.Contains(edge.Key))
             {
                 (gone ??= []).Add(edge);
             }

@@ -3,8 +3,11 @@ namespace PluginHost.Graph;
 /// <summary>An edge's identity: Vitrage's multigraph keys edges by their label.</summary>
 internal readonly record struct GraphEdgeKey(string SourceKey, string TargetKey, string RelationshipType);
 
+/// <summary>Who reported an edge: a datasource, through the update of one of its vertices.</summary>
+internal readonly record struct EdgeOwner(string DatasourceName, string VertexKey);
+
 /// <summary>A directed, labelled edge.</summary>
-internal sealed class GraphEdge(GraphVertex source, GraphVertex target, string relationshipType, string reportedBy)
+internal sealed class GraphEdge(GraphVertex source, GraphVertex target, string relationshipType, EdgeOwner owner)
 {
     public GraphVertex Source { get; } = source;
 
@@ -12,8 +15,11 @@ internal sealed class GraphEdge(GraphVertex source, GraphVertex target, string r
 
     public string RelationshipType { get; } = relationshipType;
 
-    /// <summary>The vertex whose update reported this edge; only that vertex's updates remove it.</summary>
-    public string ReportedBy { get; set; } = reportedBy;
+    /// <summary>Only the owner's later updates (or its complete snapshots) remove the edge.</summary>
+    public EdgeOwner Owner { get; set; } = owner;
+
+    /// <summary>The sample time of the update that last reported this edge.</summary>
+    public DateTimeOffset SampleTimestamp { get; set; }
 
     public bool IsDeleted { get; set; }
 

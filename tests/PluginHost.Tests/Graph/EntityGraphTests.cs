@@ -133,6 +133,51 @@ public sealed class EntityGraphTests
             g.Graph.Purge(TimeSpan.FromSeconds(60)).ShouldBe(2);
             g.Graph.Vertices.ShouldBeEmpty();
         },
+        ["a reference links a real vertex without changing it"] = g =>
+        {
+            g.Report("nova", Vm, "vm1", 0, state: "ACTIVE", name: "vm-one");
+            g.Reference("static", Vm, "vm1", 5, neighbors: [new(new EntityVertex("switch", "s1"), EdgeLabels.Attached, EdgeDirection.ToVertex)]);
+            var vm = g.Vertex(Vm, "vm1");
+            vm.Name.ShouldBe("vm-one");
+            vm.DatasourceName.ShouldBe("nova");
+            vm.SampleTimestamp.ShouldBe(At(0));
+            g.Edge("switch", "s1", Vm, "vm1", EdgeLabels.Attached)!.IsDeleted.ShouldBeFalse();
+        },
+        ["a reference to an entity not in the graph makes a placeholder"] = g =>
+        {
+            g.Reference("static", "nova.host", "h1", 0, neighbors: [Instance("vm1", EdgeLabels.Contains, EdgeDirection.FromVertex)]);
+            g.Vertex("nova.host", "h1").IsPlaceholder.ShouldBeTrue();
+            g.Vertex("nova.host", "h1").Name.ShouldBe("from-static");
+            g.Report("nova", "nova.host", "h1", 5, name: "compute-1");
+            g.Vertex("nova.host", "h1").IsPlaceholder.ShouldBeFalse();
+            g.Vertex("nova.host", "h1").Name.ShouldBe("compute-1");
+            g.Edge("nova.host", "h1", Vm, "vm1", EdgeLabels.Contains)!.IsDeleted.ShouldBeFalse();
+        },
+        ["a complete snapshot deletes the edges its references no longer report"] = g =>
+        {
+            g.Reference("static", "nova.host", "h1", 0, neighbors: [Instance("vm1", EdgeLabels.Contains, EdgeDirection.FromVertex)]);
+            g.CompleteSnapshot("static", 0);
+            g.CompleteSnapshot("static", 10);
+            g.Edge("nova.host", "h1", Vm, "vm1", EdgeLabels.Contains)!.IsDeleted.ShouldBeTrue();
+            g.Vertex("nova.host", "h1").IsDeleted.ShouldBeTrue();
+            g.Vertex(Vm, "vm1").IsDeleted.ShouldBeTrue();
+        },
+        ["a deleted reference takes only its own edges"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0, neighbors: [Instance("vm1")]);
+            g.Reference("static", Vm, "vm1", 0, neighbors: [new(new EntityVertex("switch", "s1"), EdgeLabels.Attached, EdgeDirection.ToVertex)]);
+            g.Reference("static", Vm, "vm1", 5, action: GraphAction.Delete);
+            g.Edge("switch", "s1", Vm, "vm1", EdgeLabels.Attached)!.IsDeleted.ShouldBeTrue();
+            g.Edge(Vm, "vm1", Node, "n1", EdgeLabels.Contains)!.IsDeleted.ShouldBeFalse();
+            g.Vertex(Vm, "vm1").IsDeleted.ShouldBeFalse();
+        },
+        ["two datasources own their own edges on one vertex"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0, neighbors: [Instance("vm1")]);
+            g.Reference("static", Node, "n1", 0, neighbors: [new(new EntityVertex("switch", "s1"), EdgeLabels.Attached, EdgeDirection.ToVertex)]);
+            g.Report("k8s", Node, "n1", 10, neighbors: [Instance("vm1")]);
+            g.Edge("switch", "s1", Node, "n1", EdgeLabels.Attached)!.IsDeleted.ShouldBeFalse();
+        },
         ["the same key always gets the same vitrage_id"] = g =>
         {
             g.Report("k8s", Node, "n1", 0);

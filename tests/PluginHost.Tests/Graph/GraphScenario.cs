@@ -36,6 +36,17 @@ internal sealed class GraphScenario
         return Graph.Apply(new EntityUpdate(vertex, neighbors ?? [], action), datasource, At(seconds));
     }
 
+    /// <summary>Reports a vertex another datasource owns, only to link it.</summary>
+    public void Reference(string datasource, string type, string id, int seconds, GraphAction action = GraphAction.Update, EntityNeighbor[]? neighbors = null)
+    {
+        if (At(seconds) > Time.GetUtcNow())
+        {
+            Time.SetUtcNow(At(seconds));
+        }
+
+        Graph.Apply(new EntityUpdate(new EntityVertex(type, id) { Name = "from-" + datasource }, neighbors ?? [], action) { IsReference = true }, datasource, At(seconds));
+    }
+
     public int CompleteSnapshot(string datasource, int startedAtSeconds) => Graph.MarkOutdatedDeleted(datasource, At(startedAtSeconds));
 
     public GraphVertex Vertex(string type, string id) =>
