@@ -51,9 +51,11 @@ internal static class DemoVerb
             await simulator.WriteKubeconfigAsync(kubeconfig);
             Console.WriteLine($"Simulated cluster 'demo-cluster': {simulator.Nodes.Count} nodes at {simulator.BaseUrl} (HTTPS, bearer token)");
 
+            var staticFolder = Path.Combine(AppContext.BaseDirectory, "etc", "static_datasources");
             var files = ConfigFileSet.FromValues(
             [
-                Value(HostOptionCatalog.DatasourcesSection, "types", "kubernetes"),
+                Value(HostOptionCatalog.DatasourcesSection, "types", "kubernetes,static"),
+                Value("static", "directory", staticFolder),
                 Value(HostOptionCatalog.PluginHostSection, "graph_file", graphFile),
                 Value(HostOptionCatalog.PluginHostSection, "log_level", "warning"),
                 Value("kubernetes", "config_file", kubeconfig),
@@ -62,14 +64,17 @@ internal static class DemoVerb
             var (configuration, logging) = VerbExecution.LoadConfiguration(files, requireDatasource: true);
             using (logging)
             {
-                var plugin = configuration.Datasources[0].Plugin;
-                Console.WriteLine($"Plugin {plugin.Name} {plugin.Version} loaded from {plugin.Folder}");
+                foreach (var plugin in configuration.Datasources.Select(d => d.Plugin))
+                {
+                    Console.WriteLine($"Plugin {plugin.Name} {plugin.Version} loaded from {plugin.Folder}");
+                }
+
                 await using var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System, cancellationToken);
 
                 var failed = await scheduler.SnapshotOnceAsync(cancellationToken);
                 if (failed.Count > 0)
                 {
-                    await VerbExecution.WriteErrorsAsync(failed.Select(f => $"{f}: {scheduler.Runners[0].LastError}"));
+                    await VerbExecution.WriteErrorsAsync(failed.Select(f => $"{f}: {scheduler.Runners.First(r => r.Name == f).LastError}"));
                     return ExitCodes.DatasourceFailed;
                 }
 
@@ -128,6 +133,22 @@ internal static class DemoVerb
                 v.Edges.Values.Where(e => !e.IsDeleted && e.Source.Type == "nova.instance").Select(e => "nova.instance " + e.Source.Id).FirstOrDefault() ?? "-",
             }).ToList();
         GraphTableRenderer.WriteColumns(Console.Out, ["NODE", "STATE", "IP", "ROLES", "RUNS ON"], rows);
+
+        // Resource equivalence: the Kubernetes node's VM and the static file's VM are one vertex.
+        var node = graph.LiveVertices.FirstOrDefault(v => v.Type == "kubernetes.node" && v.Name == "bcmt-control-01");
+        if (node is not null)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"Path from {node.Name} down to the rack (Kubernetes plugin + etc/static_datasources/demo.yaml):");
+            var current = node;
+            var seen = new HashSet<GraphVertex>();
+            while (seen.Add(current)
+                && current.Edges.Values.FirstOrDefault(e => !e.IsDeleted && e.Target == current && e.RelationshipType is "contains" or "attached") is { } up)
+            {
+                Console.WriteLine($"  {up.Source.Type} {up.Source.Name ?? up.Source.Id} --{up.RelationshipType}--> {current.Type} {current.Name ?? current.Id}");
+                current = up.Source;
+            }
+        }
     }
 
     private static void WriteCounts(EntityGraph graph)

@@ -1,0 +1,23 @@
+using PluginHost.Contracts;
+
+namespace PluginHost.Datasources.Static;
+
+/// <summary>The <c>static</c> datasource: what no API reports, from YAML files.</summary>
+public sealed class StaticDatasourcePlugin : IDatasourcePlugin
+{
+    /// <summary>The entity type of every static event; the vertex type comes from the file.</summary>
+    public const string EntityType = "static";
+
+    public string Name => "static";
+
+    public IReadOnlyList<OptionDefinition> Options => StaticOptions.Declared;
+
+    public IReadOnlyDictionary<string, IEntityTransformer> Transformers { get; } =
+        new Dictionary<string, IEntityTransformer> { [EntityType] = new StaticEntityTransformer() };
+
+    public IDatasourceDriver CreateDriver(DatasourceContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new StaticDriver(context, context.Settings.GetString("directory"));
+    }
+}

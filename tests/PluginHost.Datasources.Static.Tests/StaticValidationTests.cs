@@ -1,0 +1,68 @@
+namespace PluginHost.Datasources.Static.Tests;
+
+public sealed class StaticValidationTests
+{
+    public static TheoryData<string, string, string> BrokenFiles => new()
+    {
+        { "missing definitions", "metadata:\n  name: x\n", "bad.yaml: 'definitions' is missing (a static file has 'metadata' and 'definitions')" },
+        { "missing static_id", "definitions:\n  entities:\n    - {type: switch, id: '1'}\n", "bad.yaml: definitions.entities[0] (line 3): 'static_id' is missing" },
+        { "missing type", "definitions:\n  entities:\n    - {static_id: a, id: '1'}\n    - {static_id: b, id: '2'}\n", "bad.yaml: definitions.entities[0] (line 3): 'type' is missing" },
+        { "missing id", "definitions:\n  entities:\n    - {static_id: a, type: switch, id: '1'}\n    - {static_id: b, type: switch}\n", "bad.yaml: definitions.entities[1] (line 4): 'id' is missing" },
+        { "duplicate static_id", "definitions:\n  entities:\n    - {static_id: a, type: switch, id: '1'}\n    - {static_id: a, type: switch, id: '2'}\n", "bad.yaml: definitions.entities[1] (line 4): static_id 'a' is already used by definitions.entities[0]" },
+        { "unknown relationship target", "definitions:\n  entities:\n    - {static_id: a, type: switch, id: '1'}\n  relationships:\n    - {source: a, target: b, relationship_type: attached}\n", "bad.yaml: definitions.relationships[0] (line 5): target 'b' is not a static_id of this file" },
+        { "unknown relationship source", "definitions:\n  entities:\n    - {static_id: a, type: switch, id: '1'}\n  relationships:\n    - {source: z, target: a, relationship_type: attached}\n", "bad.yaml: definitions.relationships[0] (line 5): source 'z' is not a static_id of this file" },
+        { "unknown relationship_type", "definitions:\n  entities:\n    - {static_id: a, type: switch, id: '1'}\n    - {static_id: b, type: switch, id: '2'}\n  relationships:\n    - {source: a, target: b, relationship_type: linked}\n", "bad.yaml: definitions.relationships[0] (line 6): relationship_type 'linked' is not one of Vitrage's labels (on, contains, causes, attached, attached_public, attached_private, connect, managed_by, comprised)" },
+        { "YAML syntax error", "definitions:\n  entities:\n    - static_id: a\n     type: switch\n", "bad.yaml: invalid YAML at line 4, column 6: " },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenFiles))]
+    public async Task Read_BrokenFile_IsLoggedWithFileEntryAndFieldAndOtherFilesStillLoad(string name, string yaml, string expected)
+    {
+        await using var folder = new StaticFolder();
+        folder.Write("good.yaml", StaticFolder.VitrageSample);
+        var bad = folder.Write("bad.yaml", yaml);
+
+        var events = await folder.GetAllAsync();
+
+        events.Count.ShouldBe(4, name);
+        var error = folder.Logger.Errors.ShouldHaveSingleItem(name);
+        error.ShouldStartWith(System.IO.Path.Combine(folder.Path, expected), Case.Sensitive, name);
+        error.ShouldEndWith("; it is skipped", Case.Sensitive, name);
+        bad.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Read_FileBrokenAfterItLoaded_KeepsItsLastGoodContentInTheGraph()
+    {
+        await using var folder = new StaticFolder();
+        folder.Write("sample.yaml", StaticFolder.VitrageSample);
+        var graph = new StaticGraph(folder);
+        await graph.SnapshotAsync();
+        var before = graph.LiveKeys.ToList();
+
+        folder.Write("sample.yaml", StaticFolder.VitrageSample.Replace("definitions:", "definitions: [", StringComparison.Ordinal));
+        (await graph.ChangesAsync()).ShouldBeEmpty();
+        await graph.SnapshotAsync();
+
+        graph.LiveKeys.ShouldBe(before);
+        folder.Logger.Errors.ShouldHaveSingleItem().ShouldEndWith("; its last good content stays in the graph");
+
+        folder.Write("sample.yaml", StaticFolder.VitrageSample.Replace("router-1", "router-one", StringComparison.Ordinal));
+        (await graph.ChangesAsync()).Single().Properties.GetProperty("id").GetString().ShouldBe("34567");
+        graph.Vertex("router", "34567").Name.ShouldBe("router-one");
+    }
+
+    [Fact]
+    public async Task Read_SameBrokenFileTwice_LogsItOnce()
+    {
+        await using var folder = new StaticFolder();
+        folder.Write("bad.yaml", "metadata: {}\n");
+
+        await folder.GetAllAsync();
+        await folder.GetChangesAsync();
+        await folder.GetAllAsync();
+
+        folder.Logger.Errors.Count().ShouldBe(1);
+    }
+}
