@@ -18,6 +18,13 @@ public sealed record EntityVertex(string Type, string Id)
     /// <summary>The datasource's own properties: strings, numbers, booleans, lists and maps of those.</summary>
     public IReadOnlyDictionary<string, object?> Properties { get; init; } = EmptyProperties;
 
+    /// <summary>
+    /// The datasource's own version of the entity (Kubernetes' <c>resourceVersion</c>), if it has one.
+    /// When a later sample carries the version the graph already has, the graph keeps the
+    /// properties it holds (they are the same) and only refreshes the sample time and edges.
+    /// </summary>
+    public string? Version { get; init; }
+
     /// <summary>Vitrage's <c>build_key</c>: <c>category:type:id</c>.</summary>
     public string Key => BuildKey(Category, Type, Id);
 

@@ -19,7 +19,14 @@ internal sealed class KubernetesApiClient(KubernetesConnection connection, TimeS
     private readonly Uri _base = connection.Server.AbsoluteUri.EndsWith('/') ? connection.Server : new Uri(connection.Server.AbsoluteUri + "/");
 
     /// <summary>GETs <paramref name="relativePath"/> and parses the JSON body; the caller disposes the document.</summary>
-    public async Task<JsonDocument> GetJsonAsync(string relativePath, CancellationToken cancellationToken)
+    public Task<JsonDocument> GetJsonAsync(string relativePath, CancellationToken cancellationToken) =>
+        GetAsync(relativePath, (body, token) => JsonDocument.ParseAsync(body, default, token), cancellationToken);
+
+    /// <summary>GETs one page of the node list into <paramref name="buffer"/>.</summary>
+    public Task<NodeListPage> GetNodeListPageAsync(string relativePath, PageBuffer buffer, CancellationToken cancellationToken) =>
+        GetAsync(relativePath, (body, token) => NodeListPage.ReadAsync(body, buffer, token), cancellationToken);
+
+    private async Task<T> GetAsync<T>(string relativePath, Func<Stream, CancellationToken, Task<T>> readBody, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -50,7 +57,7 @@ internal sealed class KubernetesApiClient(KubernetesConnection connection, TimeS
                 }
 
                 await using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-                return await JsonDocument.ParseAsync(body, default, timeout.Token).ConfigureAwait(false);
+                return await readBody(body, timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -18,12 +18,19 @@ internal sealed class KubernetesDriver : IDatasourceDriver
     private readonly KubernetesConnection _connection;
     private readonly KubernetesApiClient _api;
 
+    // Reused for every page and node event: GetAllAsync never runs twice at once, and each event
+    // gets its own parsed copy.
+    private readonly PageBuffer _pageBuffer = new();
+    private readonly ArrayBufferWriter<byte> _eventBuffer = new(16 * 1024);
+    private readonly Utf8JsonWriter _eventWriter;
+
     public KubernetesDriver(DatasourceContext context, KubernetesOptions options, KubernetesConnection connection)
     {
         _context = context;
         _options = options;
         _connection = connection;
         _api = new KubernetesApiClient(connection, options.RequestTimeout);
+        _eventWriter = new Utf8JsonWriter(_eventBuffer);
     }
 
     public async IAsyncEnumerable<DatasourceEvent> GetAllAsync(
@@ -36,10 +43,10 @@ internal sealed class KubernetesDriver : IDatasourceDriver
         var restarted = false;
         while (true)
         {
-            JsonDocument page;
+            NodeListPage page;
             try
             {
-                page = await _api.GetJsonAsync(NodeListPath(continueToken), cancellationToken).ConfigureAwait(false);
+                page = await _api.GetNodeListPageAsync(NodeListPath(continueToken), _pageBuffer, cancellationToken).ConfigureAwait(false);
             }
             catch (ListExpiredException e) when (continueToken is not null && !restarted)
             {
@@ -55,18 +62,17 @@ internal sealed class KubernetesDriver : IDatasourceDriver
                 throw new DatasourceException(e.Message + "; the node list expired again after a restart", e);
             }
 
-            using (page)
             {
-                var root = page.RootElement;
-                if (!root.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
+                if (!page.HasItems)
                 {
                     throw new DatasourceException(
                         $"GET /api/v1/nodes on {_connection.SafeServer} returned no 'items' array; is this a Kubernetes API server?");
                 }
 
-                foreach (var node in items.EnumerateArray())
+                for (var i = 0; i < page.Count; i++)
                 {
-                    var nodeEvent = NodeEvent(node, action, sampleTime);
+                    var nodeEvent = NodeEvent(page.Item(i), action, sampleTime);
+                    var node = nodeEvent.Properties.GetProperty(KubernetesEventKeys.Node);
                     if (KubernetesNodeProperties.OpenStackInstanceId(node, _options.InstanceIdFromSystemUuid) is { } instanceId)
                     {
                         instanceIds.Add(instanceId);
@@ -76,10 +82,7 @@ internal sealed class KubernetesDriver : IDatasourceDriver
                     yield return nodeEvent;
                 }
 
-                continueToken = root.TryGetProperty("metadata", out var metadata)
-                    && metadata.TryGetProperty("continue", out var next) && next.GetString() is { Length: > 0 } token
-                    ? token
-                    : null;
+                continueToken = page.ContinueToken;
             }
 
             if (continueToken is null)
@@ -111,22 +114,25 @@ internal sealed class KubernetesDriver : IDatasourceDriver
         }
     }
 
-    private DatasourceEvent NodeEvent(JsonElement node, DatasourceAction action, DateTimeOffset sampleTime)
+    // The node's bytes are copied as they came (the page scan validated them) behind what the
+    // transformer needs, and parsed once into the event.
+    private DatasourceEvent NodeEvent(ReadOnlySpan<byte> node, DatasourceAction action, DateTimeOffset sampleTime)
     {
-        var buffer = new ArrayBufferWriter<byte>(8 * 1024);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString(KubernetesEventKeys.ClusterName, _connection.ClusterName);
-            writer.WriteBoolean(KubernetesEventKeys.IncludeAnnotations, _options.IncludeAnnotations);
-            writer.WriteBoolean(KubernetesEventKeys.InstanceIdFromSystemUuid, _options.InstanceIdFromSystemUuid);
-            writer.WritePropertyName(KubernetesEventKeys.Node);
-            node.WriteTo(writer);
-            writer.WriteEndObject();
-        }
+        _eventBuffer.ResetWrittenCount();
+        var writer = _eventWriter;
+        writer.Reset(_eventBuffer);
+        writer.WriteStartObject();
+        writer.WriteString(KubernetesEventKeys.ClusterName, _connection.ClusterName);
+        writer.WriteBoolean(KubernetesEventKeys.IncludeAnnotations, _options.IncludeAnnotations);
+        writer.WriteBoolean(KubernetesEventKeys.InstanceIdFromSystemUuid, _options.InstanceIdFromSystemUuid);
+        writer.WritePropertyName(KubernetesEventKeys.Node);
+        writer.WriteRawValue(node, skipInputValidation: true);
+        writer.WriteEndObject();
+        writer.Flush();
 
-        return new DatasourceEvent(KubernetesEntityTypes.Node, action, sampleTime, _context.Name,
-            JsonSerializer.Deserialize<JsonElement>(buffer.WrittenSpan));
+        // Parse with pooled buffers, keep a compact copy, give the pooled ones back.
+        using var document = JsonDocument.Parse(_eventBuffer.WrittenMemory);
+        return new DatasourceEvent(KubernetesEntityTypes.Node, action, sampleTime, _context.Name, document.RootElement.Clone());
     }
 
     private DatasourceEvent ClusterEvent(
@@ -151,6 +157,7 @@ internal sealed class KubernetesDriver : IDatasourceDriver
 
     public ValueTask DisposeAsync()
     {
+        _eventWriter.Dispose();
         _connection.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace PluginHost.Datasources.Kubernetes;
@@ -32,16 +34,13 @@ internal static class KubernetesNodeProperties
         Copy(properties, "uid", String(metadata, "uid"));
         Copy(properties, "resource_version", String(metadata, "resourceVersion"));
 
-        var addresses = Addresses(status);
-        if (addresses.Count > 0)
+        var addresses = Child(status, "addresses");
+        if (addresses.ValueKind == JsonValueKind.Array)
         {
-            properties["addresses"] = addresses.Select(a => new Dictionary<string, string> { ["type"] = a.Type, ["address"] = a.Address }).ToList();
-            Copy(properties, "internal_ip", addresses.FirstOrDefault(a => a.Type == "InternalIP").Address);
-            Copy(properties, "external_ip", addresses.FirstOrDefault(a => a.Type == "ExternalIP").Address);
-            Copy(properties, "hostname", addresses.FirstOrDefault(a => a.Type == "Hostname").Address);
-            Copy(properties, "ip", PreferredAddressTypes
-                .Select(t => addresses.FirstOrDefault(a => a.Type == t).Address)
-                .FirstOrDefault(a => a is not null));
+            Copy(properties, "internal_ip", FirstAddress(addresses, "InternalIP"));
+            Copy(properties, "external_ip", FirstAddress(addresses, "ExternalIP"));
+            Copy(properties, "hostname", FirstAddress(addresses, "Hostname"));
+            Copy(properties, "ip", PreferredAddressTypes.Select(t => FirstAddress(addresses, t)).FirstOrDefault(a => a is not null));
         }
 
         var providerIdText = String(spec, "providerID");
@@ -51,73 +50,136 @@ internal static class KubernetesNodeProperties
         Copy(properties, "instance_id", InstanceId(node, instanceIdFromSystemUuid));
         Copy(properties, "external_id", String(spec, "externalID"));
 
-        var conditions = Conditions(status);
-        if (conditions.Count > 0)
-        {
-            properties["conditions"] = conditions;
-        }
-
-        if (spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty("unschedulable", out var unschedulable)
-            && unschedulable.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        if (Child(spec, "unschedulable") is { ValueKind: JsonValueKind.True or JsonValueKind.False } unschedulable)
         {
             properties["unschedulable"] = unschedulable.GetBoolean();
         }
 
-        if (Child(spec, "taints") is { ValueKind: JsonValueKind.Array } taints)
+        var labels = Child(metadata, "labels");
+        if (labels.ValueKind == JsonValueKind.Object)
         {
-            properties["taints"] = taints.EnumerateArray().Select(t => StringMap(t, "key", "value", "effect")).ToList();
-        }
-
-        var labels = Map(Child(metadata, "labels"));
-        if (labels is not null)
-        {
-            var roles = labels.Keys.Where(k => k.StartsWith(RoleLabelPrefix, StringComparison.Ordinal) && k.Length > RoleLabelPrefix.Length)
-                .Select(k => k[RoleLabelPrefix.Length..])
-                .Concat(labels.TryGetValue("kubernetes.io/role", out var legacyRole) && legacyRole.Length > 0 ? [legacyRole] : [])
-                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var roles = Roles(labels);
             if (roles.Count > 0)
             {
                 properties["roles"] = roles;
             }
 
-            Copy(properties, "zone", Label(labels, "topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"));
-            Copy(properties, "region", Label(labels, "topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region"));
-            properties["labels"] = labels;
+            Copy(properties, "zone", String(labels, "topology.kubernetes.io/zone") ?? String(labels, "failure-domain.beta.kubernetes.io/zone"));
+            Copy(properties, "region", String(labels, "topology.kubernetes.io/region") ?? String(labels, "failure-domain.beta.kubernetes.io/region"));
         }
 
-        if (includeAnnotations && Map(Child(metadata, "annotations")) is { } annotations)
+        foreach (var structured in StructuredProperties(addresses, status, spec, labels, includeAnnotations ? Child(metadata, "annotations") : default).EnumerateObject())
         {
-            properties["annotations"] = annotations;
-        }
-
-        CopyMap(properties, "node_info", Child(status, "nodeInfo"));
-        CopyMap(properties, "capacity", Child(status, "capacity"));
-        CopyMap(properties, "allocatable", Child(status, "allocatable"));
-
-        var podCidrs = Child(spec, "podCIDRs") is { ValueKind: JsonValueKind.Array } cidrs
-            ? cidrs.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.String).Select(c => c.GetString()!).ToList()
-            : [];
-        if (podCidrs.Count == 0 && String(spec, "podCIDR") is { } podCidr)
-        {
-            podCidrs.Add(podCidr);
-        }
-
-        if (podCidrs.Count > 0)
-        {
-            properties["pod_cidrs"] = podCidrs;
+            properties[structured.Name] = structured.Value;
         }
 
         return properties;
     }
 
-    /// <summary><c>Ready</c>, <c>NotReady</c> or <c>Unknown</c>, from the Ready condition.</summary>
-    public static string State(JsonElement node) =>
-        Conditions(Child(node, "status")).FirstOrDefault(c => (string?)c["type"] == "Ready")?["status"] switch
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    /// <summary>
+    /// The map- and list-shaped properties as one compact JSON document per node, copied from the
+    /// event's bytes. A vertex keeps only this document, not the event (whose images and the like
+    /// would otherwise stay in memory for as long as the vertex), and a handful of objects per node
+    /// instead of a dictionary per label or condition.
+    /// </summary>
+    private static JsonElement StructuredProperties(JsonElement addresses, JsonElement status, JsonElement spec, JsonElement labels, JsonElement annotations)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        WriteRaw(writer, "addresses", addresses, JsonValueKind.Array);
+        WriteConditions(writer, Child(status, "conditions"));
+        WriteRaw(writer, "taints", Child(spec, "taints"), JsonValueKind.Array);
+        WriteRaw(writer, "labels", labels, JsonValueKind.Object);
+        WriteRaw(writer, "annotations", annotations, JsonValueKind.Object);
+        WriteRaw(writer, "node_info", Child(status, "nodeInfo"), JsonValueKind.Object);
+        WriteRaw(writer, "capacity", Child(status, "capacity"), JsonValueKind.Object);
+        WriteRaw(writer, "allocatable", Child(status, "allocatable"), JsonValueKind.Object);
+        WritePodCidrs(writer, spec);
+        writer.WriteEndObject();
+        writer.Flush();
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        return JsonElement.ParseValue(ref reader);
+    }
+
+    private static void WriteRaw(Utf8JsonWriter writer, string name, JsonElement value, JsonValueKind kind)
+    {
+        if (value.ValueKind == kind)
         {
-            "True" => "Ready",
-            "False" => "NotReady",
-            _ => "Unknown",
-        };
+            writer.WritePropertyName(name);
+            writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
+        }
+    }
+
+    // [{type, status, reason, message, last_transition_time}], the API's values copied as they are.
+    private static void WriteConditions(Utf8JsonWriter writer, JsonElement conditions)
+    {
+        if (conditions.ValueKind != JsonValueKind.Array || !conditions.EnumerateArray().Any(c => c.ValueKind == JsonValueKind.Object))
+        {
+            return;
+        }
+
+        writer.WriteStartArray("conditions");
+        foreach (var condition in conditions.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object))
+        {
+            writer.WriteStartObject();
+            WriteRaw(writer, "type", Child(condition, "type"), JsonValueKind.String);
+            WriteRaw(writer, "status", Child(condition, "status"), JsonValueKind.String);
+            WriteRaw(writer, "reason", Child(condition, "reason"), JsonValueKind.String);
+            WriteRaw(writer, "message", Child(condition, "message"), JsonValueKind.String);
+            WriteRaw(writer, "last_transition_time", Child(condition, "lastTransitionTime"), JsonValueKind.String);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WritePodCidrs(Utf8JsonWriter writer, JsonElement spec)
+    {
+        var cidrs = Child(spec, "podCIDRs");
+        if (cidrs.ValueKind == JsonValueKind.Array && cidrs.EnumerateArray().Any(c => c.ValueKind == JsonValueKind.String))
+        {
+            writer.WriteStartArray("pod_cidrs");
+            foreach (var cidr in cidrs.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.String))
+            {
+                writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(cidr), skipInputValidation: true);
+            }
+
+            writer.WriteEndArray();
+        }
+        else if (Child(spec, "podCIDR") is { ValueKind: JsonValueKind.String } single)
+        {
+            writer.WriteStartArray("pod_cidrs");
+            writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(single), skipInputValidation: true);
+            writer.WriteEndArray();
+        }
+    }
+
+    /// <summary><c>Ready</c>, <c>NotReady</c> or <c>Unknown</c>, from the Ready condition.</summary>
+    public static string State(JsonElement node)
+    {
+        if (Child(Child(node, "status"), "conditions") is { ValueKind: JsonValueKind.Array } conditions)
+        {
+            foreach (var condition in conditions.EnumerateArray())
+            {
+                if (Is(Child(condition, "type"), "Ready"))
+                {
+                    var status = Child(condition, "status");
+                    return Is(status, "True") ? "Ready" : Is(status, "False") ? "NotReady" : "Unknown";
+                }
+            }
+        }
+
+        return "Unknown";
+    }
 
     /// <summary>
     /// The cloud's instance id: from providerID, else the deprecated externalID, else (opt-in, OpenStack
@@ -160,76 +222,45 @@ internal static class KubernetesNodeProperties
         };
     }
 
-    private readonly record struct NodeAddress(string Type, string Address);
-
-    private static List<NodeAddress> Addresses(JsonElement status) =>
-        Child(status, "addresses") is { ValueKind: JsonValueKind.Array } addresses
-            ? addresses.EnumerateArray()
-                .Select(a => new NodeAddress(String(a, "type") ?? string.Empty, String(a, "address") ?? string.Empty))
-                .Where(a => a.Address.Length > 0)
-                .ToList()
-            : [];
-
-    private static List<Dictionary<string, object?>> Conditions(JsonElement status) =>
-        Child(status, "conditions") is { ValueKind: JsonValueKind.Array } conditions
-            ? conditions.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object).Select(c =>
+    private static string? FirstAddress(JsonElement addresses, string type)
+    {
+        foreach (var address in addresses.EnumerateArray())
+        {
+            if (Is(Child(address, "type"), type) && String(address, "address") is { Length: > 0 } value)
             {
-                var condition = new Dictionary<string, object?>(StringComparer.Ordinal);
-                Copy(condition, "type", String(c, "type"));
-                Copy(condition, "status", String(c, "status"));
-                Copy(condition, "reason", String(c, "reason"));
-                Copy(condition, "message", String(c, "message"));
-                Copy(condition, "last_transition_time", String(c, "lastTransitionTime"));
-                return condition;
-            }).ToList()
-            : [];
+                return value;
+            }
+        }
 
-    private static string? Label(Dictionary<string, string> labels, string name, string legacyName) =>
-        labels.TryGetValue(name, out var value) ? value : labels.GetValueOrDefault(legacyName);
+        return null;
+    }
+
+    private static List<string> Roles(JsonElement labels)
+    {
+        var roles = new List<string>();
+        foreach (var label in labels.EnumerateObject())
+        {
+            if (label.Name.StartsWith(RoleLabelPrefix, StringComparison.Ordinal) && label.Name.Length > RoleLabelPrefix.Length)
+            {
+                roles.Add(label.Name[RoleLabelPrefix.Length..]);
+            }
+            else if (label.NameEquals("kubernetes.io/role") && label.Value.GetString() is { Length: > 0 } legacyRole)
+            {
+                roles.Add(legacyRole);
+            }
+        }
+
+        return roles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static bool Is(JsonElement element, string text) =>
+        element.ValueKind == JsonValueKind.String && element.ValueEquals(text);
 
     private static JsonElement Child(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var child) ? child : default;
 
     private static string? String(JsonElement element, string name) =>
         Child(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
-
-    private static Dictionary<string, string>? Map(JsonElement element)
-    {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var property in element.EnumerateObject())
-        {
-            map[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
-        }
-
-        return map;
-    }
-
-    private static Dictionary<string, string> StringMap(JsonElement element, params string[] names)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in names)
-        {
-            if (String(element, name) is { } value)
-            {
-                map[name] = value;
-            }
-        }
-
-        return map;
-    }
-
-    private static void CopyMap(Dictionary<string, object?> properties, string name, JsonElement element)
-    {
-        if (Map(element) is { } map)
-        {
-            properties[name] = map;
-        }
-    }
 
     private static void Copy(Dictionary<string, object?> properties, string name, string? value)
     {

@@ -27,6 +27,7 @@ internal sealed class KubernetesNodeTransformer : IEntityTransformer
             Name = name,
             State = KubernetesNodeProperties.State(node),
             Properties = properties,
+            Version = properties.GetValueOrDefault("resource_version") as string,
         };
 
         var neighbors = new List<EntityNeighbor>(2)

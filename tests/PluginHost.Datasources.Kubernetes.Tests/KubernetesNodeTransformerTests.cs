@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PluginHost.Contracts;
 using PluginHost.KubeApiSimulator;
 
@@ -21,8 +22,7 @@ public sealed class KubernetesNodeTransformerTests
         p["name"].ShouldBe("bcmt-control-01");
         p["uid"].ShouldBe("68011206-d4d6-11e7-9c63-fa163e2e2123");
         p["resource_version"].ShouldBe("10714282");
-        ((IEnumerable<Dictionary<string, string>>)p["addresses"]!).Select(a => $"{a["type"]}={a["address"]}")
-            .ShouldBe(["InternalIP=172.16.1.12", "InternalIP=10.5.138.49", "Hostname=bcmt-control-01"]);
+        Json(p["addresses"]).ShouldBe("""[{"address":"172.16.1.12","type":"InternalIP"},{"address":"10.5.138.49","type":"InternalIP"},{"address":"bcmt-control-01","type":"Hostname"}]""");
         p["internal_ip"].ShouldBe("172.16.1.12");
         p["ip"].ShouldBe("172.16.1.12");
         p["hostname"].ShouldBe("bcmt-control-01");
@@ -33,12 +33,14 @@ public sealed class KubernetesNodeTransformerTests
         p["external_id"].ShouldBe("41c40aab-80e9-4bb6-a280-27976bfc811f");
         p["zone"].ShouldBe("zone0");
         p["region"].ShouldBe("regionOne");
-        ((IEnumerable<Dictionary<string, string>>)p["taints"]!).Single()["effect"].ShouldBe("NoExecute");
-        ((Dictionary<string, string>)p["capacity"]!)["memory"].ShouldBe("3881900Ki");
-        ((Dictionary<string, string>)p["allocatable"]!)["pods"].ShouldBe("110");
-        ((Dictionary<string, string>)p["node_info"]!)["kubeletVersion"].ShouldBe("v1.7.4");
-        ((Dictionary<string, string>)p["labels"]!)["is_control"].ShouldBe("true");
-        ((IEnumerable<Dictionary<string, object?>>)p["conditions"]!).Select(c => c["type"]).ShouldBe(["OutOfDisk", "MemoryPressure", "DiskPressure", "Ready"]);
+        Json(p["taints"]).ShouldBe("""[{"effect":"NoExecute","key":"is_control","timeAdded":null,"value":"true"}]""");
+        Json(p["capacity"]).ShouldBe("""{"cpu":"2","memory":"3881900Ki","pods":"110"}""");
+        Json(p["allocatable"]).ShouldBe("""{"cpu":"2","memory":"3779500Ki","pods":"110"}""");
+        Element(p["node_info"]).GetProperty("kubeletVersion").GetString().ShouldBe("v1.7.4");
+        Element(p["labels"]).GetProperty("is_control").GetString().ShouldBe("true");
+        Json(Element(p["conditions"])[3]).ShouldBe(
+            """{"type":"Ready","status":"True","reason":"KubeletReady","message":"kubelet is posting ready status","last_transition_time":"2018-02-14T13:39:53Z"}""");
+        Element(p["conditions"]).EnumerateArray().Select(c => c.GetProperty("type").GetString()).ShouldBe(["OutOfDisk", "MemoryPressure", "DiskPressure", "Ready"]);
         p.ShouldNotContainKey("annotations");
 
         update.Neighbors.Select(n => (n.Vertex.Key, n.RelationshipType, n.Direction)).ShouldBe(
@@ -127,7 +129,7 @@ public sealed class KubernetesNodeTransformerTests
         p["region"].ShouldBe("new-region");
         p["ip"].ShouldBe("n1.internal");
         p["external_ip"].ShouldBe("1.2.3.4");
-        p["pod_cidrs"].ShouldBe(new[] { "10.0.0.0/24" });
+        Json(p["pod_cidrs"]).ShouldBe("""["10.0.0.0/24"]""");
         p["unschedulable"].ShouldBe(true);
     }
 
@@ -137,8 +139,18 @@ public sealed class KubernetesNodeTransformerTests
         var node = NodeEvents.Parse("""{"metadata":{"name":"n1","uid":"u1","annotations":{"a":"1"}}}""");
 
         _transformer.Transform(NodeEvents.For(node)).Vertex.Properties.ShouldNotContainKey("annotations");
-        ((Dictionary<string, string>)_transformer.Transform(NodeEvents.For(node, includeAnnotations: true)).Vertex.Properties["annotations"]!)["a"].ShouldBe("1");
+        Json(_transformer.Transform(NodeEvents.For(node, includeAnnotations: true)).Vertex.Properties["annotations"]).ShouldBe("""{"a":"1"}""");
     }
+
+    [Fact]
+    public void Transform_SameNodeTwice_CarriesItsResourceVersionAsTheVertexVersion()
+    {
+        _transformer.Transform(NodeEvents.For(VitrageSpecFixture.CreateNode())).Vertex.Version.ShouldBe("10714282");
+    }
+
+    private static string Json(object? value) => JsonSerializer.Serialize(value);
+
+    private static JsonElement Element(object? value) => value.ShouldBeOfType<JsonElement>();
 
     [Fact]
     public void Transform_NodeWithoutUidOrName_IsRejectedWithAClearMessage()

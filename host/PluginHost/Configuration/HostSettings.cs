@@ -13,7 +13,7 @@ internal sealed record HostSettings
 
     public string? EventLog { get; init; }
 
-    public int QueueCapacity { get; init; } = 10000;
+    public int QueueCapacity { get; init; } = 256;
 
     public TimeSpan DeletedEntityRetention { get; init; } = TimeSpan.FromSeconds(600);
 

@@ -50,14 +50,22 @@ internal sealed class EntityGraph(TimeProvider time)
 
         var vertex = existing ?? AddVertex(update.Vertex);
         var now = time.GetUtcNow();
-        vertex.IsPlaceholder = false;
-        vertex.IsDeleted = false;
-        vertex.Name = update.Vertex.Name;
-        vertex.State = update.Vertex.State;
-        vertex.Properties = update.Vertex.Properties;
+        var unchanged = update.Vertex.Version is { } version && vertex.Version == version && !vertex.IsPlaceholder
+            && !vertex.IsDeleted && string.Equals(vertex.DatasourceName, datasourceName, StringComparison.Ordinal);
+        if (!unchanged)
+        {
+            // Replacing equal properties would only turn a long-lived copy into garbage.
+            vertex.IsPlaceholder = false;
+            vertex.IsDeleted = false;
+            vertex.Name = update.Vertex.Name;
+            vertex.State = update.Vertex.State;
+            vertex.Properties = update.Vertex.Properties;
+            vertex.Version = update.Vertex.Version;
+            vertex.UpdateTimestamp = now;
+            vertex.DatasourceName = datasourceName;
+        }
+
         vertex.SampleTimestamp = sampleTime;
-        vertex.UpdateTimestamp = now;
-        vertex.DatasourceName = datasourceName;
         UpdateNeighbors(vertex, new EdgeOwner(datasourceName, vertex.Key), update.Neighbors, sampleTime, now);
         return true;
     }

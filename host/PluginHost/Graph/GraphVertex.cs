@@ -28,6 +28,9 @@ internal sealed class GraphVertex
 
     public IReadOnlyDictionary<string, object?> Properties { get; set; } = new Dictionary<string, object?>();
 
+    /// <summary>The datasource's version of the properties held (see <c>EntityVertex.Version</c>).</summary>
+    public string? Version { get; set; }
+
     public bool IsDeleted { get; set; }
 
     public bool IsPlaceholder { get; set; }

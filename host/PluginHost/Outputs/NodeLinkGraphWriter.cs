@@ -11,6 +11,9 @@ namespace PluginHost.Outputs;
 /// </summary>
 internal static class NodeLinkGraphWriter
 {
+    // Flushed in pieces: a 20,000-node graph is tens of MB of JSON that need not sit in memory.
+    private const int FlushThreshold = 64 * 1024;
+
     public static void Write(Utf8JsonWriter writer, EntityGraph graph)
     {
         var nodes = graph.LiveVertices.OrderBy(v => v.Key, StringComparer.Ordinal).ToList();
@@ -25,6 +28,7 @@ internal static class NodeLinkGraphWriter
         {
             index[vertex] = index.Count;
             WriteVertex(writer, vertex);
+            FlushIfFull(writer);
         }
 
         writer.WriteEndArray();
@@ -47,11 +51,20 @@ internal static class NodeLinkGraphWriter
                 writer.WriteBoolean(VertexProperties.IsDeleted, false);
                 writer.WriteString(VertexProperties.UpdateTimestamp, DatasourceEvent.FormatSampleTime(edge.UpdateTimestamp));
                 writer.WriteEndObject();
+                FlushIfFull(writer);
             }
         }
 
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    private static void FlushIfFull(Utf8JsonWriter writer)
+    {
+        if (writer.BytesPending > FlushThreshold)
+        {
+            writer.Flush();
+        }
     }
 
     private static void WriteVertex(Utf8JsonWriter writer, GraphVertex vertex)

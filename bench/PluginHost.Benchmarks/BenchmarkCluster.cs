@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using PluginHost.Configuration;
+using PluginHost.KubeApiSimulator;
+using PluginHost.Scheduling;
+
+namespace PluginHost.Benchmarks;
+
+/// <summary>A simulated cluster and the real host pipeline with the real Kubernetes plugin pointed at it.</summary>
+internal sealed class BenchmarkCluster : IAsyncDisposable
+{
+    private BenchmarkCluster(KubeApiSimulator.KubeApiSimulator simulator, string folder)
+    {
+        Simulator = simulator;
+        Folder = folder;
+    }
+
+    public KubeApiSimulator.KubeApiSimulator Simulator { get; }
+
+    public string Folder { get; }
+
+    public string Kubeconfig => Path.Combine(Folder, "kubeconfig");
+
+    public string ConfigFile => Path.Combine(Folder, "vitrage.conf");
+
+    public static async Task<BenchmarkCluster> StartAsync(int nodes, int pageSize, int watchHistory = 1000, int retentionSeconds = 600)
+    {
+        var simulator = await KubeApiSimulator.KubeApiSimulator.StartAsync(new SimulatorOptions
+        {
+            NodeCount = nodes,
+            Provider = ProviderMode.OpenStack,
+            WatchHistory = watchHistory,
+        });
+        var cluster = new BenchmarkCluster(simulator, Directory.CreateTempSubdirectory("pluginhost-bench-").FullName);
+        await simulator.WriteKubeconfigAsync(cluster.Kubeconfig);
+        await File.WriteAllTextAsync(cluster.ConfigFile, $"""
+            [datasources]
+            types = kubernetes
+            plugin_path = {BenchmarkPaths.PluginFolder}
+            [plugin_host]
+            deleted_entity_retention = {retentionSeconds}
+            log_level = warning
+            [kubernetes]
+            config_file = {cluster.Kubeconfig}
+            page_size = {pageSize}
+            """);
+        return cluster;
+    }
+
+    /// <summary>The host pipeline exactly as <c>snapshot</c> and <c>run</c> build it.</summary>
+    public DatasourceScheduler CreateHost() =>
+        DatasourceScheduler.Create(
+            HostConfigurationLoader.Load(ConfigFileSet.Load([ConfigFile], [])),
+            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Simulator.DisposeAsync();
+        Directory.Delete(Folder, recursive: true);
+    }
+}

@@ -1,0 +1,27 @@
+using BenchmarkDotNet.Running;
+using PluginHost.Benchmarks;
+
+// micro [BenchmarkDotNet arguments]  |  scale [--nodes 100,1000,5000,20000] [--runs 5] [--out FILE]
+// scale --soak [--nodes 5000] [--snapshots 200] [--interval 1s]
+return args.FirstOrDefault() switch
+{
+    "micro" => RunMicro(args[1..]),
+    "scale" => await ScaleCommand.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int RunMicro(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(ScaleCommand).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args);
+    return 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: PluginHost.Benchmarks micro [BenchmarkDotNet args, e.g. --filter *Transform*]
+               PluginHost.Benchmarks scale [--nodes 100,1000,5000,20000] [--runs 5] [--page-size 500] [--out results.json]
+               PluginHost.Benchmarks scale --soak [--nodes 5000] [--snapshots 200] [--interval 1s] [--out soak.json]
+        """);
+    return 2;
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace PluginHost.Benchmarks;
+
+/// <summary>The <c>scale</c> command's arguments.</summary>
+internal sealed record ScaleOptions
+{
+    public IReadOnlyList<int> Nodes { get; init; } = [100, 1000, 5000, 20000];
+
+    public int Runs { get; init; } = 5;
+
+    public int PageSize { get; init; } = 500;
+
+    public string? Out { get; init; }
+
+    public bool Soak { get; init; }
+
+    public bool Breakdown { get; init; }
+
+    public int Snapshots { get; init; } = 200;
+
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public static ScaleOptions Parse(string[] args)
+    {
+        var options = new ScaleOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--nodes" => options with { Nodes = Next().Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList() },
+                "--runs" => options with { Runs = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--page-size" => options with { PageSize = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--out" => options with { Out = Next() },
+                "--soak" => options with { Soak = true },
+                "--breakdown" => options with { Breakdown = true },
+                "--snapshots" => options with { Snapshots = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--interval" => options with { Interval = ParseDuration(Next()) },
+                _ => throw new ArgumentException($"unknown argument {args[i]}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static TimeSpan ParseDuration(string text) => text.EndsWith("ms", StringComparison.Ordinal)
+        ? TimeSpan.FromMilliseconds(double.Parse(text[..^2], CultureInfo.InvariantCulture))
+        : text.EndsWith('s') ? TimeSpan.FromSeconds(double.Parse(text[..^1], CultureInfo.InvariantCulture))
+        : TimeSpan.FromSeconds(double.Parse(text, CultureInfo.InvariantCulture));
+}

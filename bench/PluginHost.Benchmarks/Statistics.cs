@@ -1,0 +1,27 @@
+namespace PluginHost.Benchmarks;
+
+internal static class Statistics
+{
+    public static double Median(IReadOnlyCollection<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>Least-squares slope of <paramref name="values"/> against their index.</summary>
+    public static double Slope(IReadOnlyList<double> values)
+    {
+        var n = values.Count;
+        var meanX = (n - 1) / 2.0;
+        var meanY = values.Average();
+        var numerator = 0.0;
+        var denominator = 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            numerator += (i - meanX) * (values[i] - meanY);
+            denominator += (i - meanX) * (i - meanX);
+        }
+
+        return denominator == 0 ? 0 : numerator / denominator;
+    }
+}
