@@ -70,9 +70,29 @@ internal static class BreakdownRunner
                 return count;
             }
 
+            var connection = KubeconfigLoader.Connect(KubernetesOptions.From(Settings(cluster.Kubeconfig, options.PageSize)));
+            var api = new KubernetesApiClient(connection, TimeSpan.FromSeconds(60));
+            var pageBuffer = new PageBuffer();
+            async Task<int> PagesOnly()
+            {
+                var count = 0;
+                string? next = null;
+                do
+                {
+                    var path = next is null ? $"api/v1/nodes?limit={options.PageSize}" : $"api/v1/nodes?limit={options.PageSize}&continue={Uri.EscapeDataString(next)}";
+                    var page = await api.GetNodeListPageAsync(path, pageBuffer, CancellationToken.None);
+                    count += page.Count;
+                    next = page.ContinueToken;
+                }
+                while (next is not null);
+
+                return count;
+            }
+
             var stages = new (string Name, Func<Task<int>> Work)[]
             {
                 ("floor", floor.ReadAllAsync),
+                ("driver pages: HTTP + scan", PagesOnly),
                 ("driver", DriverOnly),
                 ("driver + transform", DriverAndTransform),
                 ("+ apply, one thread", DriverTransformApply),

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -18,11 +17,9 @@ internal sealed class KubernetesDriver : IDatasourceDriver
     private readonly KubernetesConnection _connection;
     private readonly KubernetesApiClient _api;
 
-    // Reused for every page and node event: GetAllAsync never runs twice at once, and each event
-    // gets its own parsed copy.
+    // Reused for every page and node event: GetAllAsync never runs twice at once.
     private readonly PageBuffer _pageBuffer = new();
-    private readonly ArrayBufferWriter<byte> _eventBuffer = new(16 * 1024);
-    private readonly Utf8JsonWriter _eventWriter;
+    private readonly NodeEventFactory _events;
 
     public KubernetesDriver(DatasourceContext context, KubernetesOptions options, KubernetesConnection connection)
     {
@@ -30,7 +27,7 @@ internal sealed class KubernetesDriver : IDatasourceDriver
         _options = options;
         _connection = connection;
         _api = new KubernetesApiClient(connection, options.RequestTimeout);
-        _eventWriter = new Utf8JsonWriter(_eventBuffer);
+        _events = new NodeEventFactory(context.Name, connection.ClusterName, options);
     }
 
     public async IAsyncEnumerable<DatasourceEvent> GetAllAsync(
@@ -71,7 +68,7 @@ internal sealed class KubernetesDriver : IDatasourceDriver
 
                 for (var i = 0; i < page.Count; i++)
                 {
-                    var nodeEvent = NodeEvent(page.Item(i), action, sampleTime);
+                    var nodeEvent = _events.Create(page.Item(i), action, sampleTime);
                     var node = nodeEvent.Properties.GetProperty(KubernetesEventKeys.Node);
                     if (KubernetesNodeProperties.OpenStackInstanceId(node, _options.InstanceIdFromSystemUuid) is { } instanceId)
                     {
@@ -114,27 +111,6 @@ internal sealed class KubernetesDriver : IDatasourceDriver
         }
     }
 
-    // The node's bytes are copied as they came (the page scan validated them) behind what the
-    // transformer needs, and parsed once into the event.
-    private DatasourceEvent NodeEvent(ReadOnlySpan<byte> node, DatasourceAction action, DateTimeOffset sampleTime)
-    {
-        _eventBuffer.ResetWrittenCount();
-        var writer = _eventWriter;
-        writer.Reset(_eventBuffer);
-        writer.WriteStartObject();
-        writer.WriteString(KubernetesEventKeys.ClusterName, _connection.ClusterName);
-        writer.WriteBoolean(KubernetesEventKeys.IncludeAnnotations, _options.IncludeAnnotations);
-        writer.WriteBoolean(KubernetesEventKeys.InstanceIdFromSystemUuid, _options.InstanceIdFromSystemUuid);
-        writer.WritePropertyName(KubernetesEventKeys.Node);
-        writer.WriteRawValue(node, skipInputValidation: true);
-        writer.WriteEndObject();
-        writer.Flush();
-
-        // Parse with pooled buffers, keep a compact copy, give the pooled ones back.
-        using var document = JsonDocument.Parse(_eventBuffer.WrittenMemory);
-        return new DatasourceEvent(KubernetesEntityTypes.Node, action, sampleTime, _context.Name, document.RootElement.Clone());
-    }
-
     private DatasourceEvent ClusterEvent(
         DatasourceAction action, DateTimeOffset sampleTime, int nodeCount, List<string> instanceIds, string? version)
     {
@@ -157,7 +133,7 @@ internal sealed class KubernetesDriver : IDatasourceDriver
 
     public ValueTask DisposeAsync()
     {
-        _eventWriter.Dispose();
+        _events.Dispose();
         _connection.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -7,8 +7,23 @@ namespace PluginHost.Datasources.Kubernetes;
 /// A node event → vertex <c>RESOURCE:kubernetes.node:&lt;uid&gt;</c>, with the cluster
 /// <c>comprised</c> → node and, on OpenStack, the Nova instance <c>contains</c> → node.
 /// </summary>
-internal sealed class KubernetesNodeTransformer : IEntityTransformer
+internal sealed class KubernetesNodeTransformer : IVersionedEntityTransformer
 {
+    /// <summary>
+    /// A node's uid and resourceVersion. The other inputs of <see cref="Transform"/> (cluster name,
+    /// options) are fixed for a running driver, so an unchanged resourceVersion means an unchanged vertex.
+    /// </summary>
+    public EntityIdentity? Identify(DatasourceEvent datasourceEvent)
+    {
+        ArgumentNullException.ThrowIfNull(datasourceEvent);
+        return datasourceEvent.Properties.TryGetProperty(KubernetesEventKeys.Node, out var node)
+            && node.TryGetProperty("metadata"u8, out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            && metadata.TryGetProperty("uid"u8, out var uid) && uid.ValueKind == JsonValueKind.String
+            && metadata.TryGetProperty("resourceVersion"u8, out var version) && version.ValueKind == JsonValueKind.String
+            ? new EntityIdentity(EntityVertex.BuildKey(EntityCategories.Resource, KubernetesEntityTypes.Node, uid.GetString()!), version.GetString()!)
+            : null;
+    }
+
     public EntityUpdate Transform(DatasourceEvent datasourceEvent)
     {
         ArgumentNullException.ThrowIfNull(datasourceEvent);

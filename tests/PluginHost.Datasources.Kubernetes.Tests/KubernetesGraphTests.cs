@@ -89,6 +89,28 @@ public sealed class KubernetesGraphTests
     }
 
     [Fact]
+    public async Task Snapshot_NodeChangedBetweenSnapshots_UpdatesOnlyThatVertexAndKeepsTheOthers()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 60, Provider = ProviderMode.OpenStack });
+        using var temp = new TempFolder();
+        await using var host = await StartHostAsync(cluster, temp);
+        await host.SnapshotOnceAsync(TestContext.Current.CancellationToken);
+        var names = cluster.Simulator.Nodes.Names;
+        var flipped = names.First(n => Node(host.Graph, n).State == "Ready");
+        var untouched = Node(host.Graph, names.Last(n => n != flipped));
+        var untouchedProperties = untouched.Properties;
+
+        cluster.Simulator.Nodes.SetReady(flipped, "False");
+        await host.SnapshotOnceAsync(TestContext.Current.CancellationToken);
+
+        Node(host.Graph, flipped).State.ShouldBe("NotReady");
+        Node(host.Graph, flipped).Properties["resource_version"].ShouldBe(cluster.Simulator.Nodes.Get(flipped)!["metadata"]!["resourceVersion"]!.GetValue<string>());
+        untouched.Properties.ShouldBeSameAs(untouchedProperties); // unchanged resourceVersion: not transformed again
+        untouched.IsDeleted.ShouldBeFalse();
+        host.Graph.LiveEdges.Count().ShouldBe(60 * 3);
+    }
+
+    [Fact]
     public async Task Snapshot_NodeRecreatedWithNewUid_IsANewVertex()
     {
         await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 5 });

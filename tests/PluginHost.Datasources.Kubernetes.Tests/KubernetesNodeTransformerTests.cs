@@ -143,9 +143,18 @@ public sealed class KubernetesNodeTransformerTests
     }
 
     [Fact]
-    public void Transform_SameNodeTwice_CarriesItsResourceVersionAsTheVertexVersion()
+    public void Transform_Node_CarriesItsResourceVersionAsTheVertexVersion()
     {
-        _transformer.Transform(NodeEvents.For(VitrageSpecFixture.CreateNode())).Vertex.Version.ShouldBe("10714282");
+        var e = NodeEvents.For(VitrageSpecFixture.CreateNode());
+
+        _transformer.Transform(e).Vertex.Version.ShouldBe("10714282");
+        _transformer.Identify(e).ShouldBe(new EntityIdentity(_transformer.Transform(e).Vertex.Key, "10714282"));
+    }
+
+    [Fact]
+    public void Identify_NodeWithoutResourceVersion_CannotTell()
+    {
+        _transformer.Identify(NodeEvents.For(NodeEvents.Parse("""{"metadata":{"name":"n1","uid":"u1"}}"""))).ShouldBeNull();
     }
 
     private static string Json(object? value) => JsonSerializer.Serialize(value);

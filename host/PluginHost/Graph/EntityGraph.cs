@@ -92,6 +92,33 @@ internal sealed class EntityGraph(TimeProvider time)
     }
 
     /// <summary>
+    /// An event for a vertex whose version the graph already holds from the same datasource: only
+    /// the sample times of the vertex and of the edges it reported move forward (so the snapshot
+    /// still counts them as reported). Returns <c>false</c> when the full update is needed.
+    /// </summary>
+    public bool TryRefresh(EntityIdentity identity, string datasourceName, DateTimeOffset sampleTime)
+    {
+        var vertex = Find(identity.Key);
+        if (vertex is null || vertex.IsPlaceholder || vertex.IsDeleted || vertex.Version != identity.Version
+            || vertex.SampleTimestamp > sampleTime || !string.Equals(vertex.DatasourceName, datasourceName, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        vertex.SampleTimestamp = sampleTime;
+        var owner = new EdgeOwner(datasourceName, vertex.Key);
+        foreach (var edge in vertex.Edges.Values)
+        {
+            if (!edge.IsDeleted && edge.Owner == owner)
+            {
+                edge.SampleTimestamp = sampleTime;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// After a complete snapshot: marks deleted every vertex and edge of <paramref name="datasourceName"/>
     /// that the snapshot did not report (sample time older than the snapshot's start). One pass.
     /// </summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PluginHost.Contracts;
 using PluginHost.Outputs;
 
 namespace PluginHost.Graph;
@@ -25,8 +26,12 @@ internal sealed class GraphProcessor(
         {
             switch (item)
             {
-                case EventQueueItem e:
-                    await ApplyEventAsync(e, cancellationToken).ConfigureAwait(false);
+                case EventBatchQueueItem batch:
+                    foreach (var datasourceEvent in batch.Events)
+                    {
+                        await ApplyEventAsync(datasourceEvent, cancellationToken).ConfigureAwait(false);
+                    }
+
                     break;
                 case SnapshotCompletedQueueItem done:
                     await CompleteSnapshotAsync(done, cancellationToken).ConfigureAwait(false);
@@ -38,9 +43,8 @@ internal sealed class GraphProcessor(
         }
     }
 
-    private async ValueTask ApplyEventAsync(EventQueueItem item, CancellationToken cancellationToken)
+    private async ValueTask ApplyEventAsync(DatasourceEvent datasourceEvent, CancellationToken cancellationToken)
     {
-        var datasourceEvent = item.Event;
         foreach (var output in outputs)
         {
             await output.OnEventAsync(datasourceEvent, cancellationToken).ConfigureAwait(false);
@@ -60,6 +64,12 @@ internal sealed class GraphProcessor(
 
         try
         {
+            if (transformer is IVersionedEntityTransformer versioned && versioned.Identify(datasourceEvent) is { } identity
+                && graph.TryRefresh(identity, datasourceEvent.DatasourceName, datasourceEvent.SampleTime))
+            {
+                return; // unchanged since the graph last saw it
+            }
+
             var update = transformer.Transform(datasourceEvent);
             graph.Apply(update, datasourceEvent.DatasourceName, datasourceEvent.SampleTime);
         }

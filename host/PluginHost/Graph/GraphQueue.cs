@@ -4,14 +4,19 @@ namespace PluginHost.Graph;
 
 /// <summary>
 /// The bounded queue between drivers and the graph processor. A full queue makes writers wait
-/// (back-pressure on the datasources); nothing is ever dropped.
+/// (back-pressure on the datasources); nothing is ever dropped. Events travel in batches of at
+/// most <see cref="MaxBatch"/> (see <see cref="EventBatcher"/>), so the capacity in events becomes
+/// a capacity in batches.
 /// </summary>
 internal sealed class GraphQueue
 {
+    public const int MaxBatch = 32;
+
     private readonly Channel<GraphQueueItem> _channel;
 
-    public GraphQueue(int capacity)
+    public GraphQueue(int capacityInEvents)
     {
+        var capacity = Math.Max(1, (capacityInEvents + MaxBatch - 1) / MaxBatch);
         _channel = Channel.CreateBounded<GraphQueueItem>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,

@@ -5,8 +5,8 @@ namespace PluginHost.Graph;
 /// <summary>What travels on the graph queue.</summary>
 internal abstract record GraphQueueItem;
 
-/// <summary>One datasource event to transform and apply.</summary>
-internal sealed record EventQueueItem(DatasourceEvent Event) : GraphQueueItem;
+/// <summary>Datasource events to transform and apply, in order.</summary>
+internal sealed record EventBatchQueueItem(IReadOnlyList<DatasourceEvent> Events) : GraphQueueItem;
 
 /// <summary>A datasource finished a complete snapshot that started at <see cref="StartedAt"/>.</summary>
 internal sealed record SnapshotCompletedQueueItem(string DatasourceName, DateTimeOffset StartedAt) : GraphQueueItem;

@@ -98,12 +98,7 @@ internal sealed class DriverRunner(
         var count = 0;
         try
         {
-            await foreach (var e in driver.GetAllAsync(action, cancellationToken).ConfigureAwait(false))
-            {
-                await queue.EnqueueAsync(new EventQueueItem(e), cancellationToken).ConfigureAwait(false);
-                count++;
-            }
-
+            count = await EventBatcher.EnqueueAllAsync(driver.GetAllAsync(action, cancellationToken), queue, cancellationToken).ConfigureAwait(false);
             await queue.EnqueueAsync(new SnapshotCompletedQueueItem(Name, started), cancellationToken).ConfigureAwait(false);
             CompletedSnapshots++;
             LastError = null;
@@ -121,7 +116,7 @@ internal sealed class DriverRunner(
         {
             FailedSnapshots++;
             LastError = e.Message;
-            LogFailure(e, $"{DatasourceEvent.ActionName(action)} failed after {count} events; nothing was deleted from the graph");
+            LogFailure(e, $"{DatasourceEvent.ActionName(action)} failed; nothing was deleted from the graph");
             return false;
         }
     }
@@ -131,10 +126,7 @@ internal sealed class DriverRunner(
         var changes = (IChangesDriver)driver;
         try
         {
-            await foreach (var e in changes.GetChangesAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await queue.EnqueueAsync(new EventQueueItem(e), cancellationToken).ConfigureAwait(false);
-            }
+            await EventBatcher.EnqueueAllAsync(changes.GetChangesAsync(cancellationToken), queue, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

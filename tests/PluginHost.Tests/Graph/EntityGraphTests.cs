@@ -178,6 +178,33 @@ public sealed class EntityGraphTests
             g.Report("k8s", Node, "n1", 10, neighbors: [Instance("vm1")]);
             g.Edge("switch", "s1", Node, "n1", EdgeLabels.Attached)!.IsDeleted.ShouldBeFalse();
         },
+        ["an event with the version the graph holds only refreshes sample times, so the snapshot keeps it all"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0, state: "Ready", neighbors: [Instance("vm1")], version: "7");
+            g.Refresh("k8s", Node, "n1", "7", 10).ShouldBeTrue();
+            g.CompleteSnapshot("k8s", 10).ShouldBe(0);
+            g.Vertex(Node, "n1").SampleTimestamp.ShouldBe(At(10));
+            g.Vertex(Node, "n1").UpdateTimestamp.ShouldBe(At(0));
+            g.Edge(Vm, "vm1", Node, "n1", EdgeLabels.Contains)!.IsDeleted.ShouldBeFalse();
+        },
+        ["an event with another version, datasource or a deleted vertex needs the full update"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0, version: "7");
+            g.Refresh("k8s", Node, "n1", "8", 10).ShouldBeFalse();
+            g.Refresh("other", Node, "n1", "7", 10).ShouldBeFalse();
+            g.Refresh("k8s", Node, "n2", "7", 10).ShouldBeFalse();
+            g.Vertex(Node, "n1").SampleTimestamp.ShouldBe(At(0));
+            g.CompleteSnapshot("k8s", 20);
+            g.Refresh("k8s", Node, "n1", "7", 30).ShouldBeFalse();
+        },
+        ["an update with the version the graph holds keeps the properties it has"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0, state: "Ready", version: "7");
+            g.Report("k8s", Node, "n1", 10, state: "ignored", version: "7");
+            g.Vertex(Node, "n1").State.ShouldBe("Ready");
+            g.Report("k8s", Node, "n1", 20, state: "NotReady", version: "8");
+            g.Vertex(Node, "n1").State.ShouldBe("NotReady");
+        },
         ["the same key always gets the same vitrage_id"] = g =>
         {
             g.Report("k8s", Node, "n1", 0);

@@ -25,15 +25,26 @@ internal sealed class GraphScenario
 
     /// <summary>Reports a vertex at <paramref name="seconds"/>; the host clock moves there too.</summary>
     public bool Report(string datasource, string type, string id, int seconds, string? state = null, string? name = null,
-        GraphAction action = GraphAction.Create, EntityNeighbor[]? neighbors = null)
+        GraphAction action = GraphAction.Create, EntityNeighbor[]? neighbors = null, string? version = null)
     {
         if (At(seconds) > Time.GetUtcNow())
         {
             Time.SetUtcNow(At(seconds));
         }
 
-        var vertex = new EntityVertex(type, id) { Name = name ?? id, State = state };
+        var vertex = new EntityVertex(type, id) { Name = name ?? id, State = state, Version = version };
         return Graph.Apply(new EntityUpdate(vertex, neighbors ?? [], action), datasource, At(seconds));
+    }
+
+    /// <summary>What the processor does for an event whose version the graph may already hold.</summary>
+    public bool Refresh(string datasource, string type, string id, string version, int seconds)
+    {
+        if (At(seconds) > Time.GetUtcNow())
+        {
+            Time.SetUtcNow(At(seconds));
+        }
+
+        return Graph.TryRefresh(new EntityIdentity(EntityVertex.BuildKey(EntityCategories.Resource, type, id), version), datasource, At(seconds));
     }
 
     /// <summary>Reports a vertex another datasource owns, only to link it.</summary>

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using PluginHost.Contracts;
+using PluginHost.Datasources.Kubernetes;
+using PluginHost.KubeApiSimulator;
+
+namespace PluginHost.Benchmarks.Micro;
+
+/// <summary>Realistic input shared by the micro-benchmarks: simulator nodes as the API sends them.</summary>
+internal static class BenchmarkData
+{
+    public static byte[] NodeListPage(int nodes)
+    {
+        using var page = new MemoryStream();
+        page.Write("{\"kind\":\"NodeList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"1\",\"continue\":\"x\"},\"items\":["u8);
+        var first = true;
+        foreach (var node in NodeGenerator.Generate(new SimulatorOptions { NodeCount = nodes, Provider = ProviderMode.OpenStack }))
+        {
+            if (!first)
+            {
+                page.WriteByte((byte)',');
+            }
+
+            first = false;
+            page.Write(JsonSerializer.SerializeToUtf8Bytes(node));
+        }
+
+        page.Write("]}"u8);
+        return page.ToArray();
+    }
+
+    public static KubernetesOptions Options { get; } = new()
+    {
+        ConfigFile = string.Empty,
+        Context = string.Empty,
+        ClusterName = string.Empty,
+        PageSize = 500,
+        RequestTimeout = TimeSpan.FromSeconds(60),
+        IncludeAnnotations = false,
+        InstanceIdFromSystemUuid = false,
+    };
+
+    /// <summary>Node events exactly as the driver makes them, then the cluster event.</summary>
+    public static List<DatasourceEvent> SnapshotEvents(int nodes)
+    {
+        var bytes = NodeListPage(nodes);
+        var page = PluginHost.Datasources.Kubernetes.NodeListPage.ReadAsync(new MemoryStream(bytes), new PageBuffer(), CancellationToken.None).GetAwaiter().GetResult();
+        using var factory = new NodeEventFactory("kubernetes", "bench", Options);
+        var events = Enumerable.Range(0, page.Count).Select(i => factory.Create(page.Item(i), DatasourceAction.Snapshot, DateTimeOffset.UtcNow)).ToList();
+        var instances = events.Select(e => KubernetesNodeProperties.OpenStackInstanceId(e.Properties.GetProperty("node"), false)).OfType<string>().ToList();
+        events.Add(new DatasourceEvent(KubernetesEntityTypes.Cluster, DatasourceAction.Snapshot, DateTimeOffset.UtcNow, "kubernetes",
+            JsonSerializer.SerializeToElement(new { name = "bench", server = "https://127.0.0.1", context = "bench", node_count = nodes, instance_ids = instances })));
+        return events;
+    }
+}

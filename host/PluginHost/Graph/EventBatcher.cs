@@ -1,0 +1,62 @@
+using PluginHost.Contracts;
+
+namespace PluginHost.Graph;
+
+/// <summary>
+/// Moves a driver's events onto the graph queue in batches: events the driver yields without
+/// waiting (the rest of a page it already read) go together, up to <see cref="GraphQueue.MaxBatch"/>,
+/// and a batch is sent as soon as the driver has to wait for I/O. One queue hand-off per batch
+/// instead of per event keeps the two threads from waking each other for every entity. Events
+/// read before a driver fails are still queued.
+/// </summary>
+internal static class EventBatcher
+{
+    /// <summary>Queues every event of <paramref name="events"/>; returns how many there were.</summary>
+    public static async Task<int> EnqueueAllAsync(IAsyncEnumerable<DatasourceEvent> events, GraphQueue queue, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        var batch = new List<DatasourceEvent>(GraphQueue.MaxBatch);
+        await using var enumerator = events.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            var next = enumerator.MoveNextAsync();
+            if (!next.IsCompleted && batch.Count > 0)
+            {
+                await queue.EnqueueAsync(new EventBatchQueueItem(batch), cancellationToken).ConfigureAwait(false);
+                batch = new List<DatasourceEvent>(GraphQueue.MaxBatch);
+            }
+
+            bool more;
+            try
+            {
+                more = await next.ConfigureAwait(false);
+            }
+            catch (Exception) when (batch.Count > 0 && !cancellationToken.IsCancellationRequested)
+            {
+                // What was read before a failure still updates the graph (nothing gets deleted).
+                await queue.EnqueueAsync(new EventBatchQueueItem(batch), cancellationToken).ConfigureAwait(false);
+                throw;
+            }
+
+            if (!more)
+            {
+                break;
+            }
+
+            batch.Add(enumerator.Current);
+            count++;
+            if (batch.Count == GraphQueue.MaxBatch)
+            {
+                await queue.EnqueueAsync(new EventBatchQueueItem(batch), cancellationToken).ConfigureAwait(false);
+                batch = new List<DatasourceEvent>(GraphQueue.MaxBatch);
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await queue.EnqueueAsync(new EventBatchQueueItem(batch), cancellationToken).ConfigureAwait(false);
+        }
+
+        return count;
+    }
+}
