@@ -69,7 +69,9 @@ internal sealed class DriverRunner(
                         delay = delay > datasource.SnapshotsInterval ? datasource.SnapshotsInterval : delay;
                         logger.LogInformation("Retrying the {Datasource} snapshot in {Delay} s (attempt {Attempt} failed)",
                             Name, delay.TotalSeconds, failures);
-                        nextSnapshot = time.GetUtcNow() + delay;
+
+                        // Counted from the attempt's start, like the interval: due times never drift.
+                        nextSnapshot = Later(started + delay, time.GetUtcNow());
                     }
                 }
 

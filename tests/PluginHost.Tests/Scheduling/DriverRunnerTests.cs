@@ -11,7 +11,7 @@ namespace PluginHost.Tests.Scheduling;
 public sealed class DriverRunnerTests
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly FakeTimeProvider _time = new(Start);
+    private readonly CountingTimeProvider _time = new(Start);
     private readonly CancellationTokenSource _stop = new();
 
     private (ScriptedDriver Driver, Task Running) StartRunner(int intervalSeconds, RetryBackoff? backoff = null, TaskCompletionSource? gate = null)
@@ -39,8 +39,11 @@ public sealed class DriverRunnerTests
         await Task.Delay(20, timeout.Token); // let the runner reach its next wait
     }
 
+    // Advances only once the runner waits on the clock after the driver's last call: a timer
+    // created after the advance would count its delay from the new time and never fire.
     private async Task AdvanceAsync(ScriptedDriver driver, int seconds, int expectedCalls)
     {
+        await _time.WaitForTimerAfterAsync(driver.TimersAtLastCall);
         _time.Advance(TimeSpan.FromSeconds(seconds));
         await WaitForCallsAsync(driver, expectedCalls);
     }
@@ -74,7 +77,7 @@ public sealed class DriverRunnerTests
 
         for (var i = 0; i < 5; i++)
         {
-            _time.Advance(TimeSpan.FromSeconds(60));
+            _time.Advance(TimeSpan.FromSeconds(60)); // no timer to wait for: the runner is inside the slow snapshot
             await Task.Delay(20);
         }
 

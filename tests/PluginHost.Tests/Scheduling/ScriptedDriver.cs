@@ -19,8 +19,12 @@ internal sealed class ScriptedDriver(TimeProvider time) : IDatasourceDriver
 
     public bool Cancelled { get; private set; }
 
+    /// <summary>Timers the clock had created when the latest call started (the runner waits on a newer one).</summary>
+    public int TimersAtLastCall { get; private set; }
+
     public async IAsyncEnumerable<DatasourceEvent> GetAllAsync(DatasourceAction action, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        TimersAtLastCall = (time as CountingTimeProvider)?.TimersCreated ?? 0;
         Calls.Enqueue((action, time.GetUtcNow()));
         Interlocked.Increment(ref Running);
         try
