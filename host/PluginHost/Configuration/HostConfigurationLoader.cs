@@ -1,4 +1,5 @@
 using PluginHost.Contracts;
+using PluginHost.Outputs.Notifications;
 using PluginHost.Plugins;
 
 namespace PluginHost.Configuration;
@@ -58,7 +59,53 @@ internal static class HostConfigurationLoader
             RetryInitialDelay = retryInitial,
             RetryMaxDelay = retryMax < retryInitial ? retryInitial : retryMax,
             LogLevel = (string)ph["log_level"]!,
+            Notifications = BindNotifications(files, ph, diagnostics),
         };
+    }
+
+    private static NotificationSettings? BindNotifications(ConfigFileSet files, Dictionary<string, object?> host, ConfigDiagnostics diagnostics)
+    {
+        var defaults = SectionBinder.Bind(files, NotificationOptionCatalog.DefaultSection, NotificationOptionCatalog.Default, diagnostics, warnOnUnknownKeys: false);
+        var notifications = SectionBinder.Bind(files, NotificationOptionCatalog.NotificationsSection, NotificationOptionCatalog.Notifications, diagnostics, warnOnUnknownKeys: false);
+        var rabbit = SectionBinder.Bind(files, NotificationOptionCatalog.RabbitSection, NotificationOptionCatalog.Rabbit, diagnostics, warnOnUnknownKeys: false);
+        if ((string?)notifications["driver"] != "messagingv2")
+        {
+            return null;
+        }
+
+        var urlText = (string)defaults["transport_url"]!;
+        var where = files.Get(NotificationOptionCatalog.DefaultSection, "transport_url")?.Location.ToString()
+            ?? files.Get(NotificationOptionCatalog.NotificationsSection, "driver")?.Location.ToString() ?? "(config)";
+        TransportUrl transport;
+        try
+        {
+            transport = TransportUrl.Parse(urlText);
+        }
+        catch (FormatException e)
+        {
+            diagnostics.Error(urlText.Length == 0
+                ? $"{where}: [oslo_messaging_notifications] driver = messagingv2 needs [DEFAULT] transport_url (rabbit://user:password@host:5672/vhost)"
+                : $"{where}: [DEFAULT] transport_url = '***': {e.Message}");
+            return null;
+        }
+
+        static string? Optional(object? value) => value is string { Length: > 0 } s ? s : null;
+        static bool Flag(IReadOnlyDictionary<string, string> query, string name, bool fallback) =>
+            query.TryGetValue(name, out var text) ? text is "true" or "1" or "yes" or "True" : fallback;
+        var hostName = Optional(defaults["host"]) ?? Environment.MachineName;
+        return new NotificationSettings(
+            transport,
+            (string)defaults["control_exchange"]!,
+            $"plugin_host.{hostName}",
+            (IReadOnlyList<string>)notifications["topics"]!,
+            Flag(transport.Query, "amqp_durable_queues", (bool)rabbit["amqp_durable_queues"]!),
+            Flag(transport.Query, "amqp_auto_delete", (bool)rabbit["amqp_auto_delete"]!),
+            Flag(transport.Query, "ssl", (bool)rabbit["ssl"]!),
+            Optional(rabbit["ssl_ca_file"]),
+            Optional(rabbit["ssl_cert_file"]),
+            Optional(rabbit["ssl_key_file"]),
+            (int)(long)host["notification_buffer"]!,
+            TimeSpan.FromSeconds((long)host["notification_flush_timeout"]!));
     }
 
     private static List<DatasourceConfiguration> BindDatasources(
@@ -122,6 +169,9 @@ internal static class HostConfigurationLoader
         {
             HostOptionCatalog.DatasourcesSection,
             HostOptionCatalog.PluginHostSection,
+            NotificationOptionCatalog.DefaultSection,
+            NotificationOptionCatalog.NotificationsSection,
+            NotificationOptionCatalog.RabbitSection,
         };
         known.UnionWith(datasources.Select(d => d.Name));
         foreach (var section in files.SectionNames.Where(s => !known.Contains(s)))

@@ -38,6 +38,10 @@ internal static class HostOptionCatalog
             "Longest delay between retries of a failing snapshot (never longer than the snapshot interval).", min: 1),
         OptionDefinition.Enum("log_level", "info", ["debug", "info", "warning", "error"],
             "Least severe log level written to standard error."),
+        OptionDefinition.Int("notification_buffer", 1000,
+            "Notifications held while RabbitMQ is slow or away ([oslo_messaging_notifications] driver = messagingv2); when full, datasources wait (nothing is dropped).", min: 1),
+        OptionDefinition.Int("notification_flush_timeout", 10,
+            "Seconds a stopping host (or the snapshot verb) waits for unconfirmed notifications before giving up on them.", min: 0),
     ];
 
     /// <summary>Options every datasource section has; a plugin may redeclare one to change its default.</summary>

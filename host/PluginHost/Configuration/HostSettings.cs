@@ -22,4 +22,7 @@ internal sealed record HostSettings
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(300);
 
     public string LogLevel { get; init; } = "info";
+
+    /// <summary>The oslo.messaging notification output; <c>null</c> when <c>driver = noop</c>.</summary>
+    public NotificationSettings? Notifications { get; init; }
 }

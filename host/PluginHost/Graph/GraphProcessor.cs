@@ -33,6 +33,13 @@ internal sealed class GraphProcessor(
                     }
 
                     break;
+                case SnapshotStartedQueueItem started:
+                    foreach (var output in outputs)
+                    {
+                        await output.OnSnapshotStartedAsync(started.DatasourceName, started.StartedAt, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    break;
                 case SnapshotCompletedQueueItem done:
                     await CompleteSnapshotAsync(done, cancellationToken).ConfigureAwait(false);
                     break;
@@ -90,7 +97,7 @@ internal sealed class GraphProcessor(
             done.DatasourceName, deleted, purged);
         foreach (var output in outputs)
         {
-            await output.OnSnapshotCompletedAsync(done.DatasourceName, graph, cancellationToken).ConfigureAwait(false);
+            await output.OnSnapshotCompletedAsync(done.DatasourceName, done.StartedAt, graph, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -8,6 +8,9 @@ internal abstract record GraphQueueItem;
 /// <summary>Datasource events to transform and apply, in order.</summary>
 internal sealed record EventBatchQueueItem(IReadOnlyList<DatasourceEvent> Events) : GraphQueueItem;
 
+/// <summary>A datasource started a snapshot at <see cref="StartedAt"/>.</summary>
+internal sealed record SnapshotStartedQueueItem(string DatasourceName, DateTimeOffset StartedAt) : GraphQueueItem;
+
 /// <summary>A datasource finished a complete snapshot that started at <see cref="StartedAt"/>.</summary>
 internal sealed record SnapshotCompletedQueueItem(string DatasourceName, DateTimeOffset StartedAt) : GraphQueueItem;
 

@@ -45,7 +45,7 @@ internal sealed class EventLogOutput : IGraphOutput
         await _stream.WriteAsync(NewLine, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask OnSnapshotCompletedAsync(string datasourceName, EntityGraph graph, CancellationToken cancellationToken) =>
+    public async ValueTask OnSnapshotCompletedAsync(string datasourceName, DateTimeOffset startedAt, EntityGraph graph, CancellationToken cancellationToken) =>
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
 
     public async ValueTask DisposeAsync()

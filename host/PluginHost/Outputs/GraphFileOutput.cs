@@ -12,7 +12,7 @@ internal sealed class GraphFileOutput(string path) : IGraphOutput
 {
     public ValueTask OnEventAsync(DatasourceEvent datasourceEvent, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    public async ValueTask OnSnapshotCompletedAsync(string datasourceName, EntityGraph graph, CancellationToken cancellationToken)
+    public async ValueTask OnSnapshotCompletedAsync(string datasourceName, DateTimeOffset startedAt, EntityGraph graph, CancellationToken cancellationToken)
     {
         await WriteAsync(path, graph, cancellationToken).ConfigureAwait(false);
     }

@@ -29,10 +29,16 @@ internal static class SampleConfigRenderer
     {
         var sections = new List<ScriptObject>
         {
+            Section(NotificationOptionCatalog.DefaultSection, "OpenStack's common section: only the options PluginHost reads are listed.",
+                NotificationOptionCatalog.Default),
             Section(HostOptionCatalog.DatasourcesSection, "Which datasources run, where plugins are found, how often they are polled.",
                 HostOptionCatalog.Datasources),
             Section(HostOptionCatalog.PluginHostSection, "Options of the host itself: outputs, queue, retries, logging.",
                 HostOptionCatalog.PluginHost),
+            Section(NotificationOptionCatalog.NotificationsSection, "oslo.messaging notifications: publishing datasource events to RabbitMQ.",
+                NotificationOptionCatalog.Notifications),
+            Section(NotificationOptionCatalog.RabbitSection, "oslo.messaging's RabbitMQ driver: only the options PluginHost reads are listed.",
+                NotificationOptionCatalog.Rabbit),
         };
         sections.AddRange(plugins.OrderBy(p => p.Name, StringComparer.Ordinal).Select(PluginSection));
         return RenderSections(sections);

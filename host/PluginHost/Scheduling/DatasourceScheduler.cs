@@ -3,6 +3,7 @@ using PluginHost.Configuration;
 using PluginHost.Contracts;
 using PluginHost.Graph;
 using PluginHost.Outputs;
+using PluginHost.Outputs.Notifications;
 
 namespace PluginHost.Scheduling;
 
@@ -104,6 +105,11 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         if (configuration.Host.GraphFile is { } graphFile)
         {
             outputs.Add(new GraphFileOutput(graphFile));
+        }
+
+        if (configuration.Host.Notifications is { } notifications)
+        {
+            outputs.Add(new RabbitNotificationOutput(notifications, loggerFactory.CreateLogger("PluginHost.Notifications"), time));
         }
 
         outputs.AddRange(extraOutputs ?? []);

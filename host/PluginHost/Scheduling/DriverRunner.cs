@@ -100,6 +100,7 @@ internal sealed class DriverRunner(
         var count = 0;
         try
         {
+            await queue.EnqueueAsync(new SnapshotStartedQueueItem(Name, started), cancellationToken).ConfigureAwait(false);
             count = await EventBatcher.EnqueueAllAsync(driver.GetAllAsync(action, cancellationToken), queue, cancellationToken).ConfigureAwait(false);
             await queue.EnqueueAsync(new SnapshotCompletedQueueItem(Name, started), cancellationToken).ConfigureAwait(false);
             CompletedSnapshots++;

@@ -46,7 +46,7 @@ public sealed class HostConfigurationLoaderTests(EchoPluginFolder plugins) : ICl
         configuration.Host.SnapshotsInterval.ShouldBe(TimeSpan.FromSeconds(300));
         configuration.Diagnostics.Warnings.ShouldBeEmpty();
         configuration.Diagnostics.Debug.ShouldContain(d => d.Contains("[keystone_authtoken] is not used", StringComparison.Ordinal));
-        configuration.Diagnostics.Debug.ShouldContain(d => d.Contains("[DEFAULT] is not used", StringComparison.Ordinal));
+        configuration.Diagnostics.Debug.ShouldContain(d => d.Contains("[database] is not used", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,43 @@
+using PluginHost.Outputs.Notifications;
+
+namespace PluginHost.Tests.Notifications;
+
+public sealed class TransportUrlTests
+{
+    [Theory]
+    [InlineData("one host, default vhost", "rabbit://vitrage:pw@ctl:5672/", "ctl:5672 vitrage/pw", "/")]
+    [InlineData("no port", "rabbit://u:p@ctl/", "ctl:5672 u/p", "/")]
+    [InlineData("no path", "rabbit://u:p@ctl:5673", "ctl:5673 u/p", "/")]
+    [InlineData("cluster", "rabbit://a:1@h1:5672,b:2@h2:5673/", "h1:5672 a/1,h2:5673 b/2", "/")]
+    [InlineData("vhost", "rabbit://u:p@ctl:5672/openstack", "ctl:5672 u/p", "openstack")]
+    [InlineData("escaped password", "rabbit://u:p%40ss%3Aw@ctl:5672/", "ctl:5672 u/p@ss:w", "/")]
+    [InlineData("no credentials", "rabbit://ctl:5672/", "ctl:5672 guest/guest", "/")]
+    public void Parse_OsloTransportUrl_GivesHostsCredentialsAndVhost(string name, string url, string hosts, string vhost)
+    {
+        var parsed = TransportUrl.Parse(url);
+
+        string.Join(",", parsed.Hosts.Select(h => $"{h.Host}:{h.Port} {h.UserName}/{h.Password}")).ShouldBe(hosts, name);
+        parsed.VirtualHost.ShouldBe(vhost, name);
+    }
+
+    [Fact]
+    public void Parse_Query_IsKept()
+    {
+        TransportUrl.Parse("rabbit://u:p@h:5672/?amqp_durable_queues=true").Query["amqp_durable_queues"].ShouldBe("true");
+    }
+
+    [Theory]
+    [InlineData("other scheme", "amqp://u:p@h/", "expected rabbit://user:password@host:port/vhost")]
+    [InlineData("bad port", "rabbit://u:p@h:abc/", "port 'abc' of host 'h' is not a port number")]
+    [InlineData("no host", "rabbit:///vhost", "no host in the transport URL")]
+    public void Parse_Invalid_SaysWhat(string name, string url, string message)
+    {
+        Should.Throw<FormatException>(() => TransportUrl.Parse(url)).Message.ShouldBe(message, name);
+    }
+
+    [Fact]
+    public void ToString_NeverShowsPasswords()
+    {
+        TransportUrl.Parse("rabbit://a:s3cret@h1:5672,b:0ther@h2:5672/vh").ToString().ShouldBe("rabbit://a:***@h1:5672,b:***@h2:5672/vh");
+    }
+}
