@@ -134,6 +134,14 @@ public sealed class KubernetesNodeTransformerTests
     }
 
     [Fact]
+    public void Transform_DualStackNode_TakesPodCidrsBeforePodCidr()
+    {
+        var node = NodeEvents.Parse("""{"metadata":{"name":"n1","uid":"u1"},"spec":{"podCIDR":"10.0.0.0/24","podCIDRs":["10.0.0.0/24","fd00::/64"]}}""");
+
+        Json(_transformer.Transform(NodeEvents.For(node)).Vertex.Properties["pod_cidrs"]).ShouldBe("""["10.0.0.0/24","fd00::/64"]""");
+    }
+
+    [Fact]
     public void Transform_IncludeAnnotations_CopiesThemOnlyWhenAsked()
     {
         var node = NodeEvents.Parse("""{"metadata":{"name":"n1","uid":"u1","annotations":{"a":"1"}}}""");
