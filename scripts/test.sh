@@ -36,11 +36,15 @@ start_rabbitmq() {
   fi
   echo "starting rabbitmq-server"
   rabbitmq-server -detached > /dev/null 2>&1
-  if rabbitmqctl -q --timeout 90 await_startup > /dev/null 2>&1; then
-    started_services+=(rabbitmq)
-  else
-    echo "rabbitmq-server did not start; the notification tests will fail" >&2
-  fi
+  started_services+=(rabbitmq)
+  # await_startup fails at once while the node is not registered yet: ask again until it answers.
+  for _ in $(seq 1 45); do
+    if rabbitmqctl -q --timeout 60 await_startup > /dev/null 2>&1; then
+      return 0
+    fi
+    sleep 2
+  done
+  echo "rabbitmq-server did not start; the notification tests will fail" >&2
 }
 stop_rabbitmq() {
   echo "stopping rabbitmq-server"
