@@ -14,6 +14,13 @@ public sealed record DatasourceEvent(
     string DatasourceName,
     JsonElement Properties)
 {
+    /// <summary>
+    /// The entity type of a marker event, not an entity: a push datasource relaying another host's
+    /// snapshots sends it when a relayed snapshot of <see cref="DatasourceName"/> completed; the
+    /// host then deletes what that snapshot, started at <see cref="SampleTime"/>, did not report.
+    /// </summary>
+    public const string SnapshotCompletedEntityType = "plugin_host.snapshot.end";
+
     /// <summary>Vitrage's wire names for the event's own fields.</summary>
     public static class Keys
     {

@@ -52,6 +52,13 @@ internal sealed class GraphProcessor(
 
     private async ValueTask ApplyEventAsync(DatasourceEvent datasourceEvent, CancellationToken cancellationToken)
     {
+        if (datasourceEvent.EntityType == DatasourceEvent.SnapshotCompletedEntityType)
+        {
+            await CompleteSnapshotAsync(new SnapshotCompletedQueueItem(datasourceEvent.DatasourceName, datasourceEvent.SampleTime), cancellationToken)
+                .ConfigureAwait(false);
+            return;
+        }
+
         foreach (var output in outputs)
         {
             await output.OnEventAsync(datasourceEvent, cancellationToken).ConfigureAwait(false);

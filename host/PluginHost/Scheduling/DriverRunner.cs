@@ -146,18 +146,19 @@ internal sealed class DriverRunner(
     private async Task PushLoopAsync(CancellationToken cancellationToken)
     {
         var failures = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            await RunChangesAsync(cancellationToken).ConfigureAwait(false);
-            failures++;
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
+                // A push stream that ends or breaks is opened again after a backoff.
+                await RunChangesAsync(cancellationToken).ConfigureAwait(false);
+                failures++;
                 await Task.Delay(backoff.Delay(failures), time, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // shutdown
         }
     }
 

@@ -66,7 +66,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Genconfig_PluginSamples_AreUpToDate()
     {
-        foreach (var (name, folder) in new[] { ("kubernetes", "PluginHost.Datasources.Kubernetes"), ("static", "PluginHost.Datasources.Static") })
+        foreach (var (name, folder) in new[] { ("kubernetes", "PluginHost.Datasources.Kubernetes"), ("static", "PluginHost.Datasources.Static"), ("notifications", "PluginHost.Datasources.Notifications") })
         {
             var result = await HostProcess.RunAsync("genconfig", "--datasource", name, "--config-dir", EmptyConfigDir());
 

@@ -1,0 +1,116 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using PluginHost.Contracts;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace PluginHost.Datasources.Notifications;
+
+/// <summary>
+/// Consumes the notification queues like an oslo.messaging listener (declares the exchange and the
+/// queues with the same flags, so it may start before the edges). A message is acknowledged only
+/// after its event was handed to the host; duplicates (a redelivery after a lost ack, or an edge
+/// resending an unconfirmed message) are dropped by message_id.
+/// </summary>
+internal sealed class NotificationsDriver(DatasourceContext context, NotificationsConnection? connection) : IDatasourceDriver, IChangesDriver
+{
+    private const int RememberedIds = 200_000;
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly Queue<string> _seenOrder = new();
+
+    /// <summary>Nothing of its own to list: relayed snapshots are completed by their end markers.</summary>
+    public async IAsyncEnumerable<DatasourceEvent> GetAllAsync(DatasourceAction action, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        yield break;
+    }
+
+    public async IAsyncEnumerable<DatasourceEvent> GetChangesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (connection is null)
+        {
+            context.Logger.LogInformation("[notifications] transport_url is empty: the notifications datasource stays idle");
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            yield break;
+        }
+
+        IConnection amqp;
+        try
+        {
+            amqp = await connection.Factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException e)
+        {
+            throw new DatasourceException($"cannot consume notifications from {connection.SafeUrl}: {e.InnerException?.Message ?? e.Message}", e);
+        }
+
+        await using var _ = amqp.ConfigureAwait(false);
+        await using var channel = await amqp.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await channel.ExchangeDeclareAsync(connection.Exchange, ExchangeType.Topic, connection.Durable, connection.AutoDelete, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        var deliveries = Channel.CreateBounded<(ulong Tag, byte[] Body)>(new BoundedChannelOptions(1000) { SingleReader = true });
+        foreach (var (queue, routingKey) in connection.Bindings)
+        {
+            await channel.QueueDeclareAsync(queue, connection.Durable, exclusive: false, connection.AutoDelete, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await channel.QueueBindAsync(queue, connection.Exchange, routingKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        await channel.BasicQosAsync(0, 500, false, cancellationToken).ConfigureAwait(false);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        // The body is only valid inside the handler: copy it.
+        consumer.ReceivedAsync += (_, delivery) => deliveries.Writer.WriteAsync((delivery.DeliveryTag, delivery.Body.ToArray()), cancellationToken).AsTask();
+        consumer.ShutdownAsync += (_, reason) =>
+        {
+            deliveries.Writer.TryComplete(new DatasourceException($"the notification channel from {connection.SafeUrl} closed: {reason.ReplyText}"));
+            return Task.CompletedTask;
+        };
+        foreach (var queue in connection.Bindings.Select(b => b.Queue).Distinct())
+        {
+            await channel.BasicConsumeAsync(queue, autoAck: false, consumer, cancellationToken).ConfigureAwait(false);
+        }
+
+        context.Logger.LogInformation("Consuming notifications from {Url}, exchange {Exchange}", connection.SafeUrl, connection.Exchange);
+        await foreach (var delivery in deliveries.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var relayed = Parse(delivery.Body);
+            if (relayed is { } item && Remember(item.MessageId))
+            {
+                yield return item.Event;
+            }
+
+            await channel.BasicAckAsync(delivery.Tag, multiple: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private (DatasourceEvent Event, string MessageId)? Parse(byte[] body)
+    {
+        try
+        {
+            return RelayedNotification.Parse(body);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            context.Logger.LogWarning("Skipping a notification that is not JSON ({Message})", e.Message);
+            return null;
+        }
+    }
+
+    private bool Remember(string messageId)
+    {
+        if (!_seen.Add(messageId))
+        {
+            return false;
+        }
+
+        _seenOrder.Enqueue(messageId);
+        if (_seenOrder.Count > RememberedIds)
+        {
+            _seen.Remove(_seenOrder.Dequeue());
+        }
+
+        return true;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

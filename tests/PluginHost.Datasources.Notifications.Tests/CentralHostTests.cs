@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using PluginHost.Configuration;
+using PluginHost.Graph;
+using PluginHost.KubeApiSimulator;
+using PluginHost.Tests.Notifications;
+using PluginHost.Scheduling;
+using PluginHost.Tests.Support;
+
+namespace PluginHost.Datasources.Notifications.Tests;
+
+/// <summary>
+/// The reference deployment: two edge hosts (one per simulated cluster) publish to RabbitMQ, one
+/// central host rebuilds both graphs with the notifications plugin from the real plugins folder.
+/// </summary>
+public sealed class CentralHostTests
+{
+    [Fact]
+    public async Task Central_TwoEdgeClusters_HoldsBothAndFollowsTheirDeletions()
+    {
+        await using (await TestBroker.ConnectAsync())
+        {
+        }
+
+        using var temp = new TempFolder();
+        var exchange = $"pluginhost_central_{Guid.NewGuid():N}";
+        var topic = $"central_{Guid.NewGuid():N}";
+        await using var edgeA = await KubeApiSimulator.KubeApiSimulator.StartAsync(
+            new SimulatorOptions { NodeCount = 40, Provider = ProviderMode.OpenStack, ClusterName = "edge-a", Seed = 1 }, TestContext.Current.CancellationToken);
+        await using var edgeB = await KubeApiSimulator.KubeApiSimulator.StartAsync(
+            new SimulatorOptions { NodeCount = 30, Provider = ProviderMode.Aws, ClusterName = "edge-b", Seed = 2 }, TestContext.Current.CancellationToken);
+        var configA = await EdgeConfigAsync(temp, "a", edgeA, exchange, topic);
+        var configB = await EdgeConfigAsync(temp, "b", edgeB, exchange, topic);
+        var central = temp.File("central.conf", $"""
+            [datasources]
+            types = notifications
+            plugin_path = {TestRepository.HostPluginFolder}
+            [notifications]
+            transport_url = {TestBroker.Url}
+            exchange = {exchange}
+            topics = {topic}
+            """);
+        await using var host = DatasourceScheduler.Create(HostConfigurationLoader.Load(ConfigFileSet.Load([central], [])),
+            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+        var running = host.RunAsync(stop.Token);
+
+        (await HostProcess.RunAsync("snapshot", "--config-file", configA)).ExitCode.ShouldBe(0);
+        (await HostProcess.RunAsync("snapshot", "--config-file", configB)).ExitCode.ShouldBe(0);
+        await WaitAsync(host, g => Nodes(g, "plugin_host.edge-a/kubernetes") == 40 && Nodes(g, "plugin_host.edge-b/kubernetes") == 30);
+
+        host.Graph.LiveVertices.Where(v => v.Type == "kubernetes").Select(v => v.Name).Order().ShouldBe(["edge-a", "edge-b"]);
+        host.Graph.LiveVertices.Count(v => v.Type == "nova.instance").ShouldBe(40); // edge-b runs on AWS
+
+        var removed = edgeA.Nodes.Names[3];
+        edgeA.Nodes.Delete(removed);
+        (await HostProcess.RunAsync("snapshot", "--config-file", configA)).ExitCode.ShouldBe(0);
+        await WaitAsync(host, g => Nodes(g, "plugin_host.edge-a/kubernetes") == 39);
+
+        host.Graph.Vertices.Single(v => v.Type == "kubernetes.node" && v.Name == removed).IsDeleted.ShouldBeTrue();
+        Nodes(host.Graph, "plugin_host.edge-b/kubernetes").ShouldBe(30); // edge-a's snapshot never deletes edge-b's nodes
+        await stop.CancelAsync();
+        await running;
+    }
+
+    private static int Nodes(EntityGraph graph, string datasource) =>
+        graph.LiveVertices.Count(v => v.Type == "kubernetes.node" && v.DatasourceName == datasource);
+
+    private static async Task<string> EdgeConfigAsync(TempFolder temp, string name, KubeApiSimulator.KubeApiSimulator cluster, string exchange, string topic)
+    {
+        var kubeconfig = temp.Combine($"kubeconfig-{name}");
+        await cluster.WriteKubeconfigAsync(kubeconfig);
+        return temp.File($"edge-{name}.conf", $"""
+            [DEFAULT]
+            transport_url = {TestBroker.Url}
+            control_exchange = {exchange}
+            host = edge-{name}
+            [datasources]
+            types = kubernetes
+            [oslo_messaging_notifications]
+            driver = messagingv2
+            topics = {topic}
+            [kubernetes]
+            config_file = {kubeconfig}
+            """);
+    }
+
+    private static async Task WaitAsync(DatasourceScheduler host, Func<EntityGraph, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            await host.DrainAsync(CancellationToken.None);
+            if (condition(host.Graph))
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("the central graph never reached the expected state");
+    }
+}
