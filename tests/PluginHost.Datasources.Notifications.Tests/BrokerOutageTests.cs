@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using PluginHost.Configuration;
+using PluginHost.KubeApiSimulator;
+using PluginHost.Scheduling;
+using PluginHost.Tests.Notifications;
+using PluginHost.Tests.Support;
+using RabbitMQ.Client;
+
+namespace PluginHost.Datasources.Notifications.Tests;
+
+/// <summary>
+/// Tests that stop and start the RabbitMQ application (<c>rabbitmqctl stop_app/start_app</c>), so
+/// they run alone, after every other test of this assembly.
+/// </summary>
+[CollectionDefinition(nameof(BrokerOutageCollection), DisableParallelization = true)]
+public sealed class BrokerOutageCollection;
+
+[Collection(nameof(BrokerOutageCollection))]
+public sealed class BrokerOutageTests
+{
+    private static async Task RabbitCtlAsync(string verb)
+    {
+        using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", ["-q", verb]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        process.ExitCode.ShouldBe(0, $"rabbitmqctl {verb}");
+    }
+
+    private static async Task<string> EdgeConfigAsync(TempFolder temp, KubeApiSimulator.KubeApiSimulator cluster, string exchange, string topic, string extra = "")
+    {
+        var kubeconfig = temp.Combine("kubeconfig");
+        await cluster.WriteKubeconfigAsync(kubeconfig);
+        return temp.File("edge.conf", $"""
+            [DEFAULT]
+            transport_url = {TestBroker.Url}
+            control_exchange = {exchange}
+            host = edge-outage
+            [datasources]
+            types = kubernetes
+            [oslo_messaging_notifications]
+            driver = messagingv2
+            topics = {topic}
+            [oslo_messaging_rabbit]
+            amqp_durable_queues = true
+            [plugin_host]
+            notification_flush_timeout = 90
+            [kubernetes]
+            config_file = {kubeconfig}
+            {extra}
+            """);
+    }
+
+    [Fact]
+    public async Task Run_BrokerAbsentAtStart_PollsLogsEachRetryAndPublishesWhenItAppears()
+    {
+        await using (await TestBroker.ConnectAsync())
+        {
+        }
+
+        using var temp = new TempFolder();
+        var exchange = $"pluginhost_absent_{Guid.NewGuid():N}";
+        var topic = $"absent_{Guid.NewGuid():N}";
+        await using var cluster = await KubeApiSimulator.KubeApiSimulator.StartAsync(new SimulatorOptions { NodeCount = 20 }, TestContext.Current.CancellationToken);
+        var config = await EdgeConfigAsync(temp, cluster, exchange, topic);
+        await RabbitCtlAsync("stop_app");
+        Process edge;
+        var stderr = new StringBuilder();
+        try
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var arg in new[] { TestRepository.HostDll, "run", "--config-file", config })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            edge = Process.Start(start)!;
+            edge.ErrorDataReceived += (_, line) => { lock (stderr) { stderr.AppendLine(line.Data); } };
+            edge.BeginErrorReadLine();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline && !Text(stderr).Contains("retrying in 2 s", StringComparison.Ordinal))
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+        }
+        finally
+        {
+            await RabbitCtlAsync("start_app");
+        }
+
+        await using var connection = await TestBroker.ConnectAsync();
+        var received = 0;
+        var until = DateTime.UtcNow.AddSeconds(40);
+        while (DateTime.UtcNow < until && received < 23)
+        {
+            // A fresh channel each time: reading a queue that does not exist yet closes the channel.
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+            try
+            {
+                while (await channel.BasicGetAsync($"{topic}.info", autoAck: true, TestContext.Current.CancellationToken) is not null)
+                {
+                    received++;
+                }
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            {
+            }
+
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+
+        edge.Kill();
+        await edge.WaitForExitAsync(TestContext.Current.CancellationToken);
+        received.ShouldBe(23); // start marker, 20 nodes, cluster, end marker
+        var log = Text(stderr);
+        log.ShouldContain("kubernetes init_snapshot complete: 21 events"); // polling went on without the broker
+        log.ShouldContain("Cannot publish notifications to RabbitMQ at rabbit://guest:***@127.0.0.1:5672/");
+        log.ShouldContain("retrying in 1 s");
+        log.ShouldContain("retrying in 2 s");
+        log.Split('\n').Count(l => l.Contains("retrying in 1 s", StringComparison.Ordinal)).ShouldBe(1); // once per backoff step
+        log.ShouldContain("Connected to RabbitMQ at rabbit://guest:***@127.0.0.1:5672/; publishing the");
+        using var cleanup = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await cleanup.QueueDeleteAsync($"{topic}.info", cancellationToken: TestContext.Current.CancellationToken);
+        await cleanup.ExchangeDeleteAsync(exchange, cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    private static string Text(StringBuilder builder)
+    {
+        lock (builder)
+        {
+            return builder.ToString();
+        }
+    }
+}
