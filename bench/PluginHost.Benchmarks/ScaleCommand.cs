@@ -21,6 +21,11 @@ internal static class ScaleCommand
             return await SoakRunner.RunAsync(options);
         }
 
+        if (options.Notifications)
+        {
+            return await NotificationRunner.RunAsync(options);
+        }
+
         if (options.Breakdown)
         {
             return await BreakdownRunner.RunAsync(options);

@@ -17,6 +17,8 @@ internal sealed record ScaleOptions
 
     public bool Breakdown { get; init; }
 
+    public bool Notifications { get; init; }
+
     public int Snapshots { get; init; } = 200;
 
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
@@ -35,6 +37,7 @@ internal sealed record ScaleOptions
                 "--out" => options with { Out = Next() },
                 "--soak" => options with { Soak = true },
                 "--breakdown" => options with { Breakdown = true },
+                "--notifications" => options with { Notifications = true },
                 "--snapshots" => options with { Snapshots = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--interval" => options with { Interval = ParseDuration(Next()) },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
