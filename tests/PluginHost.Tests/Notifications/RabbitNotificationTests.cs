@@ -119,20 +119,22 @@ public sealed class RabbitNotificationTests(EchoPluginFolder plugins) : IClassFi
         await cleanup.ExchangeDeleteAsync(exchange, cancellationToken: TestContext.Current.CancellationToken);
     }
 
-    [Fact]
-    public async Task Snapshot_WrongPassword_LogsAClearErrorWithoutThePassword()
+    [Theory]
+    [InlineData("wrong password", "rabbit://guest:Sup3rS3cret@127.0.0.1:5672/", "rabbit://guest:***@127.0.0.1:5672/", "ACCESS_REFUSED", "Sup3rS3cret")]
+    [InlineData("unknown vhost", "rabbit://guest:guest@127.0.0.1:5672/no-such-vhost", "rabbit://guest:***@127.0.0.1:5672/no-such-vhost", "no-such-vhost", "guest:guest")]
+    public async Task Snapshot_BadCredentialsOrVhost_LogsAClearErrorWithoutThePassword(string name, string url, string shown, string reason, string secret)
     {
         await using var connection = await TestBroker.ConnectAsync();
         using var temp = new TempFolder();
-        var config = Config(temp, Unique("pluginhost_auth"), Unique("auth"), "rabbit://guest:Sup3rS3cret@127.0.0.1:5672/");
+        var config = Config(temp, Unique("pluginhost_auth"), Unique("auth"), url);
 
         var result = await HostProcess.RunAsync("snapshot", "--config-file", config);
 
-        result.Stderr.ShouldContain("Cannot publish notifications to RabbitMQ at rabbit://guest:***@127.0.0.1:5672/: ");
-        result.Stderr.ShouldContain("ACCESS_REFUSED");
-        result.Stderr.ShouldContain("notifications were not confirmed by RabbitMQ");
-        result.Stderr.ShouldNotContain("Sup3rS3cret");
-        result.Stdout.ShouldNotContain("Sup3rS3cret");
+        result.Stderr.ShouldContain($"Cannot publish notifications to RabbitMQ at {shown}: ", Case.Sensitive, name);
+        result.Stderr.ShouldContain(reason, Case.Sensitive, name);
+        result.Stderr.ShouldContain("notifications were not confirmed by RabbitMQ", Case.Sensitive, name);
+        result.Stderr.ShouldNotContain(secret, Case.Sensitive, name);
+        result.Stdout.ShouldNotContain(secret, Case.Sensitive, name);
     }
 
     [Fact]
