@@ -145,21 +145,8 @@ public sealed class BrokerOutageTests
             await setup.QueueBindAsync(counting, exchange, $"{topic}.info", cancellationToken: TestContext.Current.CancellationToken);
         }
 
-        var central = temp.File("central.conf", $"""
-            [datasources]
-            types = notifications
-            plugin_path = {TestRepository.HostPluginFolder}
-            [plugin_host]
-            retry_initial_delay = 1
-            retry_max_delay = 2
-            [notifications]
-            transport_url = {TestBroker.Url}
-            exchange = {exchange}
-            topics = {topic}
-            amqp_durable_queues = true
-            """);
-        await using var host = DatasourceScheduler.Create(HostConfigurationLoader.Load(ConfigFileSet.Load([central], [])),
-            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        await using var host = CentralHost.Create(temp, exchange, topic,
+            notificationsExtra: "amqp_durable_queues = true", hostExtra: "retry_initial_delay = 1\nretry_max_delay = 2");
         using var stop = new CancellationTokenSource();
         var running = host.RunAsync(stop.Token);
 
@@ -187,12 +174,7 @@ public sealed class BrokerOutageTests
         result.ExitCode.ShouldBe(0, result.Stderr);
         result.Stderr.ShouldContain("Cannot publish notifications to RabbitMQ");
 
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline && host.Graph.LiveVertices.Count(v => v.Type == "kubernetes.node") < 5000)
-        {
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-            await host.DrainAsync(TestContext.Current.CancellationToken);
-        }
+        await CentralHost.WaitUntilAsync(host, g => g.LiveVertices.Count(v => v.Type == "kubernetes.node") >= 5000, seconds: 90);
 
         host.Graph.LiveVertices.Where(v => v.Type == "kubernetes.node").Select(v => v.Name!).Order(StringComparer.Ordinal)
             .ShouldBe(cluster.Nodes.Names.Order(StringComparer.Ordinal));

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using PluginHost.Configuration;
 using PluginHost.Graph;
 using PluginHost.KubeApiSimulator;
 using PluginHost.Tests.Notifications;
@@ -30,23 +28,13 @@ public sealed class CentralHostTests
             new SimulatorOptions { NodeCount = 30, Provider = ProviderMode.Aws, ClusterName = "edge-b", Seed = 2 }, TestContext.Current.CancellationToken);
         var configA = await EdgeConfigAsync(temp, "a", edgeA, exchange, topic);
         var configB = await EdgeConfigAsync(temp, "b", edgeB, exchange, topic);
-        var central = temp.File("central.conf", $"""
-            [datasources]
-            types = notifications
-            plugin_path = {TestRepository.HostPluginFolder}
-            [notifications]
-            transport_url = {TestBroker.Url}
-            exchange = {exchange}
-            topics = {topic}
-            """);
-        await using var host = DatasourceScheduler.Create(HostConfigurationLoader.Load(ConfigFileSet.Load([central], [])),
-            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        await using var host = CentralHost.Create(temp, exchange, topic);
         using var stop = new CancellationTokenSource();
         var running = host.RunAsync(stop.Token);
 
         (await HostProcess.RunAsync("snapshot", "--config-file", configA)).ExitCode.ShouldBe(0);
         (await HostProcess.RunAsync("snapshot", "--config-file", configB)).ExitCode.ShouldBe(0);
-        await WaitAsync(host, g => Nodes(g, "plugin_host.edge-a/kubernetes") == 40 && Nodes(g, "plugin_host.edge-b/kubernetes") == 30);
+        await CentralHost.WaitUntilAsync(host, g => Nodes(g, "plugin_host.edge-a/kubernetes") == 40 && Nodes(g, "plugin_host.edge-b/kubernetes") == 30);
 
         host.Graph.LiveVertices.Where(v => v.Type == "kubernetes").Select(v => v.Name).Order().ShouldBe(["edge-a", "edge-b"]);
         host.Graph.LiveVertices.Count(v => v.Type == "nova.instance").ShouldBe(40); // edge-b runs on AWS
@@ -54,7 +42,7 @@ public sealed class CentralHostTests
         var removed = edgeA.Nodes.Names[3];
         edgeA.Nodes.Delete(removed);
         (await HostProcess.RunAsync("snapshot", "--config-file", configA)).ExitCode.ShouldBe(0);
-        await WaitAsync(host, g => Nodes(g, "plugin_host.edge-a/kubernetes") == 39);
+        await CentralHost.WaitUntilAsync(host, g => Nodes(g, "plugin_host.edge-a/kubernetes") == 39);
 
         host.Graph.Vertices.Single(v => v.Type == "kubernetes.node" && v.Name == removed).IsDeleted.ShouldBeTrue();
         Nodes(host.Graph, "plugin_host.edge-b/kubernetes").ShouldBe(30); // edge-a's snapshot never deletes edge-b's nodes
@@ -82,22 +70,5 @@ public sealed class CentralHostTests
             [kubernetes]
             config_file = {kubeconfig}
             """);
-    }
-
-    private static async Task WaitAsync(DatasourceScheduler host, Func<EntityGraph, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            await host.DrainAsync(CancellationToken.None);
-            if (condition(host.Graph))
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("the central graph never reached the expected state");
     }
 }

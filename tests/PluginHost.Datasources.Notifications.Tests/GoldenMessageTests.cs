@@ -1,9 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
-using PluginHost.Configuration;
 using PluginHost.Outputs.Notifications;
-using PluginHost.Scheduling;
 using PluginHost.Tests.Notifications;
 using PluginHost.Tests.Support;
 using RabbitMQ.Client;
@@ -64,25 +61,10 @@ public sealed class GoldenMessageTests
             await channel.BasicPublishAsync(exchange, $"{topic}.info", mandatory: false, properties, GoldenBody, TestContext.Current.CancellationToken); // a duplicate
         }
 
-        var central = temp.File("central.conf", $"""
-            [datasources]
-            types = notifications
-            plugin_path = {TestRepository.HostPluginFolder}
-            [notifications]
-            transport_url = {TestBroker.Url}
-            exchange = {exchange}
-            topics = {topic}
-            """);
-        await using var host = DatasourceScheduler.Create(HostConfigurationLoader.Load(ConfigFileSet.Load([central], [])),
-            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        await using var host = CentralHost.Create(temp, exchange, topic);
         using var stop = new CancellationTokenSource();
         var running = host.RunAsync(stop.Token);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline && !host.Graph.LiveVertices.Any(v => v.Type == "kubernetes.node"))
-        {
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-            await host.DrainAsync(TestContext.Current.CancellationToken);
-        }
+        await CentralHost.WaitUntilAsync(host, g => g.LiveVertices.Any(v => v.Type == "kubernetes.node"), seconds: 20);
 
         var node = host.Graph.LiveVertices.Where(v => v.Type == "kubernetes.node").ShouldHaveSingleItem();
         node.Name.ShouldBe("py-node-1");

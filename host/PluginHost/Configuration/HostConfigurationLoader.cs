@@ -44,7 +44,6 @@ internal static class HostConfigurationLoader
             .Select(p => pluginPathOrigin is null && p == "plugins" ? DefaultPluginFolder : Path.GetFullPath(p, baseFolder))
             .ToList();
 
-        static string? Optional(object? value) => value is string { Length: > 0 } s ? s : null;
         var retryInitial = TimeSpan.FromSeconds((long)ph["retry_initial_delay"]!);
         var retryMax = TimeSpan.FromSeconds((long)ph["retry_max_delay"]!);
         return new HostSettings
@@ -89,7 +88,6 @@ internal static class HostConfigurationLoader
             return null;
         }
 
-        static string? Optional(object? value) => value is string { Length: > 0 } s ? s : null;
         static bool Flag(IReadOnlyDictionary<string, string> query, string name, bool fallback) =>
             query.TryGetValue(name, out var text) ? text is "true" or "1" or "yes" or "True" : fallback;
         var hostName = Optional(defaults["host"]) ?? Environment.MachineName;
@@ -107,6 +105,9 @@ internal static class HostConfigurationLoader
             (int)(long)host["notification_buffer"]!,
             TimeSpan.FromSeconds((long)host["notification_flush_timeout"]!));
     }
+
+    // An unset string option is an empty string; callers want null for "not set".
+    private static string? Optional(object? value) => value is string { Length: > 0 } s ? s : null;
 
     private static List<DatasourceConfiguration> BindDatasources(
         ConfigFileSet files, HostSettings host, PluginCatalog catalog, ConfigDiagnostics diagnostics)

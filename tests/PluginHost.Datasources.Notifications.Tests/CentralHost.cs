@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using PluginHost.Configuration;
+using PluginHost.Graph;
+using PluginHost.Scheduling;
+using PluginHost.Tests.Notifications;
+using PluginHost.Tests.Support;
+
+namespace PluginHost.Datasources.Notifications.Tests;
+
+/// <summary>A central host: the notifications plugin from the real plugins folder, consuming one exchange and topic.</summary>
+internal static class CentralHost
+{
+    public static DatasourceScheduler Create(TempFolder temp, string exchange, string topic, string notificationsExtra = "", string hostExtra = "")
+    {
+        var config = temp.File("central.conf", $"""
+            [datasources]
+            types = notifications
+            plugin_path = {TestRepository.HostPluginFolder}
+            [plugin_host]
+            {hostExtra}
+            [notifications]
+            transport_url = {TestBroker.Url}
+            exchange = {exchange}
+            topics = {topic}
+            {notificationsExtra}
+            """);
+        return DatasourceScheduler.Create(HostConfigurationLoader.Load(ConfigFileSet.Load([config], [])),
+            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+    }
+
+    /// <summary>Applies what is queued and checks, until <paramref name="condition"/> holds or the time is up.</summary>
+    public static async Task WaitUntilAsync(DatasourceScheduler host, Func<EntityGraph, bool> condition, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            await host.DrainAsync(CancellationToken.None);
+            if (condition(host.Graph))
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("the central graph never reached the expected state");
+    }
+}
