@@ -211,16 +211,18 @@ internal static class KubernetesNodeProperties
     /// </summary>
     public static string? OpenStackInstanceId(JsonElement node, bool instanceIdFromSystemUuid)
     {
-        var spec = Child(node, "spec");
-        var provider = ProviderId.Parse(String(spec, "providerID")).Provider;
-        var instanceId = InstanceId(node, instanceIdFromSystemUuid);
-        return provider switch
+        var provider = ProviderId.Parse(String(Child(node, "spec"), "providerID")).Provider;
+        return OpenStackInstanceId(provider, InstanceId(node, instanceIdFromSystemUuid));
+    }
+
+    /// <summary>The same, from a provider and instance id already read (see <see cref="Read"/>).</summary>
+    public static string? OpenStackInstanceId(string? provider, string? instanceId) =>
+        provider switch
         {
             ProviderId.OpenStack => instanceId,
             null when instanceId is not null && Guid.TryParse(instanceId, out _) => instanceId,
             _ => null,
         };
-    }
 
     private static string? FirstAddress(JsonElement addresses, string type)
     {

@@ -49,7 +49,9 @@ internal sealed class KubernetesNodeTransformer : IVersionedEntityTransformer
         {
             new(new EntityVertex(KubernetesEntityTypes.Cluster, clusterName) { Name = clusterName }, EdgeLabels.Comprised, EdgeDirection.ToVertex),
         };
-        if (KubernetesNodeProperties.OpenStackInstanceId(node, fromSystemUuid) is { } instanceId)
+        // Read already parsed the providerID and picked the instance id: no second pass over the node.
+        if (KubernetesNodeProperties.OpenStackInstanceId(properties.GetValueOrDefault("provider") as string,
+                properties.GetValueOrDefault("instance_id") as string) is { } instanceId)
         {
             neighbors.Add(new(new EntityVertex(KnownEntityTypes.NovaInstance, instanceId), EdgeLabels.Contains, EdgeDirection.ToVertex));
         }
