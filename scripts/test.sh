@@ -21,39 +21,10 @@ trap stop_services EXIT
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# RabbitMQ for the notification tests: installed from Debian's packages when absent, started
-# here unless one already answers, and stopped at the end only if this script started it.
-start_rabbitmq() {
-  if ! command -v rabbitmq-server > /dev/null 2>&1; then
-    echo "installing rabbitmq-server (Debian package)"
-    if [ "$(id -u)" -eq 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
-    $sudo_cmd apt-get update -qq > /dev/null && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq rabbitmq-server > /dev/null \
-      || { echo "could not install rabbitmq-server; the notification tests will fail" >&2; return 0; }
-  fi
-  if rabbitmqctl -q status > /dev/null 2>&1; then
-    echo "using the RabbitMQ that is already running"
-    return 0
-  fi
-  echo "starting rabbitmq-server"
-  rabbitmq-server -detached > /dev/null 2>&1
-  started_services+=(rabbitmq)
-  # await_startup fails at once while the node is not registered yet: ask again until it answers.
-  for _ in $(seq 1 45); do
-    if rabbitmqctl -q --timeout 60 await_startup > /dev/null 2>&1; then
-      return 0
-    fi
-    sleep 2
-  done
-  echo "rabbitmq-server did not start; the notification tests will fail" >&2
-}
-stop_rabbitmq() {
-  echo "stopping rabbitmq-server"
-  rabbitmqctl -q stop > /dev/null 2>&1
-  # rabbitmq-server -detached also started the Erlang port mapper; stop it by its PID.
-  for pid in $(pgrep -x epmd); do kill "$pid" 2> /dev/null; done
-}
+# RabbitMQ for the notification tests: a private node of our own (see the sourced file).
+# shellcheck source=scripts/lib/test-rabbitmq.sh
+. "$root/scripts/lib/test-rabbitmq.sh"
 start_rabbitmq
-export PLUGINHOST_TEST_RABBITMQ="rabbit://guest:guest@127.0.0.1:5672/"
 
 if ! dotnet build PluginHost.sln -c "$configuration" --nologo -clp:ErrorsOnly; then
   echo "build failed"

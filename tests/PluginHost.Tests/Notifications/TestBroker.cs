@@ -1,10 +1,12 @@
+using System.Diagnostics;
 using RabbitMQ.Client;
 
 namespace PluginHost.Tests.Notifications;
 
 /// <summary>
-/// The RabbitMQ the test script starts (PLUGINHOST_TEST_RABBITMQ, default guest on loopback).
-/// Under CI a missing broker fails the test; elsewhere the test is skipped, saying why.
+/// The private RabbitMQ node the test script starts for the tests (PLUGINHOST_TEST_RABBITMQ and
+/// PLUGINHOST_TEST_RABBITMQ_NODE); never a broker the user runs. Under CI a missing broker fails
+/// the test; elsewhere the test is skipped, saying why.
 /// </summary>
 internal static class TestBroker
 {
@@ -12,16 +14,21 @@ internal static class TestBroker
         ? url
         : "rabbit://guest:guest@127.0.0.1:5672/";
 
+    /// <summary>The test node's name, for <c>rabbitmqctl -n</c>; <c>null</c> outside the test script.</summary>
+    public static string? NodeName => Environment.GetEnvironmentVariable("PLUGINHOST_TEST_RABBITMQ_NODE") is { Length: > 0 } node ? node : null;
+
+    public static int Port => new Uri(Url.Replace("rabbit://", "amqp://", StringComparison.Ordinal)).Port;
+
     public static async Task<IConnection> ConnectAsync()
     {
-        var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = 5672, UserName = "guest", Password = "guest" };
+        var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = Port, UserName = "guest", Password = "guest" };
         try
         {
             return await factory.CreateConnectionAsync(TestContext.Current.CancellationToken);
         }
         catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException e)
         {
-            var reason = $"RabbitMQ is not reachable on 127.0.0.1:5672 ({e.Message}); run the tests with scripts/test.sh, which starts it";
+            var reason = $"RabbitMQ is not reachable on 127.0.0.1:{Port} ({e.Message}); run the tests with scripts/test.sh, which starts a private node";
             if (Environment.GetEnvironmentVariable("CI") == "true")
             {
                 throw new InvalidOperationException(reason, e);
@@ -30,5 +37,37 @@ internal static class TestBroker
             Assert.Skip(reason);
             throw;
         }
+    }
+
+    /// <summary>
+    /// <c>rabbitmqctl</c> on the test node only. Tests that stop or restart their broker skip
+    /// (fail under CI) when the script did not start one: they never touch a broker the user runs.
+    /// </summary>
+    public static async Task CtlAsync(params string[] arguments)
+    {
+        var node = NodeName;
+        if (node is null)
+        {
+            const string reason = "no private RabbitMQ node (PLUGINHOST_TEST_RABBITMQ_NODE): run the tests with scripts/test.sh; a broker the user runs is never restarted";
+            if (Environment.GetEnvironmentVariable("CI") == "true")
+            {
+                throw new InvalidOperationException(reason);
+            }
+
+            Assert.Skip(reason);
+            return;
+        }
+
+        var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["-n", node, "-q", .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        process.ExitCode.ShouldBe(0, $"rabbitmqctl {string.Join(' ', arguments)}: {await stderr}");
     }
 }
