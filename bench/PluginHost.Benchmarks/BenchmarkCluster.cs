@@ -50,7 +50,7 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
     public DatasourceScheduler CreateHost() =>
         DatasourceScheduler.Create(
             HostConfigurationLoader.Load(ConfigFileSet.Load([ConfigFile], [])),
-            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+            NullLoggerFactory.Instance, TimeProvider.System);
 
     public async ValueTask DisposeAsync()
     {

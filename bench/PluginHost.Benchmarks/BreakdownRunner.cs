@@ -22,8 +22,8 @@ internal static class BreakdownRunner
             await using var host = cluster.CreateHost();
             var plugin = new KubernetesDatasourcePlugin();
             await using var driver = plugin.CreateDriver(new DatasourceContext("kubernetes", Settings(cluster.Kubeconfig, options.PageSize),
-                NullLogger.Instance, TimeProvider.System, CancellationToken.None));
-            var transformers = plugin.Transformers;
+                NullLogger.Instance, TimeProvider.System));
+            var transformers = plugin.CreateTransformers(Settings(cluster.Kubeconfig, options.PageSize));
 
             async Task<int> DriverOnly()
             {

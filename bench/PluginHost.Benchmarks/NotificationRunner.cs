@@ -9,8 +9,8 @@ namespace PluginHost.Benchmarks;
 /// <summary>
 /// What publishing costs: a full snapshot (first build, so every node is an event) through a host
 /// created and disposed each run, without notifications and with <c>messagingv2</c> to the local
-/// RabbitMQ (disposal waits until the broker confirmed every message). Needs RabbitMQ on
-/// 127.0.0.1:5672 (guest).
+/// RabbitMQ (disposal waits until the broker confirmed every message). Needs RabbitMQ at
+/// PLUGINHOST_TEST_RABBITMQ (node PLUGINHOST_TEST_RABBITMQ_NODE), else 127.0.0.1:5672 (guest).
 /// </summary>
 internal static class NotificationRunner
 {
@@ -49,14 +49,14 @@ internal static class NotificationRunner
     {
         var topic = $"bench_{Guid.NewGuid():N}";
         var extra = notify
-            ? $"\n[DEFAULT]\ntransport_url = rabbit://guest:guest@127.0.0.1:5672/\ncontrol_exchange = pluginhost_bench\n[oslo_messaging_notifications]\ndriver = messagingv2\ntopics = {topic}\n"
+            ? $"\n[DEFAULT]\ntransport_url = {BrokerUrl}\ncontrol_exchange = pluginhost_bench\n[oslo_messaging_notifications]\ndriver = messagingv2\ntopics = {topic}\n"
             : string.Empty;
         var config = Path.Combine(cluster.Folder, $"notify-{notify}.conf");
         await File.WriteAllTextAsync(config, await File.ReadAllTextAsync(cluster.ConfigFile) + extra);
         GC.Collect();
         var clock = Stopwatch.StartNew();
         await using (var host = DatasourceScheduler.Create(HostConfigurationLoader.Load(ConfigFileSet.Load([config], [])),
-            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None))
+            NullLoggerFactory.Instance, TimeProvider.System))
         {
             (await host.SnapshotOnceAsync(CancellationToken.None)).Count.ShouldBe(0);
         }
@@ -64,10 +64,19 @@ internal static class NotificationRunner
         clock.Stop();
         if (notify)
         {
-            using var delete = Process.Start("rabbitmqctl", ["-q", "delete_queue", $"{topic}.info"]);
+            using var delete = Process.Start("rabbitmqctl", [.. BrokerNode, "-q", "delete_queue", $"{topic}.info"]);
             await delete!.WaitForExitAsync();
         }
 
         return clock.Elapsed.TotalMilliseconds;
     }
+
+    // The broker the test script's private node or the user names; 127.0.0.1:5672 otherwise.
+    private static string BrokerUrl => Environment.GetEnvironmentVariable("PLUGINHOST_TEST_RABBITMQ") is { Length: > 0 } url
+        ? url
+        : "rabbit://guest:guest@127.0.0.1:5672/";
+
+    private static string[] BrokerNode => Environment.GetEnvironmentVariable("PLUGINHOST_TEST_RABBITMQ_NODE") is { Length: > 0 } node
+        ? ["-n", node]
+        : [];
 }

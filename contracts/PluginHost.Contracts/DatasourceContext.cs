@@ -2,22 +2,17 @@ using Microsoft.Extensions.Logging;
 
 namespace PluginHost.Contracts;
 
-/// <summary>What the host hands a plugin when it creates the plugin's driver.</summary>
-/// <param name="Name">The datasource name, equal to its config section.</param>
+/// <summary>What the host hands a plugin when it creates a driver.</summary>
+/// <param name="Name">The datasource name events must carry: the config section
+/// (<c>kubernetes</c>), or <c>section/instance</c> for one of several instances.</param>
 /// <param name="Settings">The validated config section.</param>
-/// <param name="Logger">Logs go to the host's log (stderr); never log secrets.</param>
+/// <param name="Logger">Logs go to the host's log; never log secrets.</param>
 /// <param name="Time">The clock; tests pass a fake one.</param>
-/// <param name="Stopping">Cancelled when the host shuts down.</param>
-public sealed record DatasourceContext(
-    string Name,
-    DatasourceSettings Settings,
-    ILogger Logger,
-    TimeProvider Time,
-    CancellationToken Stopping)
+public sealed record DatasourceContext(string Name, DatasourceSettings Settings, ILogger Logger, TimeProvider Time)
 {
     /// <summary>
-    /// Entity types that other datasources own (loaded plugins' transformers plus OpenStack's
-    /// well-known types). A datasource that only references such an entity must not overwrite it.
+    /// The instance this driver serves when the plugin runs several
+    /// (<see cref="IDatasourcePlugin.ListInstances"/>, e.g. a Kubernetes context); <c>null</c> when it runs one.
     /// </summary>
-    public IReadOnlySet<string> ForeignEntityTypes { get; init; } = new HashSet<string>();
+    public string? Instance { get; init; }
 }

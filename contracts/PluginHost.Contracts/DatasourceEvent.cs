@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace PluginHost.Contracts;
@@ -6,7 +5,14 @@ namespace PluginHost.Contracts;
 /// <summary>
 /// One entity as a datasource read it. <see cref="Properties"/> is the datasource's raw object
 /// (a JSON object); the transformer registered for <see cref="EntityType"/> turns it into a vertex.
+/// The host serializes it with Vitrage's keys (<c>vitrage_entity_type</c>,
+/// <c>vitrage_datasource_action</c>, <c>vitrage_sample_date</c>, <c>vitrage_datasource_name</c>).
 /// </summary>
+/// <param name="EntityType">Selects the transformer, e.g. <c>kubernetes.node</c>.</param>
+/// <param name="Action">Why the event was read: a snapshot or an update.</param>
+/// <param name="SampleTime">When the datasource read the entity; an older sample never overwrites a newer one.</param>
+/// <param name="DatasourceName">The datasource (<see cref="DatasourceContext.Name"/>) that read it.</param>
+/// <param name="Properties">The raw entity, a JSON object. It must stay valid for as long as the event lives.</param>
 public sealed record DatasourceEvent(
     string EntityType,
     DatasourceAction Action,
@@ -15,54 +21,29 @@ public sealed record DatasourceEvent(
     JsonElement Properties)
 {
     /// <summary>
-    /// The entity type of a marker event, not an entity: a push datasource relaying another host's
-    /// snapshots sends it when a relayed snapshot of <see cref="DatasourceName"/> completed; the
-    /// host then deletes what that snapshot, started at <see cref="SampleTime"/>, did not report.
+    /// Optional: the entity's identity at its source (Kubernetes' <c>metadata.uid</c>). Together with
+    /// <see cref="EntityVersion"/> it lets the host skip the transform of an unchanged entity.
     /// </summary>
-    public const string SnapshotCompletedEntityType = "plugin_host.snapshot.end";
-
-    /// <summary>Vitrage's wire names for the event's own fields.</summary>
-    public static class Keys
-    {
-        public const string EntityType = "vitrage_entity_type";
-        public const string DatasourceAction = "vitrage_datasource_action";
-        public const string SampleDate = "vitrage_sample_date";
-        public const string DatasourceName = "vitrage_datasource_name";
-    }
-
-    /// <summary>Vitrage's spelling of an action: <c>init_snapshot</c>, <c>snapshot</c>, <c>update</c>.</summary>
-    public static string ActionName(DatasourceAction action) => action switch
-    {
-        DatasourceAction.InitSnapshot => "init_snapshot",
-        DatasourceAction.Snapshot => "snapshot",
-        DatasourceAction.Update => "update",
-        _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
-    };
-
-    /// <summary>Formats a sample time the way events carry it: ISO-8601 UTC with microseconds.</summary>
-    public static string FormatSampleTime(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+    public string? EntityId { get; init; }
 
     /// <summary>
-    /// Writes the event as one JSON object: the datasource's properties followed by Vitrage's keys,
-    /// which is the shape Vitrage's drivers put on its queue.
+    /// Optional: the entity's version at its source (Kubernetes' <c>resourceVersion</c>). When the host
+    /// already holds the vertex this entity gave at this version, it only refreshes the sample times
+    /// of that vertex and of its edges instead of transforming again. Set it only when the version
+    /// changes whenever anything the transformer reads from the event changes.
     /// </summary>
-    public void WriteTo(Utf8JsonWriter writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStartObject();
-        if (Properties.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in Properties.EnumerateObject())
-            {
-                property.WriteTo(writer);
-            }
-        }
+    public string? EntityVersion { get; init; }
 
-        writer.WriteString(Keys.EntityType, EntityType);
-        writer.WriteString(Keys.DatasourceAction, ActionName(Action));
-        writer.WriteString(Keys.SampleDate, FormatSampleTime(SampleTime));
-        writer.WriteString(Keys.DatasourceName, DatasourceName);
-        writer.WriteEndObject();
-    }
+    /// <summary><c>true</c> for the marker made by <see cref="EndOfSnapshot"/>; it carries no entity.</summary>
+    public bool IsEndOfSnapshot { get; private init; }
+
+    /// <summary>
+    /// A marker a driver yields from <see cref="IChangesDriver.GetChangesAsync"/> after the events of a
+    /// complete snapshot it read itself (a relist after a lost watch, a snapshot relayed from another
+    /// host): the vertices of <paramref name="datasourceName"/> whose sample time is older than
+    /// <paramref name="startedAt"/> are then deleted, exactly as after a complete
+    /// <see cref="IDatasourceDriver.GetAllAsync"/>. Yield it only when every entity was reported.
+    /// </summary>
+    public static DatasourceEvent EndOfSnapshot(string datasourceName, DateTimeOffset startedAt) =>
+        new(string.Empty, DatasourceAction.Snapshot, startedAt, datasourceName, default) { IsEndOfSnapshot = true };
 }

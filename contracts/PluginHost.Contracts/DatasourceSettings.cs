@@ -1,41 +1,37 @@
 namespace PluginHost.Contracts;
 
 /// <summary>
-/// A datasource's validated config section: every declared option has a typed value (its default
-/// when the files do not set it). Built by the host; plugins only read it.
+/// A datasource's validated config section: every declared option has a value (its default when
+/// the files do not set it). Built by the host; plugins read it with <see cref="Get{T}"/>.
 /// </summary>
 public sealed class DatasourceSettings
 {
     private readonly IReadOnlyDictionary<string, object?> _values;
 
+    /// <summary>Settings from parsed values by option name (the host builds these; tests may too).</summary>
     public DatasourceSettings(IReadOnlyDictionary<string, object?> values)
     {
         _values = values ?? throw new ArgumentNullException(nameof(values));
     }
 
-    /// <summary>Option names that have a value (declared options and the host's common ones).</summary>
-    public IEnumerable<string> Names => _values.Keys;
-
-    public string GetString(string name) => Get<string?>(name) ?? string.Empty;
-
-    public long GetInt(string name) => Get<long>(name);
-
-    public double GetFloat(string name) => Get<double>(name);
-
-    public bool GetBool(string name) => Get<bool>(name);
-
-    public IReadOnlyList<string> GetList(string name) => Get<IReadOnlyList<string>?>(name) ?? [];
-
-    public TimeSpan GetSeconds(string name) => TimeSpan.FromSeconds(GetInt(name));
-
-    private T Get<T>(string name)
+    /// <summary>The value of <paramref name="option"/>, which the plugin declared in its options.</summary>
+    /// <exception cref="KeyNotFoundException">The option was not declared for this section.</exception>
+    public T Get<T>(OptionDefinition<T> option)
     {
-        if (!_values.TryGetValue(name, out var value))
+        ArgumentNullException.ThrowIfNull(option);
+        if (!_values.TryGetValue(option.Name, out var value))
         {
-            throw new KeyNotFoundException($"option '{name}' is not declared for this datasource");
+            throw new KeyNotFoundException($"option '{option.Name}' is not declared for this datasource");
         }
 
-        return value is T typed ? typed : value is null ? default! :
-            throw new InvalidCastException($"option '{name}' holds {value.GetType().Name}, not {typeof(T).Name}");
+        try
+        {
+            return option.Convert(value);
+        }
+        catch (Exception e) when (e is InvalidCastException or NullReferenceException or OverflowException)
+        {
+            throw new InvalidCastException(
+                $"option '{option.Name}' holds {value?.GetType().Name ?? "nothing"}, not {typeof(T).Name}", e);
+        }
     }
 }

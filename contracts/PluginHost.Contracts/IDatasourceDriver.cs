@@ -1,24 +1,15 @@
 namespace PluginHost.Contracts;
 
 /// <summary>
-/// Does a datasource's I/O. The host never runs two calls of one driver at once.
+/// Does a datasource's I/O and nothing else: it reads entities and yields them as events, as it
+/// reads them (no need to hold the whole list). Mapping entities to vertices is the transformer's.
 /// </summary>
 public interface IDatasourceDriver : IAsyncDisposable
 {
     /// <summary>
-    /// Lists every entity, yielding events as they are read. The host treats the listing as complete
-    /// only when the enumeration ends without an exception; only then are entities that were not
-    /// reported marked deleted.
+    /// Lists every entity (Vitrage's <c>get_all</c>). The host runs one listing at a time and treats
+    /// it as complete only when the enumeration ends without an exception; only then are entities
+    /// that were not reported deleted. Throw <see cref="DatasourceException"/> on failure.
     /// </summary>
     IAsyncEnumerable<DatasourceEvent> GetAllAsync(DatasourceAction action, CancellationToken cancellationToken);
-}
-
-/// <summary>Implemented by drivers that can report changes between snapshots.</summary>
-public interface IChangesDriver
-{
-    /// <summary>
-    /// Pull: returns what changed since the previous call and ends. Push: streams changes until cancelled.
-    /// An event whose transformer returns <see cref="GraphAction.Delete"/> removes the entity.
-    /// </summary>
-    IAsyncEnumerable<DatasourceEvent> GetChangesAsync(CancellationToken cancellationToken);
 }

@@ -7,7 +7,7 @@ namespace PluginHost.Datasources.Kubernetes;
 /// The cluster event → Vitrage's own vertex <c>RESOURCE:kubernetes:&lt;cluster&gt;</c> with
 /// <c>comprised</c> edges to the Nova instances its nodes run on (exactly Vitrage's graph).
 /// </summary>
-internal sealed class KubernetesClusterTransformer : IEntityTransformer
+internal sealed class KubernetesClusterTransformer(NodeMappingSettings mapping) : IEntityTransformer
 {
     public EntityUpdate Transform(DatasourceEvent datasourceEvent)
     {
@@ -29,13 +29,18 @@ internal sealed class KubernetesClusterTransformer : IEntityTransformer
         }
 
         var neighbors = new List<EntityNeighbor>();
-        if (root.TryGetProperty(KubernetesEventKeys.InstanceIds, out var instanceIds) && instanceIds.ValueKind == JsonValueKind.Array)
+        var linked = new HashSet<string>(StringComparer.Ordinal);
+        if (root.TryGetProperty(KubernetesEventKeys.NodeIdentities, out var identities) && identities.ValueKind == JsonValueKind.Array)
         {
-            foreach (var instanceId in instanceIds.EnumerateArray())
+            foreach (var identity in identities.EnumerateArray())
             {
-                if (instanceId.GetString() is { Length: > 0 } id)
+                var providerIdText = Text(identity, KubernetesEventKeys.ProviderId);
+                var instanceId = KubernetesNodeProperties.InstanceId(providerIdText, Text(identity, KubernetesEventKeys.ExternalId),
+                    Text(identity, KubernetesEventKeys.SystemUuid), mapping.InstanceIdFromSystemUuid);
+                if (KubernetesNodeProperties.OpenStackInstanceId(ProviderId.Parse(providerIdText).Provider, instanceId) is { } novaId
+                    && linked.Add(novaId))
                 {
-                    neighbors.Add(new(new EntityVertex(KnownEntityTypes.NovaInstance, id), EdgeLabels.Comprised, EdgeDirection.FromVertex));
+                    neighbors.Add(new(new EntityVertex(KnownEntityTypes.NovaInstance, novaId), EdgeLabels.Comprised, EdgeDirection.FromVertex));
                 }
             }
         }
@@ -43,4 +48,7 @@ internal sealed class KubernetesClusterTransformer : IEntityTransformer
         var vertex = new EntityVertex(KubernetesEntityTypes.Cluster, name) { Name = name, Properties = properties };
         return new EntityUpdate(vertex, neighbors, KubernetesNodeTransformer.ActionOf(datasourceEvent));
     }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

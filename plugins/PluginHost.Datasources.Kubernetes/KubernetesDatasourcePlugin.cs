@@ -9,11 +9,18 @@ public sealed class KubernetesDatasourcePlugin : IDatasourcePlugin
 
     public IReadOnlyList<OptionDefinition> Options => KubernetesOptions.Declared;
 
-    public IReadOnlyDictionary<string, IEntityTransformer> Transformers { get; } = new Dictionary<string, IEntityTransformer>
+    public IReadOnlyDictionary<string, IEntityTransformer> CreateTransformers(DatasourceSettings settings)
     {
-        [KubernetesEntityTypes.Cluster] = new KubernetesClusterTransformer(),
-        [KubernetesEntityTypes.Node] = new KubernetesNodeTransformer(),
-    };
+        ArgumentNullException.ThrowIfNull(settings);
+        var mapping = new NodeMappingSettings(
+            settings.Get(KubernetesOptions.IncludeAnnotationsOption),
+            settings.Get(KubernetesOptions.InstanceIdFromSystemUuidOption));
+        return new Dictionary<string, IEntityTransformer>
+        {
+            [KubernetesEntityTypes.Cluster] = new KubernetesClusterTransformer(mapping),
+            [KubernetesEntityTypes.Node] = new KubernetesNodeTransformer(mapping),
+        };
+    }
 
     public IDatasourceDriver CreateDriver(DatasourceContext context)
     {

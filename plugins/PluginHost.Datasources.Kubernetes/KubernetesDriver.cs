@@ -27,14 +27,14 @@ internal sealed class KubernetesDriver : IDatasourceDriver
         _options = options;
         _connection = connection;
         _api = new KubernetesApiClient(connection, options.RequestTimeout);
-        _events = new NodeEventFactory(context.Name, connection.ClusterName, options);
+        _events = new NodeEventFactory(context.Name, connection.ClusterName);
     }
 
     public async IAsyncEnumerable<DatasourceEvent> GetAllAsync(
         DatasourceAction action, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var sampleTime = _context.Time.GetUtcNow();
-        var instanceIds = new List<string>();
+        var identities = new List<(string? ProviderId, string? ExternalId, string? SystemUuid)>();
         var nodeCount = 0;
         string? continueToken = null;
         var restarted = false;
@@ -50,7 +50,7 @@ internal sealed class KubernetesDriver : IDatasourceDriver
                 _context.Logger.LogWarning("Node list expired mid-way ({Message}); listing again from the start", e.Message);
                 restarted = true;
                 continueToken = null;
-                instanceIds.Clear();
+                identities.Clear();
                 nodeCount = 0;
                 continue;
             }
@@ -69,10 +69,11 @@ internal sealed class KubernetesDriver : IDatasourceDriver
                 for (var i = 0; i < page.Count; i++)
                 {
                     var nodeEvent = _events.Create(page.Item(i), action, sampleTime);
-                    var node = nodeEvent.Properties.GetProperty(KubernetesEventKeys.Node);
-                    if (KubernetesNodeProperties.OpenStackInstanceId(node, _options.InstanceIdFromSystemUuid) is { } instanceId)
+                    // What the cluster transformer needs to link the cluster to each node's VM.
+                    var identity = KubernetesNodeProperties.IdentityFields(nodeEvent.Properties.GetProperty(KubernetesEventKeys.Node));
+                    if (identity.ProviderId is not null || identity.ExternalId is not null)
                     {
-                        instanceIds.Add(instanceId);
+                        identities.Add(identity);
                     }
 
                     nodeCount++;
@@ -89,7 +90,7 @@ internal sealed class KubernetesDriver : IDatasourceDriver
         }
 
         var version = await GetVersionAsync(cancellationToken).ConfigureAwait(false);
-        yield return ClusterEvent(action, sampleTime, nodeCount, instanceIds, version);
+        yield return ClusterEvent(action, sampleTime, nodeCount, identities, version);
     }
 
     private string NodeListPath(string? continueToken) => continueToken is null
@@ -112,23 +113,45 @@ internal sealed class KubernetesDriver : IDatasourceDriver
     }
 
     private DatasourceEvent ClusterEvent(
-        DatasourceAction action, DateTimeOffset sampleTime, int nodeCount, List<string> instanceIds, string? version)
+        DatasourceAction action, DateTimeOffset sampleTime, int nodeCount, List<(string? ProviderId, string? ExternalId, string? SystemUuid)> identities, string? version)
     {
-        var properties = new Dictionary<string, object?>
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024 + (identities.Count * 96));
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            [KubernetesEventKeys.Name] = _connection.ClusterName,
-            [KubernetesEventKeys.Server] = _connection.SafeServer,
-            [KubernetesEventKeys.Context] = _connection.ContextName,
-            [KubernetesEventKeys.NodeCount] = nodeCount,
-            [KubernetesEventKeys.InstanceIds] = instanceIds,
-        };
-        if (version is not null)
-        {
-            properties[KubernetesEventKeys.KubernetesVersion] = version;
+            writer.WriteStartObject();
+            writer.WriteString(KubernetesEventKeys.Name, _connection.ClusterName);
+            writer.WriteString(KubernetesEventKeys.Server, _connection.SafeServer);
+            writer.WriteString(KubernetesEventKeys.Context, _connection.ContextName);
+            writer.WriteNumber(KubernetesEventKeys.NodeCount, nodeCount);
+            if (version is not null)
+            {
+                writer.WriteString(KubernetesEventKeys.KubernetesVersion, version);
+            }
+
+            writer.WriteStartArray(KubernetesEventKeys.NodeIdentities);
+            foreach (var (providerId, externalId, systemUuid) in identities)
+            {
+                writer.WriteStartObject();
+                WriteOptional(writer, KubernetesEventKeys.ProviderId, providerId);
+                WriteOptional(writer, KubernetesEventKeys.ExternalId, externalId);
+                WriteOptional(writer, KubernetesEventKeys.SystemUuid, systemUuid);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
         }
 
-        return new DatasourceEvent(KubernetesEntityTypes.Cluster, action, sampleTime, _context.Name,
-            JsonSerializer.SerializeToElement(properties));
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        return new DatasourceEvent(KubernetesEntityTypes.Cluster, action, sampleTime, _context.Name, JsonElement.ParseValue(ref reader));
+    }
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
     }
 
     public ValueTask DisposeAsync()

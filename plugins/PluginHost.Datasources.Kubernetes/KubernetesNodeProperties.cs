@@ -47,7 +47,8 @@ internal static class KubernetesNodeProperties
         var providerId = ProviderId.Parse(providerIdText);
         Copy(properties, "provider_id", providerIdText);
         Copy(properties, "provider", providerId.Provider);
-        Copy(properties, "instance_id", InstanceId(node, instanceIdFromSystemUuid));
+        var (_, externalIdText, systemUuid) = IdentityFields(node);
+        Copy(properties, "instance_id", InstanceId(providerIdText, externalIdText, systemUuid, instanceIdFromSystemUuid));
         Copy(properties, "external_id", String(spec, "externalID"));
 
         if (Child(spec, "unschedulable") is { ValueKind: JsonValueKind.True or JsonValueKind.False } unschedulable)
@@ -185,37 +186,35 @@ internal static class KubernetesNodeProperties
     /// The cloud's instance id: from providerID, else the deprecated externalID, else (opt-in, OpenStack
     /// nodes only) the lower-cased systemUUID.
     /// </summary>
-    public static string? InstanceId(JsonElement node, bool instanceIdFromSystemUuid)
+    public static string? InstanceId(string? providerIdText, string? externalId, string? systemUuid, bool instanceIdFromSystemUuid)
     {
-        var spec = Child(node, "spec");
-        var providerId = ProviderId.Parse(String(spec, "providerID"));
+        var providerId = ProviderId.Parse(providerIdText);
         if (providerId.InstanceId is { } id)
         {
             return id;
         }
 
-        if (String(spec, "externalID") is { Length: > 0 } externalId)
+        if (externalId is { Length: > 0 })
         {
             return externalId;
         }
 
-        return instanceIdFromSystemUuid && providerId.Provider == ProviderId.OpenStack
-            && String(Child(Child(node, "status"), "nodeInfo"), "systemUUID") is { Length: > 0 } systemUuid
+        return instanceIdFromSystemUuid && providerId.Provider == ProviderId.OpenStack && systemUuid is { Length: > 0 }
             ? systemUuid.ToLowerInvariant()
             : null;
+    }
+
+    /// <summary>The raw fields <see cref="InstanceId(string?, string?, string?, bool)"/> reads, from a node.</summary>
+    public static (string? ProviderId, string? ExternalId, string? SystemUuid) IdentityFields(JsonElement node)
+    {
+        var spec = Child(node, "spec");
+        return (String(spec, "providerID"), String(spec, "externalID"), String(Child(Child(node, "status"), "nodeInfo"), "systemUUID"));
     }
 
     /// <summary>
     /// The Nova instance id of a node on OpenStack, or <c>null</c>. A node without providerID whose
     /// deprecated externalID is a UUID is taken as an OpenStack VM, as Vitrage's own datasource did.
     /// </summary>
-    public static string? OpenStackInstanceId(JsonElement node, bool instanceIdFromSystemUuid)
-    {
-        var provider = ProviderId.Parse(String(Child(node, "spec"), "providerID")).Provider;
-        return OpenStackInstanceId(provider, InstanceId(node, instanceIdFromSystemUuid));
-    }
-
-    /// <summary>The same, from a provider and instance id already read (see <see cref="Read"/>).</summary>
     public static string? OpenStackInstanceId(string? provider, string? instanceId) =>
         provider switch
         {

@@ -7,33 +7,16 @@ namespace PluginHost.Datasources.Kubernetes;
 /// A node event → vertex <c>RESOURCE:kubernetes.node:&lt;uid&gt;</c>, with the cluster
 /// <c>comprised</c> → node and, on OpenStack, the Nova instance <c>contains</c> → node.
 /// </summary>
-internal sealed class KubernetesNodeTransformer : IVersionedEntityTransformer
+internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping) : IEntityTransformer
 {
-    /// <summary>
-    /// A node's uid and resourceVersion. The other inputs of <see cref="Transform"/> (cluster name,
-    /// options) are fixed for a running driver, so an unchanged resourceVersion means an unchanged vertex.
-    /// </summary>
-    public EntityIdentity? Identify(DatasourceEvent datasourceEvent)
-    {
-        ArgumentNullException.ThrowIfNull(datasourceEvent);
-        return datasourceEvent.Properties.TryGetProperty(KubernetesEventKeys.Node, out var node)
-            && node.TryGetProperty("metadata"u8, out var metadata) && metadata.ValueKind == JsonValueKind.Object
-            && metadata.TryGetProperty("uid"u8, out var uid) && uid.ValueKind == JsonValueKind.String
-            && metadata.TryGetProperty("resourceVersion"u8, out var version) && version.ValueKind == JsonValueKind.String
-            ? new EntityIdentity(EntityVertex.BuildKey(EntityCategories.Resource, KubernetesEntityTypes.Node, uid.GetString()!), version.GetString()!)
-            : null;
-    }
-
     public EntityUpdate Transform(DatasourceEvent datasourceEvent)
     {
         ArgumentNullException.ThrowIfNull(datasourceEvent);
         var root = datasourceEvent.Properties;
         var node = root.GetProperty(KubernetesEventKeys.Node);
-        var includeAnnotations = Flag(root, KubernetesEventKeys.IncludeAnnotations);
-        var fromSystemUuid = Flag(root, KubernetesEventKeys.InstanceIdFromSystemUuid);
         var clusterName = root.GetProperty(KubernetesEventKeys.ClusterName).GetString() ?? string.Empty;
 
-        var properties = KubernetesNodeProperties.Read(node, includeAnnotations, fromSystemUuid);
+        var properties = KubernetesNodeProperties.Read(node, mapping.IncludeAnnotations, mapping.InstanceIdFromSystemUuid);
         var name = properties.GetValueOrDefault("name") as string;
         var id = properties.GetValueOrDefault("uid") as string ?? name
             ?? throw new InvalidDataException("a node event has neither metadata.uid nor metadata.name");
@@ -42,7 +25,6 @@ internal sealed class KubernetesNodeTransformer : IVersionedEntityTransformer
             Name = name,
             State = KubernetesNodeProperties.State(node),
             Properties = properties,
-            Version = properties.GetValueOrDefault("resource_version") as string,
         };
 
         var neighbors = new List<EntityNeighbor>(2)
@@ -61,7 +43,4 @@ internal sealed class KubernetesNodeTransformer : IVersionedEntityTransformer
 
     internal static GraphAction ActionOf(DatasourceEvent e) =>
         e.Action == DatasourceAction.Update ? GraphAction.Update : GraphAction.Create;
-
-    private static bool Flag(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 }

@@ -2,26 +2,41 @@ using PluginHost.Contracts;
 
 namespace PluginHost.Datasources.Kubernetes;
 
-/// <summary>The <c>[kubernetes]</c> options and their typed values.</summary>
+/// <summary>The <c>[kubernetes]</c> options, declared once, and their typed values.</summary>
 internal sealed record KubernetesOptions
 {
+    public static readonly OptionDefinition<string> ConfigFileOption = OptionDefinition.Path("config_file", string.Empty,
+        "Kubeconfig file. Empty: $KUBECONFIG, then ~/.kube/config, then the pod's service account (in-cluster).");
+
+    public static readonly OptionDefinition<string> ContextOption = OptionDefinition.String("context", string.Empty,
+        "Kubeconfig context to use. Empty: the kubeconfig's current-context.");
+
+    public static readonly OptionDefinition<string> ClusterNameOption = OptionDefinition.String("cluster_name", string.Empty,
+        "Name of the cluster vertex (RESOURCE:kubernetes:<name>). Empty: the context's cluster name, as Vitrage does.");
+
+    public static readonly OptionDefinition<int> PageSizeOption = OptionDefinition.Int("page_size", 500,
+        "Nodes per list request (limit/continue paging, like kubectl and client-go).", min: 1, max: 10000);
+
+    public static readonly OptionDefinition<TimeSpan> RequestTimeoutOption = OptionDefinition.Seconds("request_timeout", 60,
+        "Seconds one API request (one page, headers and body) may take before the snapshot fails.", min: 1, max: 3600);
+
+    public static readonly OptionDefinition<bool> IncludeAnnotationsOption = OptionDefinition.Bool("include_annotations", false,
+        "Copy node annotations into the vertex (they can be large).");
+
+    public static readonly OptionDefinition<bool> InstanceIdFromSystemUuidOption = OptionDefinition.Bool("instance_id_from_system_uuid", false,
+        "For OpenStack nodes whose providerID has no instance id, use the lower-cased nodeInfo.systemUUID (equal to the Nova UUID on KVM).");
+
     public static IReadOnlyList<OptionDefinition> Declared { get; } =
     [
         OptionDefinition.Enum("update_method", "none", ["none"],
             "Only snapshots: every snapshots_interval the whole node list is read (a watch-based push mode is not implemented yet)."),
-        OptionDefinition.Path("config_file", string.Empty,
-            "Kubeconfig file. Empty: $KUBECONFIG, then ~/.kube/config, then the pod's service account (in-cluster)."),
-        OptionDefinition.String("context", string.Empty, "Kubeconfig context to use. Empty: the kubeconfig's current-context."),
-        OptionDefinition.String("cluster_name", string.Empty,
-            "Name of the cluster vertex (RESOURCE:kubernetes:<name>). Empty: the context's cluster name, as Vitrage does."),
-        OptionDefinition.Int("page_size", 500,
-            "Nodes per list request (limit/continue paging, like kubectl and client-go).", min: 1, max: 10000),
-        OptionDefinition.Int("request_timeout", 60,
-            "Seconds one API request (one page, headers and body) may take before the snapshot fails.", min: 1, max: 3600),
-        OptionDefinition.Bool("include_annotations", false,
-            "Copy node annotations into the vertex (they can be large)."),
-        OptionDefinition.Bool("instance_id_from_system_uuid", false,
-            "For OpenStack nodes whose providerID has no instance id, use the lower-cased nodeInfo.systemUUID (equal to the Nova UUID on KVM)."),
+        ConfigFileOption,
+        ContextOption,
+        ClusterNameOption,
+        PageSizeOption,
+        RequestTimeoutOption,
+        IncludeAnnotationsOption,
+        InstanceIdFromSystemUuidOption,
     ];
 
     public required string ConfigFile { get; init; }
@@ -34,18 +49,12 @@ internal sealed record KubernetesOptions
 
     public required TimeSpan RequestTimeout { get; init; }
 
-    public required bool IncludeAnnotations { get; init; }
-
-    public required bool InstanceIdFromSystemUuid { get; init; }
-
     public static KubernetesOptions From(DatasourceSettings settings) => new()
     {
-        ConfigFile = settings.GetString("config_file"),
-        Context = settings.GetString("context"),
-        ClusterName = settings.GetString("cluster_name"),
-        PageSize = (int)settings.GetInt("page_size"),
-        RequestTimeout = settings.GetSeconds("request_timeout"),
-        IncludeAnnotations = settings.GetBool("include_annotations"),
-        InstanceIdFromSystemUuid = settings.GetBool("instance_id_from_system_uuid"),
+        ConfigFile = settings.Get(ConfigFileOption),
+        Context = settings.Get(ContextOption),
+        ClusterName = settings.Get(ClusterNameOption),
+        PageSize = settings.Get(PageSizeOption),
+        RequestTimeout = settings.Get(RequestTimeoutOption),
     };
 }

@@ -6,10 +6,12 @@ namespace PluginHost.Datasources.Kubernetes;
 
 /// <summary>
 /// Builds a node event from the node's raw bytes: the bytes are copied as they came (the page
-/// scan validated them) behind what the transformer needs, and parsed once into a document of the
-/// event's own. One factory per driver; not thread-safe.
+/// scan validated them) behind the cluster's name, and parsed once into a document of the
+/// event's own. The node's uid and resourceVersion become the event's entity id and version, so
+/// the host skips the transform of a node that did not change. One factory per driver; not
+/// thread-safe.
 /// </summary>
-internal sealed class NodeEventFactory(string datasourceName, string clusterName, KubernetesOptions options) : IDisposable
+internal sealed class NodeEventFactory(string datasourceName, string clusterName) : IDisposable
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
     private Utf8JsonWriter? _writer;
@@ -21,8 +23,6 @@ internal sealed class NodeEventFactory(string datasourceName, string clusterName
         writer.Reset(_buffer);
         writer.WriteStartObject();
         writer.WriteString(KubernetesEventKeys.ClusterName, clusterName);
-        writer.WriteBoolean(KubernetesEventKeys.IncludeAnnotations, options.IncludeAnnotations);
-        writer.WriteBoolean(KubernetesEventKeys.InstanceIdFromSystemUuid, options.InstanceIdFromSystemUuid);
         writer.WritePropertyName(KubernetesEventKeys.Node);
         writer.WriteRawValue(node, skipInputValidation: true);
         writer.WriteEndObject();
@@ -30,8 +30,22 @@ internal sealed class NodeEventFactory(string datasourceName, string clusterName
 
         // ParseValue copies the bytes into an exact-size document of the event's own.
         var reader = new Utf8JsonReader(_buffer.WrittenSpan);
-        return new DatasourceEvent(KubernetesEntityTypes.Node, action, sampleTime, datasourceName, JsonElement.ParseValue(ref reader));
+        var properties = JsonElement.ParseValue(ref reader);
+        var (uid, resourceVersion) = Identity(properties.GetProperty(KubernetesEventKeys.Node));
+        return new DatasourceEvent(KubernetesEntityTypes.Node, action, sampleTime, datasourceName, properties)
+        {
+            EntityId = uid,
+            EntityVersion = uid is null ? null : resourceVersion,
+        };
     }
+
+    private static (string? Uid, string? ResourceVersion) Identity(JsonElement node) =>
+        node.ValueKind == JsonValueKind.Object && node.TryGetProperty("metadata"u8, out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            ? (Text(metadata, "uid"u8), Text(metadata, "resourceVersion"u8))
+            : (null, null);
+
+    private static string? Text(JsonElement element, ReadOnlySpan<byte> name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     public void Dispose() => _writer?.Dispose();
 }

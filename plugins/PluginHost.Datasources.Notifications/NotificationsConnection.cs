@@ -10,7 +10,7 @@ internal sealed record NotificationsConnection(
     /// <summary>The connection, or <c>null</c> when no transport_url is set (the datasource stays idle).</summary>
     public static NotificationsConnection? From(DatasourceSettings settings)
     {
-        var text = settings.GetString("transport_url");
+        var text = settings.Get(NotificationsOptions.TransportUrl);
         if (text.Length == 0)
         {
             return null;
@@ -35,9 +35,9 @@ internal sealed record NotificationsConnection(
             AutomaticRecoveryEnabled = false,
             ClientProvidedName = "plugin_host.notifications",
         };
-        var pool = settings.GetString("pool");
-        var bindings = settings.GetList("topics").Select(t => (Queue: pool.Length > 0 ? pool : $"{t}.info", RoutingKey: $"{t}.info")).ToList();
+        var pool = settings.Get(NotificationsOptions.Pool);
+        var bindings = settings.Get(NotificationsOptions.Topics).Select(t => (Queue: pool.Length > 0 ? pool : $"{t}.info", RoutingKey: $"{t}.info")).ToList();
         return new NotificationsConnection(factory, $"rabbit://{user}:***@{factory.HostName}:{factory.Port}/{(vhost == "/" ? string.Empty : vhost)}",
-            settings.GetString("exchange"), bindings, settings.GetBool("amqp_durable_queues"), settings.GetBool("amqp_auto_delete"));
+            settings.Get(NotificationsOptions.Exchange), bindings, settings.Get(NotificationsOptions.DurableQueues), settings.Get(NotificationsOptions.AutoDelete));
     }
 }

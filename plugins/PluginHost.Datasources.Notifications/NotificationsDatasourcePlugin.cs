@@ -16,7 +16,8 @@ public sealed class NotificationsDatasourcePlugin : IDatasourcePlugin
     public IReadOnlyList<OptionDefinition> Options => NotificationsOptions.Declared;
 
     // Relayed events are transformed by the plugins that own their entity types.
-    public IReadOnlyDictionary<string, IEntityTransformer> Transformers { get; } = new Dictionary<string, IEntityTransformer>();
+    public IReadOnlyDictionary<string, IEntityTransformer> CreateTransformers(DatasourceSettings settings) =>
+        new Dictionary<string, IEntityTransformer>();
 
     public IDatasourceDriver CreateDriver(DatasourceContext context)
     {

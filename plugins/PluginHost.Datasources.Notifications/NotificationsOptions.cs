@@ -5,16 +5,26 @@ namespace PluginHost.Datasources.Notifications;
 /// <summary>The <c>[notifications]</c> options: where the edge hosts publish.</summary>
 internal static class NotificationsOptions
 {
+    public static readonly OptionDefinition<string> TransportUrl = OptionDefinition.String("transport_url", string.Empty,
+        "RabbitMQ the edge hosts publish to: rabbit://user:password@host:5672/vhost (the first host is used). Empty: the datasource stays idle.", secret: true);
+
+    public static readonly OptionDefinition<string> Exchange = OptionDefinition.String("exchange", "openstack", "The edge hosts' [DEFAULT] control_exchange.");
+
+    public static readonly OptionDefinition<IReadOnlyList<string>> Topics = OptionDefinition.List("topics", "notifications",
+        "The edge hosts' [oslo_messaging_notifications] topics; queue <topic>.info is consumed.");
+
+    public static readonly OptionDefinition<string> Pool = OptionDefinition.String("pool", string.Empty,
+        "Consume from this queue name instead of <topic>.info (an oslo listener pool), so several consumers each get every notification.");
+
+    public static readonly OptionDefinition<bool> DurableQueues = OptionDefinition.Bool("amqp_durable_queues", false,
+        "Must match the edge hosts' [oslo_messaging_rabbit] amqp_durable_queues.");
+
+    public static readonly OptionDefinition<bool> AutoDelete = OptionDefinition.Bool("amqp_auto_delete", false,
+        "Must match the edge hosts' [oslo_messaging_rabbit] amqp_auto_delete.");
+
     public static IReadOnlyList<OptionDefinition> Declared { get; } =
     [
         OptionDefinition.Enum("update_method", "push", ["push"], "Notifications are consumed as they arrive."),
-        OptionDefinition.String("transport_url", string.Empty,
-            "RabbitMQ the edge hosts publish to: rabbit://user:password@host:5672/vhost (the first host is used). Empty: the datasource stays idle.", secret: true),
-        OptionDefinition.String("exchange", "openstack", "The edge hosts' [DEFAULT] control_exchange."),
-        OptionDefinition.List("topics", "notifications", "The edge hosts' [oslo_messaging_notifications] topics; queue <topic>.info is consumed."),
-        OptionDefinition.String("pool", string.Empty,
-            "Consume from this queue name instead of <topic>.info (an oslo listener pool), so several consumers each get every notification."),
-        OptionDefinition.Bool("amqp_durable_queues", false, "Must match the edge hosts' [oslo_messaging_rabbit] amqp_durable_queues."),
-        OptionDefinition.Bool("amqp_auto_delete", false, "Must match the edge hosts' [oslo_messaging_rabbit] amqp_auto_delete."),
+        TransportUrl, Exchange, Topics, Pool, DurableQueues, AutoDelete,
     ];
 }

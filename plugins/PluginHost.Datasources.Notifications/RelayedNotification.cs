@@ -21,8 +21,8 @@ internal static class RelayedNotification
             var publisher = Text(root, "publisher_id");
             var eventType = Text(root, "event_type");
             if (messageId is null || publisher is null || eventType is null || !root.TryGetProperty("payload", out var payload)
-                || payload.ValueKind != JsonValueKind.Object || Text(payload, DatasourceEvent.Keys.DatasourceName) is not { } datasource
-                || Text(payload, DatasourceEvent.Keys.SampleDate) is not { } sampleText
+                || payload.ValueKind != JsonValueKind.Object || Text(payload, VitrageEventKeys.DatasourceName) is not { } datasource
+                || Text(payload, VitrageEventKeys.SampleDate) is not { } sampleText
                 || !DateTimeOffset.TryParse(sampleText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sampleTime))
             {
                 return null;
@@ -31,15 +31,15 @@ internal static class RelayedNotification
             var relayedName = $"{publisher}/{datasource}";
             if (eventType == "plugin_host.snapshot.end")
             {
-                return (new DatasourceEvent(DatasourceEvent.SnapshotCompletedEntityType, DatasourceAction.Update, sampleTime, relayedName, payload.Clone()), messageId);
+                return (DatasourceEvent.EndOfSnapshot(relayedName, sampleTime), messageId);
             }
 
-            if (Text(payload, DatasourceEvent.Keys.EntityType) is not { } entityType)
+            if (Text(payload, VitrageEventKeys.EntityType) is not { } entityType)
             {
                 return null; // snapshot start and anything else that is not an entity
             }
 
-            var action = Text(payload, DatasourceEvent.Keys.DatasourceAction) switch
+            var action = Text(payload, VitrageEventKeys.DatasourceAction) switch
             {
                 "init_snapshot" => DatasourceAction.InitSnapshot,
                 "snapshot" => DatasourceAction.Snapshot,

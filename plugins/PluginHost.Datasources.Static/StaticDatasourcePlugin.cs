@@ -12,12 +12,12 @@ public sealed class StaticDatasourcePlugin : IDatasourcePlugin
 
     public IReadOnlyList<OptionDefinition> Options => StaticOptions.Declared;
 
-    public IReadOnlyDictionary<string, IEntityTransformer> Transformers { get; } =
+    public IReadOnlyDictionary<string, IEntityTransformer> CreateTransformers(DatasourceSettings settings) =>
         new Dictionary<string, IEntityTransformer> { [EntityType] = new StaticEntityTransformer() };
 
     public IDatasourceDriver CreateDriver(DatasourceContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new StaticDriver(context, context.Settings.GetString("directory"));
+        return new StaticDriver(context, context.Settings.Get(StaticOptions.Directory));
     }
 }

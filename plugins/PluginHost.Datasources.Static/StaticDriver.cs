@@ -103,7 +103,7 @@ internal sealed class StaticDriver(DatasourceContext context, string directory) 
             }
         }
 
-        return StaticEntityEvents.Build(paths.Where(_goodFiles.ContainsKey).Select(p => _goodFiles[p].File), context.ForeignEntityTypes);
+        return StaticEntityEvents.Build(paths.Where(_goodFiles.ContainsKey).Select(p => _goodFiles[p].File));
     }
 
     private DatasourceEvent Event(JsonObject body, DatasourceAction action, DateTimeOffset sampleTime) =>

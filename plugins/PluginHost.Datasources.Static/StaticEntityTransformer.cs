@@ -5,7 +5,7 @@ namespace PluginHost.Datasources.Static;
 
 /// <summary>
 /// A static event → the entity's vertex (its own type and id) with the relationships it carries.
-/// An entity of another datasource's type is a reference: it only links.
+/// An entity of another datasource's type is a reference (the host only links it).
 /// </summary>
 internal sealed class StaticEntityTransformer : IEntityTransformer
 {
@@ -50,14 +50,11 @@ internal sealed class StaticEntityTransformer : IEntityTransformer
                 Name = link.TryGetProperty("name", out var n) ? n.GetString() : null,
             },
             link.GetProperty(StaticEventKeys.RelationshipType).GetString()!,
-            link.GetProperty(StaticEventKeys.Direction).GetString() == StaticEventKeys.Outgoing ? EdgeDirection.FromVertex : EdgeDirection.ToVertex)).ToList();
+            EdgeDirection.FromVertex)).ToList();
 
         var deleted = root.TryGetProperty(StaticEventKeys.Deleted, out var d) && d.ValueKind == JsonValueKind.True;
         var action = deleted ? GraphAction.Delete : datasourceEvent.Action == DatasourceAction.Update ? GraphAction.Update : GraphAction.Create;
-        return new EntityUpdate(vertex, neighbors, action)
-        {
-            IsReference = root.GetProperty(StaticEventKeys.IsReference).GetBoolean(),
-        };
+        return new EntityUpdate(vertex, neighbors, action);
     }
 
     private static string? Text(JsonElement value) => value.ValueKind switch

@@ -8,12 +8,8 @@ internal static class StaticEventKeys
     public const string Id = "id";
     public const string Category = "category";
     public const string File = "static_file";
-    public const string IsReference = "is_reference";
     public const string Deleted = "deleted";
     public const string Properties = "properties";
     public const string Relationships = "relationships";
     public const string RelationshipType = "relationship_type";
-    public const string Direction = "direction";
-    public const string Outgoing = "out";
-    public const string Incoming = "in";
 }

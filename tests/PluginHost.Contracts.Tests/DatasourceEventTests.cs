@@ -4,27 +4,19 @@ namespace PluginHost.Contracts.Tests;
 
 public sealed class DatasourceEventTests
 {
-    [Theory]
-    [InlineData("init snapshot", DatasourceAction.InitSnapshot, "init_snapshot")]
-    [InlineData("snapshot", DatasourceAction.Snapshot, "snapshot")]
-    [InlineData("update", DatasourceAction.Update, "update")]
-    public void WriteTo_Event_UsesVitragesKeysAfterTheDatasourceProperties(string name, DatasourceAction action, string wire)
+    [Fact]
+    public void EndOfSnapshot_Marker_CarriesTheDatasourceAndStartButNoEntity()
     {
-        var e = new DatasourceEvent("kubernetes.node", action, new DateTimeOffset(2026, 11, 26, 10, 5, 3, 123, 456, TimeSpan.FromHours(2)),
-            "kubernetes", JsonSerializer.SerializeToElement(new { name = "n1", count = 3 }));
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            e.WriteTo(writer);
-        }
+        var started = new DateTimeOffset(2026, 11, 26, 10, 5, 3, TimeSpan.Zero);
 
-        var json = JsonDocument.Parse(stream.ToArray()).RootElement;
-        json.EnumerateObject().Select(p => p.Name).ShouldBe(
-            ["name", "count", "vitrage_entity_type", "vitrage_datasource_action", "vitrage_sample_date", "vitrage_datasource_name"], name);
-        json.GetProperty("vitrage_datasource_action").GetString().ShouldBe(wire, name);
-        json.GetProperty("vitrage_sample_date").GetString().ShouldBe("2026-11-26T08:05:03.123456Z", name);
-        json.GetProperty("vitrage_entity_type").GetString().ShouldBe("kubernetes.node", name);
-        json.GetProperty("vitrage_datasource_name").GetString().ShouldBe("kubernetes", name);
+        var marker = DatasourceEvent.EndOfSnapshot("edge-1/kubernetes", started);
+
+        marker.IsEndOfSnapshot.ShouldBeTrue();
+        marker.DatasourceName.ShouldBe("edge-1/kubernetes");
+        marker.SampleTime.ShouldBe(started);
+        marker.EntityType.ShouldBeEmpty();
+        new DatasourceEvent("kubernetes.node", DatasourceAction.Snapshot, started, "kubernetes", JsonSerializer.SerializeToElement(new { }))
+            .IsEndOfSnapshot.ShouldBeFalse();
     }
 
     [Fact]

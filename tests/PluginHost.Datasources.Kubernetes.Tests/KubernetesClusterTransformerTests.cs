@@ -6,7 +6,7 @@ namespace PluginHost.Datasources.Kubernetes.Tests;
 public sealed class KubernetesClusterTransformerTests
 {
     [Fact]
-    public void Transform_ClusterEvent_GivesVitragesClusterVertexComprisingItsInstances()
+    public void Transform_ClusterEvent_GivesVitragesClusterVertexComprisingEachOpenStackInstanceOnce()
     {
         var e = new DatasourceEvent(KubernetesEntityTypes.Cluster, DatasourceAction.InitSnapshot, NodeEvents.SampleTime, "kubernetes",
             JsonSerializer.SerializeToElement(new
@@ -16,10 +16,16 @@ public sealed class KubernetesClusterTransformerTests
                 context = "prod-admin",
                 kubernetes_version = "v1.31.2",
                 node_count = 3,
-                instance_ids = new[] { "vm-1", "vm-2" },
+                node_identities = new object[]
+                {
+                    new { provider_id = "openstack:///vm-1" },
+                    new { provider_id = "openstack://RegionOne/vm-2" },
+                    new { provider_id = "aws:///us-east-1a/i-0123" },
+                    new { provider_id = "openstack:///vm-1" },
+                },
             }));
 
-        var update = new KubernetesClusterTransformer().Transform(e);
+        var update = new KubernetesClusterTransformer(new NodeMappingSettings(false, false)).Transform(e);
 
         update.Vertex.Key.ShouldBe("RESOURCE:kubernetes:prod");
         update.Vertex.Name.ShouldBe("prod");

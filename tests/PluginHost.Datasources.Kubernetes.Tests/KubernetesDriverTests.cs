@@ -30,7 +30,7 @@ public sealed class KubernetesDriverTests
     }
 
     [Fact]
-    public async Task GetAll_ClusterEvent_CarriesNameServerVersionAndOpenStackInstances()
+    public async Task GetAll_ClusterEvent_CarriesNameServerVersionAndWhatLinksTheOpenStackInstances()
     {
         await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 10, Provider = ProviderMode.Mixed, ClusterName = "edge-1" });
         await using var driver = cluster.CreateDriver();
@@ -42,7 +42,8 @@ public sealed class KubernetesDriverTests
         p.GetProperty("server").GetString().ShouldBe(cluster.Simulator.BaseUrl.ToString().TrimEnd('/'));
         p.GetProperty("context").GetString().ShouldBe("sim");
         p.GetProperty("kubernetes_version").GetString().ShouldBe("v1.31.2");
-        p.GetProperty("instance_ids").GetArrayLength().ShouldBe(2); // mixed: nodes 0 and 5 are OpenStack
+        var update = new KubernetesClusterTransformer(new NodeMappingSettings(false, false)).Transform(clusterEvent);
+        update.Neighbors.Count.ShouldBe(2); // mixed: nodes 0 and 5 are OpenStack, the cluster comprises their VMs
     }
 
     [Fact]
@@ -197,14 +198,11 @@ public sealed class KubernetesDriverTests
 
         node.Properties.GetProperty("cluster_name").GetString().ShouldBe("bcmt");
         node.Properties.GetProperty("node").GetProperty("spec").GetProperty("providerID").GetString().ShouldBe(VitrageSpecFixture.ProviderId);
-        var line = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(line))
-        {
-            node.WriteTo(writer);
-        }
+        node.EntityType.ShouldBe("kubernetes.node");
+        node.Action.ShouldBe(DatasourceAction.Snapshot);
 
-        var json = JsonDocument.Parse(line.ToArray()).RootElement;
-        json.GetProperty("vitrage_entity_type").GetString().ShouldBe("kubernetes.node");
-        json.GetProperty("vitrage_datasource_action").GetString().ShouldBe("snapshot");
+        // uid and resourceVersion let the host skip the transform of an unchanged node.
+        node.EntityId.ShouldBe(VitrageSpecFixture.NodeUid);
+        node.EntityVersion.ShouldBe(node.Properties.GetProperty("node").GetProperty("metadata").GetProperty("resourceVersion").GetString());
     }
 }

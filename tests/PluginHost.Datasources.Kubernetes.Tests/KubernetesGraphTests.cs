@@ -29,7 +29,7 @@ public sealed class KubernetesGraphTests
         var configuration = HostConfigurationLoader.Load(ConfigFileSet.Load([config], []));
         configuration.Datasources.Single().Plugin.Folder.ShouldStartWith(TestRepository.HostPluginFolder);
         await Task.Yield();
-        return DatasourceScheduler.Create(configuration, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        return DatasourceScheduler.Create(configuration, NullLoggerFactory.Instance, TimeProvider.System);
     }
 
     private static GraphVertex Node(EntityGraph graph, string name) =>
@@ -147,7 +147,7 @@ public sealed class KubernetesGraphTests
 
         failed.ShouldBe(["kubernetes"], name);
         host.Graph.LiveVertices.Select(v => v.Key).Order().ToList().ShouldBe(before, name);
-        host.Runners.Single().LastError.ShouldNotBeNull(name);
+        host.Runners.Single().Status.Current.LastError.ShouldNotBeNull(name);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace PluginHost.Datasources.Kubernetes.Tests;
 
 public sealed class KubernetesNodeTransformerTests
 {
-    private readonly KubernetesNodeTransformer _transformer = new();
+    private readonly KubernetesNodeTransformer _transformer = NodeEvents.Transformer();
 
     [Fact]
     public void Transform_VitrageSpecNode_GivesTheSpecPropertiesAndEdges()
@@ -105,7 +105,7 @@ public sealed class KubernetesNodeTransformerTests
     {
         var node = NodeEvents.Parse("""{"metadata":{"name":"n1","uid":"u1"},"spec":""" + spec + ""","status":{"nodeInfo":{"systemUUID":"41C40AAB-80E9-4BB6-A280-27976BFC811F"}}}""");
 
-        var update = _transformer.Transform(NodeEvents.For(node, fromSystemUuid: fromSystemUuid));
+        var update = NodeEvents.Transformer(fromSystemUuid: fromSystemUuid).Transform(NodeEvents.For(node));
 
         update.Vertex.Properties.GetValueOrDefault("instance_id").ShouldBe(instanceId, name);
         update.Neighbors.Where(n => n.Vertex.Type == KnownEntityTypes.NovaInstance).Select(n => n.Vertex.Id).SingleOrDefault().ShouldBe(novaLink, name);
@@ -147,22 +147,7 @@ public sealed class KubernetesNodeTransformerTests
         var node = NodeEvents.Parse("""{"metadata":{"name":"n1","uid":"u1","annotations":{"a":"1"}}}""");
 
         _transformer.Transform(NodeEvents.For(node)).Vertex.Properties.ShouldNotContainKey("annotations");
-        Json(_transformer.Transform(NodeEvents.For(node, includeAnnotations: true)).Vertex.Properties["annotations"]).ShouldBe("""{"a":"1"}""");
-    }
-
-    [Fact]
-    public void Transform_Node_CarriesItsResourceVersionAsTheVertexVersion()
-    {
-        var e = NodeEvents.For(VitrageSpecFixture.CreateNode());
-
-        _transformer.Transform(e).Vertex.Version.ShouldBe("10714282");
-        _transformer.Identify(e).ShouldBe(new EntityIdentity(_transformer.Transform(e).Vertex.Key, "10714282"));
-    }
-
-    [Fact]
-    public void Identify_NodeWithoutResourceVersion_CannotTell()
-    {
-        _transformer.Identify(NodeEvents.For(NodeEvents.Parse("""{"metadata":{"name":"n1","uid":"u1"}}"""))).ShouldBeNull();
+        Json(NodeEvents.Transformer(includeAnnotations: true).Transform(NodeEvents.For(node)).Vertex.Properties["annotations"]).ShouldBe("""{"a":"1"}""");
     }
 
     private static string Json(object? value) => JsonSerializer.Serialize(value);

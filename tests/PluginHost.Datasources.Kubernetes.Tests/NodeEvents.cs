@@ -9,15 +9,17 @@ internal static class NodeEvents
 {
     public static readonly DateTimeOffset SampleTime = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
-    public static DatasourceEvent For(JsonNode node, string cluster = "prod", bool includeAnnotations = false, bool fromSystemUuid = false) =>
+    public static DatasourceEvent For(JsonNode node, string cluster = "prod") =>
         new(KubernetesEntityTypes.Node, DatasourceAction.Snapshot, SampleTime, "kubernetes",
             JsonSerializer.SerializeToElement(new JsonObject
             {
                 ["cluster_name"] = cluster,
-                ["include_annotations"] = includeAnnotations,
-                ["instance_id_from_system_uuid"] = fromSystemUuid,
                 ["node"] = node.DeepClone(),
             }));
+
+    /// <summary>A node transformer created with these settings, as the plugin creates it.</summary>
+    public static KubernetesNodeTransformer Transformer(bool includeAnnotations = false, bool fromSystemUuid = false) =>
+        new(new NodeMappingSettings(includeAnnotations, fromSystemUuid));
 
     public static JsonNode Parse(string json) => JsonNode.Parse(json)!;
 }

@@ -44,7 +44,7 @@ internal sealed class SimulatedCluster : IAsyncDisposable
 
     public static IDatasourceDriver CreateDriver(DatasourceSettings settings, ILogger? logger = null) =>
         new KubernetesDatasourcePlugin().CreateDriver(
-            new DatasourceContext("kubernetes", settings, logger ?? NullLogger.Instance, TimeProvider.System, CancellationToken.None));
+            new DatasourceContext("kubernetes", settings, logger ?? NullLogger.Instance, TimeProvider.System));
 
     public IDatasourceDriver CreateDriver(int pageSize = 500, int requestTimeout = 60) => CreateDriver(Settings(Kubeconfig, pageSize, requestTimeout));
 

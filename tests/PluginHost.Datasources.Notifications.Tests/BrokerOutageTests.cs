@@ -21,12 +21,7 @@ public sealed class BrokerOutageCollection;
 [Collection(nameof(BrokerOutageCollection))]
 public sealed class BrokerOutageTests
 {
-    private static async Task RabbitCtlAsync(string verb)
-    {
-        using var process = Process.Start(new ProcessStartInfo("rabbitmqctl", ["-q", verb]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        process.ExitCode.ShouldBe(0, $"rabbitmqctl {verb}");
-    }
+    private static Task RabbitCtlAsync(string verb) => TestBroker.CtlAsync(verb);
 
     private static async Task<string> EdgeConfigAsync(TempFolder temp, KubeApiSimulator.KubeApiSimulator cluster, string exchange, string topic, string extra = "")
     {
@@ -115,11 +110,11 @@ public sealed class BrokerOutageTests
         received.ShouldBe(23); // start marker, 20 nodes, cluster, end marker
         var log = Text(stderr);
         log.ShouldContain("kubernetes init_snapshot complete: 21 events"); // polling went on without the broker
-        log.ShouldContain("Cannot publish notifications to RabbitMQ at rabbit://guest:***@127.0.0.1:5672/");
+        log.ShouldContain($"Cannot publish notifications to RabbitMQ at rabbit://guest:***@127.0.0.1:{TestBroker.Port}/");
         log.ShouldContain("retrying in 1 s");
         log.ShouldContain("retrying in 2 s");
         log.Split('\n').Count(l => l.Contains("retrying in 1 s", StringComparison.Ordinal)).ShouldBe(1); // once per backoff step
-        log.ShouldContain("Connected to RabbitMQ at rabbit://guest:***@127.0.0.1:5672/; publishing the");
+        log.ShouldContain($"Connected to RabbitMQ at rabbit://guest:***@127.0.0.1:{TestBroker.Port}/; publishing the");
         using var cleanup = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
         await cleanup.QueueDeleteAsync($"{topic}.info", cancellationToken: TestContext.Current.CancellationToken);
         await cleanup.ExchangeDeleteAsync(exchange, cancellationToken: TestContext.Current.CancellationToken);
@@ -150,7 +145,7 @@ public sealed class BrokerOutageTests
         using var stop = new CancellationTokenSource();
         var running = host.RunAsync(stop.Token);
 
-        var edge = HostProcess.RunAsync("snapshot", "--config-file", edgeConfig, "--format", "json");
+        var edge = HostProcess.RunAsync("snapshot", "--write-outputs", "--config-file", edgeConfig, "--format", "json");
         var restarted = false;
         var watchUntil = DateTime.UtcNow.AddSeconds(60);
         while (!restarted && DateTime.UtcNow < watchUntil && !edge.IsCompleted)
@@ -180,7 +175,7 @@ public sealed class BrokerOutageTests
             .ShouldBe(cluster.Nodes.Names.Order(StringComparer.Ordinal));
         host.Graph.LiveVertices.Single(v => v.Type == "kubernetes").Properties["node_count"].ShouldBe(5000L);
 
-        await using var reader = await new ConnectionFactory { HostName = "127.0.0.1" }.CreateConnectionAsync(TestContext.Current.CancellationToken);
+        await using var reader = await TestBroker.ConnectAsync();
         await using var count = await reader.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
         var ids = new List<string>();
         while (await count.BasicGetAsync(counting, autoAck: true, TestContext.Current.CancellationToken) is { } message)

@@ -25,17 +25,17 @@ internal static class CentralHost
             {notificationsExtra}
             """);
         return DatasourceScheduler.Create(HostConfigurationLoader.Load(ConfigFileSet.Load([config], [])),
-            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+            NullLoggerFactory.Instance, TimeProvider.System);
     }
 
     /// <summary>Applies what is queued and checks, until <paramref name="condition"/> holds or the time is up.</summary>
-    public static async Task WaitUntilAsync(DatasourceScheduler host, Func<EntityGraph, bool> condition, int seconds = 30)
+    public static async Task WaitUntilAsync(DatasourceScheduler host, Func<GraphVersion, bool> condition, int seconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < deadline)
         {
             await host.DrainAsync(CancellationToken.None);
-            if (condition(host.Graph))
+            if (condition(host.Versions.Current))
             {
                 return;
             }

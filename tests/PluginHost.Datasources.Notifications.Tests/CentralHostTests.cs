@@ -32,25 +32,25 @@ public sealed class CentralHostTests
         using var stop = new CancellationTokenSource();
         var running = host.RunAsync(stop.Token);
 
-        (await HostProcess.RunAsync("snapshot", "--config-file", configA)).ExitCode.ShouldBe(0);
-        (await HostProcess.RunAsync("snapshot", "--config-file", configB)).ExitCode.ShouldBe(0);
+        (await HostProcess.RunAsync("snapshot", "--write-outputs", "--config-file", configA)).ExitCode.ShouldBe(0);
+        (await HostProcess.RunAsync("snapshot", "--write-outputs", "--config-file", configB)).ExitCode.ShouldBe(0);
         await CentralHost.WaitUntilAsync(host, g => Nodes(g, "plugin_host.edge-a/kubernetes") == 40 && Nodes(g, "plugin_host.edge-b/kubernetes") == 30);
 
-        host.Graph.LiveVertices.Where(v => v.Type == "kubernetes").Select(v => v.Name).Order().ShouldBe(["edge-a", "edge-b"]);
-        host.Graph.LiveVertices.Count(v => v.Type == "nova.instance").ShouldBe(40); // edge-b runs on AWS
+        host.Versions.Current.LiveVertices.Where(v => v.Type == "kubernetes").Select(v => v.Name).Order().ShouldBe(["edge-a", "edge-b"]);
+        host.Versions.Current.LiveVertices.Count(v => v.Type == "nova.instance").ShouldBe(40); // edge-b runs on AWS
 
         var removed = edgeA.Nodes.Names[3];
         edgeA.Nodes.Delete(removed);
-        (await HostProcess.RunAsync("snapshot", "--config-file", configA)).ExitCode.ShouldBe(0);
+        (await HostProcess.RunAsync("snapshot", "--write-outputs", "--config-file", configA)).ExitCode.ShouldBe(0);
         await CentralHost.WaitUntilAsync(host, g => Nodes(g, "plugin_host.edge-a/kubernetes") == 39);
 
-        host.Graph.Vertices.Single(v => v.Type == "kubernetes.node" && v.Name == removed).IsDeleted.ShouldBeTrue();
-        Nodes(host.Graph, "plugin_host.edge-b/kubernetes").ShouldBe(30); // edge-a's snapshot never deletes edge-b's nodes
+        host.Versions.Current.Vertices.Values.Single(v => v.Type == "kubernetes.node" && v.Name == removed).IsDeleted.ShouldBeTrue();
+        Nodes(host.Versions.Current, "plugin_host.edge-b/kubernetes").ShouldBe(30); // edge-a's snapshot never deletes edge-b's nodes
         await stop.CancelAsync();
         await running;
     }
 
-    private static int Nodes(EntityGraph graph, string datasource) =>
+    private static int Nodes(GraphVersion graph, string datasource) =>
         graph.LiveVertices.Count(v => v.Type == "kubernetes.node" && v.DatasourceName == datasource);
 
     private static async Task<string> EdgeConfigAsync(TempFolder temp, string name, KubeApiSimulator.KubeApiSimulator cluster, string exchange, string topic)

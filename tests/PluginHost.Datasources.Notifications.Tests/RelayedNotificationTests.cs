@@ -23,13 +23,14 @@ public sealed class RelayedNotificationTests
     }
 
     [Fact]
-    public void Parse_SnapshotEndMarker_BecomesTheHostsSnapshotCompletedEvent()
+    public void Parse_SnapshotEndMarker_BecomesAnEndOfSnapshotMarker()
     {
         var body = OsloBody.Replace("kubernetes.node.snapshot", "plugin_host.snapshot.end", StringComparison.Ordinal);
 
         var (relayed, _) = RelayedNotification.Parse(Encoding.UTF8.GetBytes(body))!.Value;
 
-        relayed.EntityType.ShouldBe(DatasourceEvent.SnapshotCompletedEntityType);
+        relayed.IsEndOfSnapshot.ShouldBeTrue();
+        relayed.SampleTime.ShouldBe(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
         relayed.DatasourceName.ShouldBe("plugin_host.edge-a/kubernetes");
     }
 

@@ -61,11 +61,7 @@ internal sealed class StaticFolder : IAsyncDisposable
         "static",
         new DatasourceSettings(new Dictionary<string, object?> { ["directory"] = directory, ["update_method"] = "pull", ["changes_interval"] = 30L }),
         logger,
-        TimeProvider.System,
-        CancellationToken.None)
-    {
-        ForeignEntityTypes = new HashSet<string>(KnownEntityTypes.OpenStack.Concat(["kubernetes", "kubernetes.node"])),
-    };
+        TimeProvider.System);
 
     public string Write(string name, string text)
     {

@@ -9,6 +9,13 @@ internal sealed class StaticGraph(StaticFolder folder)
 {
     private readonly StaticEntityTransformer _transformer = new();
 
+    // The registry of a host that also loads the Kubernetes plugin: its types, like OpenStack's, are references.
+    private readonly TransformerRegistry _registry = new(
+    [
+        ("static", new Dictionary<string, IEntityTransformer> { [StaticDatasourcePlugin.EntityType] = new StaticEntityTransformer() }),
+        ("kubernetes", new Dictionary<string, IEntityTransformer> { ["kubernetes"] = new StaticEntityTransformer(), ["kubernetes.node"] = new StaticEntityTransformer() }),
+    ]);
+
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public EntityGraph Graph => _graph ??= new EntityGraph(Time);
@@ -38,7 +45,8 @@ internal sealed class StaticGraph(StaticFolder folder)
     {
         foreach (var e in events)
         {
-            Graph.Apply(_transformer.Transform(e), "static", sampleTime);
+            var update = _transformer.Transform(e);
+            Graph.Apply(update, "static", sampleTime, reference: _registry.IsForeign(e.EntityType, update.Vertex.Type));
         }
     }
 

@@ -26,7 +26,7 @@ public sealed class TwoPluginsTests
             """);
         var configuration = HostConfigurationLoader.Load(ConfigFileSet.Load([config], []));
         configuration.Datasources.Select(d => d.Plugin.Folder).ShouldAllBe(f => f.StartsWith(TestRepository.HostPluginFolder, StringComparison.Ordinal));
-        return DatasourceScheduler.Create(configuration, NullLoggerFactory.Instance, time, CancellationToken.None);
+        return DatasourceScheduler.Create(configuration, NullLoggerFactory.Instance, time);
     }
 
     [Fact]
@@ -80,34 +80,34 @@ public sealed class TwoPluginsTests
         var running = host.RunAsync(stop.Token);
 
         var kubernetes = host.Runners.Single(r => r.Name == "kubernetes");
-        await WaitAsync(host, g => g.LiveVertices.Count(v => v.Type == "switch") == 2 && kubernetes.FailedSnapshots == 1);
+        await WaitAsync(host, g => g.LiveVertices.Count(v => v.Type == "switch") == 2 && kubernetes.Status.Current.FailedSnapshots == 1);
         temp.File("static/b.yaml", "definitions:\n  entities:\n    - {static_id: p, type: pdu, id: pdu-7, name: pdu-7}\n");
 
         // changes_interval: static pulls, Kubernetes retries and fails again. A runner that had not
         // started waiting when the clock moved waits for the next move, hence the few tries.
-        for (var attempt = 0; attempt < 5 && !(HasPdu(host) && kubernetes.FailedSnapshots >= 2); attempt++)
+        for (var attempt = 0; attempt < 5 && !(HasPdu(host) && kubernetes.Status.Current.FailedSnapshots >= 2); attempt++)
         {
             time.Advance(TimeSpan.FromSeconds(30));
-            await WaitAsync(host, g => HasPdu(host) && kubernetes.FailedSnapshots >= 2, TimeSpan.FromSeconds(2), throwOnTimeout: false);
+            await WaitAsync(host, g => HasPdu(host) && kubernetes.Status.Current.FailedSnapshots >= 2, TimeSpan.FromSeconds(2), throwOnTimeout: false);
         }
 
         HasPdu(host).ShouldBeTrue();
-        kubernetes.FailedSnapshots.ShouldBeGreaterThanOrEqualTo(2);
-        kubernetes.LastError!.ShouldContain("answered 500");
-        host.Runners.Single(r => r.Name == "static").CompletedSnapshots.ShouldBe(1);
+        kubernetes.Status.Current.FailedSnapshots.ShouldBeGreaterThanOrEqualTo(2);
+        kubernetes.Status.Current.LastError!.ShouldContain("answered 500");
+        host.Runners.Single(r => r.Name == "static").Status.Current.CompletedSnapshots.ShouldBe(1);
         await stop.CancelAsync();
         await running;
     }
 
-    private static bool HasPdu(DatasourceScheduler host) => host.Graph.LiveVertices.Any(v => v.Type == "pdu");
+    private static bool HasPdu(DatasourceScheduler host) => host.Versions.Current.LiveVertices.Any(v => v.Type == "pdu");
 
-    private static async Task WaitAsync(DatasourceScheduler host, Func<EntityGraph, bool> condition, TimeSpan? limit = null, bool throwOnTimeout = true)
+    private static async Task WaitAsync(DatasourceScheduler host, Func<GraphVersion, bool> condition, TimeSpan? limit = null, bool throwOnTimeout = true)
     {
         var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(20));
         while (DateTime.UtcNow < deadline)
         {
             await host.DrainAsync(CancellationToken.None);
-            if (condition(host.Graph))
+            if (condition(host.Versions.Current))
             {
                 return;
             }

@@ -35,20 +35,23 @@ internal static class BenchmarkData
         ClusterName = string.Empty,
         PageSize = 500,
         RequestTimeout = TimeSpan.FromSeconds(60),
-        IncludeAnnotations = false,
-        InstanceIdFromSystemUuid = false,
     };
+
+    /// <summary>The transformers as the plugin creates them with default settings.</summary>
+    public static IReadOnlyDictionary<string, IEntityTransformer> Transformers { get; } = new KubernetesDatasourcePlugin().CreateTransformers(
+        new DatasourceSettings(new Dictionary<string, object?> { ["include_annotations"] = false, ["instance_id_from_system_uuid"] = false }));
 
     /// <summary>Node events exactly as the driver makes them, then the cluster event.</summary>
     public static List<DatasourceEvent> SnapshotEvents(int nodes)
     {
         var bytes = NodeListPage(nodes);
         var page = PluginHost.Datasources.Kubernetes.NodeListPage.ReadAsync(new MemoryStream(bytes), new PageBuffer(), CancellationToken.None).GetAwaiter().GetResult();
-        using var factory = new NodeEventFactory("kubernetes", "bench", Options);
+        using var factory = new NodeEventFactory("kubernetes", "bench");
         var events = Enumerable.Range(0, page.Count).Select(i => factory.Create(page.Item(i), DatasourceAction.Snapshot, DateTimeOffset.UtcNow)).ToList();
-        var instances = events.Select(e => KubernetesNodeProperties.OpenStackInstanceId(e.Properties.GetProperty("node"), false)).OfType<string>().ToList();
+        var identities = events.Select(e => KubernetesNodeProperties.IdentityFields(e.Properties.GetProperty("node")))
+            .Select(i => new { provider_id = i.ProviderId, external_id = i.ExternalId, system_uuid = i.SystemUuid }).ToList();
         events.Add(new DatasourceEvent(KubernetesEntityTypes.Cluster, DatasourceAction.Snapshot, DateTimeOffset.UtcNow, "kubernetes",
-            JsonSerializer.SerializeToElement(new { name = "bench", server = "https://127.0.0.1", context = "bench", node_count = nodes, instance_ids = instances })));
+            JsonSerializer.SerializeToElement(new { name = "bench", server = "https://127.0.0.1", context = "bench", node_count = nodes, node_identities = identities })));
         return events;
     }
 }

@@ -18,11 +18,10 @@ public class GraphBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var plugin = new KubernetesDatasourcePlugin();
-        _snapshot5000 = BenchmarkData.SnapshotEvents(5000).Select(e => (plugin.Transformers[e.EntityType].Transform(e), e.SampleTime)).ToList();
+        _snapshot5000 = BenchmarkData.SnapshotEvents(5000).Select(e => (BenchmarkData.Transformers[e.EntityType].Transform(e), e.SampleTime)).ToList();
         _graph5000 = Apply(new EntityGraph(TimeProvider.System), _snapshot5000);
         _graph20000 = new EntityGraph(TimeProvider.System);
-        var transformer = new KubernetesNodeTransformer();
+        var transformer = BenchmarkData.Transformers[KubernetesEntityTypes.Node];
         var template = BenchmarkData.SnapshotEvents(1)[0];
         for (var i = 0; i < 20_000; i++)
         {
@@ -60,7 +59,7 @@ public class GraphBenchmarks
         using var stream = new CountingStream();
         using (var writer = new Utf8JsonWriter(stream))
         {
-            NodeLinkGraphWriter.Write(writer, _graph5000);
+            NodeLinkGraphWriter.Write(writer, _graph5000.Publish());
         }
 
         return stream.Length;

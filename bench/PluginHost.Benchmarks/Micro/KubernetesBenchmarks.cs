@@ -12,13 +12,13 @@ public class KubernetesBenchmarks
     private readonly PageBuffer _buffer = new();
     private NodeEventFactory _factory = null!;
     private DatasourceEvent _node = null!;
-    private readonly KubernetesNodeTransformer _transformer = new();
+    private readonly IEntityTransformer _transformer = BenchmarkData.Transformers[KubernetesEntityTypes.Node];
 
     [GlobalSetup]
     public void Setup()
     {
         _page = BenchmarkData.NodeListPage(500);
-        _factory = new NodeEventFactory("kubernetes", "bench", BenchmarkData.Options);
+        _factory = new NodeEventFactory("kubernetes", "bench");
         _node = BenchmarkData.SnapshotEvents(1)[0];
     }
 

@@ -17,7 +17,7 @@ internal static class CheckConfigVerb
             var (configuration, logging) = VerbExecution.LoadConfiguration(config.LoadFiles(parseResult), requireDatasource: false);
             using (logging)
             {
-                await using (DatasourceScheduler.Create(configuration, logging, TimeProvider.System, cancellationToken))
+                await using (DatasourceScheduler.Create(configuration, logging, TimeProvider.System, writeOutputs: false))
                 {
                 }
 

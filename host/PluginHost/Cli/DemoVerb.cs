@@ -69,18 +69,18 @@ internal static class DemoVerb
                     Console.WriteLine($"Plugin {plugin.Name} {plugin.Version} loaded from {plugin.Folder}");
                 }
 
-                await using var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System, cancellationToken);
+                await using var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System);
 
                 var failed = await scheduler.SnapshotOnceAsync(cancellationToken);
                 if (failed.Count > 0)
                 {
-                    await VerbExecution.WriteErrorsAsync(failed.Select(f => $"{f}: {scheduler.Runners.First(r => r.Name == f).LastError}"));
+                    await VerbExecution.WriteErrorsAsync(failed.Select(f => $"{f}: {scheduler.Runners.First(r => r.Name == f).Status.Current.LastError}"));
                     return ExitCodes.DatasourceFailed;
                 }
 
                 Console.WriteLine($"Snapshot 1: {simulator.Counters.NodeListRequests} pages of /api/v1/nodes (page_size 100)");
                 Console.WriteLine();
-                WriteSummary(scheduler.Graph);
+                WriteSummary(scheduler.Versions.Current);
 
                 var removed = simulator.Nodes.Names.Last();
                 simulator.Nodes.Delete(removed);
@@ -95,7 +95,7 @@ internal static class DemoVerb
                     return ExitCodes.DatasourceFailed;
                 }
 
-                var graph = scheduler.Graph;
+                var graph = scheduler.Versions.Current;
                 Console.WriteLine($"Snapshot 2: {Describe(graph, removed)}; {string.Join(", ", added.Select(a => Describe(graph, a)))}; {Describe(graph, flipped)}");
                 WriteCounts(graph);
             }
@@ -113,13 +113,13 @@ internal static class DemoVerb
     private static RawConfigValue Value(string section, string key, string value) =>
         new(section, key, value, new ConfigLocation("(demo)", 0));
 
-    private static void WriteSummary(EntityGraph graph)
+    private static void WriteSummary(GraphVersion graph)
     {
         WriteCounts(graph);
         Console.WriteLine();
         var cluster = graph.LiveVertices.First(v => v.Type == "kubernetes");
         Console.WriteLine($"Cluster vertex {cluster.Key}: {Property(cluster, "kubernetes_version")}, {Property(cluster, "node_count")} nodes, server {Property(cluster, "server")}");
-        Console.WriteLine($"  comprised -> {cluster.Edges.Values.Count(e => !e.IsDeleted && e.Source == cluster && e.Target.Type == "nova.instance")} nova.instance vertices (Vitrage's own graph)");
+        Console.WriteLine($"  comprised -> {cluster.OutgoingLiveEdges.Count(e => graph.Find(e.TargetKey)?.Type == "nova.instance")} nova.instance vertices (Vitrage's own graph)");
         Console.WriteLine();
         Console.WriteLine("Some nodes:");
         var rows = graph.LiveVertices.Where(v => v.Type == "kubernetes.node")
@@ -130,7 +130,7 @@ internal static class DemoVerb
                 v.State ?? string.Empty,
                 Property(v, "ip"),
                 string.Join(",", (Property(v, "roles") is { Length: > 0 } ? ((IEnumerable<string>)v.Properties["roles"]!) : [])),
-                v.Edges.Values.Where(e => !e.IsDeleted && e.Source.Type == "nova.instance").Select(e => "nova.instance " + e.Source.Id).FirstOrDefault() ?? "-",
+                v.IncomingLiveEdges.Select(e => graph.Find(e.SourceKey)).Where(s => s?.Type == "nova.instance").Select(s => "nova.instance " + s!.Id).FirstOrDefault() ?? "-",
             }).ToList();
         GraphTableRenderer.WriteColumns(Console.Out, ["NODE", "STATE", "IP", "ROLES", "RUNS ON"], rows);
 
@@ -141,36 +141,37 @@ internal static class DemoVerb
             Console.WriteLine();
             Console.WriteLine($"Path from {node.Name} down to the rack (Kubernetes plugin + etc/static_datasources/demo.yaml):");
             var current = node;
-            var seen = new HashSet<GraphVertex>();
-            while (seen.Add(current)
-                && current.Edges.Values.FirstOrDefault(e => !e.IsDeleted && e.Target == current && e.RelationshipType is "contains" or "attached") is { } up)
+            var seen = new HashSet<string>();
+            while (seen.Add(current.Key)
+                && current.IncomingLiveEdges.FirstOrDefault(e => e.RelationshipType is "contains" or "attached") is { } up
+                && graph.Find(up.SourceKey) is { } source)
             {
-                Console.WriteLine($"  {up.Source.Type} {up.Source.Name ?? up.Source.Id} --{up.RelationshipType}--> {current.Type} {current.Name ?? current.Id}");
-                current = up.Source;
+                Console.WriteLine($"  {source.Type} {source.Name ?? source.Id} --{up.RelationshipType}--> {current.Type} {current.Name ?? current.Id}");
+                current = source;
             }
         }
     }
 
-    private static void WriteCounts(EntityGraph graph)
+    private static void WriteCounts(GraphVersion graph)
     {
         var live = graph.LiveVertices.ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Graph: {live.Count} vertices, {graph.LiveEdges.Count()} edges ({graph.Vertices.Count(v => v.IsDeleted)} marked deleted)"));
+            $"Graph: {live.Count} vertices, {graph.LiveEdges.Count()} edges ({graph.Vertices.Values.Count(v => v.IsDeleted)} marked deleted)"));
         foreach (var (type, count, states) in GraphSummary.ByTypeAndState(live))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {type,-15} {count,5}  ({states})"));
         }
     }
 
-    private static string Describe(EntityGraph graph, string nodeName)
+    private static string Describe(GraphVersion graph, string nodeName)
     {
-        var vertex = graph.Vertices.Where(v => v.Type == "kubernetes.node" && v.Name == nodeName)
+        var vertex = graph.Vertices.Values.Where(v => v.Type == "kubernetes.node" && v.Name == nodeName)
             .OrderBy(v => v.IsDeleted).FirstOrDefault();
         return vertex is null ? $"{nodeName} missing"
             : vertex.IsDeleted ? $"{nodeName} deleted"
             : $"{nodeName} {vertex.State}";
     }
 
-    private static string Property(GraphVertex vertex, string name) =>
+    private static string Property(VertexView vertex, string name) =>
         vertex.Properties.TryGetValue(name, out var value) && value is not null ? Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty : string.Empty;
 }

@@ -5,7 +5,7 @@ namespace PluginHost.Cli;
 /// <summary>Live vertices grouped by type, each with its count per state ("placeholder" for placeholders).</summary>
 internal static class GraphSummary
 {
-    public static IEnumerable<(string Type, int Count, string States)> ByTypeAndState(IEnumerable<GraphVertex> liveVertices) =>
+    public static IEnumerable<(string Type, int Count, string States)> ByTypeAndState(IEnumerable<VertexView> liveVertices) =>
         liveVertices.GroupBy(v => v.Type).OrderBy(g => g.Key, StringComparer.Ordinal).Select(group => (
             group.Key,
             group.Count(),

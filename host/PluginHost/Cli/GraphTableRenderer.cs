@@ -6,7 +6,7 @@ namespace PluginHost.Cli;
 /// <summary>The graph as a readable table: a summary, then one row per live vertex.</summary>
 internal static class GraphTableRenderer
 {
-    public static void Write(TextWriter output, EntityGraph graph)
+    public static void Write(TextWriter output, GraphVersion graph)
     {
         var vertices = graph.LiveVertices.OrderBy(v => v.Type, StringComparer.Ordinal)
             .ThenBy(v => v.Name ?? v.Id, StringComparer.Ordinal).ToList();
@@ -25,15 +25,18 @@ internal static class GraphTableRenderer
             v.Name ?? string.Empty,
             v.IsPlaceholder ? "placeholder" : v.State ?? string.Empty,
             v.Id,
-            string.Join(", ", v.Edges.Values.Where(e => !e.IsDeleted)
-                .Select(e => ReferenceEquals(e.Source, v)
-                    ? $"{e.RelationshipType} -> {e.Target.Type}:{e.Target.Name ?? e.Target.Id}"
-                    : $"{e.RelationshipType} <- {e.Source.Type}:{e.Source.Name ?? e.Source.Id}")
+            string.Join(", ", v.Edges.Where(e => !e.IsDeleted)
+                .Select(e => e.SourceKey == v.Key
+                    ? $"{e.RelationshipType} -> {Describe(graph, e.TargetKey)}"
+                    : $"{e.RelationshipType} <- {Describe(graph, e.SourceKey)}")
                 .Order(StringComparer.Ordinal)
-                .Take(4)) + (v.Edges.Values.Count(e => !e.IsDeleted) > 4 ? ", ..." : string.Empty),
+                .Take(4)) + (v.Edges.Count(e => !e.IsDeleted) > 4 ? ", ..." : string.Empty),
         }).ToList();
         WriteColumns(output, ["TYPE", "NAME", "STATE", "ID", "EDGES"], rows);
     }
+
+    private static string Describe(GraphVersion graph, string key) =>
+        graph.Find(key) is { } other ? $"{other.Type}:{other.Name ?? other.Id}" : key;
 
     public static void WriteColumns(TextWriter output, string[] header, IReadOnlyList<string[]> rows)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using PluginHost.Configuration;
+using PluginHost.Plugins;
 
 namespace PluginHost.Cli;
 
@@ -30,7 +31,7 @@ internal static class PluginsVerb
                         version = p.Version,
                         folder = p.Folder,
                         enabled = enabled.Contains(p.Name),
-                        entity_types = p.Instance.Transformers.Keys.Order(StringComparer.Ordinal),
+                        entity_types = EntityTypes(configuration, p),
                         options = HostOptionCatalog.DatasourceOptions(p.Instance, (long)configuration.Host.SnapshotsInterval.TotalSeconds)
                             .Select(o => new { name = o.Name, type = OptionValueParser.Describe(o), @default = o.Default, help = o.Help, secret = o.Secret }),
                     }),
@@ -46,7 +47,7 @@ internal static class PluginsVerb
                     await Console.Out.WriteLineAsync();
                     await Console.Out.WriteLineAsync($"{plugin.Name} {plugin.Version}{(enabled.Contains(plugin.Name) ? " (enabled)" : " (not enabled)")}");
                     await Console.Out.WriteLineAsync($"  folder: {plugin.Folder}");
-                    await Console.Out.WriteLineAsync($"  entity types: {string.Join(", ", plugin.Instance.Transformers.Keys.Order(StringComparer.Ordinal))}");
+                    await Console.Out.WriteLineAsync($"  entity types: {string.Join(", ", EntityTypes(configuration, plugin))}");
                     await Console.Out.WriteLineAsync("  options:");
                     foreach (var option in HostOptionCatalog.DatasourceOptions(plugin.Instance, (long)configuration.Host.SnapshotsInterval.TotalSeconds))
                     {
@@ -65,4 +66,7 @@ internal static class PluginsVerb
         }));
         return command;
     }
+
+    private static IEnumerable<string> EntityTypes(HostConfiguration configuration, LoadedPlugin plugin) =>
+        plugin.Instance.CreateTransformers(configuration.PluginSettings[plugin.Name]).Keys.Order(StringComparer.Ordinal);
 }

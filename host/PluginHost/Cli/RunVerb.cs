@@ -20,7 +20,7 @@ internal static class RunVerb
             var (configuration, logging) = VerbExecution.LoadConfiguration(config.LoadFiles(parseResult), requireDatasource: true);
             using (logging)
             {
-                var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System, cancellationToken);
+                var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System);
                 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
                 builder.Services.AddSingleton(logging);
                 builder.Services.AddHostedService(_ => new SchedulerService(scheduler));

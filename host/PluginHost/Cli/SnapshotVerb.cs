@@ -11,22 +11,26 @@ internal static class SnapshotVerb
     public static Command Create(ConfigArguments config)
     {
         var format = OutputFormat.CreateOption();
+        var writeOutputs = new Option<bool>("--write-outputs")
+        {
+            Description = "Also write the configured outputs (graph_file, event_log, notifications). Without it, snapshot only prints, so an ad-hoc run never replaces a running service's files.",
+        };
         var command = new Command("snapshot", "Run one snapshot of every enabled datasource and print the entity graph. Exit 1 when a datasource failed.")
         {
-            format,
+            format, writeOutputs,
         };
         command.SetAction((parseResult, cancellationToken) => VerbExecution.GuardAsync(async () =>
         {
             var (configuration, logging) = VerbExecution.LoadConfiguration(config.LoadFiles(parseResult), requireDatasource: true);
             using (logging)
             {
-                await using var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System, cancellationToken);
+                await using var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System, parseResult.GetValue(writeOutputs));
                 var failed = await scheduler.SnapshotOnceAsync(cancellationToken);
                 await WriteGraphAsync(scheduler, parseResult.GetValue(format) == OutputFormat.Json);
                 if (failed.Count > 0)
                 {
                     await VerbExecution.WriteErrorsAsync(failed.Select(name =>
-                        $"datasource {name} failed: {scheduler.Runners.First(r => r.Name == name).LastError}"));
+                        $"datasource {name} failed: {scheduler.Runners.First(r => r.Name == name).Status.Current.LastError}"));
                     return ExitCodes.DatasourceFailed;
                 }
 
@@ -42,13 +46,13 @@ internal static class SnapshotVerb
         {
             await using var stdout = Console.OpenStandardOutput();
             await using var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
-            NodeLinkGraphWriter.Write(writer, scheduler.Graph);
+            NodeLinkGraphWriter.Write(writer, scheduler.Versions.Current);
             await writer.FlushAsync();
             await stdout.WriteAsync("\n"u8.ToArray());
         }
         else
         {
-            GraphTableRenderer.Write(Console.Out, scheduler.Graph);
+            GraphTableRenderer.Write(Console.Out, scheduler.Versions.Current);
         }
     }
 }

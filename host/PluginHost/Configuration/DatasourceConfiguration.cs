@@ -3,7 +3,10 @@ using PluginHost.Plugins;
 
 namespace PluginHost.Configuration;
 
-/// <summary>One enabled datasource: its plugin and its validated section.</summary>
+/// <summary>
+/// One enabled datasource (or one instance of a plugin that runs several, e.g. one per Kubernetes
+/// context): its plugin and its validated section.
+/// </summary>
 internal sealed record DatasourceConfiguration(
     LoadedPlugin Plugin,
     DatasourceSettings Settings,
@@ -11,5 +14,12 @@ internal sealed record DatasourceConfiguration(
     UpdateMethod UpdateMethod,
     TimeSpan ChangesInterval)
 {
-    public string Name => Plugin.Name;
+    /// <summary>The instance name (<c>IDatasourcePlugin.ListInstances</c>); <c>null</c> for a single one.</summary>
+    public string? Instance { get; init; }
+
+    /// <summary>The datasource name: the section, or <c>section/instance</c>.</summary>
+    public string Name => Instance is null ? Plugin.Name : $"{Plugin.Name}/{Instance}";
+
+    /// <summary>The raw values of the section, to tell whether a reload changed anything.</summary>
+    public IReadOnlyDictionary<string, object?> Values { get; init; } = new Dictionary<string, object?>();
 }

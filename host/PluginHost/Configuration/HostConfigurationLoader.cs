@@ -22,10 +22,10 @@ internal static class HostConfigurationLoader
         var catalog = PluginCatalog.Discover(host.PluginPaths);
         try
         {
-            var datasources = BindDatasources(files, host, catalog, diagnostics);
-            ReportUnknownSections(files, datasources, diagnostics);
+            var (datasources, pluginSettings) = BindDatasources(files, host, catalog, diagnostics);
+            ReportUnknownSections(files, catalog, diagnostics);
             diagnostics.ThrowIfErrors();
-            return new HostConfiguration(files.Files, host, catalog, datasources, diagnostics);
+            return new HostConfiguration(files.Files, host, catalog, datasources, pluginSettings, diagnostics);
         }
         catch
         {
@@ -58,6 +58,7 @@ internal static class HostConfigurationLoader
             RetryInitialDelay = retryInitial,
             RetryMaxDelay = retryMax < retryInitial ? retryInitial : retryMax,
             LogLevel = (string)ph["log_level"]!,
+            ShutdownTimeout = TimeSpan.FromSeconds((long)ph["shutdown_timeout"]!),
             Notifications = BindNotifications(files, ph, diagnostics),
         };
     }
@@ -103,13 +104,14 @@ internal static class HostConfigurationLoader
             Optional(rabbit["ssl_cert_file"]),
             Optional(rabbit["ssl_key_file"]),
             (int)(long)host["notification_buffer"]!,
-            TimeSpan.FromSeconds((long)host["notification_flush_timeout"]!));
+            TimeSpan.FromSeconds((long)host["notification_flush_timeout"]!),
+            TimeSpan.FromSeconds((long)host["notification_full_wait"]!));
     }
 
     // An unset string option is an empty string; callers want null for "not set".
     private static string? Optional(object? value) => value is string { Length: > 0 } s ? s : null;
 
-    private static List<DatasourceConfiguration> BindDatasources(
+    private static (List<DatasourceConfiguration>, Dictionary<string, DatasourceSettings>) BindDatasources(
         ConfigFileSet files, HostSettings host, PluginCatalog catalog, ConfigDiagnostics diagnostics)
     {
         var enabled = new List<LoadedPlugin>();
@@ -142,29 +144,73 @@ internal static class HostConfigurationLoader
         }
 
         var result = new List<DatasourceConfiguration>();
-        foreach (var plugin in enabled)
+        var pluginSettings = new Dictionary<string, DatasourceSettings>(StringComparer.OrdinalIgnoreCase);
+        foreach (var plugin in catalog.Plugins)
         {
+            var isEnabled = enabled.Contains(plugin);
             var options = HostOptionCatalog.DatasourceOptions(plugin.Instance, (long)host.SnapshotsInterval.TotalSeconds);
-            var values = SectionBinder.Bind(files, plugin.Name, options, diagnostics);
+
+            // A plugin that is not enabled still transforms events relayed to this host; a mistake in
+            // its section is worth a warning, not a refusal to start.
+            var sectionDiagnostics = isEnabled ? diagnostics : new ConfigDiagnostics();
+            var values = SectionBinder.Bind(files, plugin.Name, options, sectionDiagnostics, warnOnUnknownKeys: isEnabled);
+            if (!isEnabled)
+            {
+                foreach (var error in sectionDiagnostics.Errors)
+                {
+                    diagnostics.Warning($"{error} (datasource {plugin.Name} is not enabled; its transformer uses the default)");
+                }
+
+                values = SectionBinder.Bind(ConfigFileSet.FromValues([]), plugin.Name, options, new ConfigDiagnostics());
+            }
+
+            var settings = new DatasourceSettings(values);
+            pluginSettings[plugin.Name] = settings;
+            if (!isEnabled)
+            {
+                continue;
+            }
+
             var updateMethod = (string?)values[HostOptionCatalog.UpdateMethodOption] switch
             {
                 "pull" => UpdateMethod.Pull,
                 "push" => UpdateMethod.Push,
                 _ => UpdateMethod.None,
             };
-            result.Add(new DatasourceConfiguration(
+            var template = new DatasourceConfiguration(
                 plugin,
-                new DatasourceSettings(values),
+                settings,
                 TimeSpan.FromSeconds((long)values[HostOptionCatalog.SnapshotsInterval]!),
                 updateMethod,
-                TimeSpan.FromSeconds((long)values[HostOptionCatalog.ChangesInterval]!)));
+                TimeSpan.FromSeconds((long)values[HostOptionCatalog.ChangesInterval]!))
+            {
+                Values = values,
+            };
+            IReadOnlyList<string> instances;
+            try
+            {
+                instances = plugin.Instance.ListInstances(settings);
+            }
+            catch (DatasourceConfigurationException e)
+            {
+                diagnostics.Error($"[{plugin.Name}] {e.Message}");
+                continue;
+            }
+
+            if (instances.Count == 0)
+            {
+                result.Add(template);
+            }
+            else
+            {
+                result.AddRange(instances.Distinct(StringComparer.Ordinal).Select(instance => template with { Instance = instance }));
+            }
         }
 
-        return result;
+        return (result, pluginSettings);
     }
 
-    private static void ReportUnknownSections(
-        ConfigFileSet files, IReadOnlyList<DatasourceConfiguration> datasources, ConfigDiagnostics diagnostics)
+    private static void ReportUnknownSections(ConfigFileSet files, PluginCatalog catalog, ConfigDiagnostics diagnostics)
     {
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
@@ -174,7 +220,7 @@ internal static class HostConfigurationLoader
             NotificationOptionCatalog.NotificationsSection,
             NotificationOptionCatalog.RabbitSection,
         };
-        known.UnionWith(datasources.Select(d => d.Name));
+        known.UnionWith(catalog.Plugins.Select(p => p.Name));
         foreach (var section in files.SectionNames.Where(s => !known.Contains(s)))
         {
             diagnostics.Info($"section [{section}] is not used by the host or an enabled datasource; it is ignored");

@@ -25,9 +25,9 @@ internal static class HostOptionCatalog
     public static IReadOnlyList<OptionDefinition> PluginHost { get; } =
     [
         OptionDefinition.Path("graph_file", string.Empty,
-            "Write the entity graph here (Vitrage topology node-link JSON) after each completed snapshot. The file is replaced atomically. Empty: no file."),
+            "Keep the entity graph here (Vitrage topology node-link JSON, mode 0640): rewritten when the graph changes, at most once a second, replaced atomically. A failed write is logged and retried; the graph goes on. Empty: no file."),
         OptionDefinition.String("event_log", string.Empty,
-            "Append every datasource event as one JSON line (Vitrage's event keys) to this file; '-' is standard output. Empty: no log."),
+            "Append every datasource event as one JSON line (Vitrage's event keys) to this file (mode 0640, flushed every second); '-' is standard output. While it cannot be written, events are dropped and counted. Empty: no log."),
         OptionDefinition.Int("queue_capacity", 256,
             "Events the graph queue holds before datasources wait (back-pressure; nothing is dropped). Each holds one entity's JSON, so this bounds the memory between datasources and the graph.", min: 1),
         OptionDefinition.Int("deleted_entity_retention", 600,
@@ -39,15 +39,19 @@ internal static class HostOptionCatalog
         OptionDefinition.Enum("log_level", "info", ["debug", "info", "warning", "error"],
             "Least severe log level written to standard error."),
         OptionDefinition.Int("notification_buffer", 1000,
-            "Notifications held while RabbitMQ is slow or away ([oslo_messaging_notifications] driver = messagingv2); when full, datasources wait (nothing is dropped).", min: 1),
+            "Notifications held while RabbitMQ is slow or away ([oslo_messaging_notifications] driver = messagingv2). When full, whole snapshots are dropped, oldest first (never part of one), and counted; the next complete snapshot sends the full state again.", min: 1),
+        OptionDefinition.Int("notification_full_wait", 10,
+            "Seconds the graph may wait for room in a full notification buffer while RabbitMQ is away (a broker restart then loses nothing); after that, whole snapshots are dropped and the graph goes on. 0: never wait.", min: 0, max: 300),
         OptionDefinition.Int("notification_flush_timeout", 10,
-            "Seconds a stopping host (or the snapshot verb) waits for unconfirmed notifications before giving up on them.", min: 0),
+            "Seconds a stopping host (or the snapshot verb) waits for unconfirmed notifications before giving up on them (within shutdown_timeout).", min: 0),
+        OptionDefinition.Int("shutdown_timeout", 10,
+            "Seconds a stopping host may take (SIGTERM/SIGINT) to apply what is queued, flush its outputs and close; after that it exits anyway, with code 0.", min: 1, max: 3600),
     ];
 
     /// <summary>Options every datasource section has; a plugin may redeclare one to change its default.</summary>
     public static IReadOnlyList<OptionDefinition> CommonDatasourceOptions(long inheritedSnapshotsInterval) =>
     [
-        OptionDefinition.Int(SnapshotsInterval, inheritedSnapshotsInterval,
+        OptionDefinition.Int(SnapshotsInterval, (int)inheritedSnapshotsInterval,
             "Seconds between two full snapshots of this datasource (default: [datasources] snapshots_interval).", min: 10),
         OptionDefinition.Enum(UpdateMethodOption, "none", ["none", "pull", "push"],
             "How changes between snapshots are reported: none, pull (every changes_interval) or push."),

@@ -23,6 +23,9 @@ internal sealed record HostSettings
 
     public string LogLevel { get; init; } = "info";
 
+    /// <summary>How long a stop may take before the process exits anyway.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The oslo.messaging notification output; <c>null</c> when <c>driver = noop</c>.</summary>
     public NotificationSettings? Notifications { get; init; }
 }

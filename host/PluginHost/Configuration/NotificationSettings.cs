@@ -15,4 +15,5 @@ internal sealed record NotificationSettings(
     string? SslCertFile,
     string? SslKeyFile,
     int Buffer,
-    TimeSpan FlushTimeout);
+    TimeSpan FlushTimeout,
+    TimeSpan FullWait);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using PluginHost.Contracts;
 
 namespace PluginHost.Graph;
@@ -10,6 +11,72 @@ internal sealed class EntityGraph(TimeProvider time)
 {
     private readonly Dictionary<string, GraphVertex> _vertices = new(StringComparer.Ordinal);
 
+    // Keys whose vertex (or one of its edges) changed since the last Publish.
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private GraphVersion _published = GraphVersion.Empty;
+
+    /// <summary>Whether anything changed since the last <see cref="Publish"/>.</summary>
+    public bool HasUnpublishedChanges => _dirty.Count > 0;
+
+    /// <summary>
+    /// An immutable copy of the graph as it is now. Only what changed since the previous version is
+    /// copied; the rest is shared with it.
+    /// </summary>
+    public GraphVersion Publish()
+    {
+        if (_dirty.Count == 0 && _published.Number > 0)
+        {
+            return _published;
+        }
+
+        var vertices = _published.Vertices.ToBuilder();
+        ImmutableDictionary<string, string>.Builder? ids = null;
+        foreach (var key in _dirty)
+        {
+            if (_vertices.TryGetValue(key, out var vertex))
+            {
+                if (!vertices.ContainsKey(key))
+                {
+                    (ids ??= _published.KeysByVitrageId.ToBuilder())[vertex.VitrageId] = key;
+                }
+
+                vertices[key] = Freeze(vertex);
+            }
+            else if (vertices.TryGetValue(key, out var purged))
+            {
+                vertices.Remove(key);
+                (ids ??= _published.KeysByVitrageId.ToBuilder()).Remove(purged.VitrageId);
+            }
+        }
+
+        _dirty.Clear();
+        _published = new GraphVersion(_published.Number + 1, time.GetUtcNow(), vertices.ToImmutable(),
+            ids?.ToImmutable() ?? _published.KeysByVitrageId);
+        return _published;
+    }
+
+    private static VertexView Freeze(GraphVertex vertex)
+    {
+        var edges = new EdgeView[vertex.Edges.Count];
+        var i = 0;
+        foreach (var edge in vertex.Edges.Values)
+        {
+            edges[i++] = new EdgeView(edge.Source.Key, edge.Target.Key, edge.RelationshipType, edge.IsDeleted, edge.UpdateTimestamp);
+        }
+
+        return new VertexView(vertex.Key, vertex.VitrageId, vertex.Category, vertex.Type, vertex.Id, vertex.Name, vertex.State,
+            vertex.IsDeleted, vertex.IsPlaceholder, vertex.SampleTimestamp, vertex.UpdateTimestamp, vertex.DatasourceName,
+            vertex.Properties, edges);
+    }
+
+    private void Touch(GraphVertex vertex) => _dirty.Add(vertex.Key);
+
+    private void Touch(GraphEdge edge)
+    {
+        _dirty.Add(edge.Source.Key);
+        _dirty.Add(edge.Target.Key);
+    }
+
     /// <summary>Every vertex, deleted ones included until they are purged.</summary>
     public IReadOnlyCollection<GraphVertex> Vertices => _vertices.Values;
 
@@ -21,12 +88,16 @@ internal sealed class EntityGraph(TimeProvider time)
     public IEnumerable<GraphEdge> LiveEdges =>
         _vertices.Values.SelectMany(v => v.Edges.Values.Where(e => ReferenceEquals(e.Source, v) && !e.IsDeleted));
 
-    /// <summary>Applies one transformer output. Returns <c>false</c> when the update was older than the graph.</summary>
-    public bool Apply(EntityUpdate update, string datasourceName, DateTimeOffset sampleTime)
+    /// <summary>
+    /// Applies one transformer output. Returns <c>false</c> when the update was older than the graph.
+    /// A <paramref name="reference"/> names a vertex another datasource owns: it only links it.
+    /// <paramref name="version"/> is the source's version of the entity (see <see cref="TryRefresh"/>).
+    /// </summary>
+    public bool Apply(EntityUpdate update, string datasourceName, DateTimeOffset sampleTime, bool reference = false, string? version = null)
     {
         ArgumentNullException.ThrowIfNull(update);
         var existing = Find(update.Vertex.Key);
-        if (update.IsReference)
+        if (reference)
         {
             ApplyReference(update, existing, datasourceName, sampleTime);
             return true;
@@ -42,6 +113,7 @@ internal sealed class EntityGraph(TimeProvider time)
             if (existing is not null)
             {
                 existing.SampleTimestamp = sampleTime;
+                Touch(existing);
                 MarkDeleted(existing);
             }
 
@@ -50,7 +122,7 @@ internal sealed class EntityGraph(TimeProvider time)
 
         var vertex = existing ?? AddVertex(update.Vertex);
         var now = time.GetUtcNow();
-        var unchanged = update.Vertex.Version is { } version && vertex.Version == version && !vertex.IsPlaceholder
+        var unchanged = version is not null && vertex.Version == version && !vertex.IsPlaceholder
             && !vertex.IsDeleted && string.Equals(vertex.DatasourceName, datasourceName, StringComparison.Ordinal);
         if (!unchanged)
         {
@@ -60,12 +132,13 @@ internal sealed class EntityGraph(TimeProvider time)
             vertex.Name = update.Vertex.Name;
             vertex.State = update.Vertex.State;
             vertex.Properties = update.Vertex.Properties;
-            vertex.Version = update.Vertex.Version;
+            vertex.Version = version;
             vertex.UpdateTimestamp = now;
             vertex.DatasourceName = datasourceName;
         }
 
         vertex.SampleTimestamp = sampleTime;
+        Touch(vertex);
         UpdateNeighbors(vertex, new EdgeOwner(datasourceName, vertex.Key), update.Neighbors, sampleTime, now);
         return true;
     }
@@ -84,6 +157,7 @@ internal sealed class EntityGraph(TimeProvider time)
         {
             vertex.IsDeleted = false;
             vertex.UpdateTimestamp = now;
+            Touch(vertex);
         }
 
         var neighbors = update.Action == GraphAction.Delete ? [] : update.Neighbors;
@@ -96,16 +170,17 @@ internal sealed class EntityGraph(TimeProvider time)
     /// the sample times of the vertex and of the edges it reported move forward (so the snapshot
     /// still counts them as reported). Returns <c>false</c> when the full update is needed.
     /// </summary>
-    public bool TryRefresh(EntityIdentity identity, string datasourceName, DateTimeOffset sampleTime)
+    public bool TryRefresh(string key, string version, string datasourceName, DateTimeOffset sampleTime)
     {
-        var vertex = Find(identity.Key);
-        if (vertex is null || vertex.IsPlaceholder || vertex.IsDeleted || vertex.Version != identity.Version
+        var vertex = Find(key);
+        if (vertex is null || vertex.IsPlaceholder || vertex.IsDeleted || vertex.Version != version
             || vertex.SampleTimestamp > sampleTime || !string.Equals(vertex.DatasourceName, datasourceName, StringComparison.Ordinal))
         {
             return false;
         }
 
         vertex.SampleTimestamp = sampleTime;
+        Touch(vertex);
         var owner = new EdgeOwner(datasourceName, vertex.Key);
         foreach (var edge in vertex.Edges.Values)
         {
@@ -154,6 +229,7 @@ internal sealed class EntityGraph(TimeProvider time)
         {
             edge.IsDeleted = true;
             edge.UpdateTimestamp = now;
+            Touch(edge);
             DeleteIfOrphanPlaceholder(edge.Source, now);
             DeleteIfOrphanPlaceholder(edge.Target, now);
         }
@@ -170,10 +246,13 @@ internal sealed class EntityGraph(TimeProvider time)
         {
             foreach (var edge in vertex.Edges.Values)
             {
-                edge.Other(vertex).Edges.Remove(edge.Key);
+                var other = edge.Other(vertex);
+                other.Edges.Remove(edge.Key);
+                Touch(other);
             }
 
             _vertices.Remove(vertex.Key);
+            Touch(vertex);
         }
 
         foreach (var vertex in _vertices.Values)
@@ -183,6 +262,7 @@ internal sealed class EntityGraph(TimeProvider time)
             {
                 edge.Source.Edges.Remove(edge.Key);
                 edge.Target.Edges.Remove(edge.Key);
+                Touch(edge);
             }
         }
 
@@ -194,6 +274,7 @@ internal sealed class EntityGraph(TimeProvider time)
         var key = described.Key;
         var vertex = new GraphVertex(key, VitrageIdGenerator.FromKey(key), described.Category, described.Type, described.Id);
         _vertices.Add(key, vertex);
+        Touch(vertex);
         return vertex;
     }
 
@@ -207,20 +288,24 @@ internal sealed class EntityGraph(TimeProvider time)
             {
                 other.IsDeleted = false;
                 other.UpdateTimestamp = now;
+                Touch(other);
             }
 
             var (source, target) = neighbor.Direction == EdgeDirection.FromVertex ? (vertex, other) : (other, vertex);
             var key = new GraphEdgeKey(source.Key, target.Key, neighbor.RelationshipType);
             if (!vertex.Edges.TryGetValue(key, out var edge))
             {
-                edge = new GraphEdge(source, target, neighbor.RelationshipType, owner);
+                // A new edge is stamped when it is created, as Vitrage does.
+                edge = new GraphEdge(source, target, neighbor.RelationshipType, owner) { UpdateTimestamp = now };
                 source.Edges[key] = edge;
                 target.Edges[key] = edge;
+                Touch(edge);
             }
 
             if (edge.IsDeleted || edge.Owner != owner)
             {
                 edge.UpdateTimestamp = now;
+                Touch(edge);
             }
 
             edge.IsDeleted = false;
@@ -243,6 +328,7 @@ internal sealed class EntityGraph(TimeProvider time)
         {
             edge.IsDeleted = true;
             edge.UpdateTimestamp = now;
+            Touch(edge);
             DeleteIfOrphanPlaceholder(edge.Other(vertex), now);
         }
     }
@@ -264,22 +350,25 @@ internal sealed class EntityGraph(TimeProvider time)
         var now = time.GetUtcNow();
         vertex.IsDeleted = true;
         vertex.UpdateTimestamp = now;
+        Touch(vertex);
         foreach (var edge in vertex.Edges.Values.Where(e => !e.IsDeleted))
         {
             edge.IsDeleted = true;
             edge.UpdateTimestamp = now;
+            Touch(edge);
             DeleteIfOrphanPlaceholder(edge.Other(vertex), now);
         }
     }
 
     // A placeholder exists only to hold edges; with none left it is deleted like Vitrage's
     // consistency check would.
-    private static void DeleteIfOrphanPlaceholder(GraphVertex vertex, DateTimeOffset now)
+    private void DeleteIfOrphanPlaceholder(GraphVertex vertex, DateTimeOffset now)
     {
         if (vertex.IsPlaceholder && !vertex.IsDeleted && vertex.Edges.Values.All(e => e.IsDeleted))
         {
             vertex.IsDeleted = true;
             vertex.UpdateTimestamp = now;
+            Touch(vertex);
         }
     }
 }

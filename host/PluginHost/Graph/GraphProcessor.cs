@@ -1,69 +1,130 @@
 using Microsoft.Extensions.Logging;
 using PluginHost.Contracts;
+using PluginHost.Logging;
 using PluginHost.Outputs;
 
 namespace PluginHost.Graph;
 
 /// <summary>
 /// The one task that owns the <see cref="EntityGraph"/>: reads the queue, transforms each event,
-/// applies it, and after a complete snapshot deletes what the snapshot no longer reported.
+/// applies it, after a complete snapshot deletes what the snapshot no longer reported, and
+/// publishes immutable <see cref="GraphVersion"/>s for readers. Outputs are only told (they never
+/// make it wait); an output that throws is logged and the others go on.
 /// </summary>
 internal sealed class GraphProcessor(
     GraphQueue queue,
     EntityGraph graph,
     TransformerRegistry transformers,
     IReadOnlyList<IGraphOutput> outputs,
+    GraphVersionPublisher publisher,
     TimeSpan deletedEntityRetention,
+    TimeProvider time,
     ILogger logger)
 {
+    /// <summary>
+    /// While a snapshot is being applied, readers keep the previous version for at most this long;
+    /// after it, changes (a watch's updates) are published even though a snapshot is still open.
+    /// </summary>
+    public static readonly TimeSpan MaxPublishDelay = TimeSpan.FromSeconds(1);
+
     private readonly HashSet<string> _typesWithoutTransformer = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _failingOutputs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _openSnapshots = new(StringComparer.Ordinal);
+    private readonly Dictionary<EntitySource, string> _vertexKeysBySource = [];
+    private DateTimeOffset? _firstUnpublishedAt;
 
     public EntityGraph Graph => graph;
 
+    public GraphVersionPublisher Publisher => publisher;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await foreach (var item in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        var reader = queue.Reader;
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            switch (item)
+            while (reader.TryRead(out var item))
             {
-                case EventBatchQueueItem batch:
-                    foreach (var datasourceEvent in batch.Events)
-                    {
-                        await ApplyEventAsync(datasourceEvent, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    break;
-                case SnapshotStartedQueueItem started:
-                    foreach (var output in outputs)
-                    {
-                        await output.OnSnapshotStartedAsync(started.DatasourceName, started.StartedAt, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    break;
-                case SnapshotCompletedQueueItem done:
-                    await CompleteSnapshotAsync(done, cancellationToken).ConfigureAwait(false);
-                    break;
-                case BarrierQueueItem barrier:
-                    barrier.Processed.TrySetResult();
-                    break;
+                await ApplyAsync(item, cancellationToken).ConfigureAwait(false);
+                PublishIfDue(idle: reader.Count == 0);
             }
+        }
+    }
+
+    private async ValueTask ApplyAsync(GraphQueueItem item, CancellationToken cancellationToken)
+    {
+        switch (item)
+        {
+            case EventBatchQueueItem batch:
+                foreach (var datasourceEvent in batch.Events)
+                {
+                    await ApplyEventAsync(datasourceEvent, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            case SnapshotStartedQueueItem started:
+                _openSnapshots[started.DatasourceName] = _openSnapshots.GetValueOrDefault(started.DatasourceName) + 1;
+                await TellAsync(o => o.OnSnapshotStartedAsync(started.DatasourceName, started.StartedAt, cancellationToken)).ConfigureAwait(false);
+                break;
+            case SnapshotEndedQueueItem ended:
+                await EndSnapshotAsync(ended, cancellationToken).ConfigureAwait(false);
+                break;
+            case DatasourceRemovedQueueItem removed:
+                var deleted = graph.MarkOutdatedDeleted(removed.DatasourceName, DateTimeOffset.MaxValue);
+                logger.LogInformation("Datasource {Datasource} is no longer enabled: its {Count} entities were deleted", removed.DatasourceName, deleted);
+                Publish();
+                break;
+            case BarrierQueueItem barrier:
+                Publish();
+                barrier.Processed.TrySetResult();
+                break;
+        }
+    }
+
+    private async ValueTask EndSnapshotAsync(SnapshotEndedQueueItem ended, CancellationToken cancellationToken)
+    {
+        if (_openSnapshots.TryGetValue(ended.DatasourceName, out var open))
+        {
+            if (open <= 1)
+            {
+                _openSnapshots.Remove(ended.DatasourceName);
+            }
+            else
+            {
+                _openSnapshots[ended.DatasourceName] = open - 1;
+            }
+        }
+
+        if (ended.Complete)
+        {
+            var deleted = graph.MarkOutdatedDeleted(ended.DatasourceName, ended.StartedAt);
+            var purged = graph.Purge(deletedEntityRetention);
+            if (purged > 0)
+            {
+                PruneSources();
+            }
+
+            logger.LogDebug("Snapshot of {Datasource} applied: {Deleted} entities no longer reported were marked deleted, {Purged} purged",
+                ended.DatasourceName, deleted, purged);
+        }
+
+        await TellAsync(o => o.OnSnapshotEndedAsync(ended.DatasourceName, ended.StartedAt, ended.Complete, cancellationToken)).ConfigureAwait(false);
+        if (_openSnapshots.Count == 0)
+        {
+            Publish();
         }
     }
 
     private async ValueTask ApplyEventAsync(DatasourceEvent datasourceEvent, CancellationToken cancellationToken)
     {
-        if (datasourceEvent.EntityType == DatasourceEvent.SnapshotCompletedEntityType)
+        if (datasourceEvent.IsEndOfSnapshot)
         {
-            await CompleteSnapshotAsync(new SnapshotCompletedQueueItem(datasourceEvent.DatasourceName, datasourceEvent.SampleTime), cancellationToken)
+            // A snapshot a push datasource read itself (a relist, a relayed snapshot) is complete.
+            await EndSnapshotAsync(new SnapshotEndedQueueItem(datasourceEvent.DatasourceName, datasourceEvent.SampleTime, Complete: true), cancellationToken)
                 .ConfigureAwait(false);
             return;
         }
 
-        foreach (var output in outputs)
-        {
-            await output.OnEventAsync(datasourceEvent, cancellationToken).ConfigureAwait(false);
-        }
-
+        await TellAsync(o => o.OnEventAsync(datasourceEvent, cancellationToken)).ConfigureAwait(false);
         var transformer = transformers.Find(datasourceEvent.EntityType);
         if (transformer is null)
         {
@@ -78,33 +139,118 @@ internal sealed class GraphProcessor(
 
         try
         {
-            if (transformer is IVersionedEntityTransformer versioned && versioned.Identify(datasourceEvent) is { } identity
-                && graph.TryRefresh(identity, datasourceEvent.DatasourceName, datasourceEvent.SampleTime))
+            var source = datasourceEvent.EntityId is { } entityId && datasourceEvent.EntityVersion is not null
+                ? new EntitySource(datasourceEvent.DatasourceName, datasourceEvent.EntityType, entityId)
+                : (EntitySource?)null;
+            if (source is { } known && _vertexKeysBySource.TryGetValue(known, out var key)
+                && graph.TryRefresh(key, datasourceEvent.EntityVersion!, datasourceEvent.DatasourceName, datasourceEvent.SampleTime))
             {
                 return; // unchanged since the graph last saw it
             }
 
             var update = transformer.Transform(datasourceEvent);
-            graph.Apply(update, datasourceEvent.DatasourceName, datasourceEvent.SampleTime);
+            var reference = transformers.IsForeign(datasourceEvent.EntityType, update.Vertex.Type);
+            graph.Apply(update, datasourceEvent.DatasourceName, datasourceEvent.SampleTime, reference, reference ? null : datasourceEvent.EntityVersion);
+            if (source is { } identified && !reference)
+            {
+                _vertexKeysBySource[identified] = update.Vertex.Key;
+            }
         }
 #pragma warning disable CA1031 // one bad entity must not stop the graph; it is logged and skipped
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            logger.LogError(e, "Transformer for {EntityType} failed on an event from {Datasource}; the event is skipped",
-                datasourceEvent.EntityType, datasourceEvent.DatasourceName);
+            logger.LogError("Transformer for {EntityType} failed on an event from {Datasource} and the event is skipped: {Error}",
+                datasourceEvent.EntityType, datasourceEvent.DatasourceName, LogText.Escape(e.Message));
+            logger.LogDebug(e, "Transformer failure");
         }
     }
 
-    private async ValueTask CompleteSnapshotAsync(SnapshotCompletedQueueItem done, CancellationToken cancellationToken)
+    // Entities whose vertex was purged no longer need their shortcut.
+    private void PruneSources()
     {
-        var deleted = graph.MarkOutdatedDeleted(done.DatasourceName, done.StartedAt);
-        var purged = graph.Purge(deletedEntityRetention);
-        logger.LogDebug("Snapshot of {Datasource} applied: {Deleted} entities no longer reported were marked deleted, {Purged} purged",
-            done.DatasourceName, deleted, purged);
-        foreach (var output in outputs)
+        foreach (var (source, key) in _vertexKeysBySource.ToList())
         {
-            await output.OnSnapshotCompletedAsync(done.DatasourceName, done.StartedAt, graph, cancellationToken).ConfigureAwait(false);
+            if (graph.Find(key) is null)
+            {
+                _vertexKeysBySource.Remove(source);
+            }
         }
     }
+
+    private void PublishIfDue(bool idle)
+    {
+        if (!graph.HasUnpublishedChanges)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        _firstUnpublishedAt ??= now;
+        if ((idle && _openSnapshots.Count == 0) || now - _firstUnpublishedAt >= MaxPublishDelay)
+        {
+            Publish();
+        }
+    }
+
+    private void Publish()
+    {
+        if (!graph.HasUnpublishedChanges && publisher.Current.Number > 0)
+        {
+            return;
+        }
+
+        var version = graph.Publish();
+        _firstUnpublishedAt = null;
+        publisher.Publish(version);
+        foreach (var output in outputs)
+        {
+            try
+            {
+                output.OnGraphPublished(version);
+            }
+#pragma warning disable CA1031 // an output's bug must not stop the graph or the other outputs
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                OutputFailed(output, e);
+            }
+        }
+    }
+
+    // Outputs complete at once but for a bounded, documented wait (see IGraphOutput).
+    private async ValueTask TellAsync(Func<IGraphOutput, ValueTask> call)
+    {
+        foreach (var output in outputs)
+        {
+            try
+            {
+                var told = call(output);
+                if (!told.IsCompletedSuccessfully)
+                {
+                    await told.ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // an output's bug must not stop the graph or the other outputs
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                OutputFailed(output, e);
+            }
+        }
+    }
+
+    private void OutputFailed(IGraphOutput output, Exception e)
+    {
+        if (_failingOutputs.Add(output.Name))
+        {
+            logger.LogError(e, "Output {Output} failed; the graph and the other outputs go on", output.Name);
+        }
+    }
+
+    private readonly record struct EntitySource(string DatasourceName, string EntityType, string EntityId);
 }

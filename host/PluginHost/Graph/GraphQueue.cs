@@ -27,10 +27,11 @@ internal sealed class GraphQueue
 
     public ChannelReader<GraphQueueItem> Reader => _channel.Reader;
 
+    /// <summary>Waits while the queue is full; throws when the queue was closed (the processor stopped).</summary>
     public ValueTask EnqueueAsync(GraphQueueItem item, CancellationToken cancellationToken) =>
         _channel.Writer.WriteAsync(item, cancellationToken);
 
-    /// <summary>Waits until everything queued so far is applied to the graph.</summary>
+    /// <summary>Waits until everything queued so far is applied to the graph and published.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
         var barrier = new BarrierQueueItem(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -38,5 +39,9 @@ internal sealed class GraphQueue
         await barrier.Processed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Complete() => _channel.Writer.TryComplete();
+    /// <summary>
+    /// No more items: the processor applies what is queued and ends. With <paramref name="error"/>
+    /// (the processor died), writers fail at once instead of waiting on a queue nobody reads.
+    /// </summary>
+    public void Complete(Exception? error = null) => _channel.Writer.TryComplete(error);
 }

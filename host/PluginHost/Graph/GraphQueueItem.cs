@@ -11,8 +11,16 @@ internal sealed record EventBatchQueueItem(IReadOnlyList<DatasourceEvent> Events
 /// <summary>A datasource started a snapshot at <see cref="StartedAt"/>.</summary>
 internal sealed record SnapshotStartedQueueItem(string DatasourceName, DateTimeOffset StartedAt) : GraphQueueItem;
 
-/// <summary>A datasource finished a complete snapshot that started at <see cref="StartedAt"/>.</summary>
-internal sealed record SnapshotCompletedQueueItem(string DatasourceName, DateTimeOffset StartedAt) : GraphQueueItem;
+/// <summary>
+/// A datasource's snapshot that started at <see cref="StartedAt"/> ended. Only a
+/// <see cref="Complete"/> one lets the graph delete what it did not report.
+/// </summary>
+internal sealed record SnapshotEndedQueueItem(string DatasourceName, DateTimeOffset StartedAt, bool Complete) : GraphQueueItem;
 
-/// <summary>Completes when every item queued before it has been applied.</summary>
+/// <summary>
+/// Deletes every vertex (and edge) of a datasource that is no longer enabled (a reload turned it off).
+/// </summary>
+internal sealed record DatasourceRemovedQueueItem(string DatasourceName) : GraphQueueItem;
+
+/// <summary>Completes when every item queued before it has been applied and published.</summary>
 internal sealed record BarrierQueueItem(TaskCompletionSource Processed) : GraphQueueItem;

@@ -28,7 +28,7 @@ internal sealed class GraphVertex
 
     public IReadOnlyDictionary<string, object?> Properties { get; set; } = new Dictionary<string, object?>();
 
-    /// <summary>The datasource's version of the properties held (see <c>EntityVertex.Version</c>).</summary>
+    /// <summary>The datasource's version of the properties held (<c>DatasourceEvent.EntityVersion</c> of the event that set them).</summary>
     public string? Version { get; set; }
 
     public bool IsDeleted { get; set; }

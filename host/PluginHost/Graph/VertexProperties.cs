@@ -1,7 +1,7 @@
-namespace PluginHost.Contracts;
+namespace PluginHost.Graph;
 
 /// <summary>Vitrage's vertex and edge property names.</summary>
-public static class VertexProperties
+internal static class VertexProperties
 {
     public const string VitrageId = "vitrage_id";
     public const string Category = "vitrage_category";

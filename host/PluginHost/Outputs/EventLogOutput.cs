@@ -1,60 +1,239 @@
 using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 using PluginHost.Contracts;
 using PluginHost.Graph;
 
 namespace PluginHost.Outputs;
 
 /// <summary>
-/// Appends each datasource event as one JSON line with Vitrage's keys, to a file or (<c>-</c>) to
-/// standard output. Flushed after every completed snapshot and on shutdown.
+/// Appends each datasource event as one JSON line with Vitrage's keys, to a file (created with
+/// mode 0640) or (<c>-</c>) to standard output. Events wait in a bounded buffer for the writer;
+/// the file is flushed at least once a second. When writing fails (a full disk), the error is
+/// logged once, events are dropped and counted until the next snapshot starts, and the file is
+/// opened again then. A full buffer (the disk is slower than the datasources) drops events too,
+/// counted: the event log is a log, it never holds back the graph.
 /// </summary>
 internal sealed class EventLogOutput : IGraphOutput
 {
-    private readonly Stream _stream;
-    private readonly bool _ownsStream;
-    private readonly Utf8JsonWriter _writer;
+    private const int Capacity = 4096;
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
-    public EventLogOutput(string target)
+    private readonly string _target;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly DistinctErrorLog _errors;
+    private readonly Channel<Item> _buffer = Channel.CreateBounded<Item>(new BoundedChannelOptions(Capacity)
     {
-        if (target == "-")
+        SingleReader = true,
+        SingleWriter = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private readonly Task _worker;
+    private long _dropped;
+    private long _written;
+
+    public EventLogOutput(string target, ILogger logger, TimeProvider time)
+    {
+        _target = target == "-" ? target : Path.GetFullPath(target);
+        _logger = logger;
+        _time = time;
+        _errors = new DistinctErrorLog(logger, $"event_log {_target}");
+        _worker = Task.Run(WorkAsync);
+    }
+
+    public string Name => "event_log";
+
+    public string? LastError => _errors.Current;
+
+    /// <summary>Events not written because the buffer was full or the file failed.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Events written (buffered in the file stream or on disk).</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    public ValueTask OnEventAsync(DatasourceEvent datasourceEvent, CancellationToken cancellationToken) =>
+        Offer(new Item(datasourceEvent, Reopen: false, Flushed: null));
+
+    public ValueTask OnSnapshotStartedAsync(string datasourceName, DateTimeOffset startedAt, CancellationToken cancellationToken) =>
+        Offer(new Item(null, Reopen: true, Flushed: null));
+
+    public ValueTask OnSnapshotEndedAsync(string datasourceName, DateTimeOffset startedAt, bool complete, CancellationToken cancellationToken) =>
+        ValueTask.CompletedTask;
+
+    public void OnGraphPublished(GraphVersion version)
+    {
+    }
+
+    private ValueTask Offer(Item item)
+    {
+        if (!_buffer.Writer.TryWrite(item) && item.Event is not null && Interlocked.Increment(ref _dropped) == 1)
         {
-            _stream = Console.OpenStandardOutput();
-            _ownsStream = false;
+            _logger.LogWarning("event_log {Target} cannot keep up: its buffer of {Capacity} events is full, events are dropped (counted)", _target, Capacity);
         }
-        else
+
+        return ValueTask.CompletedTask;
+    }
+
+    // Only the worker touches these.
+    private Stream? _stream;
+    private Utf8JsonWriter? _writer;
+    private bool _failed;
+
+    private async Task WorkAsync()
+    {
+        var lastFlush = _time.GetUtcNow();
+        try
         {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(target));
-            if (folder is not null)
+            while (true)
             {
-                Directory.CreateDirectory(folder);
-            }
+                if (!_buffer.Reader.TryRead(out var item))
+                {
+                    // Idle: what was written reaches the file before we wait.
+                    Flush();
+                    lastFlush = _time.GetUtcNow();
+                    if (!await _buffer.Reader.WaitToReadAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
 
-            _stream = new FileStream(target, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
-            _ownsStream = true;
+                    continue;
+                }
+
+                if (item.Reopen)
+                {
+                    _failed = false; // a failing file is tried again at each snapshot
+                }
+
+                if (item.Event is { } datasourceEvent)
+                {
+                    Write(datasourceEvent);
+                }
+
+                if (item.Flushed is not null || _time.GetUtcNow() - lastFlush >= FlushInterval)
+                {
+                    Flush();
+                    lastFlush = _time.GetUtcNow();
+                }
+
+                item.Flushed?.TrySetResult();
+            }
+        }
+        finally
+        {
+            Flush();
+            _writer?.Dispose();
+            if (_stream is not null && _target != "-")
+            {
+                await _stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void Write(DatasourceEvent datasourceEvent)
+    {
+        if (_failed)
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
         }
 
-        _writer = new Utf8JsonWriter(_stream);
+        try
+        {
+            _stream ??= Open();
+            _writer ??= new Utf8JsonWriter(_stream);
+            EventJson.Write(_writer, datasourceEvent);
+            _writer.Flush();
+            _writer.Reset();
+            _stream.Write(NewLine);
+            Interlocked.Increment(ref _written);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Interlocked.Increment(ref _dropped);
+            Fail(e);
+        }
     }
 
-    public async ValueTask OnEventAsync(DatasourceEvent datasourceEvent, CancellationToken cancellationToken)
+    private void Flush()
     {
-        datasourceEvent.WriteTo(_writer);
-        await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-        _writer.Reset();
-        await _stream.WriteAsync(NewLine, cancellationToken).ConfigureAwait(false);
+        if (_stream is null || _failed)
+        {
+            return;
+        }
+
+        try
+        {
+            _stream.Flush();
+            _errors.Succeeded();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Fail(e);
+        }
     }
 
-    public async ValueTask OnSnapshotCompletedAsync(string datasourceName, DateTimeOffset startedAt, EntityGraph graph, CancellationToken cancellationToken) =>
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    private void Fail(Exception e)
+    {
+        _errors.Failed(e.Message);
+        _failed = true;
+        _writer?.Dispose();
+        _writer = null;
+        try
+        {
+            _stream?.Dispose();
+        }
+        catch (Exception disposeError) when (disposeError is IOException or UnauthorizedAccessException)
+        {
+            // the buffered bytes are what failed; they are dropped with the stream
+        }
+
+        _stream = null;
+    }
+
+    private Stream Open()
+    {
+        if (_target == "-")
+        {
+            return Console.OpenStandardOutput();
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(_target)!);
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.Append,
+            Access = FileAccess.Write,
+            Share = FileShare.Read,
+            BufferSize = 1 << 16,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+        }
+
+        return new FileStream(_target, options);
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_buffer.Writer.TryWrite(new Item(null, Reopen: false, Flushed: flushed)))
+        {
+            await flushed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
-        await _writer.DisposeAsync().ConfigureAwait(false);
-        await _stream.FlushAsync().ConfigureAwait(false);
-        if (_ownsStream)
+        _buffer.Writer.TryComplete();
+        await _worker.ConfigureAwait(false);
+        if (Dropped > 0)
         {
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            _logger.LogWarning("event_log {Target}: {Dropped} events were not written (buffer full or write errors)", _target, Dropped);
         }
     }
+
+    private sealed record Item(DatasourceEvent? Event, bool Reopen, TaskCompletionSource? Flushed);
 }

@@ -3,14 +3,37 @@ using PluginHost.Graph;
 
 namespace PluginHost.Outputs;
 
-/// <summary>Something that is told about events and snapshots (files, logs, buses).</summary>
+/// <summary>
+/// Something that is told about events, snapshots and graph versions (files, logs, buses). Every
+/// call comes from the graph processor and must not wait on I/O: an output hands the work to its
+/// own bounded buffer and worker, so a slow or broken output never stalls the graph or the other
+/// outputs. The one exception is bounded and documented: the notification output may hold the
+/// graph while its buffer is full and the broker is connected or only briefly away
+/// (<c>notification_full_wait</c>), so a broker restart loses nothing. An exception thrown from a
+/// call is logged by the processor and ignored.
+/// </summary>
 internal interface IGraphOutput : IAsyncDisposable
 {
+    /// <summary>For logs and status: <c>graph_file</c>, <c>event_log</c>, <c>notifications</c>.</summary>
+    string Name { get; }
+
+    /// <summary>The last error the output met, while it is failing; <c>null</c> when healthy.</summary>
+    string? LastError { get; }
+
     ValueTask OnEventAsync(DatasourceEvent datasourceEvent, CancellationToken cancellationToken);
 
     /// <summary>A datasource started a snapshot; its events follow.</summary>
-    ValueTask OnSnapshotStartedAsync(string datasourceName, DateTimeOffset startedAt, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    ValueTask OnSnapshotStartedAsync(string datasourceName, DateTimeOffset startedAt, CancellationToken cancellationToken);
 
-    /// <summary>A datasource completed the snapshot it started at <paramref name="startedAt"/>, and the graph applied it.</summary>
-    ValueTask OnSnapshotCompletedAsync(string datasourceName, DateTimeOffset startedAt, EntityGraph graph, CancellationToken cancellationToken);
+    /// <summary>
+    /// A datasource's snapshot ended. <paramref name="complete"/> is <c>false</c> for a failed or
+    /// cancelled one (nothing was deleted for it).
+    /// </summary>
+    ValueTask OnSnapshotEndedAsync(string datasourceName, DateTimeOffset startedAt, bool complete, CancellationToken cancellationToken);
+
+    /// <summary>The processor published a new graph version.</summary>
+    void OnGraphPublished(GraphVersion version);
+
+    /// <summary>Writes out what is buffered, within <paramref name="cancellationToken"/>'s time.</summary>
+    Task FlushAsync(CancellationToken cancellationToken);
 }

@@ -2,14 +2,16 @@ using Microsoft.Extensions.Logging;
 using PluginHost.Configuration;
 using PluginHost.Contracts;
 using PluginHost.Graph;
+using PluginHost.Logging;
+using PluginHost.Outputs;
 
 namespace PluginHost.Scheduling;
 
 /// <summary>
 /// Runs one datasource's driver: the initial snapshot, a snapshot every interval, changes every
-/// changes interval when pulling, retries with backoff after a failure. One loop per datasource,
-/// so a slow snapshot is never overlapped by the next one, and a failure here never touches other
-/// datasources.
+/// changes interval when pulling, a change stream when pushing, retries with backoff after a
+/// failure. One loop per datasource, so a slow snapshot is never overlapped by the next one, and a
+/// failure here never touches other datasources.
 /// </summary>
 internal sealed class DriverRunner(
     DatasourceConfiguration datasource,
@@ -19,26 +21,38 @@ internal sealed class DriverRunner(
     RetryBackoff backoff,
     ILogger logger)
 {
-    public string Name => datasource.Name;
+    private DatasourceConfiguration _datasource = datasource;
+
+    private CancellationTokenSource _reconfigured = new();
+
+    public string Name { get; } = datasource.Name;
 
     public IDatasourceDriver Driver => driver;
 
-    /// <summary>Completed snapshots and failed attempts so far (for tests and status output).</summary>
-    public int CompletedSnapshots { get; private set; }
+    public DatasourceConfiguration Configuration => Volatile.Read(ref _datasource);
 
-    public int FailedSnapshots { get; private set; }
+    /// <summary>What the runner has done so far, for status output; updated as it goes.</summary>
+    public DatasourceStatus Status { get; } = new();
 
-    /// <summary>The message of the last failure, if the last attempt failed.</summary>
-    public string? LastError { get; private set; }
+    /// <summary>
+    /// New intervals (a reload changed them): the next due times are computed from the new values,
+    /// without waiting for the old ones to pass.
+    /// </summary>
+    public void Reconfigure(DatasourceConfiguration changed)
+    {
+        Volatile.Write(ref _datasource, changed);
+        Interlocked.Exchange(ref _reconfigured, new CancellationTokenSource()).Cancel();
+    }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var action = DatasourceAction.InitSnapshot;
         var failures = 0;
-        var nextSnapshot = time.GetUtcNow();
-        var pull = datasource.UpdateMethod == UpdateMethod.Pull && driver is IChangesDriver;
-        var nextChanges = pull ? nextSnapshot + datasource.ChangesInterval : DateTimeOffset.MaxValue;
-        var push = datasource.UpdateMethod == UpdateMethod.Push && driver is IChangesDriver
+        DateTimeOffset? lastStart = null;
+        var config = Configuration;
+        var pull = config.UpdateMethod == UpdateMethod.Pull && driver is IChangesDriver;
+        var lastChanges = time.GetUtcNow();
+        var push = config.UpdateMethod == UpdateMethod.Push && driver is IChangesDriver
             ? Task.Run(() => PushLoopAsync(cancellationToken), CancellationToken.None)
             : Task.CompletedTask;
 
@@ -46,39 +60,39 @@ internal sealed class DriverRunner(
         {
             while (!cancellationToken.IsCancellationRequested)
             {
+                config = Configuration;
+                var retryDelay = failures == 0 ? config.SnapshotsInterval : Min(backoff.Delay(failures), config.SnapshotsInterval);
+                var nextSnapshot = lastStart is { } started ? Later(started + retryDelay, time.GetUtcNow()) : time.GetUtcNow();
+                var nextChanges = pull ? lastChanges + config.ChangesInterval : DateTimeOffset.MaxValue;
                 var due = nextSnapshot < nextChanges ? nextSnapshot : nextChanges;
                 var wait = due - time.GetUtcNow();
-                if (wait > TimeSpan.Zero)
+                if (wait > TimeSpan.Zero && !await DelayAsync(wait, cancellationToken).ConfigureAwait(false))
                 {
-                    await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                    continue; // reconfigured: compute the due times again
                 }
 
                 if (time.GetUtcNow() >= nextSnapshot)
                 {
-                    var started = time.GetUtcNow();
+                    // Due times count from the attempt's start: they never drift.
+                    lastStart = time.GetUtcNow();
                     if (await RunSnapshotAsync(action, cancellationToken).ConfigureAwait(false))
                     {
                         failures = 0;
                         action = DatasourceAction.Snapshot;
-                        nextSnapshot = Later(started + datasource.SnapshotsInterval, time.GetUtcNow());
                     }
                     else
                     {
                         failures++;
-                        var delay = backoff.Delay(failures);
-                        delay = delay > datasource.SnapshotsInterval ? datasource.SnapshotsInterval : delay;
+                        var delay = Min(backoff.Delay(failures), Configuration.SnapshotsInterval);
                         logger.LogInformation("Retrying the {Datasource} snapshot in {Delay} s (attempt {Attempt} failed)",
                             Name, delay.TotalSeconds, failures);
-
-                        // Counted from the attempt's start, like the interval: due times never drift.
-                        nextSnapshot = Later(started + delay, time.GetUtcNow());
                     }
                 }
 
-                if (pull && time.GetUtcNow() >= nextChanges)
+                if (pull && time.GetUtcNow() >= lastChanges + Configuration.ChangesInterval)
                 {
                     await RunChangesAsync(cancellationToken).ConfigureAwait(false);
-                    nextChanges = time.GetUtcNow() + datasource.ChangesInterval;
+                    lastChanges = time.GetUtcNow();
                 }
             }
         }
@@ -90,24 +104,34 @@ internal sealed class DriverRunner(
         await push.ConfigureAwait(false);
     }
 
+    // False when a reconfiguration interrupted the wait.
+    private async Task<bool> DelayAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var reconfigured = Volatile.Read(ref _reconfigured).Token;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, reconfigured);
+        try
+        {
+            await Task.Delay(wait, time, linked.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && reconfigured.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Runs one get_all into the queue. Returns <c>true</c> only when the listing completed; only then
-    /// is the snapshot-completed marker queued, which lets the graph delete what was not reported.
+    /// does the snapshot's end let the graph delete what was not reported.
     /// </summary>
     public async Task<bool> RunSnapshotAsync(DatasourceAction action, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
         var count = 0;
+        await queue.EnqueueAsync(new SnapshotStartedQueueItem(Name, started), cancellationToken).ConfigureAwait(false);
         try
         {
-            await queue.EnqueueAsync(new SnapshotStartedQueueItem(Name, started), cancellationToken).ConfigureAwait(false);
             count = await EventBatcher.EnqueueAllAsync(driver.GetAllAsync(action, cancellationToken), queue, cancellationToken).ConfigureAwait(false);
-            await queue.EnqueueAsync(new SnapshotCompletedQueueItem(Name, started), cancellationToken).ConfigureAwait(false);
-            CompletedSnapshots++;
-            LastError = null;
-            logger.LogInformation("{Datasource} {Action} complete: {Count} events in {Seconds:F2} s",
-                Name, DatasourceEvent.ActionName(action), count, (time.GetUtcNow() - started).TotalSeconds);
-            return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -117,19 +141,26 @@ internal sealed class DriverRunner(
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            FailedSnapshots++;
-            LastError = e.Message;
-            LogFailure(e, $"{DatasourceEvent.ActionName(action)} failed; nothing was deleted from the graph");
+            Status.SnapshotFailed(started, time.GetUtcNow(), Describe(e));
+            LogFailure(e, $"{EventJson.ActionName(action)} failed; nothing was deleted from the graph");
+            await queue.EnqueueAsync(new SnapshotEndedQueueItem(Name, started, Complete: false), cancellationToken).ConfigureAwait(false);
             return false;
         }
+
+        await queue.EnqueueAsync(new SnapshotEndedQueueItem(Name, started, Complete: true), cancellationToken).ConfigureAwait(false);
+        var finished = time.GetUtcNow();
+        Status.SnapshotSucceeded(started, finished, count);
+        logger.LogInformation("{Datasource} {Action} complete: {Count} events in {Seconds:F2} s",
+            Name, EventJson.ActionName(action), count, (finished - started).TotalSeconds);
+        return true;
     }
 
-    private async Task RunChangesAsync(CancellationToken cancellationToken)
+    private async Task<int> RunChangesAsync(CancellationToken cancellationToken)
     {
         var changes = (IChangesDriver)driver;
         try
         {
-            await EventBatcher.EnqueueAllAsync(changes.GetChangesAsync(cancellationToken), queue, cancellationToken).ConfigureAwait(false);
+            return await EventBatcher.EnqueueAllAsync(changes.GetChangesAsync(cancellationToken), queue, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -139,7 +170,9 @@ internal sealed class DriverRunner(
         catch (Exception e)
 #pragma warning restore CA1031
         {
+            Status.ChangesFailed(time.GetUtcNow(), Describe(e));
             LogFailure(e, "get_changes failed");
+            return -1;
         }
     }
 
@@ -150,9 +183,13 @@ internal sealed class DriverRunner(
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                // A push stream that ends or breaks is opened again after a backoff.
-                await RunChangesAsync(cancellationToken).ConfigureAwait(false);
-                failures++;
+                // A push stream that ends or breaks is opened again after a backoff. A stream that was
+                // healthy (it delivered events or lasted longer than the first delay) starts the
+                // backoff over: a long-running consumer's reconnects never creep up to the maximum.
+                var opened = time.GetUtcNow();
+                var delivered = await RunChangesAsync(cancellationToken).ConfigureAwait(false);
+                var healthy = delivered > 0 || time.GetUtcNow() - opened >= backoff.Initial;
+                failures = healthy ? 1 : failures + 1;
                 await Task.Delay(backoff.Delay(failures), time, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -162,17 +199,21 @@ internal sealed class DriverRunner(
         }
     }
 
+    private static string Describe(Exception e) => LogText.Escape(e.Message);
+
     private void LogFailure(Exception e, string what)
     {
-        if (e is DatasourceException)
+        if (e is DatasourceException or DatasourceConfigurationException)
         {
-            logger.LogError("{Datasource} {What}: {Message}", Name, what, e.Message);
+            logger.LogError("{Datasource} {What}: {Message}", Name, what, Describe(e));
         }
         else
         {
-            logger.LogError(e, "{Datasource} {What}: {Message}", Name, what, e.Message);
+            logger.LogError(e, "{Datasource} {What}: {Message}", Name, what, Describe(e));
         }
     }
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -113,14 +113,30 @@ public sealed class SnapshotVerbTests(EchoPluginFolder plugins) : IClassFixture<
     }
 
     [Fact]
-    public async Task Snapshot_GraphFileAndEventLog_AreWrittenWithVitrageKeys()
+    public async Task Snapshot_WithoutWriteOutputs_LeavesTheConfiguredGraphFileAndEventLogAlone()
+    {
+        using var temp = new TempFolder();
+        var graphFile = temp.File("out/graph.json", "{\"the running service's\": \"graph\"}");
+        var eventLog = temp.Combine("out", "events.jsonl");
+        var config = Config(temp, "a\nb\n", $"[plugin_host]\ngraph_file = {graphFile}\nevent_log = {eventLog}\n");
+
+        var result = await HostProcess.RunAsync("snapshot", "--config-file", config, "--format", "json");
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        JsonDocument.Parse(result.Stdout).RootElement.GetProperty("nodes").GetArrayLength().ShouldBe(4);
+        File.ReadAllText(graphFile).ShouldBe("{\"the running service's\": \"graph\"}");
+        File.Exists(eventLog).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Snapshot_WriteOutputs_WritesGraphFileAndEventLogWithVitrageKeysAndMode0640()
     {
         using var temp = new TempFolder();
         var graphFile = temp.Combine("out", "graph.json");
         var eventLog = temp.Combine("out", "events.jsonl");
         var config = Config(temp, "a\nb\n", $"[plugin_host]\ngraph_file = {graphFile}\nevent_log = {eventLog}\n");
 
-        var result = await HostProcess.RunAsync("snapshot", "--config-file", config);
+        var result = await HostProcess.RunAsync("snapshot", "--write-outputs", "--config-file", config);
 
         result.ExitCode.ShouldBe(0, result.Stderr);
         JsonDocument.Parse(File.ReadAllText(graphFile)).RootElement.GetProperty("nodes").GetArrayLength().ShouldBe(4);
@@ -133,5 +149,8 @@ public sealed class SnapshotVerbTests(EchoPluginFolder plugins) : IClassFixture<
         first.GetProperty("vitrage_sample_date").GetString().ShouldEndWith("Z");
         first.GetProperty("id").GetString().ShouldBe("a");
         Directory.GetFiles(temp.Combine("out")).Length.ShouldBe(2); // no temporary file left behind
+        const UnixFileMode mode0640 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+        File.GetUnixFileMode(graphFile).ShouldBe(mode0640); // they hold the cluster's inventory
+        File.GetUnixFileMode(eventLog).ShouldBe(mode0640);
     }
 }

@@ -32,8 +32,8 @@ internal sealed class GraphScenario
             Time.SetUtcNow(At(seconds));
         }
 
-        var vertex = new EntityVertex(type, id) { Name = name ?? id, State = state, Version = version };
-        return Graph.Apply(new EntityUpdate(vertex, neighbors ?? [], action), datasource, At(seconds));
+        var vertex = new EntityVertex(type, id) { Name = name ?? id, State = state };
+        return Graph.Apply(new EntityUpdate(vertex, neighbors ?? [], action), datasource, At(seconds), version: version);
     }
 
     /// <summary>What the processor does for an event whose version the graph may already hold.</summary>
@@ -44,7 +44,7 @@ internal sealed class GraphScenario
             Time.SetUtcNow(At(seconds));
         }
 
-        return Graph.TryRefresh(new EntityIdentity(EntityVertex.BuildKey(EntityCategories.Resource, type, id), version), datasource, At(seconds));
+        return Graph.TryRefresh(EntityVertex.BuildKey(EntityCategories.Resource, type, id), version, datasource, At(seconds));
     }
 
     /// <summary>Reports a vertex another datasource owns, only to link it.</summary>
@@ -55,7 +55,7 @@ internal sealed class GraphScenario
             Time.SetUtcNow(At(seconds));
         }
 
-        Graph.Apply(new EntityUpdate(new EntityVertex(type, id) { Name = "from-" + datasource }, neighbors ?? [], action) { IsReference = true }, datasource, At(seconds));
+        Graph.Apply(new EntityUpdate(new EntityVertex(type, id) { Name = "from-" + datasource }, neighbors ?? [], action), datasource, At(seconds), reference: true);
     }
 
     public int CompleteSnapshot(string datasource, int startedAtSeconds) => Graph.MarkOutdatedDeleted(datasource, At(startedAtSeconds));

@@ -54,7 +54,7 @@ public sealed class RabbitNotificationTests(EchoPluginFolder plugins) : IClassFi
         var topic = Unique("notifications");
         var config = Config(temp, exchange, topic, TestBroker.Url);
 
-        var result = await HostProcess.RunAsync("snapshot", "--config-file", config);
+        var result = await HostProcess.RunAsync("snapshot", "--write-outputs", "--config-file", config);
 
         result.ExitCode.ShouldBe(0, result.Stderr);
         var messages = await DrainAsync(channel, $"{topic}.info");
@@ -103,7 +103,7 @@ public sealed class RabbitNotificationTests(EchoPluginFolder plugins) : IClassFi
         var topic = Unique("flags");
         var config = Config(temp, exchange, topic, TestBroker.Url, $"[oslo_messaging_rabbit]\namqp_durable_queues = {(durable ? "true" : "false")}\n");
 
-        (await HostProcess.RunAsync("snapshot", "--config-file", config)).ExitCode.ShouldBe(0, name);
+        (await HostProcess.RunAsync("snapshot", "--write-outputs", "--config-file", config)).ExitCode.ShouldBe(0, name);
 
         // Declaring with the other flag must be refused (406), as it would be for a Python listener.
         await using (var mismatch = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken))
@@ -120,15 +120,17 @@ public sealed class RabbitNotificationTests(EchoPluginFolder plugins) : IClassFi
     }
 
     [Theory]
-    [InlineData("wrong password", "rabbit://guest:Sup3rS3cret@127.0.0.1:5672/", "rabbit://guest:***@127.0.0.1:5672/", "ACCESS_REFUSED", "Sup3rS3cret")]
-    [InlineData("unknown vhost", "rabbit://guest:guest@127.0.0.1:5672/no-such-vhost", "rabbit://guest:***@127.0.0.1:5672/no-such-vhost", "no-such-vhost", "guest:guest")]
+    [InlineData("wrong password", "rabbit://guest:Sup3rS3cret@127.0.0.1:PORT/", "rabbit://guest:***@127.0.0.1:PORT/", "ACCESS_REFUSED", "Sup3rS3cret")]
+    [InlineData("unknown vhost", "rabbit://guest:guest@127.0.0.1:PORT/no-such-vhost", "rabbit://guest:***@127.0.0.1:PORT/no-such-vhost", "no-such-vhost", "guest:guest")]
     public async Task Snapshot_BadCredentialsOrVhost_LogsAClearErrorWithoutThePassword(string name, string url, string shown, string reason, string secret)
     {
         await using var connection = await TestBroker.ConnectAsync();
+        var port = TestBroker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        (url, shown) = (url.Replace("PORT", port, StringComparison.Ordinal), shown.Replace("PORT", port, StringComparison.Ordinal));
         using var temp = new TempFolder();
         var config = Config(temp, Unique("pluginhost_auth"), Unique("auth"), url);
 
-        var result = await HostProcess.RunAsync("snapshot", "--config-file", config);
+        var result = await HostProcess.RunAsync("snapshot", "--write-outputs", "--config-file", config);
 
         result.Stderr.ShouldContain($"Cannot publish notifications to RabbitMQ at {shown}: ", Case.Sensitive, name);
         result.Stderr.ShouldContain(reason, Case.Sensitive, name);

@@ -25,7 +25,7 @@ public sealed class PluginCatalogTests
         plugin.Folder.ShouldBe(Path.Combine(plugins, "PluginHost.TestPlugins.Echo"));
         var driver = plugin.Instance.CreateDriver(new DatasourceContext("echo",
             new DatasourceSettings(new Dictionary<string, object?> { ["entities_file"] = entities, ["fail_on_create"] = false, ["reject_config"] = false }),
-            NullLogger.Instance, TimeProvider.System, CancellationToken.None));
+            NullLogger.Instance, TimeProvider.System));
         var events = new List<DatasourceEvent>();
         await foreach (var e in driver.GetAllAsync(DatasourceAction.Snapshot, CancellationToken.None))
         {
@@ -98,7 +98,8 @@ public sealed class PluginCatalogTests
 
         catalog.Errors.ShouldBeEmpty();
         var kubernetes = catalog.Find("kubernetes").ShouldNotBeNull();
-        kubernetes.Instance.Transformers.Keys.ShouldBe(["kubernetes", "kubernetes.node"], ignoreOrder: true);
+        var settings = new DatasourceSettings(new Dictionary<string, object?> { ["include_annotations"] = false, ["instance_id_from_system_uuid"] = false });
+        kubernetes.Instance.CreateTransformers(settings).Keys.ShouldBe(["kubernetes", "kubernetes.node"], ignoreOrder: true);
         AppDomain.CurrentDomain.GetAssemblies().ShouldNotContain(a => a.GetName().Name == "KubernetesClient" && IsDefaultContext(a));
         File.Exists(Path.Combine(TestRepository.HostFolder, "KubernetesClient.dll")).ShouldBeFalse();
     }

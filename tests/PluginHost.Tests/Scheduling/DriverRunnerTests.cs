@@ -149,7 +149,7 @@ public sealed class DriverRunnerTests
 
         public IReadOnlyList<OptionDefinition> Options => [];
 
-        public IReadOnlyDictionary<string, IEntityTransformer> Transformers { get; } = new Dictionary<string, IEntityTransformer>();
+        public IReadOnlyDictionary<string, IEntityTransformer> CreateTransformers(DatasourceSettings settings) => new Dictionary<string, IEntityTransformer>();
 
         public IDatasourceDriver CreateDriver(DatasourceContext context) => throw new NotSupportedException();
     }

@@ -14,25 +14,24 @@ public sealed class EchoPlugin : IDatasourcePlugin
 {
     public string Name => "echo";
 
-    public IReadOnlyList<OptionDefinition> Options { get; } =
-    [
-        OptionDefinition.Path("entities_file", string.Empty, "File with one entity id per line."),
-        OptionDefinition.Bool("fail_on_create", false, "Throw from CreateDriver (not a configuration error)."),
-        OptionDefinition.Bool("reject_config", false, "Throw DatasourceConfigurationException from CreateDriver."),
-    ];
+    internal static readonly OptionDefinition<string> EntitiesFile = OptionDefinition.Path("entities_file", string.Empty, "File with one entity id per line.");
+    internal static readonly OptionDefinition<bool> FailOnCreate = OptionDefinition.Bool("fail_on_create", false, "Throw from CreateDriver (not a configuration error).");
+    internal static readonly OptionDefinition<bool> RejectConfig = OptionDefinition.Bool("reject_config", false, "Throw DatasourceConfigurationException from CreateDriver.");
 
-    public IReadOnlyDictionary<string, IEntityTransformer> Transformers { get; } =
+    public IReadOnlyList<OptionDefinition> Options { get; } = [EntitiesFile, FailOnCreate, RejectConfig];
+
+    public IReadOnlyDictionary<string, IEntityTransformer> CreateTransformers(DatasourceSettings settings) =>
         new Dictionary<string, IEntityTransformer> { ["echo.thing"] = new EchoTransformer() };
 
     public IDatasourceDriver CreateDriver(DatasourceContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Settings.GetBool("reject_config"))
+        if (context.Settings.Get(RejectConfig))
         {
             throw new DatasourceConfigurationException("echo: reject_config is set");
         }
 
-        return context.Settings.GetBool("fail_on_create")
+        return context.Settings.Get(FailOnCreate)
             ? throw new InvalidOperationException("echo: fail_on_create is set")
             : new EchoDriver(context);
     }
@@ -43,7 +42,7 @@ internal sealed class EchoDriver(DatasourceContext context) : IDatasourceDriver
     public async IAsyncEnumerable<DatasourceEvent> GetAllAsync(DatasourceAction action, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var scriban = typeof(Scriban.Template).Assembly.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-        var lines = await File.ReadAllLinesAsync(context.Settings.GetString("entities_file"), cancellationToken);
+        var lines = await File.ReadAllLinesAsync(context.Settings.Get(EchoPlugin.EntitiesFile), cancellationToken);
         foreach (var line in lines.Where(l => l.Trim().Length > 0))
         {
             if (line.Trim() == "FAIL")

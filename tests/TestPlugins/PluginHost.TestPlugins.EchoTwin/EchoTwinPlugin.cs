@@ -9,7 +9,7 @@ public sealed class EchoTwinPlugin : IDatasourcePlugin
 
     public IReadOnlyList<OptionDefinition> Options => [];
 
-    public IReadOnlyDictionary<string, IEntityTransformer> Transformers { get; } = new Dictionary<string, IEntityTransformer>();
+    public IReadOnlyDictionary<string, IEntityTransformer> CreateTransformers(DatasourceSettings settings) => new Dictionary<string, IEntityTransformer>();
 
     public IDatasourceDriver CreateDriver(DatasourceContext context) => throw new NotSupportedException();
 }

@@ -50,5 +50,5 @@ internal static class OsloNotificationFormat
 
     /// <summary><c>&lt;vitrage_entity_type&gt;.&lt;action&gt;</c>, e.g. <c>kubernetes.node.snapshot</c>.</summary>
     public static string EventType(DatasourceEvent datasourceEvent) =>
-        $"{datasourceEvent.EntityType}.{DatasourceEvent.ActionName(datasourceEvent.Action)}";
+        $"{datasourceEvent.EntityType}.{EventJson.ActionName(datasourceEvent.Action)}";
 }

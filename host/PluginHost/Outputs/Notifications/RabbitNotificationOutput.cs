@@ -2,7 +2,6 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PluginHost.Configuration;
 using PluginHost.Contracts;
@@ -13,64 +12,156 @@ namespace PluginHost.Outputs.Notifications;
 
 /// <summary>
 /// Publishes every datasource event, and a start and end marker around each snapshot, as
-/// oslo.messaging notifications on RabbitMQ. Messages wait in a bounded buffer (a full buffer makes
-/// the datasources wait) and leave it only when the broker confirmed them; a lost broker is
-/// reconnected with backoff, and a message whose confirm was lost is sent again (at-least-once:
-/// consumers deduplicate by <c>message_id</c>).
+/// oslo.messaging notifications on RabbitMQ. Messages wait in a bounded buffer and leave it only
+/// when the broker confirmed them; a lost broker is reconnected with backoff, and a message whose
+/// confirm was lost is sent again (at-least-once: consumers deduplicate by <c>message_id</c>).
+/// Nothing here ever makes the graph wait: while the broker is away and the buffer is full, whole
+/// snapshots are dropped, oldest first, and counted (see <see cref="NotificationBuffer"/>).
 /// </summary>
 internal sealed class RabbitNotificationOutput : IGraphOutput
 {
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
 
+    /// <summary>A confirm that takes longer means the broker is not answering: reconnect.</summary>
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
+
     private readonly NotificationSettings _settings;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Channel<OutgoingNotification> _buffer;
+    private readonly NotificationBuffer _buffer;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
     private IConnection? _connection;
     private IChannel? _channel;
+    private long _confirmed;
+    private long _droppedReported;
+    private string? _lastError;
+
+    // Since when the broker is not taking notifications (from the start until the first connection).
+    private DateTimeOffset? _awaySince;
 
     public RabbitNotificationOutput(NotificationSettings settings, ILogger logger, TimeProvider time)
     {
         _settings = settings;
         _logger = logger;
         _time = time;
-        _buffer = Channel.CreateBounded<OutgoingNotification>(new BoundedChannelOptions(settings.Buffer)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-        });
+        _buffer = new NotificationBuffer(settings.Buffer);
+        _awaySince = time.GetUtcNow();
         _pump = Task.Run(() => PumpAsync(_stop.Token));
     }
+
+    public string Name => "notifications";
+
+    public string? LastError => Volatile.Read(ref _lastError);
 
     /// <summary>Messages confirmed by the broker so far.</summary>
     public long Confirmed => Interlocked.Read(ref _confirmed);
 
-    private long _confirmed;
+    /// <summary>Notifications waiting for a confirm.</summary>
+    public int Pending => _buffer.Count;
 
-    public ValueTask OnEventAsync(DatasourceEvent datasourceEvent, CancellationToken cancellationToken) =>
-        EnqueueAsync(OsloNotificationFormat.EventType(datasourceEvent), datasourceEvent.WriteTo, cancellationToken);
+    /// <summary>Snapshots (or single changes) dropped because the buffer was full, and their notifications.</summary>
+    public (long Units, long Notifications) Dropped => (_buffer.DroppedUnits, _buffer.DroppedNotifications);
 
-    public ValueTask OnSnapshotStartedAsync(string datasourceName, DateTimeOffset startedAt, CancellationToken cancellationToken) =>
-        EnqueueAsync("plugin_host.snapshot.start", w => WriteMarker(w, datasourceName, startedAt), cancellationToken);
+    public async ValueTask OnEventAsync(DatasourceEvent datasourceEvent, CancellationToken cancellationToken)
+    {
+        await WaitWhileFullAsync(cancellationToken).ConfigureAwait(false);
+        _buffer.Add(datasourceEvent.DatasourceName, Create(OsloNotificationFormat.EventType(datasourceEvent), w => EventJson.Write(w, datasourceEvent)));
+        WarnIfDropping();
+    }
 
-    public ValueTask OnSnapshotCompletedAsync(string datasourceName, DateTimeOffset startedAt, EntityGraph graph, CancellationToken cancellationToken) =>
-        EnqueueAsync("plugin_host.snapshot.end", w => WriteMarker(w, datasourceName, startedAt), cancellationToken);
+    public async ValueTask OnSnapshotStartedAsync(string datasourceName, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        await WaitWhileFullAsync(cancellationToken).ConfigureAwait(false);
+        _buffer.AddSnapshotStart(datasourceName, Create("plugin_host.snapshot.start", w => WriteMarker(w, datasourceName, startedAt)));
+        WarnIfDropping();
+    }
+
+    public async ValueTask OnSnapshotEndedAsync(string datasourceName, DateTimeOffset startedAt, bool complete, CancellationToken cancellationToken)
+    {
+        if (complete)
+        {
+            await WaitWhileFullAsync(cancellationToken).ConfigureAwait(false);
+            _buffer.AddSnapshotEnd(datasourceName, Create("plugin_host.snapshot.end", w => WriteMarker(w, datasourceName, startedAt)));
+            WarnIfDropping();
+        }
+        else
+        {
+            _buffer.AbandonSnapshot(datasourceName); // no end marker: the consumer deletes nothing
+        }
+    }
+
+    /// <summary>
+    /// A full buffer holds the graph back only while the broker takes notifications or has been away
+    /// for less than <c>notification_full_wait</c> (a restart loses nothing); after that, adding drops
+    /// whole snapshots instead, and the graph goes on.
+    /// </summary>
+    private async ValueTask WaitWhileFullAsync(CancellationToken cancellationToken)
+    {
+        while (_buffer.IsFull)
+        {
+            var awaySince = AwaySince;
+            var waited = awaySince is { } since ? _time.GetUtcNow() - since : TimeSpan.Zero;
+            if (waited >= _settings.FullWait || _pump.IsCompleted)
+            {
+                return;
+            }
+
+            var slice = _settings.FullWait - waited;
+            await _buffer.WaitForRoomAsync(slice < MaxWaitSlice ? slice : MaxWaitSlice, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static readonly TimeSpan MaxWaitSlice = TimeSpan.FromMilliseconds(250);
+
+    private DateTimeOffset? AwaySince
+    {
+        get
+        {
+            lock (_buffer)
+            {
+                return _awaySince;
+            }
+        }
+
+        set
+        {
+            lock (_buffer)
+            {
+                _awaySince = value;
+            }
+        }
+    }
+
+    public void OnGraphPublished(GraphVersion version)
+    {
+    }
+
+    // One warning when dropping starts; the pump says how many when the broker is back.
+    private void WarnIfDropping()
+    {
+        var dropped = _buffer.DroppedUnits;
+        if (dropped > Interlocked.Read(ref _droppedReported) && Interlocked.Exchange(ref _droppedReported, dropped) == 0)
+        {
+            _logger.LogWarning(
+                "The notification buffer ({Capacity}, [plugin_host] notification_buffer) is full while RabbitMQ at {Url} is away: whole snapshots are dropped, oldest first, and counted; the next complete snapshot sends the full state again",
+                _settings.Buffer, _settings.Transport);
+        }
+    }
 
     private static void WriteMarker(Utf8JsonWriter writer, string datasourceName, DateTimeOffset startedAt)
     {
         writer.WriteStartObject();
-        writer.WriteString(DatasourceEvent.Keys.DatasourceName, datasourceName);
-        writer.WriteString(DatasourceEvent.Keys.SampleDate, DatasourceEvent.FormatSampleTime(startedAt));
+        writer.WriteString(EventJson.DatasourceNameKey, datasourceName);
+        writer.WriteString(EventJson.SampleDateKey, EventJson.FormatTime(startedAt));
         writer.WriteEndObject();
     }
 
-    private ValueTask EnqueueAsync(string eventType, Action<Utf8JsonWriter> writePayload, CancellationToken cancellationToken)
+    private OutgoingNotification Create(string eventType, Action<Utf8JsonWriter> writePayload)
     {
         var messageId = Guid.NewGuid();
         var body = OsloNotificationFormat.Body(_settings.PublisherId, eventType, writePayload, _time.GetUtcNow(), messageId, Guid.NewGuid());
-        return _buffer.Writer.WriteAsync(new OutgoingNotification(messageId.ToString("D"), eventType, body), cancellationToken);
+        return new OutgoingNotification(messageId.ToString("D"), eventType, body);
     }
 
     private async Task PumpAsync(CancellationToken cancellationToken)
@@ -78,21 +169,27 @@ internal sealed class RabbitNotificationOutput : IGraphOutput
         var failures = 0;
         try
         {
-            while (await _buffer.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await _buffer.PeekAsync(cancellationToken).ConfigureAwait(false) is not null)
             {
                 try
                 {
                     var channel = await ConnectAsync(cancellationToken).ConfigureAwait(false);
                     if (failures > 0)
                     {
-                        _logger.LogInformation("Connected to RabbitMQ at {Url}; publishing the {Count} buffered notifications", _settings.Transport, _buffer.Reader.Count);
+                        var (units, notifications) = Dropped;
+                        _logger.LogInformation(
+                            "Connected to RabbitMQ at {Url}; publishing the {Count} buffered notifications ({Units} snapshots or changes with {Notifications} notifications were dropped while it was away)",
+                            _settings.Transport, _buffer.Count, units, notifications);
                         failures = 0;
+                        Volatile.Write(ref _lastError, null);
                     }
 
-                    while (_buffer.Reader.TryPeek(out var message))
+                    AwaySince = null;
+
+                    while (await _buffer.PeekAsync(cancellationToken).ConfigureAwait(false) is { } message)
                     {
                         await PublishAsync(channel, message, cancellationToken).ConfigureAwait(false);
-                        _buffer.Reader.TryRead(out _);
+                        _buffer.Remove(message);
                         Interlocked.Increment(ref _confirmed);
                     }
                 }
@@ -105,9 +202,12 @@ internal sealed class RabbitNotificationOutput : IGraphOutput
 #pragma warning restore CA1031
                 {
                     failures++;
+                    AwaySince ??= _time.GetUtcNow();
                     var delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, failures - 1), MaxReconnectDelay.TotalSeconds));
+                    var reason = Describe(e);
+                    Volatile.Write(ref _lastError, reason);
                     _logger.LogError("Cannot publish notifications to RabbitMQ at {Url}: {Reason}; {Count} waiting, retrying in {Delay} s",
-                        _settings.Transport, Describe(e), _buffer.Reader.Count, delay.TotalSeconds);
+                        _settings.Transport, reason, _buffer.Count, delay.TotalSeconds);
                     await DisconnectAsync().ConfigureAwait(false);
                     await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 }
@@ -166,11 +266,20 @@ internal sealed class RabbitNotificationOutput : IGraphOutput
             ContentEncoding = "utf-8",
             DeliveryMode = DeliveryModes.Persistent,
         };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PublishTimeout);
         foreach (var routingKey in RoutingKeys)
         {
             // With confirmation tracking, this completes when the broker confirmed the message.
-            await channel.BasicPublishAsync(_settings.Exchange, routingKey, mandatory: false, properties, message.Body, cancellationToken)
-                .ConfigureAwait(false);
+            try
+            {
+                await channel.BasicPublishAsync(_settings.Exchange, routingKey, mandatory: false, properties, message.Body, timeout.Token)
+                    .ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"the broker did not confirm a notification within {PublishTimeout.TotalSeconds} s");
+            }
         }
     }
 
@@ -252,23 +361,37 @@ internal sealed class RabbitNotificationOutput : IGraphOutput
         return string.Join(": ", messages);
     }
 
-    /// <summary>Stops taking messages, waits up to the flush timeout for the buffer to be confirmed, then closes.</summary>
+    /// <summary>Waits until the buffer is confirmed or <paramref name="cancellationToken"/> ends the wait.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(_settings.FlushTimeout);
+        try
+        {
+            while (_buffer.Count > 0 && !_pump.IsCompleted)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), _time, bounded.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (bounded.IsCancellationRequested)
+        {
+            // reported by DisposeAsync
+        }
+    }
+
+    /// <summary>Stops the sender (whatever the broker does) and says what was not confirmed.</summary>
     public async ValueTask DisposeAsync()
     {
-        _buffer.Writer.TryComplete();
-        var drained = await Task.WhenAny(_pump, Task.Delay(_settings.FlushTimeout, _time)).ConfigureAwait(false) == _pump;
-        if (!drained)
+        _buffer.Complete();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _pump.ConfigureAwait(false);
+        if (_buffer.Count > 0)
         {
-            await _stop.CancelAsync().ConfigureAwait(false);
-            await _pump.ConfigureAwait(false);
             _logger.LogError("{Count} notifications were not confirmed by RabbitMQ at {Url} within {Timeout} s and are lost",
-                _buffer.Reader.Count, _settings.Transport, _settings.FlushTimeout.TotalSeconds);
+                _buffer.Count, _settings.Transport, _settings.FlushTimeout.TotalSeconds);
         }
 
         await DisconnectAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
-
-    /// <summary>Notifications still waiting for a confirm.</summary>
-    public int Pending => _buffer.Reader.Count;
 }

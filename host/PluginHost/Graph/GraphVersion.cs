@@ -1,0 +1,51 @@
+using System.Collections.Immutable;
+
+namespace PluginHost.Graph;
+
+/// <summary>
+/// One immutable state of the entity graph, published by the <see cref="GraphProcessor"/> after it
+/// applied a batch (never in the middle of a snapshot's deletions). Readers take the current
+/// version and keep reading it however long they need; the processor goes on with the next one.
+/// Consecutive versions share everything that did not change.
+/// </summary>
+internal sealed class GraphVersion
+{
+    public static GraphVersion Empty { get; } = new(0, DateTimeOffset.MinValue,
+        ImmutableDictionary.Create<string, VertexView>(StringComparer.Ordinal),
+        ImmutableDictionary.Create<string, string>(StringComparer.Ordinal));
+
+    public GraphVersion(
+        long number,
+        DateTimeOffset publishedAt,
+        ImmutableDictionary<string, VertexView> vertices,
+        ImmutableDictionary<string, string> keysByVitrageId)
+    {
+        Number = number;
+        PublishedAt = publishedAt;
+        Vertices = vertices;
+        KeysByVitrageId = keysByVitrageId;
+    }
+
+    /// <summary>Increases by one with every publication.</summary>
+    public long Number { get; }
+
+    public DateTimeOffset PublishedAt { get; }
+
+    /// <summary>Every vertex by key, deleted ones included until they are purged.</summary>
+    public ImmutableDictionary<string, VertexView> Vertices { get; }
+
+    /// <summary><c>vitrage_id</c> → key.</summary>
+    public ImmutableDictionary<string, string> KeysByVitrageId { get; }
+
+    public VertexView? Find(string key) => Vertices.GetValueOrDefault(key);
+
+    public VertexView? FindByVitrageId(string vitrageId) =>
+        KeysByVitrageId.TryGetValue(vitrageId, out var key) ? Find(key) : null;
+
+    public IEnumerable<VertexView> LiveVertices => Vertices.Values.Where(v => !v.IsDeleted);
+
+    /// <summary>Live edges between live vertices, each once.</summary>
+    public IEnumerable<EdgeView> LiveEdges =>
+        Vertices.Values.Where(v => !v.IsDeleted).SelectMany(v => v.OutgoingLiveEdges)
+            .Where(e => Find(e.TargetKey) is { IsDeleted: false });
+}

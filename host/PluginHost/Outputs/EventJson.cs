@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text.Json;
+using PluginHost.Contracts;
+
+namespace PluginHost.Outputs;
+
+/// <summary>
+/// A datasource event in Vitrage's wire form: the datasource's properties followed by Vitrage's
+/// keys, the shape Vitrage's drivers put on its queue (event log, notifications).
+/// </summary>
+internal static class EventJson
+{
+    public const string EntityTypeKey = "vitrage_entity_type";
+    public const string DatasourceActionKey = "vitrage_datasource_action";
+    public const string SampleDateKey = "vitrage_sample_date";
+    public const string DatasourceNameKey = "vitrage_datasource_name";
+
+    /// <summary>Vitrage's spelling of an action: <c>init_snapshot</c>, <c>snapshot</c>, <c>update</c>.</summary>
+    public static string ActionName(DatasourceAction action) => action switch
+    {
+        DatasourceAction.InitSnapshot => "init_snapshot",
+        DatasourceAction.Snapshot => "snapshot",
+        DatasourceAction.Update => "update",
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
+    };
+
+    /// <summary>Parses <see cref="ActionName"/>'s spelling; anything else is an update.</summary>
+    public static DatasourceAction ParseAction(string? name) => name switch
+    {
+        "init_snapshot" => DatasourceAction.InitSnapshot,
+        "snapshot" => DatasourceAction.Snapshot,
+        _ => DatasourceAction.Update,
+    };
+
+    /// <summary>ISO-8601 UTC with microseconds, as events and the graph carry times.</summary>
+    public static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    public static void Write(Utf8JsonWriter writer, DatasourceEvent datasourceEvent)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(datasourceEvent);
+        writer.WriteStartObject();
+        if (datasourceEvent.Properties.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in datasourceEvent.Properties.EnumerateObject())
+            {
+                property.WriteTo(writer);
+            }
+        }
+
+        writer.WriteString(EntityTypeKey, datasourceEvent.EntityType);
+        writer.WriteString(DatasourceActionKey, ActionName(datasourceEvent.Action));
+        writer.WriteString(SampleDateKey, FormatTime(datasourceEvent.SampleTime));
+        writer.WriteString(DatasourceNameKey, datasourceEvent.DatasourceName);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using PluginHost.Graph;
+
+namespace PluginHost.Outputs;
+
+/// <summary>A vertex and an edge as Vitrage's API and files show them: its bookkeeping, then the datasource's properties.</summary>
+internal static class VertexJson
+{
+    public static void Write(Utf8JsonWriter writer, VertexView vertex)
+    {
+        writer.WriteStartObject();
+        WriteProperties(writer, vertex);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The vertex's properties, without the enclosing braces (callers may add their own).</summary>
+    public static void WriteProperties(Utf8JsonWriter writer, VertexView vertex)
+    {
+        writer.WriteString(VertexProperties.VitrageId, vertex.VitrageId);
+        writer.WriteString(VertexProperties.Category, vertex.Category);
+        writer.WriteString(VertexProperties.Type, vertex.Type);
+        writer.WriteString(VertexProperties.Id, vertex.Id);
+        WriteOptional(writer, VertexProperties.Name, vertex.Name);
+        WriteOptional(writer, VertexProperties.State, vertex.State);
+        writer.WriteBoolean(VertexProperties.IsDeleted, vertex.IsDeleted);
+        writer.WriteBoolean(VertexProperties.IsPlaceholder, vertex.IsPlaceholder);
+        writer.WriteString(VertexProperties.SampleTimestamp, EventJson.FormatTime(vertex.SampleTimestamp));
+        writer.WriteString(VertexProperties.UpdateTimestamp, EventJson.FormatTime(vertex.UpdateTimestamp));
+        WriteOptional(writer, VertexProperties.DatasourceName, vertex.DatasourceName);
+        foreach (var (name, value) in vertex.Properties)
+        {
+            writer.WritePropertyName(name);
+            JsonSerializer.Serialize(writer, value, value?.GetType() ?? typeof(object));
+        }
+    }
+
+    /// <summary>An edge's own properties (Vitrage's link keys besides source and target).</summary>
+    public static void WriteEdgeProperties(Utf8JsonWriter writer, EdgeView edge)
+    {
+        writer.WriteString(VertexProperties.RelationshipType, edge.RelationshipType);
+        writer.WriteString("key", edge.RelationshipType);
+        writer.WriteBoolean(VertexProperties.IsDeleted, edge.IsDeleted);
+        writer.WriteString(VertexProperties.UpdateTimestamp, EventJson.FormatTime(edge.UpdateTimestamp));
+    }
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+}
