@@ -58,4 +58,24 @@ public sealed class KubectlTests
         JsonDocument.Parse(stdout).RootElement.GetProperty("items").GetArrayLength().ShouldBe(120);
         simulator.Counters.ContinueRequests.ShouldBe(2);
     }
+
+    [Fact]
+    public async Task Kubectl_GetNodes_ShowsTheDefaultColumnsLikeARealApiserver()
+    {
+        var kubectl = Kubectl();
+        Assert.SkipWhen(kubectl is null, "kubectl is not on PATH (it is optional; install it to run this test)");
+        await using var simulator = await KubeApiSimulator.StartAsync(new SimulatorOptions { NodeCount = 3 }, TestContext.Current.CancellationToken);
+        simulator.Nodes.SetReady(simulator.Nodes.Names[1], "False");
+        var kubeconfig = Path.Combine(Directory.CreateTempSubdirectory("kubectl-").FullName, "config");
+        await simulator.WriteKubeconfigAsync(kubeconfig);
+
+        var (exitCode, stdout, stderr) = await RunAsync(kubectl!, kubeconfig, "get", "nodes");
+
+        exitCode.ShouldBe(0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["NAME", "STATUS", "ROLES", "AGE", "VERSION"]);
+        lines.Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]).ShouldBe(["Ready", "NotReady", "Ready"]);
+        lines[1].ShouldContain("control-plane");
+        lines[1].ShouldContain("v1.31.2");
+    }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace PluginHost.KubeApiSimulator;
@@ -68,6 +69,10 @@ public sealed class KubeApiSimulator : IAsyncDisposable
         var certificates = options.Https ? SimulatorCertificates.Create(options.UserName) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+
+        // A library inside tests, the demo and its own exe: the process that embeds it owns the
+        // signals. (The default console lifetime swallowed SIGTERM and Ctrl+C: only SIGKILL stopped it.)
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.Limits.MinResponseDataRate = null;

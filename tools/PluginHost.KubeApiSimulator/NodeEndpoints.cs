@@ -44,7 +44,10 @@ internal sealed class NodeEndpoints(KubeApiSimulator simulator)
         }
 
         var (page, resourceVersion, remaining) = simulator.Nodes.List(after, limit ?? int.MaxValue, filter);
-        var body = ComposeList(page, resourceVersion, remaining > 0 ? new ContinueToken(resourceVersion, page[^1].Name).Encode() : null, remaining);
+        var continueToken = remaining > 0 ? new ContinueToken(resourceVersion, page[^1].Name).Encode() : null;
+        var body = NodeTable.IsRequested(context.Request.Headers.Accept)
+            ? NodeTable.Compose(page, resourceVersion, continueToken, remaining, DateTimeOffset.UtcNow)
+            : ComposeList(page, resourceVersion, continueToken, remaining);
         await WriteBodyAsync(context, body, fault).ConfigureAwait(false);
     }
 
@@ -57,7 +60,10 @@ internal sealed class NodeEndpoints(KubeApiSimulator simulator)
             return;
         }
 
-        await WriteBodyAsync(context, node.Json, fault).ConfigureAwait(false);
+        var body = NodeTable.IsRequested(context.Request.Headers.Accept)
+            ? NodeTable.Compose([node], node.ResourceVersion, null, 0, DateTimeOffset.UtcNow)
+            : node.Json;
+        await WriteBodyAsync(context, body, fault).ConfigureAwait(false);
     }
 
     private static byte[] ComposeList(List<StoredNode> page, long resourceVersion, string? continueToken, int remaining)

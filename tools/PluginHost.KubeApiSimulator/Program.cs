@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using PluginHost.KubeApiSimulator;
 
 var nodes = new Option<int>("--nodes") { Description = "Generated nodes.", DefaultValueFactory = _ => 100 };
@@ -17,8 +18,19 @@ var root = new RootCommand("A fake kube-apiserver for PluginHost tests and demos
 {
     nodes, seed, provider, port, https, auth, kubeconfig, fixture, vitrageNode, legacy, cluster,
 };
-root.SetAction(async (parseResult, cancellationToken) =>
+root.SetAction(async (parseResult, _) =>
 {
+    // SIGTERM (systemd, kill, a test's cleanup) and SIGINT (Ctrl+C) stop the simulator cleanly.
+    using var stop = new CancellationTokenSource();
+    using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+    using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+    void Stop(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    }
+
+    var cancellationToken = stop.Token;
     var options = new SimulatorOptions
     {
         NodeCount = parseResult.GetValue(nodes),
@@ -39,13 +51,14 @@ root.SetAction(async (parseResult, cancellationToken) =>
         Console.WriteLine($"kubeconfig: {Path.GetFullPath(path)}");
     }
 
-    Console.WriteLine($"Serving {simulator.Nodes.Count} nodes at {simulator.BaseUrl} (admin: {simulator.BaseUrl}_sim/counters)");
+    Console.WriteLine($"Serving {simulator.Nodes.Count} nodes at {simulator.BaseUrl} (admin: {simulator.BaseUrl}_sim/counters); stop with Ctrl+C or SIGTERM");
     try
     {
         await Task.Delay(Timeout.Infinite, cancellationToken);
     }
     catch (OperationCanceledException)
     {
+        Console.WriteLine("Stopping");
     }
 
     return 0;
