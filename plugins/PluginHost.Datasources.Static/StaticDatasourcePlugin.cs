@@ -18,6 +18,9 @@ public sealed class StaticDatasourcePlugin : IDatasourcePlugin
     public IDatasourceDriver CreateDriver(DatasourceContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new StaticDriver(context, context.Settings.Get(StaticOptions.Directory));
+        var directory = context.Settings.Get(StaticOptions.Directory);
+        return Directory.Exists(directory)
+            ? new StaticDriver(context, directory)
+            : throw new DatasourceConfigurationException($"static folder {directory} ([static] directory) does not exist");
     }
 }

@@ -137,10 +137,23 @@ public sealed class StaticDatasourceTests
     }
 
     [Fact]
-    public async Task Snapshot_MissingFolder_FailsSayingWhich()
+    public void CreateDriver_MissingFolder_IsAConfigurationErrorSayingWhich()
+    {
+        var logger = new CapturingLogger();
+
+        var error = Should.Throw<DatasourceConfigurationException>(() =>
+            new StaticDatasourcePlugin().CreateDriver(StaticFolder.Context("/nonexistent/static", logger)));
+
+        error.Message.ShouldBe("static folder /nonexistent/static ([static] directory) does not exist");
+    }
+
+    [Fact]
+    public async Task Snapshot_FolderRemovedWhileRunning_FailsSayingWhich()
     {
         await using var folder = new StaticFolder();
-        var driver = new StaticDatasourcePlugin().CreateDriver(StaticFolder.Context("/nonexistent/static", folder.Logger));
+        var removed = Directory.CreateTempSubdirectory("static-removed-").FullName;
+        var driver = new StaticDatasourcePlugin().CreateDriver(StaticFolder.Context(removed, folder.Logger));
+        Directory.Delete(removed);
 
         var error = await Should.ThrowAsync<DatasourceException>(async () =>
         {
@@ -149,6 +162,6 @@ public sealed class StaticDatasourceTests
             }
         });
 
-        error.Message.ShouldBe("static folder /nonexistent/static ([static] directory) does not exist");
+        error.Message.ShouldBe($"static folder {removed} ([static] directory) does not exist");
     }
 }

@@ -12,9 +12,9 @@ internal static class CheckConfigVerb
     public static Command Create(ConfigArguments config)
     {
         var command = new Command("check-config", "Validate the configuration and the datasources' settings; exit 2 with every problem found.");
-        command.SetAction((parseResult, cancellationToken) => VerbExecution.GuardAsync(async () =>
+        command.SetAction((parseResult, _) => VerbExecution.GuardAsync(async () =>
         {
-            var (configuration, logging) = VerbExecution.LoadConfiguration(config.LoadFiles(parseResult), requireDatasource: false);
+            var (configuration, logging) = VerbExecution.LoadConfiguration(config.LoadFiles(parseResult), requireDatasource: true);
             using (logging)
             {
                 await using (DatasourceScheduler.Create(configuration, logging, TimeProvider.System, writeOutputs: false))

@@ -14,9 +14,20 @@ namespace PluginHost.Cli;
 /// </summary>
 internal static class DemoVerb
 {
+    private const int MinNodes = 10;
+    private const int MaxNodes = 100_000;
+
     public static Command Create()
     {
-        var nodes = new Option<int>("--nodes") { Description = "Nodes in the simulated cluster.", DefaultValueFactory = _ => 300 };
+        var nodes = new Option<int>("--nodes") { Description = $"Nodes in the simulated cluster ({MinNodes} to {MaxNodes}).", DefaultValueFactory = _ => 300 };
+        nodes.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (value is < MinNodes or > MaxNodes)
+            {
+                result.AddError($"--nodes {value}: the demo needs from {MinNodes} to {MaxNodes} nodes (it deletes one, adds two and makes one NotReady)");
+            }
+        });
         var graphFile = new Option<string>("--graph-file")
         {
             Description = "Where to write the graph JSON.",
@@ -26,8 +37,8 @@ internal static class DemoVerb
         {
             nodes, graphFile,
         };
-        command.SetAction((parseResult, cancellationToken) => VerbExecution.GuardAsync(() =>
-            RunAsync(parseResult.GetValue(nodes), Path.GetFullPath(parseResult.GetValue(graphFile)!), cancellationToken)));
+        command.SetAction((parseResult, _) => VerbExecution.GuardAsync(() =>
+            RunAsync(parseResult.GetValue(nodes), Path.GetFullPath(parseResult.GetValue(graphFile)!), ProcessSignals.Stopping)));
         return command;
     }
 

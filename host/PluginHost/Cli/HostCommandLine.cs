@@ -33,6 +33,8 @@ internal static class HostCommandLine
             return ExitCodes.BadConfiguration;
         }
 
-        return await parseResult.InvokeAsync();
+        // Signals are ProcessSignals' (installed before anything else); System.CommandLine's own
+        // Ctrl+C handling would only cancel once the verb has started.
+        return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

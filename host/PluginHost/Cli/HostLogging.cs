@@ -11,9 +11,20 @@ namespace PluginHost.Cli;
 /// </summary>
 internal static class HostLogging
 {
+    private static int _minimum = (int)LogLevel.Information;
+
+    /// <summary>The least severe level written; a reload (SIGHUP) may change it while running.</summary>
+    public static LogLevel MinimumLevel
+    {
+        get => (LogLevel)Volatile.Read(ref _minimum);
+        set => Volatile.Write(ref _minimum, (int)value);
+    }
+
     public static ILoggerFactory Create(string level) => LoggerFactory.Create(builder =>
     {
-        builder.SetMinimumLevel(Parse(level));
+        MinimumLevel = Parse(level);
+        builder.SetMinimumLevel(LogLevel.Trace);
+        builder.AddFilter((_, _, messageLevel) => messageLevel >= MinimumLevel);
         builder.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

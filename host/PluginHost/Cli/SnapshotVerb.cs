@@ -19,18 +19,29 @@ internal static class SnapshotVerb
         {
             format, writeOutputs,
         };
-        command.SetAction((parseResult, cancellationToken) => VerbExecution.GuardAsync(async () =>
+        command.SetAction((parseResult, _) => VerbExecution.GuardAsync(async () =>
         {
             var (configuration, logging) = VerbExecution.LoadConfiguration(config.LoadFiles(parseResult), requireDatasource: true);
             using (logging)
             {
                 await using var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System, parseResult.GetValue(writeOutputs));
-                var failed = await scheduler.SnapshotOnceAsync(cancellationToken);
+                var failed = await scheduler.SnapshotOnceAsync(ProcessSignals.Stopping);
                 await WriteGraphAsync(scheduler, parseResult.GetValue(format) == OutputFormat.Json);
-                if (failed.Count > 0)
+                var errors = failed.Select(name => $"datasource {name} failed: {scheduler.Runners.First(r => r.Name == name).Status.Current.LastError}").ToList();
+
+                // The outputs get their last chance here; one that still fails is this run's failure too.
+                using (var flush = new CancellationTokenSource(configuration.Host.ShutdownTimeout))
                 {
-                    await VerbExecution.WriteErrorsAsync(failed.Select(name =>
-                        $"datasource {name} failed: {scheduler.Runners.First(r => r.Name == name).Status.Current.LastError}"));
+                    foreach (var output in scheduler.Outputs)
+                    {
+                        await output.FlushAsync(flush.Token);
+                    }
+                }
+
+                errors.AddRange(scheduler.Outputs.Where(o => o.LastError is not null).Select(o => $"output {o.Name} failed: {o.LastError}"));
+                if (errors.Count > 0)
+                {
+                    await VerbExecution.WriteErrorsAsync(errors);
                     return ExitCodes.DatasourceFailed;
                 }
 

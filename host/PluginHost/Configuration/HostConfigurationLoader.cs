@@ -1,4 +1,5 @@
 using PluginHost.Contracts;
+using PluginHost.Logging;
 using PluginHost.Outputs.Notifications;
 using PluginHost.Plugins;
 
@@ -13,23 +14,32 @@ internal static class HostConfigurationLoader
 {
     public static string DefaultPluginFolder => Path.Combine(AppContext.BaseDirectory, "plugins");
 
-    public static HostConfiguration Load(ConfigFileSet files)
+    /// <summary>
+    /// Loads and validates <paramref name="files"/>. A reload passes the running host's
+    /// <paramref name="loadedPlugins"/>: plugins are loaded once per process.
+    /// </summary>
+    public static HostConfiguration Load(ConfigFileSet files, PluginCatalog? loadedPlugins = null)
     {
         var diagnostics = new ConfigDiagnostics();
         var host = BindHost(files, diagnostics);
-        diagnostics.ThrowIfErrors();
 
-        var catalog = PluginCatalog.Discover(host.PluginPaths);
+        // Host errors do not stop here: the datasources' sections are checked too, so one run
+        // reports every problem.
+        var catalog = loadedPlugins ?? PluginCatalog.Discover(host.PluginPaths);
         try
         {
-            var (datasources, pluginSettings) = BindDatasources(files, host, catalog, diagnostics);
+            var (datasources, pluginSettings, pluginValues) = BindDatasources(files, host, catalog, diagnostics);
             ReportUnknownSections(files, catalog, diagnostics);
             diagnostics.ThrowIfErrors();
-            return new HostConfiguration(files.Files, host, catalog, datasources, pluginSettings, diagnostics);
+            return new HostConfiguration(files.Files, host, catalog, datasources, pluginSettings, pluginValues, diagnostics);
         }
         catch
         {
-            catalog.Dispose();
+            if (loadedPlugins is null)
+            {
+                catalog.Dispose();
+            }
+
             throw;
         }
     }
@@ -111,7 +121,7 @@ internal static class HostConfigurationLoader
     // An unset string option is an empty string; callers want null for "not set".
     private static string? Optional(object? value) => value is string { Length: > 0 } s ? s : null;
 
-    private static (List<DatasourceConfiguration>, Dictionary<string, DatasourceSettings>) BindDatasources(
+    private static (List<DatasourceConfiguration>, Dictionary<string, DatasourceSettings>, Dictionary<string, IReadOnlyDictionary<string, object?>>) BindDatasources(
         ConfigFileSet files, HostSettings host, PluginCatalog catalog, ConfigDiagnostics diagnostics)
     {
         var enabled = new List<LoadedPlugin>();
@@ -145,6 +155,7 @@ internal static class HostConfigurationLoader
 
         var result = new List<DatasourceConfiguration>();
         var pluginSettings = new Dictionary<string, DatasourceSettings>(StringComparer.OrdinalIgnoreCase);
+        var pluginValues = new Dictionary<string, IReadOnlyDictionary<string, object?>>(StringComparer.OrdinalIgnoreCase);
         foreach (var plugin in catalog.Plugins)
         {
             var isEnabled = enabled.Contains(plugin);
@@ -166,6 +177,7 @@ internal static class HostConfigurationLoader
 
             var settings = new DatasourceSettings(values);
             pluginSettings[plugin.Name] = settings;
+            pluginValues[plugin.Name] = values;
             if (!isEnabled)
             {
                 continue;
@@ -207,8 +219,18 @@ internal static class HostConfigurationLoader
             }
         }
 
-        return (result, pluginSettings);
+        return (result, pluginSettings, pluginValues);
     }
+
+    // Sections of OpenStack's own services and libraries: never "did you mean" material.
+    private static readonly HashSet<string> OpenStackSections = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "DEFAULT", "api", "database", "keystone_authtoken", "service_credentials", "coordination", "oslo_policy",
+        "oslo_concurrency", "oslo_middleware", "oslo_messaging_amqp", "oslo_messaging_kafka", "cors", "healthcheck",
+        "entity_graph", "evaluator", "consistency", "persistency", "snmp_parsing", "machine_learning", "jaeger",
+        "profiler", "ssl", "aodh", "nova", "cinder", "neutron", "heat", "trove", "zabbix", "prometheus", "collectd",
+        "doctor", "network", "datasources", "static_physical", "kapacitor", "coordination_backend",
+    };
 
     private static void ReportUnknownSections(ConfigFileSet files, PluginCatalog catalog, ConfigDiagnostics diagnostics)
     {
@@ -223,7 +245,16 @@ internal static class HostConfigurationLoader
         known.UnionWith(catalog.Plugins.Select(p => p.Name));
         foreach (var section in files.SectionNames.Where(s => !known.Contains(s)))
         {
-            diagnostics.Info($"section [{section}] is not used by the host or an enabled datasource; it is ignored");
+            // A real vitrage.conf is full of other services' sections: only a near miss of ours is worth a warning.
+            var where = files.Section(section).FirstOrDefault()?.Location;
+            if (!OpenStackSections.Contains(section) && NameSuggestion.Closest(section, known) is { } suggestion)
+            {
+                diagnostics.Warning($"{where}: section [{LogText.Escape(section)}] is not used by PluginHost; it is ignored (did you mean [{suggestion}]?)");
+            }
+            else
+            {
+                diagnostics.Info($"section [{LogText.Escape(section)}] is not used by the host or an enabled datasource; it is ignored");
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration.Ini;
+using PluginHost.Logging;
 
 namespace PluginHost.Configuration;
 
@@ -30,26 +31,54 @@ internal static class IniFileReader
         }
 
         var lines = ScanLines(path, text);
+
+        // oslo.config accepts a key repeated in a section (multi-valued options); the library
+        // refuses it. It is given each key's last line only; who owns the section decides later
+        // whether a repeat deserves a warning.
+        var repeats = lines.GroupBy(l => (l.Section.ToUpperInvariant(), l.Key.ToUpperInvariant()))
+            .Where(g => g.Count() > 1).ToDictionary(g => g.Last(), g => g.SkipLast(1).Select(l => l.Location).ToList());
+        var earlier = repeats.Values.SelectMany(l => l).Select(l => l.Line).ToHashSet();
         IDictionary<string, string?> values;
         try
         {
-            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(WithoutLines(text, earlier)));
             values = IniStreamConfigurationProvider.Read(stream);
         }
-        catch (FormatException e)
+        catch (FormatException)
         {
-            // ScanLines reports every problem it can place on a line; this is the fallback.
-            throw new ConfigException($"{path}: {e.Message}");
+            // ScanLines reports every problem it can place on a line; this is the fallback. The
+            // library's message quotes the line, which may hold a password: it is not shown.
+            throw new ConfigException($"{path}: cannot be read as an INI file");
         }
 
         var result = new List<RawConfigValue>(lines.Count);
-        foreach (var line in lines)
+        foreach (var line in lines.Where(l => !earlier.Contains(l.Location.Line)))
         {
             var value = values.TryGetValue($"{line.Section}:{line.Key}", out var v) ? v ?? string.Empty : string.Empty;
-            result.Add(new RawConfigValue(line.Section, line.Key, value, line.Location));
+            result.Add(new RawConfigValue(line.Section, line.Key, value, line.Location)
+            {
+                EarlierInFile = repeats.GetValueOrDefault(line) ?? [],
+            });
         }
 
         return result;
+    }
+
+    // Blanks the given lines, keeping every other line where it was.
+    private static string WithoutLines(string text, HashSet<int> lineNumbers)
+    {
+        if (lineNumbers.Count == 0)
+        {
+            return text;
+        }
+
+        var lines = text.Split('\n');
+        foreach (var number in lineNumbers)
+        {
+            lines[number - 1] = string.Empty;
+        }
+
+        return string.Join('\n', lines);
     }
 
     private sealed record KeyLine(string Section, string Key, ConfigLocation Location);
@@ -59,7 +88,6 @@ internal static class IniFileReader
     private static List<KeyLine> ScanLines(string path, string text)
     {
         var result = new List<KeyLine>();
-        var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         string? section = null;
         var lineNumber = 0;
         using var reader = new StringReader(text);
@@ -81,26 +109,19 @@ internal static class IniFileReader
             var equals = line.IndexOf('=', StringComparison.Ordinal);
             if (equals < 0)
             {
+                // Not quoted back: a line that lost its "key =" may be a password.
                 var where = section is null ? string.Empty : $" in [{section}]";
                 throw new ConfigException(
-                    $"{path}:{lineNumber}: line '{line}'{where} is not 'key = value', a [section] or a comment");
+                    $"{path}:{lineNumber}: this line{where} is not 'key = value', a [section] or a comment (its text is not shown: it may hold a secret)");
             }
 
             var key = line[..equals].Trim();
             if (section is null)
             {
                 throw new ConfigException(
-                    $"{path}:{lineNumber}: key '{key}' appears before any [section]; put it under [DEFAULT] or its datasource's section");
+                    $"{path}:{lineNumber}: key '{LogText.Escape(key)}' appears before any [section]; put it under [DEFAULT] or its datasource's section");
             }
 
-            var id = $"{section}:{key}";
-            if (seen.TryGetValue(id, out var firstLine))
-            {
-                throw new ConfigException(
-                    $"{path}:{lineNumber}: [{section}] {key} is set twice in this file (first at line {firstLine})");
-            }
-
-            seen[id] = lineNumber;
             result.Add(new KeyLine(section, key, new ConfigLocation(path, lineNumber)));
         }
 

@@ -1,4 +1,5 @@
 using PluginHost.Contracts;
+using PluginHost.Logging;
 
 namespace PluginHost.Configuration;
 
@@ -21,12 +22,16 @@ internal static class SectionBinder
 
         foreach (var raw in files.Section(section))
         {
+            var key = LogText.Escape(raw.Key);
             if (!declared.TryGetValue(raw.Key, out var option))
             {
-                var message = $"{raw.Location}: [{section}] {raw.Key} is not an option of this section; it is ignored";
-                if (warnOnUnknownKeys)
+                var message = $"{raw.Location}: [{section}] {key} is not an option of this section; it is ignored";
+                var suggestion = NameSuggestion.Closest(raw.Key, declared.Keys);
+                if (warnOnUnknownKeys || suggestion is not null)
                 {
-                    diagnostics.Warning(message + $" (known: {string.Join(", ", declared.Keys.Order(StringComparer.Ordinal))})");
+                    diagnostics.Warning(suggestion is not null
+                        ? $"{message} (did you mean {suggestion}?)"
+                        : $"{message} (known: {string.Join(", ", declared.Keys.Order(StringComparer.Ordinal))})");
                 }
                 else
                 {
@@ -36,14 +41,21 @@ internal static class SectionBinder
                 continue;
             }
 
+            if (raw.EarlierInFile.Count > 0)
+            {
+                // oslo's single-valued options: the last one wins, which is worth saying.
+                diagnostics.Warning(
+                    $"{raw.Location}: [{section}] {key} is set {raw.EarlierInFile.Count + 1} times in this file (also at line {string.Join(", ", raw.EarlierInFile.Select(l => l.Line))}); the last one is used");
+            }
+
             if (OptionValueParser.TryParse(option, raw.Value, out var value, out var expected))
             {
                 values[option.Name] = value;
             }
             else
             {
-                var shown = option.Secret ? "***" : raw.Value;
-                diagnostics.Error($"{raw.Location}: [{section}] {raw.Key} = '{shown}': expected {expected}");
+                var shown = option.Secret || SecretNames.IsSecret(raw.Key) ? "***" : LogText.Escape(raw.Value);
+                diagnostics.Error($"{raw.Location}: [{section}] {key} = '{shown}': expected {expected}");
             }
         }
 

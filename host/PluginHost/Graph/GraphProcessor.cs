@@ -14,13 +14,18 @@ namespace PluginHost.Graph;
 internal sealed class GraphProcessor(
     GraphQueue queue,
     EntityGraph graph,
-    TransformerRegistry transformers,
-    IReadOnlyList<IGraphOutput> outputs,
+    TransformerRegistry initialTransformers,
+    IReadOnlyList<IGraphOutput> initialOutputs,
     GraphVersionPublisher publisher,
-    TimeSpan deletedEntityRetention,
+    TimeSpan initialRetention,
     TimeProvider time,
     ILogger logger)
 {
+    // Only the processor's task reads or replaces these (a reload sends a ReconfigureQueueItem).
+    private TransformerRegistry _transformers = initialTransformers;
+    private IReadOnlyList<IGraphOutput> _outputs = initialOutputs;
+    private TimeSpan _deletedEntityRetention = initialRetention;
+
     /// <summary>
     /// While a snapshot is being applied, readers keep the previous version for at most this long;
     /// after it, changes (a watch's updates) are published even though a snapshot is still open.
@@ -73,6 +78,18 @@ internal sealed class GraphProcessor(
                 logger.LogInformation("Datasource {Datasource} is no longer enabled: its {Count} entities were deleted", removed.DatasourceName, deleted);
                 Publish();
                 break;
+            case ReconfigureQueueItem reconfigure:
+                var replaced = _outputs;
+                if (reconfigure.Transformers is { } registry)
+                {
+                    _transformers = registry;
+                    _vertexKeysBySource.Clear(); // new settings may map an unchanged entity differently
+                }
+
+                _outputs = reconfigure.Outputs ?? _outputs;
+                _deletedEntityRetention = reconfigure.DeletedEntityRetention;
+                reconfigure.Replaced.TrySetResult(reconfigure.Outputs is null ? [] : replaced);
+                break;
             case BarrierQueueItem barrier:
                 Publish();
                 barrier.Processed.TrySetResult();
@@ -97,7 +114,7 @@ internal sealed class GraphProcessor(
         if (ended.Complete)
         {
             var deleted = graph.MarkOutdatedDeleted(ended.DatasourceName, ended.StartedAt);
-            var purged = graph.Purge(deletedEntityRetention);
+            var purged = graph.Purge(_deletedEntityRetention);
             if (purged > 0)
             {
                 PruneSources();
@@ -125,7 +142,7 @@ internal sealed class GraphProcessor(
         }
 
         await TellAsync(o => o.OnEventAsync(datasourceEvent, cancellationToken)).ConfigureAwait(false);
-        var transformer = transformers.Find(datasourceEvent.EntityType);
+        var transformer = _transformers.Find(datasourceEvent.EntityType);
         if (transformer is null)
         {
             if (_typesWithoutTransformer.Add(datasourceEvent.EntityType))
@@ -149,7 +166,7 @@ internal sealed class GraphProcessor(
             }
 
             var update = transformer.Transform(datasourceEvent);
-            var reference = transformers.IsForeign(datasourceEvent.EntityType, update.Vertex.Type);
+            var reference = _transformers.IsForeign(datasourceEvent.EntityType, update.Vertex.Type);
             graph.Apply(update, datasourceEvent.DatasourceName, datasourceEvent.SampleTime, reference, reference ? null : datasourceEvent.EntityVersion);
             if (source is { } identified && !reference)
             {
@@ -203,7 +220,7 @@ internal sealed class GraphProcessor(
         var version = graph.Publish();
         _firstUnpublishedAt = null;
         publisher.Publish(version);
-        foreach (var output in outputs)
+        foreach (var output in _outputs)
         {
             try
             {
@@ -221,7 +238,7 @@ internal sealed class GraphProcessor(
     // Outputs complete at once but for a bounded, documented wait (see IGraphOutput).
     private async ValueTask TellAsync(Func<IGraphOutput, ValueTask> call)
     {
-        foreach (var output in outputs)
+        foreach (var output in _outputs)
         {
             try
             {
@@ -248,7 +265,7 @@ internal sealed class GraphProcessor(
     {
         if (_failingOutputs.Add(output.Name))
         {
-            logger.LogError(e, "Output {Output} failed; the graph and the other outputs go on", output.Name);
+            logger.LogError(e, "Output {Output} failed; the graph and the other _outputs go on", output.Name);
         }
     }
 

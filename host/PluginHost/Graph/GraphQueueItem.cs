@@ -22,5 +22,16 @@ internal sealed record SnapshotEndedQueueItem(string DatasourceName, DateTimeOff
 /// </summary>
 internal sealed record DatasourceRemovedQueueItem(string DatasourceName) : GraphQueueItem;
 
+/// <summary>
+/// A reload changed what the processor works with: from this point of the queue on, events are
+/// transformed with <see cref="Transformers"/> (when set) and told to <see cref="Outputs"/> (when
+/// set). <see cref="Replaced"/> gets the outputs that were replaced, for the caller to close.
+/// </summary>
+internal sealed record ReconfigureQueueItem(
+    TransformerRegistry? Transformers,
+    IReadOnlyList<Outputs.IGraphOutput>? Outputs,
+    TimeSpan DeletedEntityRetention,
+    TaskCompletionSource<IReadOnlyList<Outputs.IGraphOutput>> Replaced) : GraphQueueItem;
+
 /// <summary>Completes when every item queued before it has been applied and published.</summary>
 internal sealed record BarrierQueueItem(TaskCompletionSource Processed) : GraphQueueItem;

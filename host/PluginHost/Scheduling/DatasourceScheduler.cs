@@ -19,26 +19,52 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
     private readonly GraphProcessor _processor;
     private readonly Task _processing;
     private readonly CancellationTokenSource _processorStop = new();
-    private readonly List<IGraphOutput> _outputs;
     private readonly ILogger _logger;
-    private readonly TimeSpan _shutdownTimeout;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _reloading = new(1, 1);
+    private readonly object _slotsLock = new();
+    private readonly Dictionary<string, RunnerSlot> _slots = new(StringComparer.Ordinal);
+    private IReadOnlyList<IGraphOutput> _outputs;
+    private HostConfiguration _configuration;
+    private CancellationToken _running = new(canceled: true);
     private bool _disposed;
 
     private DatasourceScheduler(
-        GraphQueue queue, GraphProcessor processor, List<IGraphOutput> outputs, IReadOnlyList<DriverRunner> runners, TimeSpan shutdownTimeout, ILogger logger)
+        HostConfiguration configuration, GraphQueue queue, GraphProcessor processor, IReadOnlyList<IGraphOutput> outputs,
+        IReadOnlyList<DriverRunner> runners, ILoggerFactory loggerFactory, TimeProvider time)
     {
+        _configuration = configuration;
         _queue = queue;
         _processor = processor;
         _outputs = outputs;
-        Runners = runners;
-        _shutdownTimeout = shutdownTimeout;
-        _logger = logger;
+        _loggerFactory = loggerFactory;
+        _time = time;
+        _logger = loggerFactory.CreateLogger("PluginHost");
+        foreach (var runner in runners)
+        {
+            _slots[runner.Name] = new RunnerSlot(runner);
+        }
+
         _processing = Task.Run(() => RunProcessorAsync(_processorStop.Token));
     }
 
-    public IReadOnlyList<DriverRunner> Runners { get; }
+    /// <summary>The datasources running now (a reload may change them).</summary>
+    public IReadOnlyList<DriverRunner> Runners
+    {
+        get
+        {
+            lock (_slotsLock)
+            {
+                return _slots.Values.Select(s => s.Runner).ToList();
+            }
+        }
+    }
 
-    public IReadOnlyList<IGraphOutput> Outputs => _outputs;
+    public IReadOnlyList<IGraphOutput> Outputs => Volatile.Read(ref _outputs);
+
+    /// <summary>Whether the graph processor died (a bug); <c>run</c> then exits with code 1.</summary>
+    public bool ProcessorFailed => _processing.IsFaulted;
 
     /// <summary>Only read it after <see cref="DrainAsync"/> or when stopped: the processor owns it.</summary>
     public EntityGraph Graph => _processor.Graph;
@@ -65,11 +91,19 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         var backoff = new RetryBackoff(configuration.Host.RetryInitialDelay, configuration.Host.RetryMaxDelay);
         var runners = new List<DriverRunner>();
         var errors = new List<string>();
+        // With [datasources] types empty every plugin found is enabled; one that cannot work with the
+        // settings it has (no kubeconfig, no static folder) is then left out with a warning, not an error.
+        var implicitlyEnabled = configuration.Host.EnabledTypes.Count == 0;
         foreach (var datasource in configuration.Datasources)
         {
             try
             {
                 runners.Add(CreateRunner(datasource, queue, backoff, loggerFactory, time));
+            }
+            catch (DatasourceConfigurationException e) when (implicitlyEnabled)
+            {
+                logger.LogWarning("Datasource {Datasource} is left out ([datasources] types is empty, so it was only tried): {Message}",
+                    datasource.Name, LogText.Escape(e.Message));
             }
             catch (DatasourceConfigurationException e)
             {
@@ -101,7 +135,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         outputs.AddRange(extraOutputs ?? []);
         var processor = new GraphProcessor(queue, new EntityGraph(time), registry, outputs, new GraphVersionPublisher(),
             configuration.Host.DeletedEntityRetention, time, logger);
-        return new DatasourceScheduler(queue, processor, outputs, runners, configuration.Host.ShutdownTimeout, logger);
+        return new DatasourceScheduler(configuration, queue, processor, outputs, runners, loggerFactory, time);
     }
 
     private static TransformerRegistry CreateRegistry(HostConfiguration configuration, ILogger logger)
@@ -127,6 +161,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
     private static DriverRunner CreateRunner(
         DatasourceConfiguration datasource, GraphQueue queue, RetryBackoff backoff, ILoggerFactory loggerFactory, TimeProvider time)
     {
+        // Each runner's backoff is its own: one failing datasource never slows another's retries.
         var context = new DatasourceContext(
             datasource.Name, datasource.Settings, loggerFactory.CreateLogger($"PluginHost.Datasources.{datasource.Name}"), time)
         {
@@ -167,8 +202,207 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         _logger.LogInformation("Running datasources: {Datasources}", string.Join(", ", Runners.Select(r => r.Name)));
-        var runners = Task.WhenAll(Runners.Select(r => Task.Run(() => r.RunAsync(cancellationToken), CancellationToken.None)));
-        await WatchProcessorAsync(runners).ConfigureAwait(false);
+        lock (_slotsLock)
+        {
+            _running = cancellationToken;
+            foreach (var slot in _slots.Values)
+            {
+                slot.Start(cancellationToken);
+            }
+        }
+
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (cancellationToken.Register(() => stopped.TrySetResult()))
+        {
+            await WatchProcessorAsync(stopped.Task).ConfigureAwait(false);
+        }
+
+        await _reloading.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            List<Task> running;
+            lock (_slotsLock)
+            {
+                running = _slots.Values.Select(s => s.Task).ToList();
+            }
+
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+        finally
+        {
+            _reloading.Release();
+        }
+    }
+
+    /// <summary>
+    /// Applies a reloaded configuration (SIGHUP) to the running pipeline: intervals, log level,
+    /// enabled datasources (a disabled one's entities are deleted), changed datasource settings (its
+    /// driver is created again), transformer settings and outputs. What only a restart can change
+    /// is logged as such. Returns what changed, one line each.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ReloadAsync(HostConfiguration next, CancellationToken cancellationToken)
+    {
+        await _reloading.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = _configuration;
+            var changes = new List<string>();
+            foreach (var (what, before, after) in ConfigurationDiff.RestartOnly(current.Host, next.Host))
+            {
+                changes.Add($"{what} changed from {before} to {after}: it takes effect after a restart");
+            }
+
+            if (current.Host.ShutdownTimeout != next.Host.ShutdownTimeout)
+            {
+                Cli.ProcessSignals.ShutdownTimeout = next.Host.ShutdownTimeout;
+                changes.Add($"shutdown_timeout: {current.Host.ShutdownTimeout.TotalSeconds} s -> {next.Host.ShutdownTimeout.TotalSeconds} s");
+            }
+
+            if (current.Host.LogLevel != next.Host.LogLevel)
+            {
+                Cli.HostLogging.MinimumLevel = Cli.HostLogging.Parse(next.Host.LogLevel);
+                changes.Add($"log_level: {current.Host.LogLevel} -> {next.Host.LogLevel}");
+            }
+
+            await ReconfigureProcessorAsync(current, next, changes, cancellationToken).ConfigureAwait(false);
+            await ReconcileDatasourcesAsync(current, next, changes, cancellationToken).ConfigureAwait(false);
+            _configuration = next with { Host = ConfigurationDiff.KeepRestartOnly(current.Host, next.Host) };
+            return changes;
+        }
+        finally
+        {
+            _reloading.Release();
+        }
+    }
+
+    private async Task ReconfigureProcessorAsync(HostConfiguration current, HostConfiguration next, List<string> changes, CancellationToken cancellationToken)
+    {
+        var transformersChanged = !ConfigurationDiff.SameTransformerSettings(current.PluginValues, next.PluginValues);
+        var outputsChanged = ConfigurationDiff.OutputsDiffer(current.Host, next.Host);
+        if (!transformersChanged && !outputsChanged && current.Host.DeletedEntityRetention == next.Host.DeletedEntityRetention)
+        {
+            return;
+        }
+
+        var registry = transformersChanged ? CreateRegistry(next, _logger) : null;
+        var outputs = outputsChanged ? OutputFactory.Create(next.Host, _loggerFactory, _time) : null;
+        var replaced = new TaskCompletionSource<IReadOnlyList<IGraphOutput>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _queue.EnqueueAsync(new ReconfigureQueueItem(registry, outputs, next.Host.DeletedEntityRetention, replaced), cancellationToken)
+            .ConfigureAwait(false);
+        var old = await replaced.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (outputs is not null)
+        {
+            Volatile.Write(ref _outputs, outputs);
+            changes.Add($"outputs: {Describe(old)} -> {Describe(outputs)}");
+            using var deadline = new CancellationTokenSource(next.Host.ShutdownTimeout);
+            foreach (var output in old)
+            {
+                await BoundedAsync($"flushing output {output.Name}", () => output.FlushAsync(deadline.Token), deadline.Token).ConfigureAwait(false);
+                await BoundedAsync($"closing output {output.Name}", () => output.DisposeAsync().AsTask(), deadline.Token).ConfigureAwait(false);
+            }
+        }
+
+        if (transformersChanged)
+        {
+            changes.Add("transformer settings of one or more plugins: applied from the next event");
+        }
+    }
+
+    private static string Describe(IReadOnlyList<IGraphOutput> outputs) => outputs.Count == 0 ? "none" : string.Join(", ", outputs.Select(o => o.Name));
+
+    private async Task ReconcileDatasourcesAsync(HostConfiguration current, HostConfiguration next, List<string> changes, CancellationToken cancellationToken)
+    {
+        var wanted = next.Datasources.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        var backoff = new RetryBackoff(next.Host.RetryInitialDelay, next.Host.RetryMaxDelay);
+        List<RunnerSlot> existing;
+        lock (_slotsLock)
+        {
+            existing = _slots.Values.ToList();
+        }
+
+        foreach (var slot in existing)
+        {
+            var before = slot.Runner.Configuration;
+            if (!wanted.TryGetValue(slot.Runner.Name, out var after))
+            {
+                await StopSlotAsync(slot, next.Host.ShutdownTimeout).ConfigureAwait(false);
+                await _queue.EnqueueAsync(new DatasourceRemovedQueueItem(slot.Runner.Name), cancellationToken).ConfigureAwait(false);
+                changes.Add($"datasource {slot.Runner.Name} disabled: stopped, its entities deleted");
+            }
+            else if (ConfigurationDiff.OnlyIntervalsDiffer(before, after))
+            {
+                if (before.SnapshotsInterval != after.SnapshotsInterval || before.ChangesInterval != after.ChangesInterval)
+                {
+                    slot.Runner.Reconfigure(after);
+                    changes.Add($"datasource {after.Name}: snapshots_interval {before.SnapshotsInterval.TotalSeconds} s -> {after.SnapshotsInterval.TotalSeconds} s, changes_interval {before.ChangesInterval.TotalSeconds} s -> {after.ChangesInterval.TotalSeconds} s");
+                }
+            }
+            else
+            {
+                // Settings the driver was created with changed: create it again (its entities stay,
+                // the new driver's first snapshot brings them up to date).
+                if (TryCreateRunner(after, backoff, changes) is { } replacement)
+                {
+                    await StopSlotAsync(slot, next.Host.ShutdownTimeout).ConfigureAwait(false);
+                    StartSlot(replacement);
+                    changes.Add($"datasource {after.Name}: settings changed, its driver was created again");
+                }
+            }
+        }
+
+        foreach (var added in next.Datasources.Where(d => existing.All(s => s.Runner.Name != d.Name)))
+        {
+            if (TryCreateRunner(added, backoff, changes) is { } runner)
+            {
+                StartSlot(runner);
+                changes.Add($"datasource {added.Name} enabled");
+            }
+        }
+    }
+
+    private DriverRunner? TryCreateRunner(DatasourceConfiguration datasource, RetryBackoff backoff, List<string> changes)
+    {
+        try
+        {
+            return CreateRunner(datasource, _queue, backoff, _loggerFactory, _time);
+        }
+        catch (Exception e) when (e is DatasourceConfigurationException or ConfigException)
+        {
+            changes.Add($"datasource {datasource.Name} kept as it was: its new settings cannot be used: {LogText.Escape(e.Message)}");
+        }
+#pragma warning disable CA1031 // a plugin failing to start is reported; the rest of the reload goes on
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            changes.Add($"datasource {datasource.Name} kept as it was: it could not start: {LogText.Escape(e.Message)}");
+        }
+
+        return null;
+    }
+
+    private void StartSlot(DriverRunner runner)
+    {
+        var slot = new RunnerSlot(runner);
+        lock (_slotsLock)
+        {
+            _slots[runner.Name] = slot;
+            if (!_running.IsCancellationRequested)
+            {
+                slot.Start(_running);
+            }
+        }
+    }
+
+    private async Task StopSlotAsync(RunnerSlot slot, TimeSpan timeout)
+    {
+        lock (_slotsLock)
+        {
+            _slots.Remove(slot.Runner.Name);
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        await BoundedAsync($"stopping datasource {slot.Runner.Name}", slot.StopAsync, deadline.Token).ConfigureAwait(false);
+        await BoundedAsync($"closing datasource {slot.Runner.Name}", () => slot.Runner.Driver.DisposeAsync().AsTask(), deadline.Token).ConfigureAwait(false);
     }
 
     /// <summary>One snapshot of every datasource, concurrently; returns the names of those that failed.</summary>
@@ -214,19 +448,21 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         }
 
         _disposed = true;
-        using var deadline = new CancellationTokenSource(_shutdownTimeout);
+        using var deadline = new CancellationTokenSource(_configuration.Host.ShutdownTimeout);
         _queue.Complete();
         await BoundedAsync("applying the queued events", () => _processing, deadline.Token).ConfigureAwait(false);
         await _processorStop.CancelAsync().ConfigureAwait(false);
-        foreach (var output in _outputs)
+        var outputs = Outputs;
+        foreach (var output in outputs)
         {
             await BoundedAsync($"flushing output {output.Name}", () => output.FlushAsync(deadline.Token), deadline.Token).ConfigureAwait(false);
         }
 
-        var closing = _outputs.Select(o => BoundedAsync($"closing output {o.Name}", () => o.DisposeAsync().AsTask(), deadline.Token))
+        var closing = outputs.Select(o => BoundedAsync($"closing output {o.Name}", () => o.DisposeAsync().AsTask(), deadline.Token))
             .Concat(Runners.Select(r => BoundedAsync($"closing datasource {r.Name}", () => r.Driver.DisposeAsync().AsTask(), deadline.Token)));
         await Task.WhenAll(closing).ConfigureAwait(false);
         _processorStop.Dispose();
+        _reloading.Dispose();
     }
 
     private async Task BoundedAsync(string what, Func<Task> step, CancellationToken deadline)
@@ -237,14 +473,41 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            _logger.LogWarning("Shutdown timeout ({Seconds} s, [plugin_host] shutdown_timeout) reached while {What}; it is abandoned",
-                _shutdownTimeout.TotalSeconds, what);
+            _logger.LogWarning("Timeout ([plugin_host] shutdown_timeout) reached while {What}; it is abandoned", what);
         }
 #pragma warning disable CA1031 // a failing step must not keep the others from closing
         catch (Exception e)
 #pragma warning restore CA1031
         {
             _logger.LogError("While stopping, {What} failed: {Message}", what, LogText.Escape(e.Message));
+        }
+    }
+
+    /// <summary>A runner and the task that runs it, stoppable on its own (a reload).</summary>
+    private sealed class RunnerSlot(DriverRunner runner)
+    {
+        private CancellationTokenSource? _stop;
+
+        public DriverRunner Runner => runner;
+
+        public Task Task { get; private set; } = Task.CompletedTask;
+
+        public void Start(CancellationToken hostStopping)
+        {
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(hostStopping);
+            var token = _stop.Token;
+            Task = Task.Run(() => runner.RunAsync(token), CancellationToken.None);
+        }
+
+        public async Task StopAsync()
+        {
+            if (_stop is not null)
+            {
+                await _stop.CancelAsync().ConfigureAwait(false);
+            }
+
+            await Task.ConfigureAwait(false);
+            _stop?.Dispose();
         }
     }
 }

@@ -63,10 +63,61 @@ public sealed class HostConfigurationLoaderTests(EchoPluginFolder plugins) : ICl
     public void Load_UnknownKeyInKnownSection_IsAWarningNotAnError()
     {
         using var temp = new TempFolder();
-        var configuration = Load(temp, "[datasources]\nplugin_path = {plugins}\n[echo]\nentities_fil = /tmp/x\n");
+        var configuration = Load(temp, "[datasources]\nplugin_path = {plugins}\n[echo]\nlines_file = /tmp/x\n");
 
         configuration.Diagnostics.Warnings.Single().ShouldStartWith(
-            $"{temp.Combine("vitrage.conf")}:4: [echo] entities_fil is not an option of this section; it is ignored (known: ");
+            $"{temp.Combine("vitrage.conf")}:4: [echo] lines_file is not an option of this section; it is ignored (known: ");
+    }
+
+    [Theory]
+    [InlineData("misspelt key", "[echo]\nentities_fil = /tmp/x\n", ":4: [echo] entities_fil is not an option of this section; it is ignored (did you mean entities_file?)")]
+    [InlineData("swapped letters", "[echo]\nfial_on_create = false\n", ":4: [echo] fial_on_create is not an option of this section; it is ignored (did you mean fail_on_create?)")]
+    [InlineData("misspelt section", "[ehco]\nentities_file = /tmp/x\n", ":4: section [ehco] is not used by PluginHost; it is ignored (did you mean [echo]?)")]
+    [InlineData("host section", "[pluginhost]\ngraph_file = /tmp/g.json\n", ":4: section [pluginhost] is not used by PluginHost; it is ignored (did you mean [plugin_host]?)")]
+    public void Load_NearMissOfAKnownName_WarnsWithTheSuggestion(string name, string text, string warning)
+    {
+        using var temp = new TempFolder();
+
+        var configuration = Load(temp, "[datasources]\nplugin_path = {plugins}\n" + text);
+
+        configuration.Diagnostics.Warnings.ShouldContain($"{temp.Combine("vitrage.conf")}{warning}", name);
+    }
+
+    [Theory]
+    [InlineData("other services' sections", "[keystone_authtoken]\npassword = x\n[database]\nconnection = sqlite://\n[api]\nport = 8999\n")]
+    [InlineData("a far-off unknown section", "[zzz_custom]\na = b\n")]
+    public void Load_SectionsOfOtherServices_AreNotWarnedAbout(string name, string text)
+    {
+        using var temp = new TempFolder();
+
+        var configuration = Load(temp, "[datasources]\nplugin_path = {plugins}\n" + text);
+
+        configuration.Diagnostics.Warnings.ShouldBeEmpty(name);
+    }
+
+    [Fact]
+    public void Load_OwnOptionRepeatedInOneFile_LastWinsWithAWarning()
+    {
+        using var temp = new TempFolder();
+
+        var configuration = Load(temp, "[datasources]\nplugin_path = {plugins}\nsnapshots_interval = 60\nsnapshots_interval = 120\n");
+
+        configuration.Host.SnapshotsInterval.ShouldBe(TimeSpan.FromSeconds(120));
+        configuration.Diagnostics.Warnings.ShouldBe(
+            [$"{temp.Combine("vitrage.conf")}:4: [datasources] snapshots_interval is set 2 times in this file (also at line 3); the last one is used"]);
+    }
+
+    [Fact]
+    public void Load_InvalidValuesWithSecretsAndControlCharacters_NeverPrintsTheSecretAndEscapesTheRest()
+    {
+        using var temp = new TempFolder();
+        var error = Should.Throw<ConfigException>(() => Load(temp,
+            "[datasources]\nplugin_path = {plugins}\n[oslo_messaging_notifications]\ndriver = messagingv2\n[DEFAULT]\ntransport_url = rabbit://u:S3/cr3t@h:5672/\n[echo]\nfail_on_create = \u001b[31mno\u0007\n"));
+
+        error.Message.ShouldNotContain("S3");
+        error.Message.ShouldNotContain("cr3t");
+        error.Message.ShouldNotContain("\u001b");
+        error.Errors.ShouldContain(e => e.Contains("[echo] fail_on_create = '\\u001b[31mno\\u0007': expected a boolean", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -88,6 +139,7 @@ public sealed class HostConfigurationLoaderTests(EchoPluginFolder plugins) : ICl
         [
             $"{file}:3: [datasources] snapshots_interval = '5': expected an integer of at least 10",
             $"{file}:5: [plugin_host] queue_capacity = 'lots': expected an integer of at least 1",
+            $"{file}:7: [echo] fail_on_create = 'perhaps': expected a boolean (true/false, yes/no, on/off, 1/0)", // one run shows every problem
         ]);
     }
 

@@ -28,7 +28,7 @@ public sealed class TransportUrlTests
 
     [Theory]
     [InlineData("other scheme", "amqp://u:p@h/", "expected rabbit://user:password@host:port/vhost")]
-    [InlineData("bad port", "rabbit://u:p@h:abc/", "port 'abc' of host 'h' is not a port number")]
+    [InlineData("bad port", "rabbit://u:p@h:abc/", "a host's port is not a number from 1 to 65535; expected rabbit://user:password@host:port/vhost, where / ? # , @ and : in a user or password are percent-encoded (%2F %3F %23 %2C %40 %3A)")]
     [InlineData("no host", "rabbit:///vhost", "no host in the transport URL")]
     public void Parse_Invalid_SaysWhat(string name, string url, string message)
     {
@@ -39,5 +39,19 @@ public sealed class TransportUrlTests
     public void ToString_NeverShowsPasswords()
     {
         TransportUrl.Parse("rabbit://a:s3cret@h1:5672,b:0ther@h2:5672/vh").ToString().ShouldBe("rabbit://a:***@h1:5672,b:***@h2:5672/vh");
+    }
+
+    [Theory]
+    [InlineData("slash in the password", "rabbit://guest:S3/cr3tPw@ctl:5672/", "S3")]
+    [InlineData("question mark in the password", "rabbit://guest:S3?cr3tPw@ctl:5672/", "S3")]
+    [InlineData("comma in the password", "rabbit://guest:S3,cr3tPw@ctl:5672/", "cr3tPw")]
+    [InlineData("hash and colon", "rabbit://guest:a:S3cr3tPw@ctl:abc/", "S3cr3tPw")]
+    public void Parse_UnencodedPassword_NeverQuotesAnyPartOfIt(string name, string url, string secretPart)
+    {
+        var message = Should.Throw<FormatException>(() => TransportUrl.Parse(url)).Message;
+
+        message.ShouldNotContain(secretPart, Case.Sensitive, name);
+        message.ShouldNotContain("guest", Case.Sensitive, name);
+        message.ShouldContain("percent-encoded", Case.Sensitive, name);
     }
 }

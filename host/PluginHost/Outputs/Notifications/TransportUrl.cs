@@ -13,6 +13,9 @@ internal sealed record TransportUrl(IReadOnlyList<TransportHost> Hosts, string V
 {
     public const int DefaultPort = 5672;
 
+    private const string EncodingHint =
+        "expected rabbit://user:password@host:port/vhost, where / ? # , @ and : in a user or password are percent-encoded (%2F %3F %23 %2C %40 %3A)";
+
     public static TransportUrl Parse(string url)
     {
         const string scheme = "rabbit://";
@@ -60,13 +63,14 @@ internal sealed record TransportUrl(IReadOnlyList<TransportHost> Hosts, string V
         var portStart = part.LastIndexOf(':');
         if (portStart > 0 && !part.EndsWith(']'))
         {
+            // The text is never quoted back: with an unescaped / ? # or , a password spills into this part.
             port = int.TryParse(part[(portStart + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536
                 ? p
-                : throw new FormatException($"port '{part[(portStart + 1)..]}' of host '{part[..portStart]}' is not a port number");
+                : throw new FormatException($"a host's port is not a number from 1 to 65535; {EncodingHint}");
             hostName = part[..portStart];
         }
 
-        return hostName.Length == 0 ? throw new FormatException("a host of the transport URL is empty") : new TransportHost(hostName.Trim('[', ']'), port, user, password);
+        return hostName.Length == 0 ? throw new FormatException($"a host of the transport URL is empty; {EncodingHint}") : new TransportHost(hostName.Trim('[', ']'), port, user, password);
     }
 
     /// <summary>The URL with every password replaced by <c>***</c>: safe for logs and errors.</summary>

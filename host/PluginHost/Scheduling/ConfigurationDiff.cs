@@ -1,0 +1,78 @@
+using PluginHost.Configuration;
+
+namespace PluginHost.Scheduling;
+
+/// <summary>What a reload changed, compared setting by setting.</summary>
+internal static class ConfigurationDiff
+{
+    /// <summary>Host settings a running process cannot change: they need a restart.</summary>
+    public static IEnumerable<(string What, string Before, string After)> RestartOnly(HostSettings before, HostSettings after)
+    {
+        if (!before.PluginPaths.SequenceEqual(after.PluginPaths, StringComparer.Ordinal))
+        {
+            yield return ("[datasources] plugin_path", string.Join(",", before.PluginPaths), string.Join(",", after.PluginPaths));
+        }
+
+        if (before.QueueCapacity != after.QueueCapacity)
+        {
+            yield return ("[plugin_host] queue_capacity", Invariant(before.QueueCapacity), Invariant(after.QueueCapacity));
+        }
+
+        if (before.RetryInitialDelay != after.RetryInitialDelay || before.RetryMaxDelay != after.RetryMaxDelay)
+        {
+            yield return ("[plugin_host] retry_initial_delay/retry_max_delay",
+                $"{before.RetryInitialDelay.TotalSeconds}/{before.RetryMaxDelay.TotalSeconds}", $"{after.RetryInitialDelay.TotalSeconds}/{after.RetryMaxDelay.TotalSeconds}");
+        }
+    }
+
+    /// <summary><paramref name="after"/>, with the restart-only settings still those that run.</summary>
+    public static HostSettings KeepRestartOnly(HostSettings running, HostSettings after) => after with
+    {
+        PluginPaths = running.PluginPaths,
+        QueueCapacity = running.QueueCapacity,
+        RetryInitialDelay = running.RetryInitialDelay,
+        RetryMaxDelay = running.RetryMaxDelay,
+    };
+
+    public static bool OutputsDiffer(HostSettings before, HostSettings after) =>
+        before.GraphFile != after.GraphFile || before.EventLog != after.EventLog || !SameNotifications(before.Notifications, after.Notifications);
+
+    /// <summary>Whether two configurations of one datasource differ only in their intervals.</summary>
+    public static bool OnlyIntervalsDiffer(DatasourceConfiguration before, DatasourceConfiguration after) =>
+        before.Plugin == after.Plugin && before.Instance == after.Instance && before.UpdateMethod == after.UpdateMethod
+        && SameValues(before.Values, after.Values, ignore: [HostOptionCatalog.SnapshotsInterval, HostOptionCatalog.ChangesInterval]);
+
+    public static bool SameValues(IReadOnlyDictionary<string, object?> a, IReadOnlyDictionary<string, object?> b, params string[] ignore)
+    {
+        var keys = a.Keys.Concat(b.Keys).Distinct(StringComparer.OrdinalIgnoreCase).Where(k => !ignore.Contains(k, StringComparer.OrdinalIgnoreCase));
+        return keys.All(k => SameValue(a.GetValueOrDefault(k), b.GetValueOrDefault(k)));
+    }
+
+    /// <summary>Whether the plugins' sections differ in anything but the schedule (what transformers may read).</summary>
+    public static bool SameTransformerSettings(
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>> a, IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var other)
+            && SameValues(p.Value, other, HostOptionCatalog.SnapshotsInterval, HostOptionCatalog.ChangesInterval, HostOptionCatalog.UpdateMethodOption));
+
+    private static bool SameValue(object? a, object? b) => (a, b) switch
+    {
+        (null, null) => true,
+        (IEnumerable<string> x, IEnumerable<string> y) => x.SequenceEqual(y, StringComparer.Ordinal),
+        _ => Equals(a, b),
+    };
+
+    private static bool SameNotifications(NotificationSettings? a, NotificationSettings? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        return a.Transport.Hosts.SequenceEqual(b.Transport.Hosts) && a.Transport.VirtualHost == b.Transport.VirtualHost
+            && a.Transport.Query.Count == b.Transport.Query.Count && a.Transport.Query.All(q => b.Transport.Query.GetValueOrDefault(q.Key) == q.Value)
+            && a.Topics.SequenceEqual(b.Topics, StringComparer.Ordinal)
+            && (a with { Transport = b.Transport, Topics = b.Topics }) == b;
+    }
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
