@@ -25,6 +25,14 @@ internal static class RunVerb
                 ProcessSignals.ShutdownTimeout = configuration.Host.ShutdownTimeout;
                 var logger = logging.CreateLogger("PluginHost");
                 var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System);
+                if (ProcessSignals.Stopping.IsCancellationRequested)
+                {
+                    // Stopped while starting (a slow credential plugin): nothing ran, nothing to flush.
+                    await scheduler.DisposeAsync();
+                    logger.LogInformation("Stopped before the datasources started");
+                    return ExitCodes.Ok;
+                }
+
                 var reloader = new ConfigurationReloader(() => config.LoadFiles(parseResult), configuration.Catalog, scheduler,
                     logging.CreateLogger("PluginHost.Configuration"));
                 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -44,7 +52,7 @@ internal static class RunVerb
                 logger.LogInformation("Stopped");
                 return ExitCodes.Ok;
             }
-        }));
+        }, interruptedExitCode: ExitCodes.Ok));
         return command;
     }
 

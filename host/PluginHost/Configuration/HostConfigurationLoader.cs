@@ -18,7 +18,16 @@ internal static class HostConfigurationLoader
     /// Loads and validates <paramref name="files"/>. A reload passes the running host's
     /// <paramref name="loadedPlugins"/>: plugins are loaded once per process.
     /// </summary>
-    public static HostConfiguration Load(ConfigFileSet files, PluginCatalog? loadedPlugins = null)
+    public static HostConfiguration Load(ConfigFileSet files, PluginCatalog? loadedPlugins = null) =>
+        Load(files, loadedPlugins, throwOnErrors: true);
+
+    /// <summary>
+    /// Like <see cref="Load(ConfigFileSet, PluginCatalog?)"/>, but with <paramref name="throwOnErrors"/>
+    /// false the errors stay in <see cref="HostConfiguration.Diagnostics"/> and the datasources
+    /// whose sections are valid are returned, so <c>check-config</c> can go on to create their
+    /// drivers and report everything in one run.
+    /// </summary>
+    public static HostConfiguration Load(ConfigFileSet files, PluginCatalog? loadedPlugins, bool throwOnErrors)
     {
         var diagnostics = new ConfigDiagnostics();
         var host = BindHost(files, diagnostics);
@@ -30,7 +39,11 @@ internal static class HostConfigurationLoader
         {
             var (datasources, pluginSettings, pluginValues) = BindDatasources(files, host, catalog, diagnostics);
             ReportUnknownSections(files, catalog, diagnostics);
-            diagnostics.ThrowIfErrors();
+            if (throwOnErrors)
+            {
+                diagnostics.ThrowIfErrors();
+            }
+
             return new HostConfiguration(files.Files, host, catalog, datasources, pluginSettings, pluginValues, diagnostics);
         }
         catch
@@ -164,6 +177,7 @@ internal static class HostConfigurationLoader
             // A plugin that is not enabled still transforms events relayed to this host; a mistake in
             // its section is worth a warning, not a refusal to start.
             var sectionDiagnostics = isEnabled ? diagnostics : new ConfigDiagnostics();
+            var errorsBefore = diagnostics.Errors.Count;
             var values = SectionBinder.Bind(files, plugin.Name, options, sectionDiagnostics, warnOnUnknownKeys: isEnabled);
             if (!isEnabled)
             {
@@ -178,9 +192,9 @@ internal static class HostConfigurationLoader
             var settings = new DatasourceSettings(values);
             pluginSettings[plugin.Name] = settings;
             pluginValues[plugin.Name] = values;
-            if (!isEnabled)
+            if (!isEnabled || diagnostics.Errors.Count > errorsBefore)
             {
-                continue;
+                continue; // an invalid section gets no driver: its errors say enough
             }
 
             var updateMethod = (string?)values[HostOptionCatalog.UpdateMethodOption] switch

@@ -124,12 +124,27 @@ internal sealed class EventLogOutput : IGraphOutput
         finally
         {
             Flush();
-            _writer?.Dispose();
-            if (_stream is not null && _target != "-")
+            if (!_failed && _target != "-")
             {
-                await _stream.DisposeAsync().ConfigureAwait(false);
+                Close();
             }
         }
+    }
+
+    private void Close()
+    {
+        try
+        {
+            _writer?.Dispose();
+            _stream?.Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _errors.Failed(e.Message);
+        }
+
+        _writer = null;
+        _stream = null;
     }
 
     private void Write(DatasourceEvent datasourceEvent)
@@ -179,10 +194,10 @@ internal sealed class EventLogOutput : IGraphOutput
     {
         _errors.Failed(e.Message);
         _failed = true;
-        _writer?.Dispose();
-        _writer = null;
         try
         {
+            // Both hold bytes that did not reach the disk: disposing them writes again, and fails again.
+            _writer?.Dispose();
             _stream?.Dispose();
         }
         catch (Exception disposeError) when (disposeError is IOException or UnauthorizedAccessException)
@@ -190,6 +205,7 @@ internal sealed class EventLogOutput : IGraphOutput
             // the buffered bytes are what failed; they are dropped with the stream
         }
 
+        _writer = null;
         _stream = null;
     }
 
@@ -221,7 +237,7 @@ internal sealed class EventLogOutput : IGraphOutput
         var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (_buffer.Writer.TryWrite(new Item(null, Reopen: false, Flushed: flushed)))
         {
-            await flushed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAny(flushed.Task, _worker).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -192,8 +192,9 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         {
             // A bug in the graph: fail fast and loudly rather than let the datasources wait on a full queue.
             _logger.LogCritical(e, "The graph processor failed; the host stops");
-            _queue.Complete(e);
-            throw;
+            var failure = new InvalidOperationException("the graph processor failed", e); // faulted, even for an OperationCanceledException
+            _queue.Complete(failure);
+            throw failure;
         }
     }
 
@@ -421,10 +422,12 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
     // The processor dying ends any wait on the pipeline with its error.
     private async Task WatchProcessorAsync(Task work)
     {
-        if (await Task.WhenAny(work, _processing).ConfigureAwait(false) == _processing && !work.IsCompleted)
+        await Task.WhenAny(work, _processing).ConfigureAwait(false);
+
+        // A dead processor also makes the work fail (its queue is closed): report the cause.
+        if (_processing.IsFaulted || (_processing.IsCompleted && !work.IsCompleted))
         {
-            await _processing.ConfigureAwait(false);
-            throw new InvalidOperationException("the graph processor stopped");
+            throw new InvalidOperationException("the graph processor stopped", _processing.Exception?.InnerException);
         }
 
         await work.ConfigureAwait(false);

@@ -183,13 +183,14 @@ internal sealed class DriverRunner(
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                // A push stream that ends or breaks is opened again after a backoff. A stream that was
-                // healthy (it delivered events or lasted longer than the first delay) starts the
-                // backoff over: a long-running consumer's reconnects never creep up to the maximum.
+                // A push stream that ends or breaks is opened again. After a healthy one (it delivered
+                // events or lasted longer than the first delay) at once, with the backoff started
+                // over, so a long-running consumer's reconnects never creep up to the maximum; after
+                // a failing one, with the capped exponential backoff.
                 var opened = time.GetUtcNow();
                 var delivered = await RunChangesAsync(cancellationToken).ConfigureAwait(false);
                 var healthy = delivered > 0 || time.GetUtcNow() - opened >= backoff.Initial;
-                failures = healthy ? 1 : failures + 1;
+                failures = healthy ? 0 : failures + 1;
                 await Task.Delay(backoff.Delay(failures), time, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -88,6 +88,30 @@ public sealed class CommandLineTests
         result.Stderr.ShouldContain("error: [kubernetes] kubeconfig /nonexistent/kubeconfig ([kubernetes] config_file) does not exist");
     }
 
+    [Fact]
+    public async Task CheckConfig_ManyProblems_ReportsEveryOneInOneRun()
+    {
+        using var temp = new TempFolder();
+        var config = temp.File("vitrage.conf", $"""
+            [datasources]
+            types = kubernetes, static, nosuch
+            [plugin_host]
+            queue_capacity = lots
+            [kubernetes]
+            config_file = /nonexistent/kubeconfig
+            [static]
+            directory = /nonexistent/static
+            """);
+
+        var result = await HostProcess.RunAsync("check-config", "--config-file", config);
+
+        result.ExitCode.ShouldBe(2);
+        result.Stderr.ShouldContain($"error: {config}:4: [plugin_host] queue_capacity = 'lots': expected an integer of at least 1");
+        result.Stderr.ShouldContain($"error: {config}:2: [datasources] types names 'nosuch', but no such plugin was found");
+        result.Stderr.ShouldContain("error: [kubernetes] kubeconfig /nonexistent/kubeconfig ([kubernetes] config_file) does not exist");
+        result.Stderr.ShouldContain("error: [static] static folder /nonexistent/static ([static] directory) does not exist");
+    }
+
     // An empty --config-dir keeps a developer's own ./vitrage.conf or /etc/vitrage out of the test.
     private static string EmptyConfigDir()
     {

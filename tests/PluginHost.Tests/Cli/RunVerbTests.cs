@@ -1,53 +1,166 @@
-using System.Diagnostics;
 using System.Text.Json;
 using PluginHost.Tests.Support;
 
 namespace PluginHost.Tests.Cli;
 
+/// <summary><c>run</c> as an operator's service manager drives it: signals at any moment, reloads.</summary>
 public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoPluginFolder>
 {
-    [Fact]
-    public async Task Run_Sigterm_StopsGracefullyFlushesOutputsAndExitsZero()
+    private string Config(TempFolder temp, string entities, string extra = "", string name = "vitrage.conf")
+    {
+        var entitiesFile = temp.File("entities", entities);
+        return temp.File(name, $"""
+            [datasources]
+            plugin_path = {plugins.Plugins}
+            snapshots_interval = 10
+            [echo]
+            entities_file = {entitiesFile}
+            {extra}
+            """);
+    }
+
+    private static int Nodes(string graphFile) => JsonDocument.Parse(File.ReadAllText(graphFile)).RootElement.GetProperty("nodes").GetArrayLength();
+
+    [Theory]
+    [InlineData("SIGTERM", RunningHost.SigTerm)]
+    [InlineData("SIGINT", RunningHost.SigInt)]
+    public async Task Run_StopSignal_StopsGracefullyFlushesOutputsAndExitsZero(string name, int signal)
     {
         using var temp = new TempFolder();
         var graphFile = temp.Combine("graph.json");
         var eventLog = temp.Combine("events.jsonl");
-        var entities = temp.File("entities", "a\nb\n");
-        var config = temp.File("vitrage.conf", $"""
+        var config = Config(temp, "a\nb\n", $"[plugin_host]\ngraph_file = {graphFile}\nevent_log = {eventLog}\n");
+        await using var host = RunningHost.Start("run", "--config-file", config);
+        await host.WaitUntilAsync(() => File.Exists(graphFile), "the graph file");
+
+        host.Signal(signal);
+        await host.WaitForExitAsync();
+
+        host.ExitCode.ShouldBe(0, name);
+        host.Stderr.ShouldContain("Stopped", Case.Sensitive, name);
+        host.Stderr.ShouldNotContain("Application started", Case.Sensitive, name); // no hosting boilerplate
+        File.ReadAllLines(eventLog).Length.ShouldBeGreaterThanOrEqualTo(2, name);
+        Nodes(graphFile).ShouldBe(4, name);
+    }
+
+    [Fact]
+    public async Task Run_SigtermWhileADriverIsBeingCreated_StopsInOrderAndExitsZero()
+    {
+        using var temp = new TempFolder();
+        var config = Config(temp, "a\n", "create_delay_ms = 3000");
+        await using var host = RunningHost.Start("run", "--config-file", config);
+        await host.WaitForLogAsync("echo: creating the driver takes 3000 ms");
+
+        host.Signal(RunningHost.SigTerm);
+        var took = await host.WaitForExitAsync();
+
+        host.ExitCode.ShouldBe(0, host.Stderr); // not 143: the signal handler is there before the drivers
+        took.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+        host.Stderr.ShouldNotContain("Unhandled exception");
+    }
+
+    [Fact]
+    public async Task Run_StopThatOverrunsTheShutdownTimeout_ExitsZeroAnyway()
+    {
+        using var temp = new TempFolder();
+        var config = Config(temp, "a\n", "create_delay_ms = 20000\n[plugin_host]\nshutdown_timeout = 1\n");
+        await using var host = RunningHost.Start("run", "--config-file", config);
+        await host.WaitForLogAsync("echo: creating the driver takes 20000 ms");
+
+        host.Signal(RunningHost.SigTerm);
+        var took = await host.WaitForExitAsync();
+
+        host.ExitCode.ShouldBe(0, host.Stderr);
+        took.ShouldBeLessThan(TimeSpan.FromSeconds(10)); // 1 s and a margin, not the 20 s the driver takes
+        host.Stderr.ShouldContain("([plugin_host] shutdown_timeout): exiting now");
+    }
+
+    [Fact]
+    public async Task Run_Sighup_ReloadsOutputsAndLogLevelAndKeepsRunning()
+    {
+        using var temp = new TempFolder();
+        var first = temp.Combine("first.json");
+        var second = temp.Combine("second.json");
+        var config = Config(temp, "a\nb\n", $"[plugin_host]\ngraph_file = {first}\n");
+        await using var host = RunningHost.Start("run", "--config-file", config);
+        await host.WaitUntilAsync(() => File.Exists(first), "the first graph file");
+
+        File.WriteAllText(config, File.ReadAllText(config).Replace(first, second, StringComparison.Ordinal) + "log_level = debug\n");
+        host.Signal(RunningHost.SigHup);
+        await host.WaitForLogAsync("Configuration reloaded: outputs: graph_file -> graph_file");
+        await host.WaitForLogAsync("Configuration reloaded: log_level: info -> debug");
+
+        // The new file gets the graph at the next change; the datasource's next snapshot is one.
+        await host.WaitUntilAsync(() => File.Exists(second), "the second graph file", seconds: 30);
+        Nodes(second).ShouldBe(4);
+        host.HasExited.ShouldBeFalse(); // SIGHUP used to kill it (exit 129)
+        host.Signal(RunningHost.SigTerm);
+        await host.WaitForExitAsync();
+        host.ExitCode.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Run_SighupWithAnInvalidConfiguration_KeepsTheRunningOneAndSaysWhy()
+    {
+        using var temp = new TempFolder();
+        var graphFile = temp.Combine("graph.json");
+        var config = Config(temp, "a\n", $"[plugin_host]\ngraph_file = {graphFile}\n");
+        await using var host = RunningHost.Start("run", "--config-file", config);
+        await host.WaitUntilAsync(() => File.Exists(graphFile), "the graph file");
+
+        File.AppendAllText(config, "queue_capacity = lots\n");
+        host.Signal(RunningHost.SigHup);
+        await host.WaitForLogAsync("Reload refused, the running configuration is kept:");
+
+        host.Stderr.ShouldContain("[plugin_host] queue_capacity = 'lots': expected an integer of at least 1");
+        host.HasExited.ShouldBeFalse();
+        host.Signal(RunningHost.SigTerm);
+        await host.WaitForExitAsync();
+        host.ExitCode.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Run_SighupDisablingADatasource_StopsItAndDeletesItsEntities()
+    {
+        using var temp = new TempFolder();
+        var graphFile = temp.Combine("graph.json");
+        temp.File("static/rack.yaml", "definitions:\n  entities:\n    - {static_id: r, type: rack, id: rack-1, name: rack-1}\n");
+        var config = Config(temp, "a\n", $"""
             [datasources]
-            plugin_path = {plugins.Plugins}
-            snapshots_interval = 10
+            types = echo, static
+            plugin_path = {plugins.Plugins}, {TestRepository.HostPluginFolder}
+            [static]
+            directory = {temp.Combine("static")}
             [plugin_host]
             graph_file = {graphFile}
-            event_log = {eventLog}
-            [echo]
-            entities_file = {entities}
             """);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { TestRepository.HostDll, "run", "--config-file", config })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        await using var host = RunningHost.Start("run", "--config-file", config);
+        await host.WaitUntilAsync(() => File.Exists(graphFile) && File.ReadAllText(graphFile).Contains("rack-1", StringComparison.Ordinal), "the static rack in the graph");
 
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-        {
-            while (!File.Exists(graphFile))
-            {
-                await Task.Delay(50, timeout.Token);
-            }
-        }
+        File.WriteAllText(config, File.ReadAllText(config).Replace("types = echo, static", "types = echo", StringComparison.Ordinal));
+        host.Signal(RunningHost.SigHup);
+        await host.WaitForLogAsync("Configuration reloaded: datasource static disabled: stopped, its entities deleted");
 
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await host.WaitUntilAsync(() => !File.ReadAllText(graphFile).Contains("rack-1", StringComparison.Ordinal), "the rack to leave the graph", seconds: 10);
+        File.ReadAllText(graphFile).ShouldContain("thing-a");
+        host.Signal(RunningHost.SigTerm);
+        await host.WaitForExitAsync();
+        host.ExitCode.ShouldBe(0);
+    }
 
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
-        process.ExitCode.ShouldBe(0, await stderr);
-        (await stderr).ShouldContain("Stopped");
-        File.ReadAllLines(eventLog).Length.ShouldBeGreaterThanOrEqualTo(2);
-        JsonDocument.Parse(File.ReadAllText(graphFile)).RootElement.GetProperty("nodes").GetArrayLength().ShouldBe(4);
+    [Fact]
+    public async Task Run_DatasourceErrorWithControlCharacters_IsLoggedEscapedOnOneLine()
+    {
+        using var temp = new TempFolder();
+        var config = Config(temp, "a\nFAIL \\e[31mred\\nforged: line\n");
+        await using var host = RunningHost.Start("run", "--config-file", config);
+        await host.WaitForLogAsync("init_snapshot failed");
+
+        host.Signal(RunningHost.SigTerm);
+        await host.WaitForExitAsync();
+        var line = host.Stderr.Split('\n').Single(l => l.Contains("init_snapshot failed", StringComparison.Ordinal));
+        line.ShouldContain("echo: \\u001b[31mred\\nforged: line");
+        host.Stderr.ShouldNotContain("\u001b");
+        host.Stderr.Split('\n').ShouldNotContain(l => l.StartsWith("forged", StringComparison.Ordinal));
     }
 }

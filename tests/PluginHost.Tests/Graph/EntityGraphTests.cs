@@ -205,6 +205,12 @@ public sealed class EntityGraphTests
             g.Report("k8s", Node, "n1", 20, state: "NotReady", version: "8");
             g.Vertex(Node, "n1").State.ShouldBe("NotReady");
         },
+        ["a new edge is stamped when it is created, as Vitrage does"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 42, neighbors: [Instance("vm1")]);
+            g.Edge(Vm, "vm1", Node, "n1", EdgeLabels.Contains)!.UpdateTimestamp.ShouldBe(At(42));
+            g.Graph.Publish().Find(EntityVertex.BuildKey(EntityCategories.Resource, Node, "n1"))!.Edges.Single().UpdateTimestamp.ShouldBe(At(42));
+        },
         ["the same key always gets the same vitrage_id"] = g =>
         {
             g.Report("k8s", Node, "n1", 0);

@@ -117,6 +117,52 @@ public sealed class DriverRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_PushStreams_BackOffWhileFailingAndStartOverAfterAHealthyOne()
+    {
+        // fail, fail, fail, deliver 3 events and end, fail, fail
+        var driver = new PushDriver(_time, PushDriver.Fails, PushDriver.Fails, PushDriver.Fails, 3, PushDriver.Fails, PushDriver.Fails);
+        var datasource = new DatasourceConfiguration(
+            new LoadedPlugin(new NullPlugin(), "/plugins/push/push.dll", "1.0"),
+            new DatasourceSettings(new Dictionary<string, object?>()),
+            TimeSpan.FromHours(1),
+            UpdateMethod.Push,
+            TimeSpan.FromSeconds(30));
+        var runner = new DriverRunner(datasource, driver, new GraphQueue(10_000), _time,
+            new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300)), NullLogger.Instance);
+        var running = Task.Run(() => runner.RunAsync(_stop.Token));
+
+        async Task StepAsync(int seconds, int openings)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (driver.Openings.Count < openings - 1)
+            {
+                await Task.Delay(5, timeout.Token);
+            }
+
+            await Task.Delay(50, timeout.Token); // the loop reaches its wait
+            _time.Advance(TimeSpan.FromSeconds(seconds));
+            while (driver.Openings.Count < openings)
+            {
+                await Task.Delay(5, CancellationToken.None);
+                if (timeout.IsCancellationRequested)
+                {
+                    throw new ShouldAssertException($"opening {openings} never came; openings at {string.Join(",", driver.Openings.Select(t => (t - Start).TotalSeconds))}, clock at {(_time.GetUtcNow() - Start).TotalSeconds}, status {runner.Status.Current}");
+                }
+            }
+        }
+
+        await StepAsync(10, 2);
+        await StepAsync(20, 3);
+        await StepAsync(40, 4); // the healthy stream; it ends, and the next opening follows at once
+        await StepAsync(0, 5);
+        await StepAsync(10, 6); // after a healthy stream the backoff started over: 10 s, not 80 s
+
+        driver.Openings.Select(t => (int)(t - Start).TotalSeconds).ShouldBe([0, 10, 30, 70, 70, 80]);
+        await _stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
     public async Task RunAsync_BackoffLongerThanInterval_IsCappedAtTheInterval()
     {
         var (driver, running) = StartRunner(15, new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300)));

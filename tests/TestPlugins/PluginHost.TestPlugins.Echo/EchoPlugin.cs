@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using PluginHost.Contracts;
 
 namespace PluginHost.TestPlugins.Echo;
@@ -8,7 +9,8 @@ namespace PluginHost.TestPlugins.Echo;
 /// <summary>
 /// Reports one <c>echo.thing</c> per line of <c>entities_file</c> (<c>id</c> or <c>id state</c>),
 /// linked to a <c>nova.instance</c> placeholder of the same id. A line <c>FAIL</c> makes the
-/// listing throw at that point. Each event carries the Scriban version the plugin loaded.
+/// listing throw at that point; <c>FAIL text</c> throws with that text (<c>\n</c> and <c>\e</c>
+/// become a newline and ESC, as a hostile server's error message would carry them). Each event carries the Scriban version the plugin loaded.
 /// </summary>
 public sealed class EchoPlugin : IDatasourcePlugin
 {
@@ -17,8 +19,10 @@ public sealed class EchoPlugin : IDatasourcePlugin
     internal static readonly OptionDefinition<string> EntitiesFile = OptionDefinition.Path("entities_file", string.Empty, "File with one entity id per line.");
     internal static readonly OptionDefinition<bool> FailOnCreate = OptionDefinition.Bool("fail_on_create", false, "Throw from CreateDriver (not a configuration error).");
     internal static readonly OptionDefinition<bool> RejectConfig = OptionDefinition.Bool("reject_config", false, "Throw DatasourceConfigurationException from CreateDriver.");
+    internal static readonly OptionDefinition<int> CreateDelay = OptionDefinition.Int("create_delay_ms", 0,
+        "Block in CreateDriver this long, like a slow exec credential plugin.", min: 0, max: 60_000);
 
-    public IReadOnlyList<OptionDefinition> Options { get; } = [EntitiesFile, FailOnCreate, RejectConfig];
+    public IReadOnlyList<OptionDefinition> Options { get; } = [EntitiesFile, FailOnCreate, RejectConfig, CreateDelay];
 
     public IReadOnlyDictionary<string, IEntityTransformer> CreateTransformers(DatasourceSettings settings) =>
         new Dictionary<string, IEntityTransformer> { ["echo.thing"] = new EchoTransformer() };
@@ -26,6 +30,12 @@ public sealed class EchoPlugin : IDatasourcePlugin
     public IDatasourceDriver CreateDriver(DatasourceContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.Settings.Get(CreateDelay) is > 0 and var delay)
+        {
+            context.Logger.LogInformation("echo: creating the driver takes {Delay} ms", delay);
+            Thread.Sleep(delay);
+        }
+
         if (context.Settings.Get(RejectConfig))
         {
             throw new DatasourceConfigurationException("echo: reject_config is set");
@@ -48,6 +58,11 @@ internal sealed class EchoDriver(DatasourceContext context) : IDatasourceDriver
             if (line.Trim() == "FAIL")
             {
                 throw new DatasourceException("echo: FAIL line reached");
+            }
+
+            if (line.StartsWith("FAIL ", StringComparison.Ordinal))
+            {
+                throw new DatasourceException("echo: " + line[5..].Replace("\\n", "\n", StringComparison.Ordinal).Replace("\\e", "\u001b", StringComparison.Ordinal));
             }
 
             var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
