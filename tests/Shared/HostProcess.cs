@@ -7,7 +7,9 @@ internal static class HostProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunWithEnvironmentAsync(new Dictionary<string, string>(), args);
+
+    public static async Task<Result> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -16,6 +18,11 @@ internal static class HostProcess
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(TestRepository.HostDll);
         foreach (var arg in args)
         {

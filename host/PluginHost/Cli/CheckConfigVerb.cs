@@ -18,7 +18,7 @@ internal static class CheckConfigVerb
         {
             var configuration = HostConfigurationLoader.Load(config.LoadFiles(parseResult), loadedPlugins: null, throwOnErrors: false);
             var errors = configuration.Diagnostics.Errors.ToList();
-            using var logging = HostLogging.Create(configuration.Host.LogLevel);
+            using var logging = HostLogging.Create(configuration.Host.Logging);
             HostLogging.Report(configuration.Diagnostics, logging.CreateLogger("PluginHost.Configuration"));
             try
             {

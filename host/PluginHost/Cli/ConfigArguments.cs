@@ -20,6 +20,33 @@ internal sealed class ConfigArguments
         Recursive = true,
     };
 
-    public ConfigFileSet LoadFiles(ParseResult parseResult) =>
-        ConfigFileSet.Load(parseResult.GetValue(ConfigFile) ?? [], parseResult.GetValue(ConfigDir) ?? []);
+    public Option<bool> Debug { get; } = new("--debug")
+    {
+        Description = "Log at debug level (as [DEFAULT] debug = true).",
+        Recursive = true,
+    };
+
+    public Option<string?> LogFile { get; } = new("--log-file")
+    {
+        Description = "Log to this file instead of standard error (as [DEFAULT] log_file).",
+        Recursive = true,
+    };
+
+    /// <summary>The files, with <c>--debug</c> and <c>--log-file</c> on top of what they say.</summary>
+    public ConfigFileSet LoadFiles(ParseResult parseResult)
+    {
+        var files = ConfigFileSet.Load(parseResult.GetValue(ConfigFile) ?? [], parseResult.GetValue(ConfigDir) ?? []);
+        var commandLine = new ConfigLocation("(command line)", 0);
+        if (parseResult.GetValue(Debug))
+        {
+            files.Override(new RawConfigValue(NotificationOptionCatalog.DefaultSection, "debug", "true", commandLine));
+        }
+
+        if (parseResult.GetValue(LogFile) is { Length: > 0 } logFile)
+        {
+            files.Override(new RawConfigValue(NotificationOptionCatalog.DefaultSection, "log_file", Path.GetFullPath(logFile), commandLine));
+        }
+
+        return files;
+    }
 }

@@ -55,7 +55,8 @@ internal sealed class ConfigurationReloader(
 
     private async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        logger.LogInformation("SIGHUP: reloading the configuration");
+        HostLogging.Reopen(); // logrotate moved the file: write to a new one
+        logger.LogInformation("SIGHUP: log file reopened; reloading the configuration");
         HostConfiguration next;
         try
         {

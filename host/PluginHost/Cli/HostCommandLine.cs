@@ -12,6 +12,8 @@ internal static class HostCommandLine
         {
             config.ConfigFile,
             config.ConfigDir,
+            config.Debug,
+            config.LogFile,
         };
         root.Subcommands.Add(RunVerb.Create(config));
         root.Subcommands.Add(SnapshotVerb.Create(config));

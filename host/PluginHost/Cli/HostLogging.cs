@@ -1,38 +1,69 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using PluginHost.Configuration;
+using PluginHost.Logging;
 
 namespace PluginHost.Cli;
 
 /// <summary>
-/// Logs go to standard error, one line each, so standard output carries only machine-readable
-/// output (<c>snapshot --format json | jq</c> always works).
+/// The process's logging, as oslo.log's options say (<see cref="LogSettings"/>): standard error by
+/// default, so standard output carries only machine-readable output (<c>snapshot --format json | jq</c>
+/// always works), or a log file, or the journal. A reload may change the level and the destination,
+/// and reopens the file.
 /// </summary>
 internal static class HostLogging
 {
-    private static int _minimum = (int)LogLevel.Information;
+    /// <summary>Tests point the journal at their own socket.</summary>
+    public const string JournalSocketVariable = "PLUGINHOST_JOURNAL_SOCKET";
 
-    /// <summary>The least severe level written; a reload (SIGHUP) may change it while running.</summary>
-    public static LogLevel MinimumLevel
+    private static OsloLoggerProvider? _provider;
+
+    public static ILoggerFactory Create(LogSettings settings)
     {
-        get => (LogLevel)Volatile.Read(ref _minimum);
-        set => Volatile.Write(ref _minimum, (int)value);
+        var provider = new OsloLoggerProvider(settings, CreateSink(settings), TimeProvider.System);
+        _provider = provider;
+        return LoggerFactory.Create(builder =>
+        {
+            builder.SetMinimumLevel(LogLevel.Trace); // the provider filters, so a reload can change the level
+            builder.AddFilter("Microsoft", LogLevel.Warning); // no hosting boilerplate at info
+            builder.AddProvider(provider);
+        });
     }
 
-    public static ILoggerFactory Create(string level) => LoggerFactory.Create(builder =>
+    /// <summary>New settings from a reload; returns what changed, for the reload's log.</summary>
+    public static IEnumerable<string> Apply(LogSettings before, LogSettings after)
     {
-        MinimumLevel = Parse(level);
-        builder.SetMinimumLevel(LogLevel.Trace);
-        builder.AddFilter((_, _, messageLevel) => messageLevel >= MinimumLevel);
-        builder.AddSimpleConsole(o =>
+        if (_provider is null || before == after)
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-            o.UseUtcTimestamp = true;
-        });
-        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-    });
+            yield break;
+        }
+
+        var destinationChanged = before.File != after.File || before.Journal != after.Journal;
+        _provider.Apply(after, destinationChanged ? CreateSink(after) : null);
+        if (before.Level != after.Level)
+        {
+            yield return $"log level: {before.Level} -> {after.Level}";
+        }
+
+        if (destinationChanged)
+        {
+            yield return $"log destination: {Describe(before)} -> {Describe(after)}";
+        }
+
+        if (before.Json != after.Json || before.DateFormat != after.DateFormat)
+        {
+            yield return "log format changed";
+        }
+    }
+
+    /// <summary>Opens the log file again (SIGHUP after logrotate moved it).</summary>
+    public static void Reopen() => _provider?.Reopen();
+
+    private static string Describe(LogSettings settings) => settings.Journal ? "journal" : settings.File ?? "standard error";
+
+    private static LogSink CreateSink(LogSettings settings) =>
+        settings.Journal ? new JournalSink(Environment.GetEnvironmentVariable(JournalSocketVariable) is { Length: > 0 } socket ? socket : JournalSink.DefaultSocket)
+        : settings.File is { } file ? new FileSink(file)
+        : new StderrSink();
 
     public static LogLevel Parse(string level) => level switch
     {

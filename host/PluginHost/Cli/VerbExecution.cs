@@ -55,7 +55,7 @@ internal static class VerbExecution
             throw new ConfigException(NoDatasourceMessage(configuration));
         }
 
-        var logging = HostLogging.Create(configuration.Host.LogLevel);
+        var logging = HostLogging.Create(configuration.Host.Logging);
         HostLogging.Report(configuration.Diagnostics, logging.CreateLogger("PluginHost.Configuration"));
         return (configuration, logging);
     }

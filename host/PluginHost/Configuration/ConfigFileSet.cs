@@ -89,6 +89,9 @@ internal sealed class ConfigFileSet
     public RawConfigValue? Get(string section, string key) =>
         _sections.TryGetValue(section, out var values) && values.TryGetValue(key, out var value) ? value : null;
 
+    /// <summary>A value that wins over every file (a command-line option).</summary>
+    public void Override(RawConfigValue value) => Add(value);
+
     private void Add(RawConfigValue value)
     {
         if (!_sections.TryGetValue(value.Section, out var values))

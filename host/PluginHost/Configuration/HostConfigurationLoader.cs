@@ -82,13 +82,44 @@ internal static class HostConfigurationLoader
             RetryMaxDelay = retryMax < retryInitial ? retryInitial : retryMax,
             LogLevel = (string)ph["log_level"]!,
             ShutdownTimeout = TimeSpan.FromSeconds((long)ph["shutdown_timeout"]!),
+            Logging = BindLogging(files, (string)ph["log_level"]!, diagnostics),
             Notifications = BindNotifications(files, ph, diagnostics),
         };
     }
 
+    /// <summary>[DEFAULT] holds OpenStack's common options: the notification output's and oslo.log's.</summary>
+    public static IReadOnlyList<OptionDefinition> DefaultSectionOptions { get; } = [.. NotificationOptionCatalog.Default, .. LoggingOptionCatalog.Options];
+
+    private static Logging.LogSettings BindLogging(ConfigFileSet files, string logLevel, ConfigDiagnostics diagnostics)
+    {
+        var values = SectionBinder.Bind(files, NotificationOptionCatalog.DefaultSection, DefaultSectionOptions, new ConfigDiagnostics(), warnOnUnknownKeys: false);
+        var dateFormat = (string)values["log_date_format"]!;
+        if (Logging.PythonDateFormat.ToDotNet(dateFormat, out var unsupported) is null)
+        {
+            var where = files.Get(NotificationOptionCatalog.DefaultSection, "log_date_format")?.Location.ToString() ?? "(config)";
+            diagnostics.Error($"{where}: [DEFAULT] log_date_format = '{LogText.Escape(dateFormat)}': {unsupported} is not supported (use %Y %y %m %d %H %I %M %S %f %p %b %B %a %A %z)");
+        }
+
+        var logDir = Optional(values["log_dir"]);
+        var logFile = Optional(values["log_file"]);
+        var file = (logDir, logFile) switch
+        {
+            (null, null) => null,
+            (null, { } f) => f,
+            ({ } d, null) => Path.Combine(d, "pluginhost.log"),
+            ({ } d, { } f) => Path.Combine(d, f),
+        };
+        return new Logging.LogSettings(
+            (bool)values["debug"]! ? Microsoft.Extensions.Logging.LogLevel.Debug : Cli.HostLogging.Parse(logLevel),
+            file,
+            (bool)values["use_journal"]!,
+            (bool)values["use_json"]!,
+            dateFormat);
+    }
+
     private static NotificationSettings? BindNotifications(ConfigFileSet files, Dictionary<string, object?> host, ConfigDiagnostics diagnostics)
     {
-        var defaults = SectionBinder.Bind(files, NotificationOptionCatalog.DefaultSection, NotificationOptionCatalog.Default, diagnostics, warnOnUnknownKeys: false);
+        var defaults = SectionBinder.Bind(files, NotificationOptionCatalog.DefaultSection, DefaultSectionOptions, diagnostics, warnOnUnknownKeys: false);
         var notifications = SectionBinder.Bind(files, NotificationOptionCatalog.NotificationsSection, NotificationOptionCatalog.Notifications, diagnostics, warnOnUnknownKeys: false);
         var rabbit = SectionBinder.Bind(files, NotificationOptionCatalog.RabbitSection, NotificationOptionCatalog.Rabbit, diagnostics, warnOnUnknownKeys: false);
         if ((string?)notifications["driver"] != "messagingv2")

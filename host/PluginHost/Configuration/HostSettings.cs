@@ -23,6 +23,9 @@ internal sealed record HostSettings
 
     public string LogLevel { get; init; } = "info";
 
+    /// <summary>oslo.log's settings: where and how log lines are written.</summary>
+    public Logging.LogSettings Logging { get; init; } = PluginHost.Logging.LogSettings.Default;
+
     /// <summary>How long a stop may take before the process exits anyway.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

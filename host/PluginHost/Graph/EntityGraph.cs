@@ -11,6 +11,19 @@ internal sealed class EntityGraph(TimeProvider time)
 {
     private readonly Dictionary<string, GraphVertex> _vertices = new(StringComparer.Ordinal);
 
+    private List<GraphChange> _changes = [];
+
+    /// <summary>The changes recorded since the last call (additions, state changes, deletions of reported vertices).</summary>
+    public List<GraphChange> TakeChanges()
+    {
+        var taken = _changes;
+        _changes = [];
+        return taken;
+    }
+
+    private void Record(GraphChangeKind kind, GraphVertex vertex, string? previousState = null) =>
+        _changes.Add(new GraphChange(kind, vertex.Key, vertex.Type, vertex.Name, vertex.State, previousState, vertex.DatasourceName));
+
     // Keys whose vertex (or one of its edges) changed since the last Publish.
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private GraphVersion _published = GraphVersion.Empty;
@@ -126,6 +139,9 @@ internal sealed class EntityGraph(TimeProvider time)
             && !vertex.IsDeleted && string.Equals(vertex.DatasourceName, datasourceName, StringComparison.Ordinal);
         if (!unchanged)
         {
+            var wasReported = !vertex.IsPlaceholder && !vertex.IsDeleted && existing is not null;
+            var previousState = vertex.State;
+
             // Replacing equal properties would only turn a long-lived copy into garbage.
             vertex.IsPlaceholder = false;
             vertex.IsDeleted = false;
@@ -135,6 +151,14 @@ internal sealed class EntityGraph(TimeProvider time)
             vertex.Version = version;
             vertex.UpdateTimestamp = now;
             vertex.DatasourceName = datasourceName;
+            if (!wasReported)
+            {
+                Record(GraphChangeKind.Added, vertex);
+            }
+            else if (!string.Equals(previousState, vertex.State, StringComparison.Ordinal))
+            {
+                Record(GraphChangeKind.StateChanged, vertex, previousState);
+            }
         }
 
         vertex.SampleTimestamp = sampleTime;
@@ -348,6 +372,11 @@ internal sealed class EntityGraph(TimeProvider time)
     private void MarkDeleted(GraphVertex vertex)
     {
         var now = time.GetUtcNow();
+        if (!vertex.IsPlaceholder && !vertex.IsDeleted)
+        {
+            Record(GraphChangeKind.Deleted, vertex);
+        }
+
         vertex.IsDeleted = true;
         vertex.UpdateTimestamp = now;
         Touch(vertex);

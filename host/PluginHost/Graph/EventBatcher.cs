@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PluginHost.Contracts;
 
 namespace PluginHost.Graph;
@@ -11,8 +12,12 @@ namespace PluginHost.Graph;
 /// </summary>
 internal static class EventBatcher
 {
-    /// <summary>Queues every event of <paramref name="events"/>; returns how many there were.</summary>
-    public static async Task<int> EnqueueAllAsync(IAsyncEnumerable<DatasourceEvent> events, GraphQueue queue, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues every event of <paramref name="events"/>; returns how many there were. The count so far
+    /// is kept in <paramref name="progress"/> (read by a progress line while a long snapshot runs).
+    /// </summary>
+    public static async Task<int> EnqueueAllAsync(
+        IAsyncEnumerable<DatasourceEvent> events, GraphQueue queue, CancellationToken cancellationToken, StrongBox<int>? progress = null)
     {
         var count = 0;
         var batch = new List<DatasourceEvent>(GraphQueue.MaxBatch);
@@ -45,6 +50,10 @@ internal static class EventBatcher
 
             batch.Add(enumerator.Current);
             count++;
+            if (progress is not null)
+            {
+                Volatile.Write(ref progress.Value, count);
+            }
             if (batch.Count == GraphQueue.MaxBatch)
             {
                 await queue.EnqueueAsync(new EventBatchQueueItem(batch), cancellationToken).ConfigureAwait(false);

@@ -36,6 +36,9 @@ internal sealed class GraphProcessor(
     private readonly HashSet<string> _failingOutputs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _openSnapshots = new(StringComparer.Ordinal);
     private readonly Dictionary<EntitySource, string> _vertexKeysBySource = [];
+
+    // What each open snapshot changed so far, for the line that says so when it ends.
+    private readonly Dictionary<string, ChangeSummary> _snapshotChanges = new(StringComparer.Ordinal);
     private DateTimeOffset? _firstUnpublishedAt;
 
     public EntityGraph Graph => graph;
@@ -50,6 +53,7 @@ internal sealed class GraphProcessor(
             while (reader.TryRead(out var item))
             {
                 await ApplyAsync(item, cancellationToken).ConfigureAwait(false);
+                SortChanges();
                 PublishIfDue(idle: reader.Count == 0);
             }
         }
@@ -97,8 +101,33 @@ internal sealed class GraphProcessor(
         }
     }
 
+    // Changes during a snapshot are told when it ends; others (watched changes) at once.
+    private void SortChanges()
+    {
+        Dictionary<string, ChangeSummary>? immediate = null;
+        foreach (var change in graph.TakeChanges())
+        {
+            var datasource = change.DatasourceName ?? string.Empty;
+            if (_openSnapshots.ContainsKey(datasource))
+            {
+                (_snapshotChanges.TryGetValue(datasource, out var summary) ? summary : _snapshotChanges[datasource] = new ChangeSummary()).Add(change);
+            }
+            else
+            {
+                immediate ??= new Dictionary<string, ChangeSummary>(StringComparer.Ordinal);
+                (immediate.TryGetValue(datasource, out var summary) ? summary : immediate[datasource] = new ChangeSummary()).Add(change);
+            }
+        }
+
+        foreach (var (datasource, summary) in immediate ?? [])
+        {
+            logger.LogInformation("{Datasource}: {Changes}", datasource, summary);
+        }
+    }
+
     private async ValueTask EndSnapshotAsync(SnapshotEndedQueueItem ended, CancellationToken cancellationToken)
     {
+        SortChanges(); // what came before the end, while the snapshot is still open
         if (_openSnapshots.TryGetValue(ended.DatasourceName, out var open))
         {
             if (open <= 1)
@@ -122,6 +151,18 @@ internal sealed class GraphProcessor(
 
             logger.LogDebug("Snapshot of {Datasource} applied: {Deleted} entities no longer reported were marked deleted, {Purged} purged",
                 ended.DatasourceName, deleted, purged);
+        }
+
+        // The deletions just made belong to this snapshot's account too.
+        foreach (var change in graph.TakeChanges())
+        {
+            (_snapshotChanges.TryGetValue(ended.DatasourceName, out var summary) ? summary : _snapshotChanges[ended.DatasourceName] = new ChangeSummary()).Add(change);
+        }
+
+        if (_snapshotChanges.Remove(ended.DatasourceName, out var changes) || ended.Complete)
+        {
+            logger.LogInformation("{Datasource} snapshot applied: {Changes}{Partial}", ended.DatasourceName, changes ?? new ChangeSummary(),
+                ended.Complete ? string.Empty : " (it failed part-way: nothing was deleted)");
         }
 
         await TellAsync(o => o.OnSnapshotEndedAsync(ended.DatasourceName, ended.StartedAt, ended.Complete, cancellationToken)).ConfigureAwait(false);

@@ -30,7 +30,7 @@ internal static class SampleConfigRenderer
         var sections = new List<ScriptObject>
         {
             Section(NotificationOptionCatalog.DefaultSection, "OpenStack's common section: only the options PluginHost reads are listed.",
-                NotificationOptionCatalog.Default),
+                HostConfigurationLoader.DefaultSectionOptions),
             Section(HostOptionCatalog.DatasourcesSection, "Which datasources run, where plugins are found, how often they are polled.",
                 HostOptionCatalog.Datasources),
             Section(HostOptionCatalog.PluginHostSection, "Options of the host itself: outputs, queue, retries, logging.",

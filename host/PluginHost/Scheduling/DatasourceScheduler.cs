@@ -259,11 +259,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
                 changes.Add($"shutdown_timeout: {current.Host.ShutdownTimeout.TotalSeconds} s -> {next.Host.ShutdownTimeout.TotalSeconds} s");
             }
 
-            if (current.Host.LogLevel != next.Host.LogLevel)
-            {
-                Cli.HostLogging.MinimumLevel = Cli.HostLogging.Parse(next.Host.LogLevel);
-                changes.Add($"log_level: {current.Host.LogLevel} -> {next.Host.LogLevel}");
-            }
+            changes.AddRange(Cli.HostLogging.Apply(current.Host.Logging, next.Host.Logging));
 
             await ReconfigureProcessorAsync(current, next, changes, cancellationToken).ConfigureAwait(false);
             await ReconcileDatasourcesAsync(current, next, changes, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using PluginHost.Configuration;
 using PluginHost.Contracts;
@@ -24,6 +25,9 @@ internal sealed class DriverRunner(
     private DatasourceConfiguration _datasource = datasource;
 
     private CancellationTokenSource _reconfigured = new();
+
+    /// <summary>How often a running snapshot logs its progress.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
 
     public string Name { get; } = datasource.Name;
 
@@ -129,9 +133,16 @@ internal sealed class DriverRunner(
         var started = time.GetUtcNow();
         var count = 0;
         await queue.EnqueueAsync(new SnapshotStartedQueueItem(Name, started), cancellationToken).ConfigureAwait(false);
+        var progress = new StrongBox<int>();
+
+        // A long snapshot (tens of thousands of nodes, a slow API) says how far it got every few seconds.
+        await using var progressLine = time.CreateTimer(
+            _ => logger.LogInformation("{Datasource} {Action} in progress: {Count} events so far, {Seconds:F0} s",
+                Name, EventJson.ActionName(action), Volatile.Read(ref progress.Value), (time.GetUtcNow() - started).TotalSeconds),
+            null, ProgressInterval, ProgressInterval);
         try
         {
-            count = await EventBatcher.EnqueueAllAsync(driver.GetAllAsync(action, cancellationToken), queue, cancellationToken).ConfigureAwait(false);
+            count = await EventBatcher.EnqueueAllAsync(driver.GetAllAsync(action, cancellationToken), queue, cancellationToken, progress).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -88,7 +88,7 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         File.WriteAllText(config, File.ReadAllText(config).Replace(first, second, StringComparison.Ordinal) + "log_level = debug\n");
         host.Signal(RunningHost.SigHup);
         await host.WaitForLogAsync("Configuration reloaded: outputs: graph_file -> graph_file");
-        await host.WaitForLogAsync("Configuration reloaded: log_level: info -> debug");
+        await host.WaitForLogAsync("Configuration reloaded: log level: Information -> Debug");
 
         // The new file gets the graph at the next change; the datasource's next snapshot is one.
         await host.WaitUntilAsync(() => File.Exists(second), "the second graph file", seconds: 30);
@@ -162,5 +162,35 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         line.ShouldContain("echo: \\u001b[31mred\\nforged: line");
         host.Stderr.ShouldNotContain("\u001b");
         host.Stderr.Split('\n').ShouldNotContain(l => l.StartsWith("forged", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_EntitiesChangeBetweenSnapshots_AnInfoLineSaysWhatChanged()
+    {
+        using var temp = new TempFolder();
+        var config = Config(temp, "a\nb\nc\n");
+        await using var host = RunningHost.Start("run", "--config-file", config);
+        await host.WaitForLogAsync("echo snapshot applied: 3 added (echo.thing thing-a, thing-b, thing-c)");
+
+        File.WriteAllText(temp.Combine("entities"), "a Down\nb\nd\n");
+
+        await host.WaitForLogAsync("echo snapshot applied: 1 added (echo.thing thing-d), 1 deleted (echo.thing thing-c), 1 changed state (thing-a Down)", seconds: 30);
+        host.Signal(RunningHost.SigTerm);
+        await host.WaitForExitAsync();
+    }
+
+    [Fact]
+    public async Task Run_LongSnapshot_SaysHowFarItGotEveryFiveSeconds()
+    {
+        using var temp = new TempFolder();
+        var config = Config(temp, string.Concat(Enumerable.Range(0, 14).Select(i => $"e{i}\n")), "line_delay_ms = 500");
+        await using var host = RunningHost.Start("run", "--config-file", config);
+
+        await host.WaitForLogAsync("echo init_snapshot complete: 14 events", seconds: 30);
+
+        host.Stderr.ShouldContain("echo init_snapshot in progress: ");
+        host.Stderr.ShouldContain(" events so far, 5 s");
+        host.Signal(RunningHost.SigTerm);
+        await host.WaitForExitAsync();
     }
 }

@@ -22,7 +22,10 @@ public sealed class EchoPlugin : IDatasourcePlugin
     internal static readonly OptionDefinition<int> CreateDelay = OptionDefinition.Int("create_delay_ms", 0,
         "Block in CreateDriver this long, like a slow exec credential plugin.", min: 0, max: 60_000);
 
-    public IReadOnlyList<OptionDefinition> Options { get; } = [EntitiesFile, FailOnCreate, RejectConfig, CreateDelay];
+    internal static readonly OptionDefinition<int> LineDelay = OptionDefinition.Int("line_delay_ms", 0,
+        "Wait this long before each entity, like a slow API.", min: 0, max: 60_000);
+
+    public IReadOnlyList<OptionDefinition> Options { get; } = [EntitiesFile, FailOnCreate, RejectConfig, CreateDelay, LineDelay];
 
     public IReadOnlyDictionary<string, IEntityTransformer> CreateTransformers(DatasourceSettings settings) =>
         new Dictionary<string, IEntityTransformer> { ["echo.thing"] = new EchoTransformer() };
@@ -63,6 +66,11 @@ internal sealed class EchoDriver(DatasourceContext context) : IDatasourceDriver
             if (line.StartsWith("FAIL ", StringComparison.Ordinal))
             {
                 throw new DatasourceException("echo: " + line[5..].Replace("\\n", "\n", StringComparison.Ordinal).Replace("\\e", "\u001b", StringComparison.Ordinal));
+            }
+
+            if (context.Settings.Get(EchoPlugin.LineDelay) is > 0 and var delay)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(delay), context.Time, cancellationToken);
             }
 
             var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -1,0 +1,20 @@
+namespace PluginHost.Graph;
+
+/// <summary>What kind of change a <see cref="GraphChange"/> is.</summary>
+internal enum GraphChangeKind
+{
+    /// <summary>A vertex a datasource reported for the first time (or again after its deletion).</summary>
+    Added,
+
+    /// <summary>A reported vertex's <c>state</c> changed.</summary>
+    StateChanged,
+
+    /// <summary>A reported vertex was deleted (its datasource no longer reports it).</summary>
+    Deleted,
+}
+
+/// <summary>
+/// A change of a reported (not placeholder) vertex, as the graph records it for whoever wants to
+/// say what happened: the processor's log lines, later the alarm history.
+/// </summary>
+internal sealed record GraphChange(GraphChangeKind Kind, string Key, string Type, string? Name, string? State, string? PreviousState, string? DatasourceName);
