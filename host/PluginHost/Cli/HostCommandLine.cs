@@ -20,7 +20,6 @@ internal static class HostCommandLine
         root.Subcommands.Add(PluginsVerb.Create(config));
         root.Subcommands.Add(GenconfigVerb.Create(config));
         root.Subcommands.Add(CheckConfigVerb.Create(config));
-        root.Subcommands.Add(DemoVerb.Create());
         return root;
     }
 

@@ -10,7 +10,6 @@ public sealed class CommandLineTests
     [InlineData("plugins")]
     [InlineData("genconfig")]
     [InlineData("check-config")]
-    [InlineData("demo")]
     public async Task Help_EveryVerb_PrintsUsageAndExitsZero(string verb)
     {
         var result = await HostProcess.RunAsync(verb, "--help");

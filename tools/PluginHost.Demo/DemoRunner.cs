@@ -1,23 +1,24 @@
 using System.CommandLine;
 using System.Globalization;
+using PluginHost.Cli;
 using PluginHost.Configuration;
 using PluginHost.Graph;
 using PluginHost.KubeApiSimulator;
 using PluginHost.Scheduling;
 
-namespace PluginHost.Cli;
+namespace PluginHost.Demo;
 
 /// <summary>
-/// <c>demo</c>: the main job on an embedded default. Starts the Kubernetes API simulator, runs the
+/// The demo: the main job on an embedded default. Starts the Kubernetes API simulator, runs the
 /// real Kubernetes plugin from the plugins folder against it, prints what the graph holds, changes
 /// the cluster and snapshots again to show additions and deletions, and writes the graph JSON.
 /// </summary>
-internal static class DemoVerb
+internal static class DemoRunner
 {
     private const int MinNodes = 10;
     private const int MaxNodes = 100_000;
 
-    public static Command Create()
+    public static RootCommand Create()
     {
         var nodes = new Option<int>("--nodes") { Description = $"Nodes in the simulated cluster ({MinNodes} to {MaxNodes}).", DefaultValueFactory = _ => 300 };
         nodes.Validators.Add(result =>
@@ -33,7 +34,7 @@ internal static class DemoVerb
             Description = "Where to write the graph JSON.",
             DefaultValueFactory = _ => "demo-graph.json",
         };
-        var command = new Command("demo", "Run the Kubernetes datasource against a simulated cluster and summarize the graph.")
+        var command = new RootCommand("PluginHost demo: the Kubernetes and static datasources against a simulated cluster, and what the graph holds.")
         {
             nodes, graphFile,
         };
