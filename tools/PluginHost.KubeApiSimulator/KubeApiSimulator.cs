@@ -27,9 +27,16 @@ public sealed class KubeApiSimulator : IAsyncDisposable
         Certificates = certificates;
         Nodes = nodes;
         _nextGeneratedIndex = options.NodeCount;
+        AcceptedToken = options.Token;
     }
 
     public SimulatorOptions Options { get; }
+
+    /// <summary>
+    /// The bearer token accepted with <see cref="SimulatorAuth.Token"/>; starts as
+    /// <see cref="SimulatorOptions.Token"/>, and a test changes it to rotate the token.
+    /// </summary>
+    public string AcceptedToken { get; set; }
 
     /// <summary>The server's URL, e.g. <c>https://127.0.0.1:41234/</c>.</summary>
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
@@ -64,8 +71,12 @@ public sealed class KubeApiSimulator : IAsyncDisposable
         }
 
         nodes.AddRange(initial.Concat(NodeGenerator.Generate(options)));
+        if (options.InvalidNodes)
+        {
+            InvalidNodes.AddTo(nodes);
+        }
 
-        var certificates = options.Https ? SimulatorCertificates.Create(options.UserName) : null;
+        var certificates = options.Https ? SimulatorCertificates.Create(options.UserName, options.ServerCertificateNames) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel =>
