@@ -145,7 +145,7 @@ internal static class HostConfigurationLoader
         foreach (var plugin in enabled)
         {
             var options = HostOptionCatalog.DatasourceOptions(plugin.Instance, (long)host.SnapshotsInterval.TotalSeconds);
-            var values = SectionBinder.Bind(files, plugin.Name, options, diagnostics);
+            var values = SectionBinder.Bind(files, plugin.Name, options, diagnostics, resolveRelativePaths: true);
             var updateMethod = (string?)values[HostOptionCatalog.UpdateMethodOption] switch
             {
                 "pull" => UpdateMethod.Pull,
