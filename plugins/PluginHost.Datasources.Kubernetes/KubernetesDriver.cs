@@ -18,7 +18,7 @@ internal sealed class KubernetesDriver : IDatasourceDriver
     private readonly KubernetesApiClient _api;
 
     // Reused for every page and node event: GetAllAsync never runs twice at once.
-    private readonly PageBuffer _pageBuffer = new();
+    private readonly PageBuffer _pageBuffer;
     private readonly NodeEventFactory _events;
 
     public KubernetesDriver(DatasourceContext context, KubernetesOptions options, KubernetesConnection connection)
@@ -27,6 +27,7 @@ internal sealed class KubernetesDriver : IDatasourceDriver
         _options = options;
         _connection = connection;
         _api = new KubernetesApiClient(connection, options.RequestTimeout);
+        _pageBuffer = new PageBuffer(options.MaxPageBytes);
         _events = new NodeEventFactory(context.Name, connection.ClusterName, options);
     }
 

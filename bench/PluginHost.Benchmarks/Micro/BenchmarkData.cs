@@ -35,6 +35,7 @@ internal static class BenchmarkData
         ClusterName = string.Empty,
         PageSize = 500,
         RequestTimeout = TimeSpan.FromSeconds(60),
+        MaxPageBytes = 64 << 20,
         IncludeAnnotations = false,
         InstanceIdFromSystemUuid = false,
     };
@@ -43,7 +44,7 @@ internal static class BenchmarkData
     public static List<DatasourceEvent> SnapshotEvents(int nodes)
     {
         var bytes = NodeListPage(nodes);
-        var page = PluginHost.Datasources.Kubernetes.NodeListPage.ReadAsync(new MemoryStream(bytes), new PageBuffer(), CancellationToken.None).GetAwaiter().GetResult();
+        var page = PluginHost.Datasources.Kubernetes.NodeListPage.ReadAsync(new MemoryStream(bytes), new PageBuffer(Options.MaxPageBytes), CancellationToken.None).GetAwaiter().GetResult();
         using var factory = new NodeEventFactory("kubernetes", "bench", Options);
         var events = Enumerable.Range(0, page.Count).Select(i => factory.Create(page.Item(i), DatasourceAction.Snapshot, DateTimeOffset.UtcNow)).ToList();
         var instances = events.Select(e => KubernetesNodeProperties.OpenStackInstanceId(e.Properties.GetProperty("node"), false)).OfType<string>().ToList();
