@@ -20,6 +20,8 @@ internal sealed record KubernetesOptions
             "Nodes per list request (limit/continue paging, like kubectl and client-go).", min: 1, max: 10000),
         OptionDefinition.Int("request_timeout", 60,
             "Seconds one API request (one page, headers and body) or one run of an exec credential plugin may take before the snapshot fails.", min: 1, max: 3600),
+        OptionDefinition.Int("snapshot_timeout", 300,
+            "Seconds a whole snapshot (every page, /version) may take before it fails; it also ends paging that never ends.", min: 1, max: 86400),
         OptionDefinition.Int("max_page_bytes", MaxPageBytesDefault,
             "Largest node list page read, in bytes (a 500-node page of real nodes is about 2.5 MB); a larger page fails the snapshot instead of filling memory.",
             min: 1 << 16, max: 1 << 30),
@@ -39,6 +41,8 @@ internal sealed record KubernetesOptions
 
     public required TimeSpan RequestTimeout { get; init; }
 
+    public required TimeSpan SnapshotTimeout { get; init; }
+
     public required int MaxPageBytes { get; init; }
 
     public required bool IncludeAnnotations { get; init; }
@@ -52,6 +56,7 @@ internal sealed record KubernetesOptions
         ClusterName = settings.GetString("cluster_name"),
         PageSize = (int)settings.GetInt("page_size"),
         RequestTimeout = settings.GetSeconds("request_timeout"),
+        SnapshotTimeout = settings.GetSeconds("snapshot_timeout"),
         MaxPageBytes = (int)settings.GetInt("max_page_bytes"),
         IncludeAnnotations = settings.GetBool("include_annotations"),
         InstanceIdFromSystemUuid = settings.GetBool("instance_id_from_system_uuid"),

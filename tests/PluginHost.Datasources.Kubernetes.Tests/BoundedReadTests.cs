@@ -35,6 +35,30 @@ public sealed class BoundedReadTests
         (await SimulatedCluster.GetAllAsync(driver, Ct)).Count.ShouldBe(6);
     }
 
+    [Theory]
+    [InlineData("after a page over the limit", 40 << 20, false)]
+    [InlineData("after a large page under the limit", 20 << 20, true)]
+    public async Task GetAll_AfterAnOversizedPage_ThePageBufferShrinksBack(string name, int size, bool completes)
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 5 });
+        cluster.Simulator.Faults.Add(new FaultRule(FaultKind.OversizedBody) { Size = size, ContentLength = false, Times = 1 });
+        await using var driver = (KubernetesDriver)cluster.CreateDriver(KubeconfigText.For(cluster.Simulator), maxPageBytes: 32 << 20);
+
+        Exception? failure = null;
+        try
+        {
+            await SimulatedCluster.GetAllAsync(driver, Ct);
+        }
+        catch (DatasourceException e)
+        {
+            failure = e;
+        }
+
+        (failure is null).ShouldBe(completes, name);
+        driver.PageBufferBytes.ShouldBe(PageBuffer.InitialBytes, name);
+        (await SimulatedCluster.GetAllAsync(driver, Ct)).Count.ShouldBe(6, name);
+    }
+
     [Fact]
     public async Task GetAll_HugeErrorBody_ReadsOnlyItsStartAndFailsAtOnce()
     {
