@@ -7,7 +7,10 @@ internal static class HostProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs the host with <paramref name="environment"/> set (a null value removes the variable).</summary>
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -16,6 +19,18 @@ internal static class HostProcess
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         start.ArgumentList.Add(TestRepository.HostDll);
         foreach (var arg in args)
         {
