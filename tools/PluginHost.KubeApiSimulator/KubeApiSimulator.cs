@@ -47,6 +47,12 @@ public sealed class KubeApiSimulator : IAsyncDisposable
 
     public RequestCounters Counters { get; } = new();
 
+    /// <summary>
+    /// Cancelled when the web host stops itself: its console lifetime takes SIGTERM and SIGINT
+    /// first, so a caller waiting for those signals some other way would never see them.
+    /// </summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     /// <summary>The simulator's PKI when it serves HTTPS.</summary>
     public SimulatorCertificates? Certificates { get; }
 

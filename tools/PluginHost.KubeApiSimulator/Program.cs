@@ -48,9 +48,11 @@ root.SetAction(async (parseResult, cancellationToken) =>
     }
 
     Console.WriteLine($"Serving {simulator.Nodes.Count} nodes at {simulator.BaseUrl} (admin: {simulator.BaseUrl}_sim/counters)");
+    // SIGTERM/SIGINT reach the web host's console lifetime, not System.CommandLine's token.
+    using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, simulator.Stopping);
     try
     {
-        await Task.Delay(Timeout.Infinite, cancellationToken);
+        await Task.Delay(Timeout.Infinite, stop.Token);
     }
     catch (OperationCanceledException)
     {
