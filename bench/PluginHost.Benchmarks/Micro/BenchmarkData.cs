@@ -35,6 +35,7 @@ internal static class BenchmarkData
         ClusterName = string.Empty,
         PageSize = 500,
         RequestTimeout = TimeSpan.FromSeconds(60),
+        SnapshotTimeout = TimeSpan.FromSeconds(300),
         MaxPageBytes = 64 << 20,
         IncludeAnnotations = false,
         InstanceIdFromSystemUuid = false,
