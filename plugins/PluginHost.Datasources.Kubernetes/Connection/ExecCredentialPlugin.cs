@@ -32,7 +32,7 @@ internal sealed class ExecCredentialPlugin(ExecConfig exec, string userName, Kub
             output = await stdout.WaitAsync(deadline.Token).ConfigureAwait(false);
             if (output is null)
             {
-                process.Kill(entireProcessTree: true);
+                Stop(process);
                 throw Failure("printed more than 1 MiB");
             }
 
@@ -40,7 +40,7 @@ internal sealed class ExecCredentialPlugin(ExecConfig exec, string userName, Kub
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
+            Stop(process);
             cancellationToken.ThrowIfCancellationRequested();
             throw Failure($"did not finish within {timeout.TotalSeconds:0} s ([kubernetes] request_timeout) and was stopped");
         }
@@ -124,6 +124,18 @@ internal sealed class ExecCredentialPlugin(ExecConfig exec, string userName, Kub
             ["kind"] = "ExecCredential",
             ["spec"] = spec,
         });
+    }
+
+    // The plugin and what it started; it may have exited on its own meanwhile.
+    private static void Stop(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+        }
     }
 
     // A plugin's child can keep stderr open after the plugin exited: wait briefly, not for ever.
