@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using PluginHost.Contracts;
 using PluginHost.Datasources.Kubernetes;
+using PluginHost.Datasources.Kubernetes.Connection;
 
 namespace PluginHost.Benchmarks;
 
@@ -70,9 +71,10 @@ internal static class BreakdownRunner
                 return count;
             }
 
-            var connection = KubeconfigLoader.Connect(KubernetesOptions.From(Settings(cluster.Kubeconfig, options.PageSize)));
+            var kubernetesOptions = KubernetesOptions.From(Settings(cluster.Kubeconfig, options.PageSize));
+            var connection = KubeconfigLoader.Connect(kubernetesOptions, TimeProvider.System);
             var api = new KubernetesApiClient(connection, TimeSpan.FromSeconds(60));
-            var pageBuffer = new PageBuffer();
+            var pageBuffer = new PageBuffer(kubernetesOptions.MaxPageBytes);
             async Task<int> PagesOnly()
             {
                 var count = 0;
@@ -134,6 +136,8 @@ internal static class BreakdownRunner
         ["cluster_name"] = string.Empty,
         ["page_size"] = (long)pageSize,
         ["request_timeout"] = 60L,
+        ["snapshot_timeout"] = 300L,
+        ["max_page_bytes"] = 64L << 20,
         ["include_annotations"] = false,
         ["instance_id_from_system_uuid"] = false,
         ["update_method"] = "none",

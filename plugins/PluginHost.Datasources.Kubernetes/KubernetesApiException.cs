@@ -20,24 +20,40 @@ internal static class KubernetesApiException
         return response.StatusCode switch
         {
             HttpStatusCode.Unauthorized => new DatasourceException(
-                $"{what}: the credentials of user '{connection.UserName}' in {connection.Source} were rejected; check its token, client certificate or exec plugin"),
+                $"{what}: the credentials of user '{connection.UserName}' in {connection.Source} ({connection.Authenticator.Description}) were rejected; check its token, client certificate or exec plugin"),
             HttpStatusCode.Forbidden => new DatasourceException($"{what}{detail}; {RbacHint}"),
             HttpStatusCode.Gone => new ListExpiredException($"{what}{detail}"),
             _ => new DatasourceException($"{what}{detail}"),
         };
     }
 
+    // A Status body is a few hundred bytes; an error page from a proxy can be anything, so only
+    // the first 64 KiB are read, and only a Status message is shown (an HTML page is noise).
+    private const int MaxErrorBodyBytes = 64 * 1024;
+    private const int MaxShownMessage = 1000;
+
     private static async Task<string?> ReadStatusMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            using var document = JsonDocument.Parse(text);
-            return document.RootElement.TryGetProperty("message", out var message) ? message.GetString() : null;
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = new byte[MaxErrorBodyBytes];
+            var length = 0;
+            int read;
+            while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+            }
+
+            using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("message", out var message)
+                && message.GetString() is { } text
+                ? text.Length > MaxShownMessage ? text[..MaxShownMessage] + "…" : text
+                : null;
         }
         catch (Exception e) when (e is JsonException or HttpRequestException or IOException or InvalidOperationException)
         {
-            return null;
+            return null; // not JSON, or more than 64 KiB of it: the status code says enough
         }
     }
 }

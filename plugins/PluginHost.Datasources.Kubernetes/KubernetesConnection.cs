@@ -1,16 +1,44 @@
+using System.Security.Cryptography.X509Certificates;
+using PluginHost.Datasources.Kubernetes.Connection;
+
 namespace PluginHost.Datasources.Kubernetes;
 
-/// <summary>An authenticated client and what error messages may say about it (never credentials).</summary>
-internal sealed record KubernetesConnection(
-    k8s.Kubernetes Client,
-    Uri Server,
-    string Source,
-    string ContextName,
-    string UserName,
-    string ClusterName) : IDisposable
+/// <summary>
+/// An HTTP client for one API server, the user's credentials, and what messages may say about
+/// them (never the credentials themselves).
+/// </summary>
+internal sealed class KubernetesConnection(
+    HttpClient http, IRequestAuthenticator authenticator, Uri server, string source, string contextName, string userName, string clusterName)
+    : IDisposable
 {
+    public HttpClient Http { get; } = http;
+
+    public IRequestAuthenticator Authenticator { get; } = authenticator;
+
+    public Uri Server { get; } = server;
+
+    /// <summary>How messages name the configuration: "kubeconfig /path" or "in-cluster service account".</summary>
+    public string Source { get; } = source;
+
+    public string ContextName { get; } = contextName;
+
+    public string UserName { get; } = userName;
+
+    public string ClusterName { get; } = clusterName;
+
+    /// <summary>Said once when the driver starts (insecure TLS, a missing user, an ignored exec plugin).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The kubeconfig's client certificate, disposed with the connection.</summary>
+    public X509Certificate2? ClientCertificate { get; init; }
+
     /// <summary>The server URL without any user-info, safe to log.</summary>
     public string SafeServer => new UriBuilder(Server) { UserName = string.Empty, Password = string.Empty }.Uri.ToString().TrimEnd('/');
 
-    public void Dispose() => Client.Dispose();
+    public void Dispose()
+    {
+        Http.Dispose();
+        Authenticator.Dispose();
+        ClientCertificate?.Dispose();
+    }
 }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using PluginHost.Contracts;
+using PluginHost.Datasources.Kubernetes.Connection;
 
 namespace PluginHost.Datasources.Kubernetes;
 
@@ -26,7 +28,12 @@ public sealed class KubernetesDatasourcePlugin : IDatasourcePlugin
     {
         ArgumentNullException.ThrowIfNull(context);
         var options = KubernetesOptions.From(context.Settings);
-        var connection = KubeconfigLoader.Connect(options);
+        var connection = KubeconfigLoader.Connect(options, context.Time);
+        foreach (var warning in connection.Warnings)
+        {
+            context.Logger.LogWarning("{Warning}", warning);
+        }
+
         return new KubernetesDriver(context, options, connection);
     }
 }

@@ -5,8 +5,10 @@ namespace PluginHost.Datasources.Kubernetes;
 /// <summary>The <c>[kubernetes]</c> options, declared once, and their typed values.</summary>
 internal sealed record KubernetesOptions
 {
+    private const int MaxPageBytesDefault = 64 << 20;
+
     public static readonly OptionDefinition<string> ConfigFileOption = OptionDefinition.Path("config_file", string.Empty,
-        "Kubeconfig file. Empty: $KUBECONFIG, then ~/.kube/config, then the pod's service account (in-cluster).");
+        "Kubeconfig file, read with kubectl's rules. Empty: $KUBECONFIG (its files merged as kubectl merges them), then ~/.kube/config, then the pod's service account (in-cluster).");
 
     public static readonly OptionDefinition<string> ContextOption = OptionDefinition.String("context", string.Empty,
         "Kubeconfig context to use. Empty: the kubeconfig's current-context.");
@@ -18,7 +20,14 @@ internal sealed record KubernetesOptions
         "Nodes per list request (limit/continue paging, like kubectl and client-go).", min: 1, max: 10000);
 
     public static readonly OptionDefinition<TimeSpan> RequestTimeoutOption = OptionDefinition.Seconds("request_timeout", 60,
-        "Seconds one API request (one page, headers and body) may take before the snapshot fails.", min: 1, max: 3600);
+        "Seconds one API request (one page, headers and body) or one run of an exec credential plugin may take before the snapshot fails.", min: 1, max: 3600);
+
+    public static readonly OptionDefinition<TimeSpan> SnapshotTimeoutOption = OptionDefinition.Seconds("snapshot_timeout", 300,
+        "Seconds a whole snapshot (every page, /version) may take before it fails; it also ends paging that never ends.", min: 1, max: 86400);
+
+    public static readonly OptionDefinition<int> MaxPageBytesOption = OptionDefinition.Int("max_page_bytes", MaxPageBytesDefault,
+        "Largest node list page read, in bytes (a 500-node page of real nodes is about 2.5 MB); a larger page fails the snapshot instead of filling memory.",
+        min: 1 << 16, max: 1 << 30);
 
     public static readonly OptionDefinition<bool> IncludeAnnotationsOption = OptionDefinition.Bool("include_annotations", false,
         "Copy node annotations into the vertex (they can be large).");
@@ -35,6 +44,8 @@ internal sealed record KubernetesOptions
         ClusterNameOption,
         PageSizeOption,
         RequestTimeoutOption,
+        SnapshotTimeoutOption,
+        MaxPageBytesOption,
         IncludeAnnotationsOption,
         InstanceIdFromSystemUuidOption,
     ];
@@ -49,6 +60,10 @@ internal sealed record KubernetesOptions
 
     public required TimeSpan RequestTimeout { get; init; }
 
+    public required TimeSpan SnapshotTimeout { get; init; }
+
+    public required int MaxPageBytes { get; init; }
+
     public static KubernetesOptions From(DatasourceSettings settings) => new()
     {
         ConfigFile = settings.Get(ConfigFileOption),
@@ -56,5 +71,7 @@ internal sealed record KubernetesOptions
         ClusterName = settings.Get(ClusterNameOption),
         PageSize = settings.Get(PageSizeOption),
         RequestTimeout = settings.Get(RequestTimeoutOption),
+        SnapshotTimeout = settings.Get(SnapshotTimeoutOption),
+        MaxPageBytes = settings.Get(MaxPageBytesOption),
     };
 }

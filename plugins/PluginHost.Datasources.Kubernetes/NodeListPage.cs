@@ -15,54 +15,50 @@ internal sealed class NodeListPage
     private readonly int _length;
     private readonly List<Range> _items;
 
-    private NodeListPage(byte[] buffer, int length, List<Range> items, string? continueToken, bool hasItems)
+    private NodeListPage(byte[] buffer, int length, List<Range> items, string? continueToken, long? remainingItemCount, bool hasItems)
     {
         _buffer = buffer;
         _length = length;
         _items = items;
         ContinueToken = continueToken;
+        RemainingItemCount = remainingItemCount;
         HasItems = hasItems;
     }
 
     public string? ContinueToken { get; }
+
+    /// <summary><c>metadata.remainingItemCount</c>: how many nodes the server says follow this page.</summary>
+    public long? RemainingItemCount { get; }
 
     /// <summary>Whether the body had an <c>items</c> array at all (a Kubernetes list always does).</summary>
     public bool HasItems { get; }
 
     public int Count => _items.Count;
 
+    /// <summary>The body's size in bytes.</summary>
+    public int Length => _length;
+
     /// <summary>The raw JSON of node <paramref name="index"/>, valid until the page is disposed.</summary>
     public ReadOnlySpan<byte> Item(int index) => _buffer.AsSpan(0, _length)[_items[index]];
 
-    /// <summary>Reads a whole body into <paramref name="buffer"/> (grown as needed) and scans it.</summary>
+    /// <summary>
+    /// Reads a whole body into <paramref name="buffer"/> (grown as needed, never past its limit)
+    /// and scans it; a body over the limit throws <see cref="PageTooLargeException"/> without
+    /// being read further.
+    /// </summary>
     public static async Task<NodeListPage> ReadAsync(Stream body, PageBuffer buffer, CancellationToken cancellationToken)
     {
-        var length = 0;
-        while (true)
-        {
-            if (length == buffer.Bytes.Length)
-            {
-                buffer.Grow(length);
-            }
-
-            var read = await body.ReadAsync(buffer.Bytes.AsMemory(length), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            length += read;
-        }
-
-        var (items, continueToken, hasItems) = Scan(buffer.Bytes.AsSpan(0, length));
-        return new NodeListPage(buffer.Bytes, length, items, continueToken, hasItems);
+        var length = await buffer.FillAsync(body, cancellationToken).ConfigureAwait(false);
+        var (items, continueToken, remaining, hasItems) = Scan(buffer.Bytes.AsSpan(0, length));
+        return new NodeListPage(buffer.Bytes, length, items, continueToken, remaining, hasItems);
     }
 
-    private static (List<Range> Items, string? ContinueToken, bool HasItems) Scan(ReadOnlySpan<byte> json)
+    private static (List<Range> Items, string? ContinueToken, long? RemainingItemCount, bool HasItems) Scan(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         var items = new List<Range>();
         string? continueToken = null;
+        long? remaining = null;
         var hasItems = false;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -101,10 +97,15 @@ internal sealed class NodeListPage
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var isContinue = reader.ValueTextEquals("continue"u8);
+                    var isRemaining = reader.ValueTextEquals("remainingItemCount"u8);
                     reader.Read();
                     if (isContinue && reader.TokenType == JsonTokenType.String)
                     {
                         continueToken = reader.GetString();
+                    }
+                    else if (isRemaining && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var count))
+                    {
+                        remaining = count;
                     }
                     else
                     {
@@ -126,23 +127,82 @@ internal sealed class NodeListPage
 
         // Only objects are nodes; anything else in items is ignored like an unknown field.
         items.RemoveAll(r => r.Start.Value == r.End.Value);
-        return (items, string.IsNullOrEmpty(continueToken) ? null : continueToken, hasItems);
+        return (items, string.IsNullOrEmpty(continueToken) ? null : continueToken, remaining, hasItems);
     }
 }
 
 /// <summary>
 /// The driver's one buffer for raw pages, reused from page to page and snapshot to snapshot (a
-/// page is a few MB: allocating one per page would put each on the large object heap).
+/// page is a few MB: allocating one per page would put each on the large object heap). It grows
+/// by doubling up to <see cref="MaxBytes"/> (<c>[kubernetes] max_page_bytes</c>) and
+/// <see cref="Trim"/> gives back what an unusually large page made it take.
 /// </summary>
-internal sealed class PageBuffer
+internal sealed class PageBuffer(int maxBytes, int initialBytes = PageBuffer.InitialBytes)
 {
-    public byte[] Bytes { get; private set; } = new byte[1 << 20];
+    public const int InitialBytes = 1 << 20;
 
-    /// <summary>Doubles the buffer, keeping its first <paramref name="used"/> bytes.</summary>
-    public void Grow(int used)
+    // Pages of real nodes stay well below this; a buffer beyond it is the mark of an odd page.
+    public const int RetainedBytes = 8 << 20;
+
+    private readonly int _initialBytes = Math.Min(initialBytes, maxBytes);
+
+    public int MaxBytes { get; } = maxBytes;
+
+    public byte[] Bytes { get; private set; } = new byte[Math.Min(initialBytes, maxBytes)];
+
+    /// <summary>
+    /// Reads a whole body into <see cref="Bytes"/>, growing it by doubling up to
+    /// <see cref="MaxBytes"/>; returns the length. A longer body throws
+    /// <see cref="PageTooLargeException"/> and is not read further.
+    /// </summary>
+    public async Task<int> FillAsync(Stream body, CancellationToken cancellationToken)
     {
-        var larger = new byte[Bytes.Length * 2];
+        var length = 0;
+        while (true)
+        {
+            if (length == Bytes.Length && !TryGrow(length))
+            {
+                // Full at the limit: one more byte means the body is too large.
+                return await body.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) > 0
+                    ? throw new PageTooLargeException(MaxBytes)
+                    : length;
+            }
+
+            var read = await body.ReadAsync(Bytes.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return length;
+            }
+
+            length += read;
+        }
+    }
+
+    /// <summary>After a snapshot: drops a buffer that grew past <see cref="RetainedBytes"/> back to its first size.</summary>
+    public void Trim()
+    {
+        if (Bytes.Length > RetainedBytes)
+        {
+            Bytes = new byte[_initialBytes];
+        }
+    }
+
+    private bool TryGrow(int used)
+    {
+        if (Bytes.Length >= MaxBytes)
+        {
+            return false;
+        }
+
+        var larger = new byte[(int)Math.Min((long)Bytes.Length * 2, MaxBytes)];
         Bytes.AsSpan(0, used).CopyTo(larger);
         Bytes = larger;
+        return true;
     }
+}
+
+/// <summary>A page (or the announced length of one) is over <c>max_page_bytes</c>.</summary>
+internal sealed class PageTooLargeException(long maxBytes) : Exception($"larger than {maxBytes} bytes")
+{
+    public long MaxBytes { get; } = maxBytes;
 }

@@ -91,9 +91,39 @@ public sealed class KubeconfigLoaderTests : IDisposable
     {
         var path = Write("config", Valid.Replace("token: s3cr3t-t0ken", "client-certificate: /nonexistent/client.crt\n    client-key: /nonexistent/client.key", StringComparison.Ordinal));
         var message = Fails(path).Message;
-        message.ShouldStartWith($"kubeconfig {path}, context 'prod-admin': ");
+        message.ShouldStartWith($"kubeconfig {path}: user 'admin': client-certificate /nonexistent/client.crt cannot be read: ");
         message.ShouldContain("could not find a part of the path '/nonexistent/client.", customMessage: message);
         message.ShouldNotContain("s3cr3t");
+    }
+
+    public static TheoryData<string, string, string> Malformed => new()
+    {
+        { "a name twice in one file", Valid + "\n- name: admin\n  user:\n    token: other\n", "line 21: users has two entries named 'admin'" },
+        { "clusters not a list", "clusters: {}\n", "line 1: clusters must be a list" },
+        { "entry without name", "clusters:\n- cluster:\n    server: https://x\n", "line 2: an entry of clusters has no name" },
+        { "invalid base64 (value not shown)", Valid.Replace("token: s3cr3t-t0ken", "client-key-data: s3cr3t-t0ken!", StringComparison.Ordinal), "line 20: client-key-data is not valid base64" },
+        { "a list where a value belongs", Valid.Replace("token: s3cr3t-t0ken", "token: [s3cr3t-t0ken]", StringComparison.Ordinal), "line 20: token must be a single value" },
+        { "not a boolean", Valid.Replace("server: https://127.0.0.1:6443", "server: https://127.0.0.1:6443\n    insecure-skip-tls-verify: maybe", StringComparison.Ordinal), "line 7: insecure-skip-tls-verify must be true or false" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Malformed))]
+    public void CreateDriver_MalformedKubeconfig_NamesTheFileAndLineButNoValue(string name, string text, string expected)
+    {
+        var path = Write("config", text);
+
+        var message = Fails(path).Message;
+
+        message.ShouldBe($"kubeconfig {path}: {expected}", name);
+        message.ShouldNotContain("s3cr3t", Case.Sensitive, name);
+    }
+
+    [Fact]
+    public void CreateDriver_ClusterWithoutServer_SaysSoAsKubectlDoes()
+    {
+        var path = Write("config", Valid.Replace("    server: https://127.0.0.1:6443\n", "    certificate-authority: ca.crt\n", StringComparison.Ordinal));
+
+        Fails(path).Message.ShouldBe($"kubeconfig {path}: cluster 'prod' has no server (kubectl: no server found for cluster \"prod\")");
     }
 
     [Fact]

@@ -29,7 +29,9 @@ internal sealed class SimulatedCluster : IAsyncDisposable
         return cluster;
     }
 
-    public static DatasourceSettings Settings(string configFile, int pageSize = 500, int requestTimeout = 60, string context = "", string clusterName = "") =>
+    public static DatasourceSettings Settings(
+        string configFile, int pageSize = 500, int requestTimeout = 60, string context = "", string clusterName = "",
+        int snapshotTimeout = 300, int maxPageBytes = 64 << 20) =>
         new(new Dictionary<string, object?>
         {
             ["config_file"] = configFile,
@@ -37,6 +39,8 @@ internal sealed class SimulatedCluster : IAsyncDisposable
             ["cluster_name"] = clusterName,
             ["page_size"] = (long)pageSize,
             ["request_timeout"] = (long)requestTimeout,
+            ["snapshot_timeout"] = (long)snapshotTimeout,
+            ["max_page_bytes"] = (long)maxPageBytes,
             ["include_annotations"] = false,
             ["instance_id_from_system_uuid"] = false,
             ["update_method"] = "none",
@@ -47,6 +51,31 @@ internal sealed class SimulatedCluster : IAsyncDisposable
             new DatasourceContext("kubernetes", settings, logger ?? NullLogger.Instance, TimeProvider.System));
 
     public IDatasourceDriver CreateDriver(int pageSize = 500, int requestTimeout = 60) => CreateDriver(Settings(Kubeconfig, pageSize, requestTimeout));
+
+    /// <summary>Writes a file into the cluster's folder and returns its path.</summary>
+    public string WriteFile(string name, string text)
+    {
+        var path = Path.Combine(Folder, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    /// <summary>Writes an executable shell script (an exec credential plugin) and returns its path.</summary>
+    public string WriteScript(string name, string body)
+    {
+        var path = WriteFile(name, "#!/bin/sh\n" + body + "\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
+
+    /// <summary>A driver for a kubeconfig written into the cluster's folder.</summary>
+    public IDatasourceDriver CreateDriver(string kubeconfigText, ILogger? logger = null, int pageSize = 500, int requestTimeout = 60, int snapshotTimeout = 300, int maxPageBytes = 64 << 20) =>
+        CreateDriver(Settings(WriteFile("custom.kubeconfig", kubeconfigText), pageSize, requestTimeout, snapshotTimeout: snapshotTimeout, maxPageBytes: maxPageBytes), logger);
 
     public static async Task<List<DatasourceEvent>> GetAllAsync(IDatasourceDriver driver, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using PluginHost.Tests.Support;
 using PluginHost.Contracts;
 
 namespace PluginHost.Datasources.Static.Tests;

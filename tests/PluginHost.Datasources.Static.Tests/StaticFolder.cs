@@ -1,4 +1,5 @@
 using PluginHost.Contracts;
+using PluginHost.Tests.Support;
 
 namespace PluginHost.Datasources.Static.Tests;
 

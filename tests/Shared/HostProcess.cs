@@ -7,9 +7,10 @@ internal static class HostProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Task<Result> RunAsync(params string[] args) => RunWithEnvironmentAsync(new Dictionary<string, string>(), args);
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string?>(), args);
 
-    public static async Task<Result> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <summary>Runs the host with <paramref name="environment"/> set (a null value removes the variable).</summary>
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -20,7 +21,14 @@ internal static class HostProcess
         };
         foreach (var (name, value) in environment)
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         start.ArgumentList.Add(TestRepository.HostDll);

@@ -13,7 +13,8 @@ namespace PluginHost.KubeApiSimulator;
 /// <item><c>POST /_sim/nodes</c> (a node as JSON) or <c>POST /_sim/nodes?generate=N</c></item>
 /// <item><c>DELETE /_sim/nodes/{name}</c></item>
 /// <item><c>POST /_sim/nodes/{name}/ready?status=True|False|Unknown</c></item>
-/// <item><c>POST /_sim/faults</c> with <c>{"kind":"InternalError","onRequest":2,"times":1,"delayMs":200}</c>;
+/// <item><c>POST /_sim/faults</c> with <c>{"kind":"InternalError","onRequest":2,"times":1,"delayMs":200}</c>
+/// (and <c>location</c>, <c>size</c>, <c>contentLength</c>, <c>remainingItemCount</c> for the faults that use them);
 /// <c>DELETE /_sim/faults</c></item>
 /// </list>
 /// </summary>
@@ -32,6 +33,7 @@ internal sealed class AdminEndpoints(KubeApiSimulator simulator)
                     ["list"] = simulator.Counters.NodeListRequests,
                     ["continue"] = simulator.Counters.ContinueRequests,
                     ["watch"] = simulator.Counters.WatchRequests,
+                    ["authorization"] = simulator.Counters.WithAuthorization,
                     ["nodes"] = simulator.Nodes.Count,
                 }).ConfigureAwait(false);
                 return;
@@ -73,6 +75,10 @@ internal sealed class AdminEndpoints(KubeApiSimulator simulator)
                     Times = request.Times,
                     Delay = TimeSpan.FromMilliseconds(request.DelayMs ?? 200),
                     PathPrefix = request.PathPrefix ?? "/api/v1/nodes",
+                    Location = request.Location is { } location ? new Uri(location) : null,
+                    Size = request.Size ?? new FaultRule(kind).Size,
+                    ContentLength = request.ContentLength ?? true,
+                    RemainingItemCount = request.RemainingItemCount ?? true,
                 });
                 context.Response.StatusCode = 201;
                 return;
@@ -85,5 +91,7 @@ internal sealed class AdminEndpoints(KubeApiSimulator simulator)
         }
     }
 
-    private sealed record FaultRequest(string Kind, int? OnRequest, int? EveryNth, int? Times, int? DelayMs, string? PathPrefix);
+    private sealed record FaultRequest(
+        string Kind, int? OnRequest, int? EveryNth, int? Times, int? DelayMs, string? PathPrefix,
+        string? Location, long? Size, bool? ContentLength, bool? RemainingItemCount);
 }

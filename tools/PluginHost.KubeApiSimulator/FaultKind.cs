@@ -32,4 +32,28 @@ public enum FaultKind
 
     /// <summary>Sends the body in small pieces with <see cref="FaultRule.Delay"/> between them.</summary>
     SlowBody,
+
+    /// <summary>
+    /// 302 Found to <see cref="FaultRule.Location"/> with the request's path and query appended
+    /// (another host, port or scheme: a server that sends clients elsewhere).
+    /// </summary>
+    Redirect,
+
+    /// <summary>Each list page carries the continue token the request came with: paging never ends.</summary>
+    RepeatContinueToken,
+
+    /// <summary>
+    /// Each list page carries a new continue token, starting over after the last node: paging
+    /// never ends. <see cref="FaultRule.RemainingItemCount"/> says whether pages report one.
+    /// </summary>
+    EndlessContinue,
+
+    /// <summary>
+    /// A valid node list of <see cref="FaultRule.Size"/> bytes (padding before the items), streamed
+    /// without holding it; <see cref="FaultRule.ContentLength"/> says whether its length is announced.
+    /// </summary>
+    OversizedBody,
+
+    /// <summary>500 with a Status body of <see cref="FaultRule.Size"/> bytes, streamed.</summary>
+    OversizedErrorBody,
 }

@@ -21,4 +21,16 @@ public sealed record FaultRule(FaultKind Kind)
 
     /// <summary>Seconds sent in <c>Retry-After</c> for <see cref="FaultKind.TooManyRequests"/>.</summary>
     public int RetryAfterSeconds { get; init; } = 1;
+
+    /// <summary>Where <see cref="FaultKind.Redirect"/> sends the client (scheme, host and port; the path is the request's).</summary>
+    public Uri? Location { get; init; }
+
+    /// <summary>Body size in bytes for <see cref="FaultKind.OversizedBody"/> and <see cref="FaultKind.OversizedErrorBody"/>.</summary>
+    public long Size { get; init; } = 128L << 20;
+
+    /// <summary>Whether <see cref="FaultKind.OversizedBody"/> sends a <c>Content-Length</c> (else it is chunked).</summary>
+    public bool ContentLength { get; init; } = true;
+
+    /// <summary>Whether <see cref="FaultKind.EndlessContinue"/> pages carry <c>remainingItemCount</c>.</summary>
+    public bool RemainingItemCount { get; init; } = true;
 }

@@ -28,9 +28,16 @@ public sealed class KubeApiSimulator : IAsyncDisposable
         Certificates = certificates;
         Nodes = nodes;
         _nextGeneratedIndex = options.NodeCount;
+        AcceptedToken = options.Token;
     }
 
     public SimulatorOptions Options { get; }
+
+    /// <summary>
+    /// The bearer token accepted with <see cref="SimulatorAuth.Token"/>; starts as
+    /// <see cref="SimulatorOptions.Token"/>, and a test changes it to rotate the token.
+    /// </summary>
+    public string AcceptedToken { get; set; }
 
     /// <summary>The server's URL, e.g. <c>https://127.0.0.1:41234/</c>.</summary>
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
@@ -40,6 +47,11 @@ public sealed class KubeApiSimulator : IAsyncDisposable
     public FaultInjector Faults { get; } = new();
 
     public RequestCounters Counters { get; } = new();
+
+    /// <summary>
+    /// Cancelled when the web host stops itself: its console lifetime takes SIGTERM and SIGINT
+    /// first, so a caller waiting for those signals some other way would never see them.
+    /// </summary>
 
     /// <summary>The simulator's PKI when it serves HTTPS.</summary>
     public SimulatorCertificates? Certificates { get; }
@@ -65,8 +77,12 @@ public sealed class KubeApiSimulator : IAsyncDisposable
         }
 
         nodes.AddRange(initial.Concat(NodeGenerator.Generate(options)));
+        if (options.InvalidNodes)
+        {
+            InvalidNodes.AddTo(nodes);
+        }
 
-        var certificates = options.Https ? SimulatorCertificates.Create(options.UserName) : null;
+        var certificates = options.Https ? SimulatorCertificates.Create(options.UserName, options.ServerCertificateNames) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
 

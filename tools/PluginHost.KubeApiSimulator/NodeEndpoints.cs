@@ -9,6 +9,8 @@ internal sealed class NodeEndpoints(KubeApiSimulator simulator)
 {
     private const int BodyChunk = 8 * 1024;
 
+    private long _endlessSerial;
+
     public async Task ListOrWatchAsync(HttpContext context, FaultRule? fault)
     {
         var query = context.Request.Query;
@@ -31,7 +33,8 @@ internal sealed class NodeEndpoints(KubeApiSimulator simulator)
 
         int? limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) && l > 0 ? l : null;
         string? after = null;
-        if (query["continue"].ToString() is { Length: > 0 } token)
+        var token = query["continue"].ToString();
+        if (token.Length > 0)
         {
             var decoded = ContinueToken.Decode(token);
             if (decoded is null)
@@ -44,10 +47,24 @@ internal sealed class NodeEndpoints(KubeApiSimulator simulator)
         }
 
         var (page, resourceVersion, remaining) = simulator.Nodes.List(after, limit ?? int.MaxValue, filter);
-        var continueToken = remaining > 0 ? new ContinueToken(resourceVersion, page[^1].Name).Encode() : null;
+        var next = remaining > 0 ? new ContinueToken(resourceVersion, page[^1].Name).Encode() : null;
+        int? reported = next is null ? null : remaining;
+        switch (fault?.Kind)
+        {
+            case FaultKind.RepeatContinueToken:
+                next = token.Length > 0 ? token : next;
+                break;
+            case FaultKind.EndlessContinue:
+                // A fresh token every time, starting over after the last node.
+                var serial = Interlocked.Increment(ref _endlessSerial);
+                next = new ContinueToken(resourceVersion + serial, remaining > 0 ? page[^1].Name : string.Empty).Encode();
+                reported = fault.RemainingItemCount ? (remaining > 0 ? remaining : simulator.Nodes.Count) : null;
+                break;
+        }
+
         var body = NodeTable.IsRequested(context.Request.Headers.Accept)
-            ? NodeTable.Compose(page, resourceVersion, continueToken, remaining, DateTimeOffset.UtcNow)
-            : ComposeList(page, resourceVersion, continueToken, remaining);
+            ? NodeTable.Compose(page, resourceVersion, next, reported ?? 0, DateTimeOffset.UtcNow)
+            : ComposeList(page, resourceVersion, next, reported);
         await WriteBodyAsync(context, body, fault).ConfigureAwait(false);
     }
 
@@ -66,15 +83,19 @@ internal sealed class NodeEndpoints(KubeApiSimulator simulator)
         await WriteBodyAsync(context, body, fault).ConfigureAwait(false);
     }
 
-    private static byte[] ComposeList(List<StoredNode> page, long resourceVersion, string? continueToken, int remaining)
+    private static byte[] ComposeList(List<StoredNode> page, long resourceVersion, string? continueToken, int? remaining)
     {
         using var body = new MemoryStream(page.Sum(n => n.Json.Length + 1) + 256);
         var header = new StringBuilder("{\"kind\":\"NodeList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"")
             .Append(resourceVersion.ToString(CultureInfo.InvariantCulture)).Append('"');
         if (continueToken is not null)
         {
-            header.Append(",\"continue\":\"").Append(continueToken).Append("\",\"remainingItemCount\":")
-                .Append(remaining.ToString(CultureInfo.InvariantCulture));
+            header.Append(",\"continue\":\"").Append(continueToken).Append('"');
+        }
+
+        if (remaining is { } count)
+        {
+            header.Append(",\"remainingItemCount\":").Append(count.ToString(CultureInfo.InvariantCulture));
         }
 
         header.Append("},\"items\":[");
@@ -110,6 +131,11 @@ internal sealed class NodeEndpoints(KubeApiSimulator simulator)
                 return;
             case FaultKind.MalformedJson:
                 await response.Body.WriteAsync("{\"kind\":\"NodeList\",\"items\":[{\"metadata\":{\"name\": oops"u8.ToArray(), aborted).ConfigureAwait(false);
+                return;
+            case FaultKind.OversizedBody:
+                // {"padding":"xxx…", then the real list without its opening brace: still one valid NodeList.
+                await PaddedBody.WriteAsync(context, "{\"padding\":\""u8.ToArray(), fault.Size, [.. "\","u8, .. body.AsSpan(1)],
+                    announceLength: fault.ContentLength).ConfigureAwait(false);
                 return;
             case FaultKind.SlowBody:
                 for (var offset = 0; offset < body.Length; offset += BodyChunk)

@@ -231,6 +231,20 @@ public sealed class NodeStore
         }
     }
 
+    /// <summary>
+    /// Adds a node as raw bytes, served exactly so (they need not be valid JSON text for a strict
+    /// reader, e.g. not UTF-8); its resourceVersion is not rewritten and it has no labels.
+    /// </summary>
+    internal void AddRaw(string name, byte[] json)
+    {
+        lock (_gate)
+        {
+            var stored = new StoredNode(name, ++_resourceVersion, new Dictionary<string, string>(), json);
+            _nodes[name] = stored;
+            Publish(new WatchEvent(stored.ResourceVersion, "ADDED", json));
+        }
+    }
+
     private void Store(string name, JsonObject node, string type)
     {
         var rv = ++_resourceVersion;

@@ -13,10 +13,16 @@ var fixture = new Option<string?>("--fixture") { Description = "Also serve the n
 var vitrageNode = new Option<bool>("--vitrage-spec-node") { Description = "Also serve the node of Vitrage's Kubernetes spec (bcmt-control-01)." };
 var legacy = new Option<bool>("--legacy-external-id") { Description = "Also set the deprecated spec.externalID." };
 var cluster = new Option<string>("--cluster-name") { Description = "Cluster name in the kubeconfig.", DefaultValueFactory = _ => "sim-cluster" };
+var certificateNames = new Option<string[]>("--server-cert-names")
+{
+    Description = "Names and IPs the HTTPS certificate is valid for (default 127.0.0.1 ::1 localhost; others make a wrong-host certificate).",
+    AllowMultipleArgumentsPerToken = true,
+};
+var invalidNodes = new Option<bool>("--invalid-nodes") { Description = "Also serve a node that is not UTF-8, one without uid and one repeating a uid." };
 
 var root = new RootCommand("A fake kube-apiserver for PluginHost tests and demos. Stop it with Ctrl+C.")
 {
-    nodes, seed, provider, port, https, auth, kubeconfig, fixture, vitrageNode, legacy, cluster,
+    nodes, seed, provider, port, https, auth, kubeconfig, fixture, vitrageNode, legacy, cluster, certificateNames, invalidNodes,
 };
 root.SetAction(async (parseResult, _) =>
 {
@@ -43,6 +49,8 @@ root.SetAction(async (parseResult, _) =>
         IncludeVitrageSpecNode = parseResult.GetValue(vitrageNode),
         LegacyExternalId = parseResult.GetValue(legacy),
         ClusterName = parseResult.GetValue(cluster)!,
+        ServerCertificateNames = parseResult.GetValue(certificateNames) is { Length: > 0 } names ? names : new SimulatorOptions().ServerCertificateNames,
+        InvalidNodes = parseResult.GetValue(invalidNodes),
     };
     await using var simulator = await KubeApiSimulator.StartAsync(options, cancellationToken);
     if (parseResult.GetValue(kubeconfig) is { } path)
@@ -54,7 +62,7 @@ root.SetAction(async (parseResult, _) =>
     Console.WriteLine($"Serving {simulator.Nodes.Count} nodes at {simulator.BaseUrl} (admin: {simulator.BaseUrl}_sim/counters); stop with Ctrl+C or SIGTERM");
     try
     {
-        await Task.Delay(Timeout.Infinite, cancellationToken);
+        await Task.Delay(Timeout.Infinite, stop.Token);
     }
     catch (OperationCanceledException)
     {

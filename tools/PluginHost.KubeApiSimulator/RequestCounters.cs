@@ -19,6 +19,9 @@ public sealed class RequestCounters
 
     public int Total => Get("total");
 
+    /// <summary>Requests that carried an <c>Authorization</c> header (to prove a client sent none).</summary>
+    public int WithAuthorization => Get("authorization");
+
     /// <summary>The <c>limit</c> of every node list request, in order.</summary>
     public ConcurrentQueue<int?> Limits { get; } = new();
 

@@ -5,8 +5,8 @@ using System.Security.Cryptography.X509Certificates;
 namespace PluginHost.KubeApiSimulator;
 
 /// <summary>
-/// A throw-away PKI for one simulator: a CA, a server certificate for 127.0.0.1/localhost and a
-/// client certificate (CN = user, O = system:masters, like kubeadm's admin). RSA for the widest
+/// A throw-away PKI for one simulator: a CA, a server certificate for the given names (by default
+/// 127.0.0.1, ::1 and localhost; other names make a certificate for the wrong host) and a client certificate (CN = user, O = system:masters, like kubeadm's admin). RSA for the widest
 /// client support (kubectl, KubernetesClient).
 /// </summary>
 public sealed class SimulatorCertificates : IDisposable
@@ -24,8 +24,13 @@ public sealed class SimulatorCertificates : IDisposable
 
     public X509Certificate2 Client { get; }
 
-    public static SimulatorCertificates Create(string userName)
+    public static SimulatorCertificates Create(string userName) => Create(userName, new SimulatorOptions().ServerCertificateNames);
+
+    /// <param name="userName">The client certificate's CN.</param>
+    /// <param name="serverNames">The server certificate's subject alternative names: IP addresses or DNS names.</param>
+    public static SimulatorCertificates Create(string userName, IReadOnlyList<string> serverNames)
     {
+        ArgumentNullException.ThrowIfNull(serverNames);
         var now = DateTimeOffset.UtcNow.AddMinutes(-5);
         using var caKey = RSA.Create(2048);
         var caRequest = new CertificateRequest("CN=plugin-host-simulator-ca", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -37,9 +42,18 @@ public sealed class SimulatorCertificates : IDisposable
         var server = Issue(ca, caKey, "CN=kube-apiserver", now, request =>
         {
             var names = new SubjectAlternativeNameBuilder();
-            names.AddIpAddress(IPAddress.Loopback);
-            names.AddIpAddress(IPAddress.IPv6Loopback);
-            names.AddDnsName("localhost");
+            foreach (var name in serverNames)
+            {
+                if (IPAddress.TryParse(name, out var address))
+                {
+                    names.AddIpAddress(address);
+                }
+                else
+                {
+                    names.AddDnsName(name);
+                }
+            }
+
             request.CertificateExtensions.Add(names.Build());
             request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         });

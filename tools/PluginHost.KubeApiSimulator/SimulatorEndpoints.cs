@@ -68,6 +68,11 @@ internal sealed class SimulatorEndpoints(KubeApiSimulator simulator)
     {
         var counters = simulator.Counters;
         counters.Count("total");
+        if (context.Request.Headers.Authorization.Count > 0)
+        {
+            counters.Count("authorization");
+        }
+
         var query = context.Request.Query;
         switch (path.TrimEnd('/'))
         {
@@ -95,7 +100,7 @@ internal sealed class SimulatorEndpoints(KubeApiSimulator simulator)
         {
             case SimulatorAuth.Token:
                 var header = context.Request.Headers.Authorization.ToString();
-                return header == "Bearer " + simulator.Options.Token;
+                return header == "Bearer " + simulator.AcceptedToken;
             case SimulatorAuth.ClientCertificate:
                 var certificate = await context.Connection.GetClientCertificateAsync(context.RequestAborted).ConfigureAwait(false);
                 return certificate is not null && simulator.Certificates!.IsIssuedByAuthority(certificate);
@@ -127,6 +132,17 @@ internal sealed class SimulatorEndpoints(KubeApiSimulator simulator)
                 return true;
             case FaultKind.Forbidden:
                 await StatusResponses.ForbiddenAsync(context, simulator.Options.UserName).ConfigureAwait(false);
+                return true;
+            case FaultKind.Redirect:
+                context.Response.StatusCode = StatusCodes.Status302Found;
+                context.Response.Headers.Location = new Uri(fault.Location ?? simulator.BaseUrl, context.Request.Path + context.Request.QueryString).AbsoluteUri;
+                return true;
+            case FaultKind.OversizedErrorBody:
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                context.Response.ContentType = "application/json";
+                await PaddedBody.WriteAsync(context,
+                    """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","reason":"InternalError","code":500,"message":"simulated oversized error """u8.ToArray(),
+                    fault.Size, "\"}"u8.ToArray(), announceLength: fault.ContentLength).ConfigureAwait(false);
                 return true;
             default:
                 return false;

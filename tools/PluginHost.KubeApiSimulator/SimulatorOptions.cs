@@ -45,6 +45,18 @@ public sealed record SimulatorOptions
     /// <summary>How often a watch with <c>allowWatchBookmarks=true</c> gets a BOOKMARK.</summary>
     public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The host names and IP addresses the server certificate is valid for (HTTPS). Anything but
+    /// the loopback names makes a certificate a strict client must refuse for <c>127.0.0.1</c>.
+    /// </summary>
+    public IReadOnlyList<string> ServerCertificateNames { get; init; } = ["127.0.0.1", "::1", "localhost"];
+
+    /// <summary>
+    /// Also serve three nodes a client must skip: one whose JSON is not valid UTF-8, one without
+    /// <c>metadata.uid</c> and one repeating the uid of another node.
+    /// </summary>
+    public bool InvalidNodes { get; init; }
+
     /// <summary>Expose the <c>/_sim</c> admin endpoints (add/delete/modify nodes, faults, counters).</summary>
     public bool AdminEndpoints { get; init; } = true;
 }

@@ -35,6 +35,8 @@ internal static class BenchmarkData
         ClusterName = string.Empty,
         PageSize = 500,
         RequestTimeout = TimeSpan.FromSeconds(60),
+        SnapshotTimeout = TimeSpan.FromSeconds(300),
+        MaxPageBytes = 64 << 20,
     };
 
     /// <summary>The transformers as the plugin creates them with default settings.</summary>
@@ -45,7 +47,7 @@ internal static class BenchmarkData
     public static List<DatasourceEvent> SnapshotEvents(int nodes)
     {
         var bytes = NodeListPage(nodes);
-        var page = PluginHost.Datasources.Kubernetes.NodeListPage.ReadAsync(new MemoryStream(bytes), new PageBuffer(), CancellationToken.None).GetAwaiter().GetResult();
+        var page = PluginHost.Datasources.Kubernetes.NodeListPage.ReadAsync(new MemoryStream(bytes), new PageBuffer(Options.MaxPageBytes), CancellationToken.None).GetAwaiter().GetResult();
         using var factory = new NodeEventFactory("kubernetes", "bench");
         var events = Enumerable.Range(0, page.Count).Select(i => factory.Create(page.Item(i), DatasourceAction.Snapshot, DateTimeOffset.UtcNow)).ToList();
         var identities = events.Select(e => KubernetesNodeProperties.IdentityFields(e.Properties.GetProperty("node")))

@@ -9,7 +9,7 @@ namespace PluginHost.Benchmarks.Micro;
 public class KubernetesBenchmarks
 {
     private byte[] _page = [];
-    private readonly PageBuffer _buffer = new();
+    private readonly PageBuffer _buffer = new(BenchmarkData.Options.MaxPageBytes);
     private NodeEventFactory _factory = null!;
     private DatasourceEvent _node = null!;
     private readonly IEntityTransformer _transformer = BenchmarkData.Transformers[KubernetesEntityTypes.Node];

@@ -209,7 +209,7 @@ internal static class HostConfigurationLoader
             // its section is worth a warning, not a refusal to start.
             var sectionDiagnostics = isEnabled ? diagnostics : new ConfigDiagnostics();
             var errorsBefore = diagnostics.Errors.Count;
-            var values = SectionBinder.Bind(files, plugin.Name, options, sectionDiagnostics, warnOnUnknownKeys: isEnabled);
+            var values = SectionBinder.Bind(files, plugin.Name, options, sectionDiagnostics, warnOnUnknownKeys: isEnabled, resolveRelativePaths: true);
             if (!isEnabled)
             {
                 foreach (var error in sectionDiagnostics.Errors)

@@ -6,12 +6,18 @@ namespace PluginHost.Configuration;
 /// <summary>Validates one config section against its declared options and returns typed values.</summary>
 internal static class SectionBinder
 {
+    /// <param name="resolveRelativePaths">
+    /// Resolve a relative path option against the folder of the config file that sets it (the
+    /// datasources' sections), so a config file and the files it names can travel together and the
+    /// plugin never depends on the host's working directory.
+    /// </param>
     public static Dictionary<string, object?> Bind(
         ConfigFileSet files,
         string section,
         IReadOnlyList<OptionDefinition> options,
         ConfigDiagnostics diagnostics,
-        bool warnOnUnknownKeys = true)
+        bool warnOnUnknownKeys = true,
+        bool resolveRelativePaths = false)
     {
         var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
         var declared = options.ToDictionary(o => o.Name, StringComparer.OrdinalIgnoreCase);
@@ -50,7 +56,9 @@ internal static class SectionBinder
 
             if (OptionValueParser.TryParse(option, raw.Value, out var value, out var expected))
             {
-                values[option.Name] = value;
+                values[option.Name] = resolveRelativePaths && option.Type == OptionType.Path && value is string path
+                    ? ResolveAgainst(raw.Location, path)
+                    : value;
             }
             else
             {
@@ -61,4 +69,9 @@ internal static class SectionBinder
 
         return values;
     }
+
+    private static string ResolveAgainst(ConfigLocation location, string path) =>
+        path.Length == 0 || Path.IsPathRooted(path) || !Path.IsPathRooted(location.File)
+            ? path // empty means "unset"; values not from a file (the demo's) have no folder
+            : Path.GetFullPath(path, Path.GetDirectoryName(location.File)!);
 }

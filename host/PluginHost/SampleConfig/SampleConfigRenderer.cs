@@ -49,7 +49,7 @@ internal static class SampleConfigRenderer
 
     private static ScriptObject PluginSection(LoadedPlugin plugin) =>
         Section(plugin.Name, $"The {plugin.Name} datasource (plugin {Path.GetFileName(plugin.Folder)} {plugin.Version}).",
-            HostOptionCatalog.DatasourceOptions(plugin.Instance, 600));
+            HostOptionCatalog.DatasourceOptions(plugin.Instance, 600), relativePaths: true);
 
     private static string RenderSections(List<ScriptObject> sections)
     {
@@ -59,14 +59,16 @@ internal static class SampleConfigRenderer
         return EmbeddedTemplate.Value.Render(context);
     }
 
-    private static ScriptObject Section(string name, string description, IEnumerable<OptionDefinition> options) => new()
+    // relativePaths: the section's path options are resolved against their config file (SectionBinder).
+    private static ScriptObject Section(string name, string description, IEnumerable<OptionDefinition> options, bool relativePaths = false) => new()
     {
         ["name"] = name,
         ["description"] = Wrap(description),
         ["options"] = options.Select(o => new ScriptObject
         {
             ["name"] = o.Name,
-            ["type"] = OptionValueParser.Describe(o),
+            ["type"] = OptionValueParser.Describe(o)
+                + (relativePaths && o.Type == OptionType.Path ? ", relative to the folder of the config file setting it" : string.Empty),
             ["default"] = o.Default ?? string.Empty,
             ["help"] = Wrap(o.Help),
             ["secret"] = o.Secret,

@@ -114,7 +114,7 @@ public sealed partial class LoggingTests(EchoPluginFolder plugins) : IClassFixtu
         journal.Bind(new UnixDomainSocketEndPoint(socketPath));
         var config = Config(temp, "use_journal = true");
 
-        var run = HostProcess.RunWithEnvironmentAsync(new Dictionary<string, string> { ["PLUGINHOST_JOURNAL_SOCKET"] = socketPath },
+        var run = HostProcess.RunAsync(new Dictionary<string, string?> { ["PLUGINHOST_JOURNAL_SOCKET"] = socketPath },
             "snapshot", "--config-file", config);
         var buffer = new byte[65536];
         var received = new List<string>();

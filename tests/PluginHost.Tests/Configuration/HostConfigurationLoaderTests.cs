@@ -184,4 +184,42 @@ public sealed class HostConfigurationLoaderTests(EchoPluginFolder plugins) : ICl
         diagnostics.Errors.Single().ShouldEndWith("[s] port = '***': expected an integer");
         diagnostics.Errors.Single().ShouldNotContain("hunter2");
     }
+
+    public static TheoryData<string, string, string> PathOptions => new()
+    {
+        { "relative: against the config file's folder", "data/ids.txt", "{folder}/data/ids.txt" },
+        { "dot-dot", "../ids.txt", "{parent}/ids.txt" },
+        { "absolute: kept", "/srv/ids.txt", "/srv/ids.txt" },
+        { "home: expanded", "~/ids.txt", "{home}/ids.txt" },
+        { "empty: unset", "", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PathOptions))]
+    public void Load_PathOptionOfADatasource_IsResolvedAgainstTheFolderOfItsConfigFile(string name, string value, string expected)
+    {
+        using var temp = new TempFolder();
+        var folder = temp.Combine("etc", "vitrage");
+        var file = temp.File(Path.Combine("etc", "vitrage", "vitrage.conf"), $"[datasources]\nplugin_path = {plugins.Plugins}\n[echo]\nentities_file = {value}\n");
+
+        var configuration = HostConfigurationLoader.Load(ConfigFileSet.Load([file], []));
+
+        configuration.Datasources.Single().Values["entities_file"].ShouldBe(
+            expected.Replace("{folder}", folder, StringComparison.Ordinal)
+                .Replace("{parent}", temp.Combine("etc"), StringComparison.Ordinal)
+                .Replace("{home}", Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), StringComparison.Ordinal),
+            name);
+    }
+
+    [Fact]
+    public void Load_PathOptionOverriddenByALaterFile_IsResolvedAgainstThatFilesFolder()
+    {
+        using var temp = new TempFolder();
+        var first = temp.File(Path.Combine("a", "vitrage.conf"), $"[datasources]\nplugin_path = {plugins.Plugins}\n[echo]\nentities_file = ids.txt\n");
+        var second = temp.File(Path.Combine("b", "override.conf"), "[echo]\nentities_file = ids.txt\n");
+
+        var configuration = HostConfigurationLoader.Load(ConfigFileSet.Load([first, second], []));
+
+        configuration.Datasources.Single().Values["entities_file"].ShouldBe(temp.Combine("b", "ids.txt"));
+    }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace PluginHost.Datasources.Static.Tests;
+namespace PluginHost.Tests.Support;
 
 /// <summary>Keeps what a datasource logs, to assert on the errors an operator would read.</summary>
 internal sealed class CapturingLogger : ILogger
@@ -9,6 +9,8 @@ internal sealed class CapturingLogger : ILogger
     public ConcurrentQueue<(LogLevel Level, string Message)> Entries { get; } = new();
 
     public IEnumerable<string> Errors => Entries.Where(e => e.Level >= LogLevel.Error).Select(e => e.Message);
+
+    public IEnumerable<string> Warnings => Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message);
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;

@@ -1,0 +1,193 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using PluginHost.Contracts;
+
+namespace PluginHost.Datasources.Kubernetes.Connection;
+
+/// <summary>
+/// Runs a client-go exec credential plugin (<c>user.exec</c>) once: the kubeconfig's command,
+/// args and env plus <c>KUBERNETES_EXEC_INFO</c>, no terminal and no stdin, output bounded and the
+/// run bounded by <c>request_timeout</c>. Every failure is one line naming the command, the exit
+/// code and the first line of its stderr — never its stdout, which holds the credential.
+/// </summary>
+internal sealed class ExecCredentialPlugin(ExecConfig exec, string userName, KubeCluster cluster, TimeSpan timeout)
+{
+    private const int MaxStdoutBytes = 1 << 20;
+    private const int MaxStderrLine = 400;
+
+    public string Command => exec.Command;
+
+    public async Task<ExecCredential> RunAsync(CancellationToken cancellationToken)
+    {
+        using var process = Start();
+        var stdout = ReadBoundedAsync(process.StandardOutput.BaseStream, cancellationToken);
+        var stderr = FirstLineAsync(process.StandardError.BaseStream, cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        byte[]? output;
+        try
+        {
+            output = await stdout.WaitAsync(deadline.Token).ConfigureAwait(false);
+            if (output is null)
+            {
+                Stop(process);
+                throw Failure("printed more than 1 MiB");
+            }
+
+            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Stop(process);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw Failure($"did not finish within {timeout.TotalSeconds:0} s ([kubernetes] request_timeout) and was stopped");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw Failure($"failed with exit code {process.ExitCode}" + (await FirstErrorLineAsync(stderr).ConfigureAwait(false) is { Length: > 0 } line ? $": {line}" : string.Empty));
+        }
+
+        try
+        {
+            return ExecCredential.Parse(output, exec.ApiVersion);
+        }
+        catch (FormatException e)
+        {
+            throw Failure($"printed no usable ExecCredential: {e.Message}");
+        }
+    }
+
+    private Process Start()
+    {
+        var start = new ProcessStartInfo(exec.Command)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in exec.Args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in exec.Env)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment["KUBERNETES_EXEC_INFO"] = ExecInfo();
+        try
+        {
+            var process = Process.Start(start) ?? throw Failure("could not be started");
+            process.StandardInput.Close(); // never interactive: a plugin that prompts reads end-of-file
+            return process;
+        }
+        catch (Win32Exception e)
+        {
+            var hint = exec.InstallHint is { Length: > 0 } text ? "; " + string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) : string.Empty;
+            throw Failure($"cannot be started: {e.Message}{hint}");
+        }
+    }
+
+    // What client-go passes: interactive is always false here (no terminal), cluster only when asked.
+    private string ExecInfo()
+    {
+        var spec = new Dictionary<string, object> { ["interactive"] = false };
+        if (exec.ProvideClusterInfo)
+        {
+            var info = new Dictionary<string, object> { ["server"] = cluster.Server ?? string.Empty };
+            if (cluster.TlsServerName is { } name)
+            {
+                info["tls-server-name"] = name;
+            }
+
+            if (cluster.InsecureSkipTlsVerify)
+            {
+                info["insecure-skip-tls-verify"] = true;
+            }
+
+            if (cluster.CertificateAuthorityData is { } ca)
+            {
+                info["certificate-authority-data"] = Convert.ToBase64String(ca);
+            }
+
+            spec["cluster"] = info;
+        }
+
+        return JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["apiVersion"] = exec.ApiVersion,
+            ["kind"] = "ExecCredential",
+            ["spec"] = spec,
+        });
+    }
+
+    // The plugin and what it started; it may have exited on its own meanwhile.
+    private static void Stop(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    // A plugin's child can keep stderr open after the plugin exited: wait briefly, not for ever.
+    private static async Task<string?> FirstErrorLineAsync(Task<string?> stderr)
+    {
+        try
+        {
+            return await stderr.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    // Null when the output is larger than the bound (the caller reports it).
+    private static async Task<byte[]?> ReadBoundedAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxStdoutBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    // Keeps the first non-empty line and drains the rest, so a chatty plugin never blocks on a full pipe.
+    private static async Task<string?> FirstLineAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var kept = new MemoryStream();
+        var chunk = new byte[4096];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (kept.Length < 8192)
+            {
+                kept.Write(chunk, 0, read);
+            }
+        }
+
+        var line = Encoding.UTF8.GetString(kept.ToArray()).Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
+        return line is { Length: > MaxStderrLine } ? line[..MaxStderrLine] + "…" : line;
+    }
+
+    private DatasourceException Failure(string what) =>
+        new($"exec plugin '{exec.Command}' of user '{userName}' {what}");
+}

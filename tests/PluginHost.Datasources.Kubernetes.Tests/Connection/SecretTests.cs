@@ -1,0 +1,51 @@
+using PluginHost.Contracts;
+using PluginHost.KubeApiSimulator;
+using PluginHost.Tests.Support;
+
+namespace PluginHost.Datasources.Kubernetes.Tests.Connection;
+
+/// <summary>No failure message or log line holds a token, a key or a password.</summary>
+public sealed class SecretTests
+{
+    private const string Token = "s3cr3t-t0ken-value";
+    private const string Password = "hunter2-passw0rd";
+
+    public static TheoryData<string, string, string> Failures => new()
+    {
+        { "token rejected (401)", "token: " + Token, string.Empty },
+        { "password rejected (401)", $"username: admin\npassword: {Password}", string.Empty },
+        { "tokenFile rejected (401)", "tokenFile: token", string.Empty },
+        { "oidc id-token rejected", $"auth-provider:\n  name: oidc\n  config:\n    idp-issuer-url: https://issuer\n    client-id: k8s\n    id-token: {Token}\n    refresh-token: {Password}", string.Empty },
+        { "exec env and output", $"exec:\n  apiVersion: client.authentication.k8s.io/v1beta1\n  command: ./credential\n  env:\n  - name: PASSWORD\n    value: {Password}", string.Empty },
+        { "wrong-host certificate", "token: " + Token, "tls-server-name: wrong.example" },
+        { "insecure, warned", "token: " + Token, "insecure-skip-tls-verify: true" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public async Task Messages_FailuresAndWarnings_NeverHoldTheCredentials(string name, string user, string clusterLines)
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 1, Https = true, Auth = SimulatorAuth.Token });
+        cluster.WriteFile("token", Token);
+        cluster.WriteScript("credential", $"echo '{{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"{Token}\"}}}}'");
+        var logger = new CapturingLogger();
+        var messages = new List<string>();
+        try
+        {
+            await using var driver = cluster.CreateDriver(
+                KubeconfigText.For(cluster.Simulator, user: user, withCa: !clusterLines.StartsWith("insecure", StringComparison.Ordinal), cluster: clusterLines), logger);
+            await SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken);
+        }
+        catch (Exception e) when (e is DatasourceException or DatasourceConfigurationException)
+        {
+            for (var current = (Exception?)e; current is not null; current = current.InnerException)
+            {
+                messages.Add(current.Message);
+            }
+        }
+
+        messages.AddRange(logger.Entries.Select(e => e.Message));
+        messages.ShouldNotBeEmpty(name);
+        messages.ShouldAllBe(m => !m.Contains(Token) && !m.Contains(Password), name);
+    }
+}
