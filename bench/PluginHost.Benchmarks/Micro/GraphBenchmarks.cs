@@ -59,7 +59,7 @@ public class GraphBenchmarks
         using var stream = new CountingStream();
         using (var writer = new Utf8JsonWriter(stream))
         {
-            NodeLinkGraphWriter.Write(writer, _graph5000.Publish());
+            NodeLinkGraphWriter.WriteAsync(writer, Subgraph.AllLive(_graph5000.Publish()), CancellationToken.None).GetAwaiter().GetResult();
         }
 
         return stream.Length;

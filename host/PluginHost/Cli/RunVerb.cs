@@ -2,30 +2,58 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PluginHost.Api;
 using PluginHost.Scheduling;
 
 namespace PluginHost.Cli;
 
 /// <summary>
-/// <c>run</c>: the service. Every datasource on its schedule until SIGINT/SIGTERM, then in-flight
-/// work is cancelled, what is queued is applied, outputs are flushed, and the exit code is 0.
+/// <c>run</c>: the service. Every datasource on its schedule and the REST API until
+/// SIGINT/SIGTERM, then the API stops taking requests while in-flight work is cancelled, what is
+/// queued is applied and outputs are flushed, and the exit code is 0.
 /// </summary>
 internal static class RunVerb
 {
     public static Command Create(ConfigArguments config)
     {
-        var command = new Command("run", "Run every enabled datasource on its schedule until stopped (SIGINT/SIGTERM).");
+        var command = new Command("run", "Run every enabled datasource on its schedule and serve the REST API until stopped (SIGINT/SIGTERM).");
         command.SetAction((parseResult, cancellationToken) => VerbExecution.GuardAsync(async () =>
         {
             var (configuration, logging) = VerbExecution.LoadConfiguration(config.LoadFiles(parseResult), requireDatasource: true);
             using (logging)
             {
                 var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System);
-                var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-                builder.Services.AddSingleton(logging);
-                builder.Services.AddHostedService(_ => new SchedulerService(scheduler));
-                using var host = builder.Build();
-                await host.RunAsync(cancellationToken);
+                ApiServer? api = null;
+                try
+                {
+                    // Before the datasources start: a port already taken stops the host at once (exit 2).
+                    api = configuration.Host.Api.Enabled
+                        ? await ApiServer.StartAsync(configuration.Host.Api, scheduler.Versions, scheduler.Runners, logging, TimeProvider.System, cancellationToken)
+                        : null;
+                }
+                catch
+                {
+                    await scheduler.DisposeAsync();
+                    throw;
+                }
+
+                await using (api)
+                {
+                    var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+                    builder.Services.AddSingleton(logging);
+                    // Stopping runs both at once, so the whole stop stays within shutdown_timeout.
+                    builder.Services.Configure<HostOptions>(o => o.ServicesStopConcurrently = true);
+                    builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true); // no "Press Ctrl+C" banner in a service's log
+                    builder.Services.AddHostedService(_ => new SchedulerService(scheduler));
+                    if (api is not null)
+                    {
+                        builder.Services.AddHostedService(_ => new ApiService(api, configuration.Host.ShutdownTimeout));
+                    }
+
+                    using var host = builder.Build();
+                    await host.RunAsync(cancellationToken);
+                }
+
                 logging.CreateLogger("PluginHost").LogInformation("Stopped");
                 return ExitCodes.Ok;
             }
@@ -42,6 +70,19 @@ internal static class RunVerb
         {
             await base.StopAsync(cancellationToken);
             await scheduler.DisposeAsync();
+        }
+    }
+
+    /// <summary>Stops the API (already started): requests in flight get until shutdown_timeout.</summary>
+    private sealed class ApiService(ApiServer api, TimeSpan shutdownTimeout) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(shutdownTimeout);
+            await api.StopAsync(deadline.Token);
         }
     }
 }

@@ -60,6 +60,7 @@ internal static class HostConfigurationLoader
             LogLevel = (string)ph["log_level"]!,
             ShutdownTimeout = TimeSpan.FromSeconds((long)ph["shutdown_timeout"]!),
             Notifications = BindNotifications(files, ph, diagnostics),
+            Api = ApiSettingsLoader.Bind(files, diagnostics),
         };
     }
 
@@ -219,6 +220,8 @@ internal static class HostConfigurationLoader
             NotificationOptionCatalog.DefaultSection,
             NotificationOptionCatalog.NotificationsSection,
             NotificationOptionCatalog.RabbitSection,
+            ApiOptionCatalog.ApiSection,
+            ApiOptionCatalog.KeystoneSection,
         };
         known.UnionWith(catalog.Plugins.Select(p => p.Name));
         foreach (var section in files.SectionNames.Where(s => !known.Contains(s)))

@@ -17,6 +17,8 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
             [datasources]
             plugin_path = {plugins.Plugins}
             snapshots_interval = 10
+            [api]
+            port = 0
             [plugin_host]
             graph_file = {graphFile}
             event_log = {eventLog}
