@@ -32,7 +32,7 @@ internal static class QueryParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = MaxDepth * 2 });
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = (MaxDepth + 2) * 2 }); // each level is an object and a list
         }
         catch (JsonException e)
         {
