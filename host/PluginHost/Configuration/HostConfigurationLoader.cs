@@ -23,7 +23,7 @@ internal static class HostConfigurationLoader
         try
         {
             var (datasources, pluginSettings) = BindDatasources(files, host, catalog, diagnostics);
-            ReportUnknownSections(files, catalog, diagnostics);
+            ReportUnknownSections(files, catalog, host.Api, diagnostics);
             diagnostics.ThrowIfErrors();
             return new HostConfiguration(files.Files, host, catalog, datasources, pluginSettings, diagnostics);
         }
@@ -211,7 +211,7 @@ internal static class HostConfigurationLoader
         return (result, pluginSettings);
     }
 
-    private static void ReportUnknownSections(ConfigFileSet files, PluginCatalog catalog, ConfigDiagnostics diagnostics)
+    private static void ReportUnknownSections(ConfigFileSet files, PluginCatalog catalog, ApiSettings api, ConfigDiagnostics diagnostics)
     {
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
@@ -221,8 +221,12 @@ internal static class HostConfigurationLoader
             NotificationOptionCatalog.NotificationsSection,
             NotificationOptionCatalog.RabbitSection,
             ApiOptionCatalog.ApiSection,
-            ApiOptionCatalog.KeystoneSection,
         };
+        if (api.AuthMode == ApiAuthMode.Keystone)
+        {
+            known.Add(ApiOptionCatalog.KeystoneSection);
+        }
+
         known.UnionWith(catalog.Plugins.Select(p => p.Name));
         foreach (var section in files.SectionNames.Where(s => !known.Contains(s)))
         {
