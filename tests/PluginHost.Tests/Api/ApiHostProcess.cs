@@ -45,6 +45,17 @@ internal sealed partial class ApiHostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the host logged <paramref name="text"/> (its log is written asynchronously).</summary>
+    public async Task WaitForLogAsync(string text)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!Stderr.Contains(text, StringComparison.Ordinal))
+        {
+            timeout.IsCancellationRequested.ShouldBeFalse($"the host never logged '{text}':\n{Stderr}");
+            await Task.Delay(50, CancellationToken.None);
+        }
+    }
+
     /// <summary>Starts the simulator and the host; waits until the API answers with the whole cluster.</summary>
     /// <param name="api">Lines for <c>[api]</c> (port = 0 is added).</param>
     /// <param name="sections">More config sections.</param>
