@@ -25,17 +25,14 @@ internal sealed class Subgraph
     /// <summary><paramref name="vertices"/> (each once) with every live edge whose two ends are among them.</summary>
     public static Subgraph Of(IEnumerable<VertexView> vertices)
     {
-        var nodes = vertices.ToList();
-        nodes.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var index = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
-        foreach (var vertex in nodes)
-        {
-            index.Add(vertex.Key, index.Count);
-        }
+        var nodes = vertices.ToArray();
+        Array.Sort(nodes, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
 
-        var links = new List<SubgraphLink>();
+        // Link ends are found by binary search in the sorted nodes rather than through a key →
+        // index dictionary: at 5,000 nodes that dictionary is a large-object-heap array per request.
+        var links = new List<SubgraphLink>(nodes.Length);
         var outgoing = new List<EdgeView>();
-        for (var source = 0; source < nodes.Count; source++)
+        for (var source = 0; source < nodes.Length; source++)
         {
             outgoing.Clear();
             outgoing.AddRange(nodes[source].OutgoingLiveEdges);
@@ -44,7 +41,8 @@ internal sealed class Subgraph
                 : string.CompareOrdinal(a.RelationshipType, b.RelationshipType));
             foreach (var edge in outgoing)
             {
-                if (index.TryGetValue(edge.TargetKey, out var target))
+                var target = IndexOf(nodes, edge.TargetKey);
+                if (target >= 0)
                 {
                     links.Add(new SubgraphLink(source, target, edge));
                 }
@@ -52,6 +50,24 @@ internal sealed class Subgraph
         }
 
         return new Subgraph(nodes, links);
+    }
+
+    private static int IndexOf(VertexView[] sorted, string key)
+    {
+        var (low, high) = (0, sorted.Length - 1);
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            var order = string.CompareOrdinal(sorted[middle].Key, key);
+            if (order == 0)
+            {
+                return middle;
+            }
+
+            (low, high) = order < 0 ? (middle + 1, high) : (low, middle - 1);
+        }
+
+        return -1;
     }
 }
 

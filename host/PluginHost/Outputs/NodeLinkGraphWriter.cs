@@ -15,8 +15,10 @@ internal static class NodeLinkGraphWriter
     public const string GraphIndex = "graph_index";
 
     // Flushed in pieces: a 20,000-node graph is tens of MB of JSON that need not sit in memory,
-    // and a slow HTTP client holds back the writer instead of growing a buffer.
-    private const int FlushThreshold = 64 * 1024;
+    // and a slow HTTP client holds back the writer instead of growing a buffer. Small enough that
+    // the writer's buffer stays off the large object heap (85 KB), where each request's would
+    // linger until a full collection.
+    private const int FlushThreshold = 16 * 1024;
 
     public static async Task WriteAsync(Utf8JsonWriter writer, Subgraph graph, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using PluginHost.Graph;
 
@@ -63,7 +64,9 @@ internal static class VertexJson
                 writer.WriteBooleanValue(flag);
                 break;
             case JsonElement element:
-                element.WriteTo(writer);
+                // Copied as the bytes they are (already valid, compact JSON): half of a node's
+                // output is such documents (conditions, labels, capacity), and WriteTo re-reads them.
+                writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(element), skipInputValidation: true);
                 break;
             case int or long or short or byte or sbyte or ushort or uint:
                 writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
