@@ -159,6 +159,17 @@ public sealed class ApiRoutesTests(ApiHostFixture fixture) : IClassFixture<ApiHo
     }
 
     [Fact]
+    public async Task Ui_WithoutTrailingSlash_RedirectsToTheWebView()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = Host.BaseUrl };
+
+        using var response = await http.GetAsync("ui");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.ToString().ShouldBe("/ui/");
+    }
+
+    [Fact]
     public void Log_WhileServing_HasNoAspNetBoilerplate()
     {
         Host.Stderr.ShouldContain("REST API listening on");
