@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using PluginHost.KubeApiSimulator;
 using PluginHost.Tests.Support;
 
 namespace PluginHost.Tests.Api;
@@ -19,16 +18,15 @@ internal sealed partial class ApiHostProcess : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ApiHostProcess(Process process, KubeApiSimulator.KubeApiSimulator simulator, TempFolder folder)
+    private readonly SimulatedClusterConfig _cluster;
+
+    private ApiHostProcess(Process process, SimulatedClusterConfig cluster)
     {
         _process = process;
-        Simulator = simulator;
-        Folder = folder;
+        _cluster = cluster;
     }
 
-    public KubeApiSimulator.KubeApiSimulator Simulator { get; }
-
-    public TempFolder Folder { get; }
+    public KubeApiSimulator.KubeApiSimulator Simulator => _cluster.Simulator;
 
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
 
@@ -57,33 +55,19 @@ internal sealed partial class ApiHostProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the simulator and the host; waits until the API answers with the whole cluster.</summary>
-    /// <param name="api">Lines for <c>[api]</c> (port = 0 is added).</param>
+    /// <param name="api">Lines for <c>[api]</c> (port = 0 comes first).</param>
     /// <param name="sections">More config sections.</param>
     public static async Task<ApiHostProcess> StartAsync(int nodes = 20, string api = "", string sections = "", bool waitForGraph = true,
         HttpMessageHandler? handler = null)
     {
-        var simulator = await KubeApiSimulator.KubeApiSimulator.StartAsync(new SimulatorOptions { NodeCount = nodes, Provider = ProviderMode.OpenStack });
-        var folder = new TempFolder();
-        var kubeconfig = folder.Combine("kubeconfig");
-        await simulator.WriteKubeconfigAsync(kubeconfig);
-        var config = folder.File("vitrage.conf", $"""
-            [datasources]
-            types = kubernetes
-            plugin_path = {TestRepository.HostPluginFolder}
-            [api]
-            port = 0
-            {api}
-            [kubernetes]
-            config_file = {kubeconfig}
-            {sections}
-            """);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = folder.Path };
-        foreach (var arg in new[] { TestRepository.HostDll, "run", "--config-file", config })
+        var cluster = await SimulatedClusterConfig.CreateAsync(nodes, "port = 0\n" + api, sections);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = cluster.Folder.Path };
+        foreach (var arg in new[] { TestRepository.HostDll, "run", "--config-file", cluster.ConfigFile })
         {
             start.ArgumentList.Add(arg);
         }
 
-        var host = new ApiHostProcess(Process.Start(start)!, simulator, folder);
+        var host = new ApiHostProcess(Process.Start(start)!, cluster);
         host._process.ErrorDataReceived += (_, e) => host.OnStderr(e.Data);
         host._process.BeginErrorReadLine();
         host._process.OutputDataReceived += (_, _) => { };
@@ -204,8 +188,7 @@ internal sealed partial class ApiHostProcess : IAsyncDisposable
 
         _process.Dispose();
         Http.Dispose();
-        await Simulator.DisposeAsync();
-        Folder.Dispose();
+        await _cluster.DisposeAsync();
     }
 
     [GeneratedRegex(@"REST API listening on (\S+)")]

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using PluginHost.KubeApiSimulator;
 using PluginHost.Tests.Support;
 
 namespace PluginHost.Tests.Api;
@@ -41,21 +40,9 @@ public sealed class ApiServingTests
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
-        await using var simulator = await KubeApiSimulator.KubeApiSimulator.StartAsync(new SimulatorOptions { NodeCount = 1 });
-        using var temp = new TempFolder();
-        var kubeconfig = temp.Combine("kubeconfig");
-        await simulator.WriteKubeconfigAsync(kubeconfig);
-        var config = temp.File("vitrage.conf", $"""
-            [datasources]
-            types = kubernetes
-            plugin_path = {TestRepository.HostPluginFolder}
-            [api]
-            port = {port}
-            [kubernetes]
-            config_file = {kubeconfig}
-            """);
+        await using var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 1, api: $"port = {port}");
 
-        var result = await HostProcess.RunAsync("run", "--config-file", config);
+        var result = await HostProcess.RunAsync("run", "--config-file", cluster.ConfigFile);
 
         result.ExitCode.ShouldBe(2, result.Stderr);
         result.Stderr.ShouldContain($"error: [api] cannot listen on 127.0.0.1 port {port}");

@@ -6,9 +6,7 @@ using PluginHost.Api;
 using PluginHost.Configuration;
 using PluginHost.Contracts;
 using PluginHost.Graph;
-using PluginHost.KubeApiSimulator;
 using PluginHost.Scheduling;
-using PluginHost.Tests.Support;
 
 namespace PluginHost.Tests.Api;
 
@@ -25,18 +23,9 @@ public sealed class ConcurrentReadTests
     public async Task Api_200ClientsWhileSnapshotsApply_EveryAnswerIsOneWholeVersion()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var simulator = await KubeApiSimulator.KubeApiSimulator.StartAsync(new SimulatorOptions { NodeCount = 60, Provider = ProviderMode.OpenStack }, ct);
-        using var temp = new TempFolder();
-        var kubeconfig = temp.Combine("kubeconfig");
-        await simulator.WriteKubeconfigAsync(kubeconfig);
-        var config = temp.File("vitrage.conf", $"""
-            [datasources]
-            types = kubernetes
-            plugin_path = {TestRepository.HostPluginFolder}
-            [kubernetes]
-            config_file = {kubeconfig}
-            """);
-        await using var scheduler = DatasourceScheduler.Create(HostConfigurationLoader.Load(ConfigFileSet.Load([config], [])), NullLoggerFactory.Instance, TimeProvider.System);
+        await using var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 60);
+        var simulator = cluster.Simulator;
+        await using var scheduler = DatasourceScheduler.Create(HostConfigurationLoader.Load(ConfigFileSet.Load([cluster.ConfigFile], [])), NullLoggerFactory.Instance, TimeProvider.System);
         var versions = new ConcurrentDictionary<long, GraphVersion>();
         scheduler.Versions.Published += v => versions[v.Number] = v;
         (await scheduler.SnapshotOnceAsync(ct)).ShouldBeEmpty();
