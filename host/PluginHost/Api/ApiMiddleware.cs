@@ -37,9 +37,9 @@ internal sealed class ApiMiddleware(IRequestAuthenticator authenticator, ILogger
             // Kestrel's limits: a body over the size limit (413), a client too slow to send it, ...
             await FailAsync(context, e.StatusCode, e.Message).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
-            // the client went away
+            // The client went away (a write to its connection fails one way or another): nothing to answer.
         }
         catch (Exception e)
         {
