@@ -26,6 +26,7 @@ public sealed class ApiRoutesTests(ApiHostFixture fixture) : IClassFixture<ApiHo
         { "an unknown route", "GET", "v1/nonexistent", 404, """{"code":404,"title":"Not Found","description":"The resource could not be found."}""" },
         { "topology is POST only", "GET", "v1/topology/", 405, """{"code":405,"title":"Method Not Allowed","description":"The method GET is not allowed for this resource."}""" },
         { "service list", "GET", "v1/service/", 200, """[{"name":"plugin_host.api",...""" },
+        { "resource list, the deprecated GET", "GET", "v1/resources/?all_tenants=True", 200, """[{"vitrage_id":...""" },
     };
 
     [Theory]

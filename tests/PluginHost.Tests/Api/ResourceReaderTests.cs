@@ -54,6 +54,24 @@ public sealed class ResourceReaderTests
     }
 
     [Fact]
+    public void AlarmWrite_AnAlarm_NamesTheResourceItIsOn()
+    {
+        var alarm = AlarmReader.Show(Graph, SampleGraph.Vertex(Graph, "ALARM:prometheus:high-cpu").VitrageId, TenantScope.Everything)!;
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            AlarmReader.Write(writer, alarm, Graph);
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(buffer.ToArray());
+        var vm = SampleGraph.Vertex(Graph, "RESOURCE:nova.instance:vm-p1");
+        json.RootElement.GetProperty("vitrage_resource_id").GetString().ShouldBe(vm.VitrageId);
+        json.RootElement.GetProperty("vitrage_resource_type").GetString().ShouldBe("nova.instance");
+        json.RootElement.GetProperty("vitrage_resource_project_id").GetString().ShouldBe("p1");
+        json.RootElement.GetProperty("vitrage_operational_severity").GetString().ShouldBe("CRITICAL");
+    }
+
+    [Fact]
     public void AlarmList_ProjectMember_SeesTheAlarmOnItsVm()
     {
         var alarms = AlarmReader.List(Graph, TenantScope.For(TenantP1, allTenants: false), resourceVitrageId: null, limit: 10);
