@@ -26,6 +26,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 . "$root/scripts/lib/test-rabbitmq.sh"
 start_rabbitmq
 
+# The real vitrage client for the API tests.
+# shellcheck source=scripts/lib/test-vitrageclient.sh
+. "$root/scripts/lib/test-vitrageclient.sh"
+ensure_vitrageclient
+
 if ! dotnet build PluginHost.sln -c "$configuration" --nologo -clp:ErrorsOnly; then
   echo "build failed"
   echo "0 passed, 1 failed"

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using PluginHost.Benchmarks;
 
 // micro [BenchmarkDotNet arguments]  |  scale [--nodes 100,1000,5000,20000] [--runs 5] [--out FILE]
-// scale --soak [--nodes 5000] [--snapshots 200] [--interval 1s]
+// scale --soak [--nodes 5000] [--snapshots 200] [--interval 1s]  |  scale --api [--nodes 5000] [--runs 20]
 return args.FirstOrDefault() switch
 {
     "micro" => RunMicro(args[1..]),
@@ -22,6 +22,7 @@ static int Usage()
         usage: PluginHost.Benchmarks micro [BenchmarkDotNet args, e.g. --filter *Transform*]
                PluginHost.Benchmarks scale [--nodes 100,1000,5000,20000] [--runs 5] [--page-size 500] [--out results.json]
                PluginHost.Benchmarks scale --soak [--nodes 5000] [--snapshots 200] [--interval 1s] [--out soak.json]
+               PluginHost.Benchmarks scale --api [--nodes 5000] [--runs 20]
         """);
     return 2;
 }

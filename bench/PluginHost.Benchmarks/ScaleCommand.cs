@@ -26,6 +26,11 @@ internal static class ScaleCommand
             return await NotificationRunner.RunAsync(options);
         }
 
+        if (options.Api)
+        {
+            return await ApiRunner.RunAsync(options);
+        }
+
         if (options.Breakdown)
         {
             return await BreakdownRunner.RunAsync(options);

@@ -19,6 +19,8 @@ internal sealed record ScaleOptions
 
     public bool Notifications { get; init; }
 
+    public bool Api { get; init; }
+
     public int Snapshots { get; init; } = 200;
 
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
@@ -38,6 +40,7 @@ internal sealed record ScaleOptions
                 "--soak" => options with { Soak = true },
                 "--breakdown" => options with { Breakdown = true },
                 "--notifications" => options with { Notifications = true },
+                "--api" => options with { Api = true },
                 "--snapshots" => options with { Snapshots = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--interval" => options with { Interval = ParseDuration(Next()) },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),

@@ -44,6 +44,8 @@ public sealed class BrokerDownTests
         var config = temp.File("vitrage.conf", $"""
             [DEFAULT]
             transport_url = rabbit://guest:guest@127.0.0.1:{ClosedPort()}/
+            [api]
+            port = 0
             [datasources]
             types = kubernetes
             [oslo_messaging_notifications]

@@ -39,6 +39,8 @@ public sealed class BrokerOutageTests
             topics = {topic}
             [oslo_messaging_rabbit]
             amqp_durable_queues = true
+            [api]
+            port = 0
             [plugin_host]
             notification_flush_timeout = 90
             [kubernetes]

@@ -59,38 +59,9 @@ public class GraphBenchmarks
         using var stream = new CountingStream();
         using (var writer = new Utf8JsonWriter(stream))
         {
-            NodeLinkGraphWriter.Write(writer, _graph5000.Publish());
+            NodeLinkGraphWriter.WriteAsync(writer, Subgraph.AllLive(_graph5000.Publish()), CancellationToken.None).GetAwaiter().GetResult();
         }
 
         return stream.Length;
-    }
-
-    private sealed class CountingStream : Stream
-    {
-        private long _length;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => _length;
-
-        public override long Position { get => _length; set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => _length += count;
-
-        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
     }
 }

@@ -2,21 +2,23 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PluginHost.Api;
 using PluginHost.Configuration;
 using PluginHost.Scheduling;
 
 namespace PluginHost.Cli;
 
 /// <summary>
-/// <c>run</c>: the service. Every datasource on its schedule until SIGINT/SIGTERM, then in-flight
-/// work is cancelled, what is queued is applied, outputs are flushed, and the exit code is 0
-/// (all within <c>shutdown_timeout</c>). SIGHUP reloads the configuration files.
+/// <c>run</c>: the service. Every datasource on its schedule and the REST API until SIGINT/SIGTERM,
+/// then the API stops taking requests while in-flight work is cancelled, what is queued is applied
+/// and outputs are flushed, and the exit code is 0 (all within <c>shutdown_timeout</c>). SIGHUP
+/// reloads the configuration files.
 /// </summary>
 internal static class RunVerb
 {
     public static Command Create(ConfigArguments config)
     {
-        var command = new Command("run", "Run every enabled datasource on its schedule until stopped (SIGINT/SIGTERM); SIGHUP reloads the configuration.");
+        var command = new Command("run", "Run every enabled datasource on its schedule and serve the REST API until stopped (SIGINT/SIGTERM); SIGHUP reloads the configuration.");
         command.SetAction((parseResult, _) => VerbExecution.GuardAsync(async () =>
         {
             var (configuration, logging) = VerbExecution.LoadConfiguration(config.LoadFiles(parseResult), requireDatasource: true);
@@ -33,16 +35,45 @@ internal static class RunVerb
                     return ExitCodes.Ok;
                 }
 
-                var reloader = new ConfigurationReloader(() => config.LoadFiles(parseResult), configuration.Catalog, scheduler,
-                    logging.CreateLogger("PluginHost.Configuration"));
-                var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-                builder.Services.AddSingleton(logging);
-                builder.Services.AddSingleton<IHostLifetime, SignalsOwnedLifetime>();
-                builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = configuration.Host.ShutdownTimeout);
-                builder.Services.AddHostedService(_ => new SchedulerService(scheduler));
-                builder.Services.AddHostedService(_ => reloader);
-                using var host = builder.Build();
-                await host.RunAsync(ProcessSignals.Stopping);
+                ApiServer? api = null;
+                try
+                {
+                    // Before the datasources start: a port already taken stops the host at once (exit 2).
+                    api = configuration.Host.Api.Enabled
+                        ? await ApiServer.StartAsync(configuration.Host.Api, scheduler.Versions, () => scheduler.Runners, logging, TimeProvider.System, ProcessSignals.Stopping)
+                        : null;
+                }
+                catch
+                {
+                    await scheduler.DisposeAsync();
+                    throw;
+                }
+
+                await using (api)
+                {
+                    var reloader = new ConfigurationReloader(() => config.LoadFiles(parseResult), configuration.Catalog, scheduler,
+                        logging.CreateLogger("PluginHost.Configuration"));
+                    var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+                    builder.Services.AddSingleton(logging);
+                    builder.Services.AddSingleton<IHostLifetime, SignalsOwnedLifetime>();
+
+                    // Stopping runs all at once, so the whole stop stays within shutdown_timeout.
+                    builder.Services.Configure<HostOptions>(o =>
+                    {
+                        o.ServicesStopConcurrently = true;
+                        o.ShutdownTimeout = configuration.Host.ShutdownTimeout;
+                    });
+                    builder.Services.AddHostedService(_ => new SchedulerService(scheduler));
+                    builder.Services.AddHostedService(_ => reloader);
+                    if (api is not null)
+                    {
+                        builder.Services.AddHostedService(_ => new ApiService(api, configuration.Host.ShutdownTimeout));
+                    }
+
+                    using var host = builder.Build();
+                    await host.RunAsync(ProcessSignals.Stopping);
+                }
+
                 if (scheduler.ProcessorFailed)
                 {
                     logger.LogCritical("Stopped because the graph processor failed");
@@ -65,6 +96,19 @@ internal static class RunVerb
         {
             await base.StopAsync(cancellationToken);
             await scheduler.DisposeAsync();
+        }
+    }
+
+    /// <summary>Stops the API (already started): requests in flight get until shutdown_timeout.</summary>
+    private sealed class ApiService(ApiServer api, TimeSpan shutdownTimeout) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(shutdownTimeout);
+            await api.StopAsync(deadline.Token);
         }
     }
 

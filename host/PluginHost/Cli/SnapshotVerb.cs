@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using PluginHost.Graph;
 using PluginHost.Outputs;
 using PluginHost.Scheduling;
 
@@ -57,7 +58,7 @@ internal static class SnapshotVerb
         {
             await using var stdout = Console.OpenStandardOutput();
             await using var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
-            NodeLinkGraphWriter.Write(writer, scheduler.Versions.Current);
+            await NodeLinkGraphWriter.WriteAsync(writer, Subgraph.AllLive(scheduler.Versions.Current), CancellationToken.None);
             await writer.FlushAsync();
             await stdout.WriteAsync("\n"u8.ToArray());
         }

@@ -38,7 +38,7 @@ internal static class HostConfigurationLoader
         try
         {
             var (datasources, pluginSettings, pluginValues) = BindDatasources(files, host, catalog, diagnostics);
-            ReportUnknownSections(files, catalog, diagnostics);
+            ReportUnknownSections(files, catalog, host.Api, diagnostics);
             if (throwOnErrors)
             {
                 diagnostics.ThrowIfErrors();
@@ -84,6 +84,7 @@ internal static class HostConfigurationLoader
             ShutdownTimeout = TimeSpan.FromSeconds((long)ph["shutdown_timeout"]!),
             Logging = BindLogging(files, (string)ph["log_level"]!, diagnostics),
             Notifications = BindNotifications(files, ph, diagnostics),
+            Api = ApiSettingsLoader.Bind(files, diagnostics),
         };
     }
 
@@ -277,7 +278,7 @@ internal static class HostConfigurationLoader
         "doctor", "network", "datasources", "static_physical", "kapacitor", "coordination_backend",
     };
 
-    private static void ReportUnknownSections(ConfigFileSet files, PluginCatalog catalog, ConfigDiagnostics diagnostics)
+    private static void ReportUnknownSections(ConfigFileSet files, PluginCatalog catalog, ApiSettings api, ConfigDiagnostics diagnostics)
     {
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
@@ -286,7 +287,13 @@ internal static class HostConfigurationLoader
             NotificationOptionCatalog.DefaultSection,
             NotificationOptionCatalog.NotificationsSection,
             NotificationOptionCatalog.RabbitSection,
+            ApiOptionCatalog.ApiSection,
         };
+        if (api.AuthMode == ApiAuthMode.Keystone)
+        {
+            known.Add(ApiOptionCatalog.KeystoneSection);
+        }
+
         known.UnionWith(catalog.Plugins.Select(p => p.Name));
         foreach (var section in files.SectionNames.Where(s => !known.Contains(s)))
         {

@@ -29,6 +29,9 @@ internal sealed record HostSettings
     /// <summary>How long a stop may take before the process exits anyway.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The REST API (<c>[api]</c>).</summary>
+    public ApiSettings Api { get; init; } = new();
+
     /// <summary>The oslo.messaging notification output; <c>null</c> when <c>driver = noop</c>.</summary>
     public NotificationSettings? Notifications { get; init; }
 }

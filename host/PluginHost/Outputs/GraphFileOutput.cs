@@ -141,7 +141,7 @@ internal sealed class GraphFileOutput : IGraphOutput
             {
                 await using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
                 {
-                    NodeLinkGraphWriter.Write(writer, version);
+                    await NodeLinkGraphWriter.WriteAsync(writer, Subgraph.AllLive(version), cancellationToken).ConfigureAwait(false);
                     await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
 

@@ -4,63 +4,57 @@ using PluginHost.Graph;
 namespace PluginHost.Outputs;
 
 /// <summary>
-/// Writes a graph version in the node-link form of Vitrage's topology API. Deleted vertices and
-/// edges are left out; placeholders stay (with <c>vitrage_is_placeholder: true</c>) because they
-/// carry the links to entities no datasource here reports, such as the Nova VMs under Kubernetes
-/// nodes.
+/// Writes a <see cref="Subgraph"/> in the node-link form of Vitrage's topology API:
+/// <c>directed, multigraph, graph, nodes, links, raw</c>, each node with its <c>graph_index</c>
+/// (Vitrage leaves it off vertices without an entity id, such as its Kubernetes cluster, which is
+/// what breaks its tree view) and links by node index. The graph file, <c>snapshot</c> and the
+/// REST API all write this one shape.
 /// </summary>
 internal static class NodeLinkGraphWriter
 {
-    // Flushed in pieces: a 20,000-node graph is tens of MB of JSON that need not sit in memory.
-    private const int FlushThreshold = 64 * 1024;
+    public const string GraphIndex = "graph_index";
 
-    public static void Write(Utf8JsonWriter writer, GraphVersion graph)
+    // Flushed in pieces: a 20,000-node graph is tens of MB of JSON that need not sit in memory,
+    // and a slow HTTP client holds back the writer instead of growing a buffer. Small enough that
+    // the writer's buffer stays off the large object heap (85 KB), where each request's would
+    // linger until a full collection.
+    private const int FlushThreshold = 16 * 1024;
+
+    public static async Task WriteAsync(Utf8JsonWriter writer, Subgraph graph, CancellationToken cancellationToken)
     {
-        var nodes = graph.LiveVertices.OrderBy(v => v.Key, StringComparer.Ordinal).ToList();
-        var index = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
         writer.WriteStartObject();
         writer.WriteBoolean("directed", true);
         writer.WriteBoolean("multigraph", true);
         writer.WriteStartObject("graph");
         writer.WriteEndObject();
         writer.WriteStartArray("nodes");
-        foreach (var vertex in nodes)
+        for (var i = 0; i < graph.Nodes.Count; i++)
         {
-            index[vertex.Key] = index.Count;
-            VertexJson.Write(writer, vertex);
-            FlushIfFull(writer);
+            writer.WriteStartObject();
+            VertexJson.WriteProperties(writer, graph.Nodes[i]);
+            writer.WriteNumber(GraphIndex, i);
+            writer.WriteEndObject();
+            await FlushIfFullAsync(writer, cancellationToken).ConfigureAwait(false);
         }
 
         writer.WriteEndArray();
         writer.WriteStartArray("links");
-        foreach (var vertex in nodes)
+        foreach (var link in graph.Links)
         {
-            foreach (var edge in vertex.OutgoingLiveEdges
-                         .OrderBy(e => e.TargetKey, StringComparer.Ordinal).ThenBy(e => e.RelationshipType, StringComparer.Ordinal))
-            {
-                if (!index.TryGetValue(edge.TargetKey, out var target))
-                {
-                    continue;
-                }
-
-                writer.WriteStartObject();
-                writer.WriteNumber("source", index[vertex.Key]);
-                writer.WriteNumber("target", target);
-                VertexJson.WriteEdgeProperties(writer, edge);
-                writer.WriteEndObject();
-                FlushIfFull(writer);
-            }
+            writer.WriteStartObject();
+            writer.WriteNumber("source", link.Source);
+            writer.WriteNumber("target", link.Target);
+            VertexJson.WriteEdgeProperties(writer, link.Edge);
+            writer.WriteEndObject();
+            await FlushIfFullAsync(writer, cancellationToken).ConfigureAwait(false);
         }
 
         writer.WriteEndArray();
+        writer.WriteBoolean("raw", true);
         writer.WriteEndObject();
     }
 
-    private static void FlushIfFull(Utf8JsonWriter writer)
-    {
-        if (writer.BytesPending > FlushThreshold)
-        {
-            writer.Flush();
-        }
-    }
+    /// <summary>Hands what is written so far to the stream once enough has gathered.</summary>
+    public static ValueTask FlushIfFullAsync(Utf8JsonWriter writer, CancellationToken cancellationToken) =>
+        writer.BytesPending > FlushThreshold ? new ValueTask(writer.FlushAsync(cancellationToken)) : ValueTask.CompletedTask;
 }

@@ -1,3 +1,6 @@
+using System.Collections;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using PluginHost.Graph;
 
@@ -30,7 +33,7 @@ internal static class VertexJson
         foreach (var (name, value) in vertex.Properties)
         {
             writer.WritePropertyName(name);
-            JsonSerializer.Serialize(writer, value, value?.GetType() ?? typeof(object));
+            WriteValue(writer, value);
         }
     }
 
@@ -41,6 +44,65 @@ internal static class VertexJson
         writer.WriteString("key", edge.RelationshipType);
         writer.WriteBoolean(VertexProperties.IsDeleted, edge.IsDeleted);
         writer.WriteString(VertexProperties.UpdateTimestamp, EventJson.FormatTime(edge.UpdateTimestamp));
+    }
+
+    /// <summary>
+    /// A property value (see <c>EntityVertex.Properties</c>). Written here rather than by
+    /// JsonSerializer, which flushes the writer: a synchronous write an HTTP response refuses.
+    /// </summary>
+    public static void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case string text:
+                writer.WriteStringValue(text);
+                break;
+            case bool flag:
+                writer.WriteBooleanValue(flag);
+                break;
+            case JsonElement element:
+                // Copied as the bytes they are (already valid, compact JSON): half of a node's
+                // output is such documents (conditions, labels, capacity), and WriteTo re-reads them.
+                writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(element), skipInputValidation: true);
+                break;
+            case int or long or short or byte or sbyte or ushort or uint:
+                writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+            case ulong big:
+                writer.WriteNumberValue(big);
+                break;
+            case decimal exact:
+                writer.WriteNumberValue(exact);
+                break;
+            case double or float:
+                writer.WriteNumberValue(Convert.ToDouble(value, CultureInfo.InvariantCulture));
+                break;
+            case IEnumerable<KeyValuePair<string, object?>> map:
+                writer.WriteStartObject();
+                foreach (var (key, item) in map)
+                {
+                    writer.WritePropertyName(key);
+                    WriteValue(writer, item);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case IEnumerable items and not IDictionary:
+                writer.WriteStartArray();
+                foreach (var item in items)
+                {
+                    WriteValue(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                writer.WriteRawValue(JsonSerializer.SerializeToUtf8Bytes(value, value.GetType()), skipInputValidation: true);
+                break;
+        }
     }
 
     private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)

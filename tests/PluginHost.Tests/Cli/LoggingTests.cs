@@ -15,6 +15,8 @@ public sealed partial class LoggingTests(EchoPluginFolder plugins) : IClassFixtu
         return temp.File("vitrage.conf", $"""
             [DEFAULT]
             {defaults}
+            [api]
+            port = 0
             [datasources]
             plugin_path = {plugins.Plugins}
             snapshots_interval = 10

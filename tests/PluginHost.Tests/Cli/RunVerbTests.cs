@@ -13,6 +13,8 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
             [datasources]
             plugin_path = {plugins.Plugins}
             snapshots_interval = 10
+            [api]
+            port = 0
             [echo]
             entities_file = {entitiesFile}
             {extra}

@@ -13,6 +13,8 @@ public sealed class OutputFailureTests(EchoPluginFolder plugins) : IClassFixture
     {
         var entities = temp.File("entities", "a\nb\n");
         return temp.File("vitrage.conf", $"""
+            [api]
+            port = 0
             [datasources]
             plugin_path = {plugins.Plugins}
             snapshots_interval = 10

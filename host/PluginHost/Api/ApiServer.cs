@@ -1,0 +1,176 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Logging;
+using PluginHost.Api.Auth;
+using PluginHost.Api.Endpoints;
+using PluginHost.Configuration;
+using PluginHost.Graph;
+using PluginHost.Scheduling;
+
+namespace PluginHost.Api;
+
+/// <summary>
+/// The REST API in the host process: Vitrage's v1 routes on Kestrel, read from published graph
+/// versions only (never the live graph), and the web view's static files under <c>/ui/</c>.
+/// </summary>
+internal sealed class ApiServer : IAsyncDisposable
+{
+    /// <summary>Queries are small; nothing the API accepts needs more.</summary>
+    public const long MaxRequestBodyBytes = 1 << 20;
+
+    /// <summary>Connections served at once; more wait in the listen backlog.</summary>
+    public const int MaxConnections = 1000;
+
+    private readonly WebApplication _app;
+    private readonly KeystoneClient? _keystone;
+
+    private ApiServer(WebApplication app, KeystoneClient? keystone, Uri baseUrl)
+    {
+        _app = app;
+        _keystone = keystone;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>Where the web view's built files are: <c>ui/</c> beside the host.</summary>
+    public static string UiFolder => Path.Combine(AppContext.BaseDirectory, "ui");
+
+    /// <summary>The address it listens on, e.g. <c>http://127.0.0.1:8999/</c> (the real port when 0 was asked).</summary>
+    public Uri BaseUrl { get; }
+
+    /// <exception cref="ConfigException">The address cannot be bound or the certificate not loaded.</exception>
+    public static async Task<ApiServer> StartAsync(
+        ApiSettings settings, GraphVersionPublisher versions, Func<IReadOnlyList<DriverRunner>> runners, ILoggerFactory loggerFactory,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var logger = loggerFactory.CreateLogger("PluginHost.Api");
+        var certificate = LoadCertificate(settings);
+        var keystone = settings.Keystone is { } keystoneSettings ? new KeystoneClient(keystoneSettings, time) : null;
+        IRequestAuthenticator authenticator = keystone is null
+            ? new NoAuthAuthenticator()
+            : new KeystoneAuthenticator(keystone, new TokenCache(time, settings.Keystone!.CacheTime), settings.Keystone.WwwAuthenticateUri, logger);
+
+        // The empty builder reads no appsettings or ASPNETCORE_* variables: vitrage.conf alone configures the API.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.AddProvider(new HostLoggerProvider(loggerFactory));
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning); // no start-up banner or per-request lines
+        builder.Services.AddRoutingCore();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            kestrel.Limits.MaxConcurrentConnections = MaxConnections;
+            kestrel.Listen(Address(settings.Host), settings.Port, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
+        });
+
+        var app = builder.Build();
+        var middleware = new ApiMiddleware(authenticator, logger);
+        app.Use(middleware.InvokeAsync);
+        MountUi(app);
+        app.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = c => ApiMiddleware.WriteStatusCodeAsync(c.HttpContext) });
+        app.UseRouting(); // a route matches with and without the trailing slash the vitrage client sends
+        InfoEndpoints.Map(app, runners);
+        TopologyEndpoints.Map(app, versions);
+        ResourceEndpoints.Map(app, versions);
+        AlarmEndpoints.Map(app, versions);
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            keystone?.Dispose();
+            throw new ConfigException($"[api] cannot listen on {settings.Host} port {settings.Port}: {e.Message}");
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("Kestrel reported no address");
+        var server = new ApiServer(app, keystone, new Uri(address.TrimEnd('/') + "/"));
+        logger.LogInformation("REST API listening on {Url} (auth_mode = {AuthMode})", server.BaseUrl,
+            settings.AuthMode == ApiAuthMode.Keystone ? "keystone" : "noauth");
+        if (settings.AuthMode == ApiAuthMode.NoAuth && !ApiSettingsLoader.IsLoopback(settings.Host))
+        {
+            logger.LogWarning(
+                "The REST API listens on {Host} with [api] auth_mode = noauth: anyone who reaches port {Port} can read the whole graph and claim any role. Use auth_mode = keystone, or host = 127.0.0.1",
+                settings.Host, server.BaseUrl.Port);
+        }
+
+        return server;
+    }
+
+    private static IPAddress Address(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback : IPAddress.Parse(host);
+
+    private static X509Certificate2? LoadCertificate(ApiSettings settings)
+    {
+        if (settings.CertFile is null || settings.KeyFile is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(settings.CertFile, settings.KeyFile);
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new ConfigException($"[api] cert_file = '{settings.CertFile}', key_file = '{settings.KeyFile}': cannot load the certificate and key (PEM expected): {e.Message}");
+        }
+    }
+
+    // The web view is built into ui/ beside the host by its own project; the API only serves it.
+    private static void MountUi(WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.Equals("/ui", StringComparison.Ordinal))
+            {
+                context.Response.Redirect("/ui/");
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+        if (!Directory.Exists(UiFolder))
+        {
+            return;
+        }
+
+        var files = new PhysicalFileProvider(UiFolder);
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files, RequestPath = "/ui" });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files, RequestPath = "/ui" });
+    }
+
+    /// <summary>Stops accepting requests; those in flight may finish until <paramref name="cancellationToken"/> fires, then are cut.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // the deadline cut the remaining requests
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _keystone?.Dispose();
+    }
+}

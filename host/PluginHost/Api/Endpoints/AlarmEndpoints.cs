@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using PluginHost.Api.Views;
+using PluginHost.Graph;
+using PluginHost.Outputs;
+
+namespace PluginHost.Api.Endpoints;
+
+/// <summary><c>/v1/alarm/</c>: list, show, count and history (empty until an alarm history store exists).</summary>
+internal static class AlarmEndpoints
+{
+    // Vitrage's default limit of one alarm list.
+    private const int MaxAlarms = 10_000;
+
+    public static void Map(IEndpointRouteBuilder app, GraphVersionPublisher versions)
+    {
+        app.MapGet("/v1/alarm", context => ListAsync(context, versions));
+        app.MapGet("/v1/alarm/count", context => CountAsync(context, versions));
+        // Alarm history lives in a store of its own (an output that records alarms as they start and
+        // end); until one is configured there is none to show.
+        app.MapGet("/v1/alarm/history", InfoEndpoints.EmptyListAsync);
+        app.MapGet("/v1/alarm/{vitrage_id}", context => ShowAsync(context, versions));
+    }
+
+    private static async Task ListAsync(HttpContext context, GraphVersionPublisher versions)
+    {
+        var parameters = await RequestParameters.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var scope = TenantScope.For(ApiRequest.Identity(context), parameters.GetBool("all_tenants"));
+        var resource = parameters.GetString("vitrage_id") is { Length: > 0 } id && id != "all" ? id : null;
+        var limit = Math.Min(parameters.GetInt("limit", min: 1) ?? MaxAlarms, MaxAlarms);
+        var graph = ApiResponses.UseVersion(context, versions);
+        var alarms = AlarmReader.List(graph, scope, resource, limit);
+        await ApiResponses.WriteJsonAsync(context, async (writer, ct) =>
+        {
+            writer.WriteStartArray();
+            foreach (var alarm in alarms)
+            {
+                AlarmReader.Write(writer, alarm, graph);
+                await NodeLinkGraphWriter.FlushIfFullAsync(writer, ct).ConfigureAwait(false);
+            }
+
+            writer.WriteEndArray();
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task CountAsync(HttpContext context, GraphVersionPublisher versions)
+    {
+        var parameters = await RequestParameters.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var scope = TenantScope.For(ApiRequest.Identity(context), parameters.GetBool("all_tenants"));
+        var counts = AlarmReader.Count(ApiResponses.UseVersion(context, versions), scope);
+        await ApiResponses.WriteJsonAsync(context, writer =>
+        {
+            writer.WriteStartObject();
+            foreach (var severity in AlarmReader.Severities)
+            {
+                writer.WriteNumber(severity, counts[severity]);
+            }
+
+            writer.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    private static Task ShowAsync(HttpContext context, GraphVersionPublisher versions)
+    {
+        var vitrageId = (string)context.Request.RouteValues["vitrage_id"]!;
+        var graph = ApiResponses.UseVersion(context, versions);
+        var alarm = AlarmReader.Show(graph, vitrageId, TenantScope.ForShow(ApiRequest.Identity(context)))
+            ?? throw ApiException.NotFound($"Failed to show alarm: no alarm {vitrageId} you may see");
+        return ApiResponses.WriteJsonAsync(context, writer => AlarmReader.Write(writer, alarm, graph));
+    }
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using PluginHost.Api.Views;
+using PluginHost.Scheduling;
+
+namespace PluginHost.Api.Endpoints;
+
+/// <summary>
+/// The small routes: API versions (<c>/</c>), <c>/healthcheck</c>, <c>/v1/status</c>,
+/// <c>/v1/service</c>, and the template and webhook lists (this host has neither).
+/// </summary>
+internal static class InfoEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app, Func<IReadOnlyList<DriverRunner>> runners)
+    {
+        app.MapGet("/", VersionsAsync);
+        app.MapGet("/healthcheck", HealthcheckAsync);
+        app.MapGet("/v1/status", context => ApiResponses.WriteJsonAsync(context, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("reason", "OK");
+            writer.WriteEndObject();
+        }));
+        app.MapGet("/v1/service", context => ServicesAsync(context, runners())); // a reload may change them
+        app.MapGet("/v1/template", EmptyListAsync);
+        app.MapGet("/v1/webhook", EmptyListAsync);
+    }
+
+    private static Task VersionsAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var self = $"{request.Scheme}://{request.Host}{request.PathBase}/v1/";
+        return ApiResponses.WriteJsonAsync(context, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("versions");
+            writer.WriteStartObject();
+            writer.WriteString("status", "CURRENT");
+            writer.WriteStartArray("links");
+            writer.WriteStartObject();
+            writer.WriteString("rel", "self");
+            writer.WriteString("href", self);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteString("id", "v1.0");
+            writer.WriteString("updated", "2015-11-29");
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        });
+    }
+
+    // oslo.middleware's healthcheck: JSON for a client that asks for it (the vitrage client), text otherwise.
+    private static async Task HealthcheckAsync(HttpContext context)
+    {
+        if (context.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            await ApiResponses.WriteJsonAsync(context, writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteBoolean("detailed", false);
+                writer.WriteStartArray("reasons");
+                writer.WriteStringValue("OK");
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.ContentType = "text/plain; charset=UTF-8";
+        await context.Response.WriteAsync("OK", context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Vitrage lists its worker processes (name, process, hostname, created); here the parts of
+    /// this process, with each datasource's health besides.
+    /// </summary>
+    private static Task ServicesAsync(HttpContext context, IReadOnlyList<DriverRunner> runners)
+    {
+        using var process = Process.GetCurrentProcess();
+        var created = Iso(process.StartTime.ToUniversalTime());
+        var pid = Environment.ProcessId;
+        var hostname = Environment.MachineName;
+        return ApiResponses.WriteJsonAsync(context, writer =>
+        {
+            void Service(string name, Action? extra = null)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", name);
+                writer.WriteNumber("process", pid);
+                writer.WriteString("hostname", hostname);
+                writer.WriteString("created", created);
+                extra?.Invoke();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteStartArray();
+            Service("plugin_host.api");
+            foreach (var runner in runners.OrderBy(r => r.Name, StringComparer.Ordinal))
+            {
+                var status = runner.Status.Current;
+                Service($"plugin_host.datasource.{runner.Name}", () =>
+                {
+                    writer.WriteString("state", status.State);
+                    WriteTime(writer, "last_success", status.LastSuccess);
+                    if (status.LastError is { } error)
+                    {
+                        writer.WriteString("last_error", error);
+                    }
+                });
+            }
+
+            Service("plugin_host.graph");
+            writer.WriteEndArray();
+        });
+    }
+
+    /// <summary>An empty list for what this host does not keep (templates, webhooks, alarm history).</summary>
+    public static async Task EmptyListAsync(HttpContext context)
+    {
+        // Vitrage's rule for all_tenants holds here too.
+        var parameters = await RequestParameters.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        TenantScope.For(ApiRequest.Identity(context), parameters.GetBool("all_tenants"));
+        await ApiResponses.WriteJsonAsync(context, writer =>
+        {
+            writer.WriteStartArray();
+            writer.WriteEndArray();
+        }).ConfigureAwait(false);
+    }
+
+    private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? time)
+    {
+        if (time is { } value)
+        {
+            writer.WriteString(name, Iso(value.UtcDateTime));
+        }
+    }
+
+    // Python's isoformat() of an aware UTC time, as Vitrage writes "created".
+    private static string Iso(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using PluginHost.Api.Query;
+using PluginHost.Contracts;
+using PluginHost.Graph;
+using PluginHost.Outputs;
+
+namespace PluginHost.Api.Views;
+
+/// <summary>
+/// <c>/v1/alarm/</c> from one graph version: the live ALARM vertices a datasource reports (each
+/// <c>on</c> the resource it is about), so alarms appear here as soon as a plugin produces them.
+/// Vitrage reads alarms from its history database; the graph holds the active ones.
+/// </summary>
+internal static class AlarmReader
+{
+    public const string Severity = "vitrage_operational_severity";
+    public const string ResourceId = "vitrage_resource_id";
+    public const string ResourceType = "vitrage_resource_type";
+    public const string ResourceProjectId = "vitrage_resource_project_id";
+    public const string StartTimestamp = "start_timestamp";
+
+    /// <summary>The keys of <c>alarm count</c>, in Vitrage's order; other severities count as N/A.</summary>
+    public static IReadOnlyList<string> Severities { get; } = ["SEVERE", "CRITICAL", "WARNING", "OK", "N/A"];
+
+    /// <summary>Active alarms the caller may see, on one resource (by vitrage_id) or all; by start time, then vitrage_id.</summary>
+    public static List<VertexView> List(GraphVersion graph, TenantScope scope, string? resourceVitrageId, int limit)
+    {
+        var resource = resourceVitrageId is null ? null : graph.FindByVitrageId(resourceVitrageId);
+        if (resourceVitrageId is not null && resource is null)
+        {
+            return [];
+        }
+
+        return graph.Vertices.Values
+            .Where(v => VertexFilters.Alarm(v) && scope.CanSee(v, graph) && (resource is null || ResourceOf(v, graph)?.Key == resource.Key))
+            .OrderBy(v => VertexPropertyReader.GetString(v, StartTimestamp) ?? EventJson.FormatTime(v.SampleTimestamp), StringComparer.Ordinal)
+            .ThenBy(v => v.VitrageId, StringComparer.Ordinal)
+            .Take(limit)
+            .ToList();
+    }
+
+    public static VertexView? Show(GraphVersion graph, string vitrageId, TenantScope scope) =>
+        graph.FindByVitrageId(vitrageId) is { Category: EntityCategories.Alarm } alarm && scope.CanSee(alarm, graph) ? alarm : null;
+
+    public static Dictionary<string, int> Count(GraphVersion graph, TenantScope scope)
+    {
+        var counts = Severities.ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
+        foreach (var alarm in graph.Vertices.Values.Where(v => VertexFilters.Alarm(v) && scope.CanSee(v, graph)))
+        {
+            var severity = VertexPropertyReader.GetString(alarm, Severity)?.ToUpperInvariant();
+            counts[severity is not null && counts.ContainsKey(severity) ? severity : "N/A"]++;
+        }
+
+        return counts;
+    }
+
+    /// <summary>The alarm's properties, with the resource it is on when the datasource did not name it.</summary>
+    public static void Write(Utf8JsonWriter writer, VertexView alarm, GraphVersion graph)
+    {
+        writer.WriteStartObject();
+        VertexJson.WriteProperties(writer, alarm);
+        if (ResourceOf(alarm, graph) is { } resource)
+        {
+            WriteIfAbsent(writer, alarm, ResourceId, resource.VitrageId);
+            WriteIfAbsent(writer, alarm, ResourceType, resource.Type);
+            WriteIfAbsent(writer, alarm, ResourceProjectId, VertexPropertyReader.GetString(resource, TenantScope.ProjectId));
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static VertexView? ResourceOf(VertexView alarm, GraphVersion graph) =>
+        alarm.OutgoingLiveEdges.FirstOrDefault(e => e.RelationshipType == EdgeLabels.On) is { } on ? graph.Find(on.TargetKey) : null;
+
+    private static void WriteIfAbsent(Utf8JsonWriter writer, VertexView alarm, string name, string? value)
+    {
+        if (value is not null && !alarm.Properties.ContainsKey(name))
+        {
+            writer.WriteString(name, value);
+        }
+    }
+}

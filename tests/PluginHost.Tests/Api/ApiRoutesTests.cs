@@ -1,0 +1,180 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace PluginHost.Tests.Api;
+
+/// <summary>The routes as python-vitrageclient 4.6.0 sends them (captured from the real client), against the real host.</summary>
+public sealed class ApiRoutesTests(ApiHostFixture fixture) : IClassFixture<ApiHostFixture>
+{
+    private ApiHostProcess Host => fixture.Host;
+
+    public static TheoryData<string, string, string, int, string> Routes => new()
+    {
+        // name, method, path, status, JSON the body must equal (or start with, for '...')
+        { "versions", "GET", "", 200, $$"""{"versions":[{"status":"CURRENT","links":[{"rel":"self","href":"{base}v1/"}],"id":"v1.0","updated":"2015-11-29"}]}""" },
+        { "healthcheck as JSON", "GET", "healthcheck/", 200, """{"detailed":false,"reasons":["OK"]}""" },
+        { "status", "GET", "v1/status/", 200, """{"reason":"OK"}""" },
+        { "status without the trailing slash", "GET", "v1/status", 200, """{"reason":"OK"}""" },
+        { "template list", "GET", "v1/template/", 200, "[]" },
+        { "webhook list", "GET", "v1/webhook/?all_tenants=False", 200, "[]" },
+        { "alarm list", "GET", "v1/alarm/?vitrage_id=all&all_tenants=False&sort_by=start_timestamp&sort_by=vitrage_id&sort_dirs=asc&sort_dirs=asc&next_page=True", 200, "[]" },
+        { "alarm count", "GET", "v1/alarm/count/?all_tenants=False", 200, """{"SEVERE":0,"CRITICAL":0,"WARNING":0,"OK":0,"N/A":0}""" },
+        { "alarm history", "GET", "v1/alarm/history/?all_tenants=True&sort_by=start_timestamp&sort_by=vitrage_id&sort_dirs=asc&sort_dirs=asc&next_page=True", 200, "[]" },
+        { "resource count", "POST", "v1/resources/count/", 200, $$"""{"kubernetes":1,"kubernetes.node":{{ApiHostFixture.Nodes}}}""" },
+        { "an unknown resource", "GET", "v1/resources/00000000-0000-0000-0000-000000000000", 404, """{"code":404,"title":"Not Found","description":"Failed to show resource: no resource 00000000-0000-0000-0000-000000000000 you may see"}""" },
+        { "an unknown route", "GET", "v1/nonexistent", 404, """{"code":404,"title":"Not Found","description":"The resource could not be found."}""" },
+        { "topology is POST only", "GET", "v1/topology/", 405, """{"code":405,"title":"Method Not Allowed","description":"The method GET is not allowed for this resource."}""" },
+        { "service list", "GET", "v1/service/", 200, """[{"name":"plugin_host.api",...""" },
+        { "resource list, the deprecated GET", "GET", "v1/resources/?all_tenants=True", 200, """[{"vitrage_id":...""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task Route_AsTheClientSendsIt_AnswersVitragesShape(string name, string method, string path, int status, string expected)
+    {
+        using var response = method == "GET"
+            ? await Host.GetAsync(path)
+            : await Host.PostAsync(path, new { resource_type = (string?)null, all_tenants = false, query = (string?)null, group_by = "vitrage_type" });
+
+        var body = await response.Content.ReadAsStringAsync();
+        ((int)response.StatusCode).ShouldBe(status, $"{name}: {body}");
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json", name);
+        response.Headers.GetValues("x-openstack-request-id").Single().ShouldStartWith("req-", Case.Sensitive, name);
+        expected = expected.Replace("{base}", Host.BaseUrl.ToString(), StringComparison.Ordinal);
+        if (expected.EndsWith("...", StringComparison.Ordinal))
+        {
+            body.ShouldStartWith(expected[..^3], Case.Sensitive, name);
+        }
+        else
+        {
+            body.ShouldBe(expected, name);
+        }
+    }
+
+    [Fact]
+    public async Task Topology_GetForPostOnlyRoute_NamesTheAllowedMethod()
+    {
+        using var response = await Host.GetAsync("v1/topology/");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.MethodNotAllowed);
+        response.Content.Headers.Allow.ShouldBe(["POST"]);
+    }
+
+    [Fact]
+    public async Task Healthcheck_WithoutJsonAccept_AnswersPlainOk()
+    {
+        using var response = await Host.GetAsync("healthcheck", accept: "*/*");
+
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        (await response.Content.ReadAsStringAsync()).ShouldBe("OK");
+    }
+
+    [Fact]
+    public async Task Topology_AllTenants_IsVitragesNodeLinkGraphOfTheCluster()
+    {
+        using var response = await Host.PostAsync("v1/topology/", new { depth = (int?)null, graph_type = "graph", query = (string?)null, root = (string?)null, all_tenants = true });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Headers.GetValues("X-Graph-Version").Single().ShouldNotBe("0");
+        using var graph = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = graph.RootElement;
+        root.EnumerateObject().Select(p => p.Name).ShouldBe(["directed", "multigraph", "graph", "nodes", "links", "raw"]);
+        root.GetProperty("raw").GetBoolean().ShouldBeTrue();
+        var nodes = root.GetProperty("nodes").EnumerateArray().ToList();
+        nodes.Count.ShouldBe(ApiHostFixture.Nodes + 1, "the cluster and its nodes; the Nova placeholders are hidden as in Vitrage");
+        nodes.Select(n => n.GetProperty("graph_index").GetInt32()).ShouldBe(Enumerable.Range(0, nodes.Count));
+        nodes.Where(n => n.GetProperty("vitrage_type").GetString() == "kubernetes.node").Select(n => n.GetProperty("name").GetString())
+            .Order(StringComparer.Ordinal).ShouldBe(Host.Simulator.Nodes.Names.Order(StringComparer.Ordinal));
+        var cluster = nodes.FindIndex(n => n.GetProperty("vitrage_type").GetString() == "kubernetes");
+        var links = root.GetProperty("links").EnumerateArray().ToList();
+        links.Count.ShouldBe(ApiHostFixture.Nodes);
+        links.ShouldAllBe(l => l.GetProperty("source").GetInt32() == cluster && l.GetProperty("relationship_type").GetString() == "comprised");
+    }
+
+    public static TheoryData<string, string, int, string> Errors => new()
+    {
+        { "a query that is not JSON", """{"query": "{not json", "all_tenants": true}""", 400, "Invalid query: query is not valid JSON" },
+        { "an unknown operator", """{"query": "{\"like\": {\"name\": \"x\"}}", "all_tenants": true}""", 400, "Invalid query: query: unknown operator 'like'" },
+        { "a body that is not JSON", "all_tenants=true", 400, "The request body is not valid JSON" },
+        { "an unknown graph type", """{"graph_type": "forest", "all_tenants": true}""", 400, "graph_type = 'forest': expected graph or tree" },
+        { "a negative depth", """{"depth": -1, "root": "x", "all_tenants": true}""", 400, "Parameter depth = '-1': expected an integer of at least 0." },
+        { "a depth without a root", """{"depth": 2, "all_tenants": true}""", 400, "Graph-type 'graph' requires a 'root' with 'depth'" },
+        { "an unknown root", """{"root": "no-such-vertex", "graph_type": "tree", "all_tenants": true}""", 404, "no vertex has vitrage_id no-such-vertex" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Errors))]
+    public async Task Topology_BadRequest_AnswersVitragesErrorBodyNamingTheProblem(string name, string body, int status, string description)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/topology/") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Roles", "admin");
+
+        using var response = await Host.Http.SendAsync(request);
+
+        ((int)response.StatusCode).ShouldBe(status, name);
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        error.RootElement.GetProperty("code").GetInt32().ShouldBe(status, name);
+        error.RootElement.GetProperty("description").GetString()!.ShouldContain(description, Case.Sensitive, name);
+    }
+
+    [Fact]
+    public async Task Topology_AllTenantsWithoutAdminRole_Is403()
+    {
+        using var response = await Host.PostAsync("v1/topology/", new { all_tenants = true }, roles: "member");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("all_tenants needs the admin role");
+    }
+
+    [Fact]
+    public async Task Topology_ParametersInTheQueryString_AreReadToo()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/topology/?all_tenants=True&graph_type=graph");
+        request.Headers.Add("X-Roles", "admin");
+
+        using var response = await Host.Http.SendAsync(request);
+
+        using var graph = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        graph.RootElement.GetProperty("nodes").GetArrayLength().ShouldBe(ApiHostFixture.Nodes + 1);
+    }
+
+    [Fact]
+    public async Task Request_BodyOverTheLimit_Is413()
+    {
+        var huge = new string('x', 2 << 20);
+
+        using var response = await Host.PostAsync("v1/topology/", new { query = huge });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task Request_NotJsonContentType_Is415()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/resources/") { Content = new StringContent("all_tenants=true", Encoding.UTF8, "text/plain") };
+
+        using var response = await Host.Http.SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task Ui_WithoutTrailingSlash_RedirectsToTheWebView()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = Host.BaseUrl };
+
+        using var response = await http.GetAsync("ui");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.ToString().ShouldBe("/ui/");
+    }
+
+    [Fact]
+    public void Log_WhileServing_HasNoAspNetBoilerplate()
+    {
+        Host.Stderr.ShouldContain("REST API listening on");
+        Host.Stderr.ShouldNotContain("Microsoft.");
+        Host.Stderr.ShouldNotContain("Ctrl+C");
+    }
+}

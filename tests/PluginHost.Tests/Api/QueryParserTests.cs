@@ -1,0 +1,56 @@
+using PluginHost.Api.Query;
+using PluginHost.Graph;
+
+namespace PluginHost.Tests.Api;
+
+public sealed class QueryParserTests
+{
+    private static readonly GraphVersion Graph = SampleGraph.Build();
+
+    public static TheoryData<string, string, string[]> Matches => new()
+    {
+        { "one comparison", """{"==": {"vitrage_type": "kubernetes.node"}}""", ["gone", "n1", "n2", "n3"] },
+        { "several properties in one comparison are an implicit and", """{"==": {"vitrage_type": "kubernetes.node", "state": "Ready"}}""", ["gone", "n1", "n3"] },
+        { "and", """{"and": [{"==": {"vitrage_type": "kubernetes.node"}}, {"==": {"vitrage_is_deleted": false}}]}""", ["n1", "n2", "n3"] },
+        { "or", """{"or": [{"==": {"name": "node-n1"}}, {"==": {"name": "vm-p2"}}]}""", ["n1", "vm-p2"] },
+        { "numbers order numerically", """{">": {"cpu": 8}}""", ["n3"] },
+        { "an integer equals the same float", """{"==": {"cpu": 8.0}}""", ["gone", "n1", "n2"] },
+        { "strings order by code point; absent never orders", """{"<": {"name": "node-n2"}}""", ["gone", "high-cpu", "n1"] },
+        { "!= matches an absent property", """{"!=": {"zone": "az1"}}""", ["gone", "high-cpu", "n3", "prod", "vm-gone", "vm-n1", "vm-n2", "vm-n3", "vm-p1", "vm-p2"] },
+        { "lists compare element by element", """{"==": {"roles": ["worker"]}}""", ["gone", "n1", "n2", "n3"] },
+        { "booleans equal 1 and 0, as in Python", """{"==": {"vitrage_is_deleted": 1}}""", ["gone", "vm-gone"] },
+        { "placeholders can be asked for", """{"==": {"vitrage_is_placeholder": true}}""", ["vm-gone", "vm-n1", "vm-n2", "vm-n3"] },
+        { "an empty and matches nothing", """{"and": []}""", [] },
+        { "an empty comparison matches nothing", """{"==": {}}""", [] },
+        { "a string against a number never orders (Vitrage: 500)", """{"<": {"state": 5}}""", [] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Matches))]
+    public void Parse_ValidQuery_MatchesAsVitrage(string name, string query, string[] expectedIds)
+    {
+        var predicate = QueryParser.Parse(query);
+
+        Graph.Vertices.Values.Where(predicate.Matches).Select(v => v.Id).Order(StringComparer.Ordinal).ToArray().ShouldBe(expectedIds, name);
+    }
+
+    public static TheoryData<string, string> Errors => new()
+    {
+        { "not json", "not valid JSON" },
+        { "[]", "query must be an object with one operator (and, or, ==, !=, <, <=, >, >=), not a list" },
+        { "{}", "query is an empty object" },
+        { """{"==": {"a": 1}, "or": []}""", "more than one operator ('==', 'or')" },
+        { """{"like": {"a": 1}}""", "unknown operator 'like'" },
+        { """{"and": {"==": {}}}""", "query.and must be a list of queries, not an object" },
+        { """{"==": ["a"]}""", "query.== must be an object of property: value, not a list" },
+        { """{"and": ["x"]}""", "query.and[0] must be an object" },
+        { string.Concat(Enumerable.Repeat("""{"and": [""", 33)) + """{"==": {"a": 1}}""" + string.Concat(Enumerable.Repeat("]}", 33)), "nests deeper than 32 levels" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Errors))]
+    public void Parse_InvalidQuery_ThrowsNamingTheProblem(string query, string expected)
+    {
+        Should.Throw<QueryException>(() => QueryParser.Parse(query)).Message.ShouldContain(expected);
+    }
+}
