@@ -11,10 +11,13 @@ internal sealed record KubernetesOptions
         "Kubeconfig file, read with kubectl's rules. Empty: $KUBECONFIG (its files merged as kubectl merges them), then ~/.kube/config, then the pod's service account (in-cluster).");
 
     public static readonly OptionDefinition<string> ContextOption = OptionDefinition.String("context", string.Empty,
-        "Kubeconfig context to use. Empty: the kubeconfig's current-context.");
+        "Kubeconfig context to use. Empty: the kubeconfig's current-context. Leave it empty when contexts is set.");
+
+    public static readonly OptionDefinition<IReadOnlyList<string>> ContextsOption = OptionDefinition.List("contexts", string.Empty,
+        "Several clusters in one host: kubeconfig contexts to read, each as its own datasource kubernetes/<context> with its own cluster vertex, schedule, backoff and deletions; * reads every context of the kubeconfig (one per cluster). Empty: one datasource, kubernetes, for context.");
 
     public static readonly OptionDefinition<string> ClusterNameOption = OptionDefinition.String("cluster_name", string.Empty,
-        "Name of the cluster vertex (RESOURCE:kubernetes:<name>). Empty: the context's cluster name, as Vitrage does.");
+        "Name of the cluster vertex (RESOURCE:kubernetes:<name>). Empty: the context's cluster name, as Vitrage does. Only for one cluster: not with contexts = * or several contexts.");
 
     public static readonly OptionDefinition<int> PageSizeOption = OptionDefinition.Int("page_size", 500,
         "Nodes per list request (limit/continue paging, like kubectl and client-go).", min: 1, max: 10000);
@@ -41,6 +44,7 @@ internal sealed record KubernetesOptions
             "Only snapshots: every snapshots_interval the whole node list is read (a watch-based push mode is not implemented yet)."),
         ConfigFileOption,
         ContextOption,
+        ContextsOption,
         ClusterNameOption,
         PageSizeOption,
         RequestTimeoutOption,
@@ -53,6 +57,9 @@ internal sealed record KubernetesOptions
     public required string ConfigFile { get; init; }
 
     public required string Context { get; init; }
+
+    /// <summary><c>contexts</c>: empty for one datasource, else the names (or <c>*</c>) to run one driver each.</summary>
+    public required IReadOnlyList<string> Contexts { get; init; }
 
     public required string ClusterName { get; init; }
 
@@ -68,6 +75,7 @@ internal sealed record KubernetesOptions
     {
         ConfigFile = settings.Get(ConfigFileOption),
         Context = settings.Get(ContextOption),
+        Contexts = settings.Get(ContextsOption),
         ClusterName = settings.Get(ClusterNameOption),
         PageSize = settings.Get(PageSizeOption),
         RequestTimeout = settings.Get(RequestTimeoutOption),

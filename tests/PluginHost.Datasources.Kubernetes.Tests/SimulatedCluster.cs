@@ -31,11 +31,12 @@ internal sealed class SimulatedCluster : IAsyncDisposable
 
     public static DatasourceSettings Settings(
         string configFile, int pageSize = 500, int requestTimeout = 60, string context = "", string clusterName = "",
-        int snapshotTimeout = 300, int maxPageBytes = 64 << 20) =>
+        int snapshotTimeout = 300, int maxPageBytes = 64 << 20, IReadOnlyList<string>? contexts = null) =>
         new(new Dictionary<string, object?>
         {
             ["config_file"] = configFile,
             ["context"] = context,
+            ["contexts"] = contexts ?? [],
             ["cluster_name"] = clusterName,
             ["page_size"] = (long)pageSize,
             ["request_timeout"] = (long)requestTimeout,
