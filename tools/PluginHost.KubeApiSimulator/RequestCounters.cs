@@ -25,6 +25,9 @@ public sealed class RequestCounters
     /// <summary>The <c>limit</c> of every node list request, in order.</summary>
     public ConcurrentQueue<int?> Limits { get; } = new();
 
+    /// <summary>Every node watch request, in order: what it asked for.</summary>
+    public ConcurrentQueue<WatchRequest> Watches { get; } = new();
+
     internal void Count(string kind) => _byKind.AddOrUpdate(kind, 1, (_, n) => n + 1);
 
     private int Get(string kind) => _byKind.GetValueOrDefault(kind);
@@ -33,5 +36,13 @@ public sealed class RequestCounters
     {
         _byKind.Clear();
         Limits.Clear();
+        Watches.Clear();
     }
 }
+
+/// <summary>A watch request's parameters, as sent (empty when absent).</summary>
+/// <param name="ResourceVersion">Where the client resumes.</param>
+/// <param name="TimeoutSeconds">How long the client asked the stream to last.</param>
+/// <param name="AllowWatchBookmarks">Whether it asked for BOOKMARKs.</param>
+/// <param name="SendInitialEvents">Whether it was a WatchList (the current nodes first, then the end bookmark).</param>
+public sealed record WatchRequest(string ResourceVersion, string TimeoutSeconds, bool AllowWatchBookmarks, bool SendInitialEvents);
