@@ -90,6 +90,24 @@ public sealed class WatchListAndFaultTests
     }
 
     [Fact]
+    public async Task Watch_WatchersMissChanges_TheChangeIsListedButNeverWatched()
+    {
+        await using var simulator = await KubeApiSimulator.StartAsync(new SimulatorOptions { NodeCount = 2 }, TestContext.Current.CancellationToken);
+        using var client = RawApi.Client(simulator);
+        var before = simulator.Nodes.ResourceVersion;
+        var name = simulator.Nodes.Names[0];
+
+        simulator.Nodes.WatchersMissChanges = true;
+        simulator.Nodes.SetReady(name, "False");
+        simulator.Nodes.WatchersMissChanges = false;
+        simulator.Nodes.SetReady(simulator.Nodes.Names[1], "False");
+
+        var (events, _) = await ReadAsync(client, $"resourceVersion={before}", 2, TimeSpan.FromSeconds(1));
+        events.Select(e => e.GetProperty("object").GetProperty("metadata").GetProperty("name").GetString()).ShouldBe([simulator.Nodes.Names[1]]);
+        simulator.Nodes.Get(name)!["status"]!["conditions"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "Ready")!["status"]!.GetValue<string>().ShouldBe("False");
+    }
+
+    [Fact]
     public async Task Watch_MaxWatchDuration_EndsTheStreamBeforeTimeoutSeconds()
     {
         await using var simulator = await KubeApiSimulator.StartAsync(

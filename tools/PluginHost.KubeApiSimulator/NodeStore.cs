@@ -26,6 +26,13 @@ public sealed class NodeStore
         _historyLimit = historyLimit;
     }
 
+    /// <summary>
+    /// While set, changes are stored but never reach a watch (neither open streams nor the history
+    /// a later watch replays), as when an API server's watch cache loses events: what a client's
+    /// resync must find and correct.
+    /// </summary>
+    public bool WatchersMissChanges { get; set; }
+
     /// <summary>The current resourceVersion of the collection.</summary>
     public long ResourceVersion
     {
@@ -276,6 +283,11 @@ public sealed class NodeStore
 
     private void Publish(WatchEvent e)
     {
+        if (WatchersMissChanges)
+        {
+            return;
+        }
+
         _history.AddLast(e);
         while (_history.Count > _historyLimit)
         {
