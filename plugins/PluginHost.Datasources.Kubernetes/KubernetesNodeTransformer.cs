@@ -5,7 +5,8 @@ namespace PluginHost.Datasources.Kubernetes;
 
 /// <summary>
 /// A node event → vertex <c>RESOURCE:kubernetes.node:&lt;uid&gt;</c>, with the cluster
-/// <c>comprised</c> → node and, on OpenStack, the Nova instance <c>contains</c> → node.
+/// <c>comprised</c> → node and, on OpenStack, the Nova instance <c>contains</c> → node. A watched
+/// DELETED deletes the vertex and its edges at once.
 /// </summary>
 internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping) : IEntityTransformer
 {
@@ -42,5 +43,7 @@ internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping) : I
     }
 
     internal static GraphAction ActionOf(DatasourceEvent e) =>
-        e.Action == DatasourceAction.Update ? GraphAction.Update : GraphAction.Create;
+        e.Properties.TryGetProperty(KubernetesEventKeys.WatchEventType, out var type) && type.ValueEquals(KubernetesEventKeys.Deleted)
+            ? GraphAction.Delete
+            : e.Action == DatasourceAction.Update ? GraphAction.Update : GraphAction.Create;
 }
