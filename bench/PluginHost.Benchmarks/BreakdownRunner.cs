@@ -133,6 +133,7 @@ internal static class BreakdownRunner
     {
         ["config_file"] = kubeconfig,
         ["context"] = string.Empty,
+        ["contexts"] = Array.Empty<string>(),
         ["cluster_name"] = string.Empty,
         ["page_size"] = (long)pageSize,
         ["request_timeout"] = 60L,
@@ -141,5 +142,6 @@ internal static class BreakdownRunner
         ["include_annotations"] = false,
         ["instance_id_from_system_uuid"] = false,
         ["update_method"] = "none",
+        ["use_watch_list"] = "auto",
     });
 }

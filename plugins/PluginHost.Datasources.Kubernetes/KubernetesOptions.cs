@@ -32,6 +32,12 @@ internal sealed record KubernetesOptions
         "Largest node list page read, in bytes (a 500-node page of real nodes is about 2.5 MB); a larger page fails the snapshot instead of filling memory.",
         min: 1 << 16, max: 1 << 30);
 
+    public static readonly OptionDefinition<string> UpdateMethodOption = OptionDefinition.Enum("update_method", "none", ["none", "push"],
+        "none: every snapshots_interval the whole node list is read. push: besides, the nodes are watched (list + watch, as client-go's informers), so a change reaches the graph within a second; snapshots_interval then only resyncs.");
+
+    public static readonly OptionDefinition<string> UseWatchListOption = OptionDefinition.Enum("use_watch_list", "auto", ["auto", "true", "false"],
+        "With update_method = push: read the nodes with one WatchList stream (sendInitialEvents, Kubernetes 1.34+) instead of a list and a watch. auto: where the server serves it, else list; true: only WatchList (a server that refuses it is an error); false: always list.");
+
     public static readonly OptionDefinition<bool> IncludeAnnotationsOption = OptionDefinition.Bool("include_annotations", false,
         "Copy node annotations into the vertex (they can be large).");
 
@@ -40,8 +46,7 @@ internal sealed record KubernetesOptions
 
     public static IReadOnlyList<OptionDefinition> Declared { get; } =
     [
-        OptionDefinition.Enum("update_method", "none", ["none"],
-            "Only snapshots: every snapshots_interval the whole node list is read (a watch-based push mode is not implemented yet)."),
+        UpdateMethodOption,
         ConfigFileOption,
         ContextOption,
         ContextsOption,
@@ -50,6 +55,7 @@ internal sealed record KubernetesOptions
         RequestTimeoutOption,
         SnapshotTimeoutOption,
         MaxPageBytesOption,
+        UseWatchListOption,
         IncludeAnnotationsOption,
         InstanceIdFromSystemUuidOption,
     ];
@@ -71,6 +77,12 @@ internal sealed record KubernetesOptions
 
     public required int MaxPageBytes { get; init; }
 
+    /// <summary><c>update_method = push</c>: watch the nodes between snapshots.</summary>
+    public required bool Push { get; init; }
+
+    /// <summary><c>use_watch_list</c>: auto, true or false.</summary>
+    public required string UseWatchList { get; init; }
+
     public static KubernetesOptions From(DatasourceSettings settings) => new()
     {
         ConfigFile = settings.Get(ConfigFileOption),
@@ -81,5 +93,7 @@ internal sealed record KubernetesOptions
         RequestTimeout = settings.Get(RequestTimeoutOption),
         SnapshotTimeout = settings.Get(SnapshotTimeoutOption),
         MaxPageBytes = settings.Get(MaxPageBytesOption),
+        Push = settings.Get(UpdateMethodOption) == "push",
+        UseWatchList = settings.Get(UseWatchListOption),
     };
 }
