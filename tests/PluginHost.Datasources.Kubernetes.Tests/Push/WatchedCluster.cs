@@ -39,12 +39,15 @@ internal sealed class WatchedCluster : IAsyncDisposable
     public IReadOnlyDictionary<string, long> Counters => ((IDriverCounters)Driver).Counters;
 
     /// <summary>Starts the simulator and the driver, takes the first snapshot and starts reading the watch.</summary>
+    /// <param name="kubeconfig">Writes the kubeconfig to use into the cluster's folder and returns its path; default: the simulator's own.</param>
     public static async Task<WatchedCluster> StartAsync(
-        SimulatorOptions options, string useWatchList = "auto", TimeProvider? time = null, int maxPageBytes = 64 << 20, bool watch = true)
+        SimulatorOptions options, string useWatchList = "auto", TimeProvider? time = null, int maxPageBytes = 64 << 20, bool watch = true,
+        Func<SimulatedCluster, string>? kubeconfig = null)
     {
         var cluster = await SimulatedCluster.StartAsync(options);
         var logger = new CapturingLogger();
-        var settings = SimulatedCluster.Settings(cluster.Kubeconfig, maxPageBytes: maxPageBytes, updateMethod: "push", useWatchList: useWatchList);
+        var settings = SimulatedCluster.Settings(
+            kubeconfig?.Invoke(cluster) ?? cluster.Kubeconfig, maxPageBytes: maxPageBytes, updateMethod: "push", useWatchList: useWatchList);
         var driver = new KubernetesDatasourcePlugin().CreateDriver(new DatasourceContext("kubernetes", settings, logger, time ?? TimeProvider.System));
         var watched = new WatchedCluster(cluster, driver, logger);
         watched.Initial = await SimulatedCluster.GetAllAsync(driver, DatasourceAction.InitSnapshot, TestContext.Current.CancellationToken);
