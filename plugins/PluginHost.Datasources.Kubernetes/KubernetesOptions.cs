@@ -35,6 +35,10 @@ internal sealed record KubernetesOptions
     public static readonly OptionDefinition<string> UpdateMethodOption = OptionDefinition.Enum("update_method", "none", ["none", "push"],
         "none: every snapshots_interval the whole node list is read. push: besides, the nodes are watched (list + watch, as client-go's informers), so a change reaches the graph within a second; snapshots_interval then only resyncs.");
 
+    // Redeclared only for its help: the host's speaks of pull, which this datasource does not have.
+    public static readonly OptionDefinition<int> ChangesIntervalOption = OptionDefinition.Int("changes_interval", 30,
+        "Not used by this datasource: it has no pull mode, and push streams changes as they happen.", min: 10);
+
     public static readonly OptionDefinition<string> UseWatchListOption = OptionDefinition.Enum("use_watch_list", "auto", ["auto", "true", "false"],
         "With update_method = push: read the nodes with one WatchList stream (sendInitialEvents, Kubernetes 1.34+) instead of a list and a watch. auto: where the server serves it, else list; true: only WatchList (a server that refuses it is an error); false: always list.");
 
@@ -47,6 +51,7 @@ internal sealed record KubernetesOptions
     public static IReadOnlyList<OptionDefinition> Declared { get; } =
     [
         UpdateMethodOption,
+        ChangesIntervalOption,
         ConfigFileOption,
         ContextOption,
         ContextsOption,
