@@ -201,6 +201,20 @@ public sealed class WatchListAndFaultTests
         (watchResponse.StatusCode, listResponse.StatusCode).ShouldBe((watch, list), name);
     }
 
+    [Fact]
+    public async Task Counters_ListAndWatchBytes_AreTheBytesSent()
+    {
+        await using var simulator = await KubeApiSimulator.StartAsync(
+            new SimulatorOptions { NodeCount = 3, BookmarkInterval = TimeSpan.FromHours(1) }, TestContext.Current.CancellationToken);
+        using var client = RawApi.Client(simulator);
+
+        var list = await client.GetByteArrayAsync("api/v1/nodes?limit=2", TestContext.Current.CancellationToken);
+        var (events, _) = await ReadAsync(client, WatchList, 4, TimeSpan.FromSeconds(10));
+
+        simulator.Counters.ListBytes.ShouldBe(list.Length);
+        simulator.Counters.WatchBytes.ShouldBe(events.Sum(e => System.Text.Encoding.UTF8.GetByteCount(e.GetRawText()) + 1)); // each line and its newline
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -6,6 +6,8 @@ namespace PluginHost.KubeApiSimulator;
 public sealed class RequestCounters
 {
     private readonly ConcurrentDictionary<string, int> _byKind = new(StringComparer.Ordinal);
+    private long _listBytes;
+    private long _watchBytes;
 
     /// <summary>Requests for <c>GET /api/v1/nodes</c> without <c>watch</c> (one per page).</summary>
     public int NodeListRequests => Get("list");
@@ -19,6 +21,12 @@ public sealed class RequestCounters
 
     public int Total => Get("total");
 
+    /// <summary>Response bytes of node lists (every page), as sent.</summary>
+    public long ListBytes => Interlocked.Read(ref _listBytes);
+
+    /// <summary>Response bytes of node watches (events, bookmarks), as sent.</summary>
+    public long WatchBytes => Interlocked.Read(ref _watchBytes);
+
     /// <summary>Requests that carried an <c>Authorization</c> header (to prove a client sent none).</summary>
     public int WithAuthorization => Get("authorization");
 
@@ -30,6 +38,10 @@ public sealed class RequestCounters
 
     internal void Count(string kind) => _byKind.AddOrUpdate(kind, 1, (_, n) => n + 1);
 
+    internal void ListBytesSent(long bytes) => Interlocked.Add(ref _listBytes, bytes);
+
+    internal void WatchBytesSent(long bytes) => Interlocked.Add(ref _watchBytes, bytes);
+
     private int Get(string kind) => _byKind.GetValueOrDefault(kind);
 
     public void Reset()
@@ -37,6 +49,8 @@ public sealed class RequestCounters
         _byKind.Clear();
         Limits.Clear();
         Watches.Clear();
+        Interlocked.Exchange(ref _listBytes, 0);
+        Interlocked.Exchange(ref _watchBytes, 0);
     }
 }
 

@@ -50,6 +50,11 @@ internal sealed class SimulatorEndpoints(KubeApiSimulator simulator)
                 await context.Response.WriteAsJsonAsync(DiscoveryDocuments.ApiGroups()).ConfigureAwait(false);
                 return;
             case "/api/v1/nodes":
+                // What a client costs the API server: the bytes of its lists and of its watches.
+                var counters = simulator.Counters;
+                context.Response.Body = NodeEndpoints.IsWatch(context.Request.Query)
+                    ? new CountingResponseBody(context.Response.Body, counters.WatchBytesSent)
+                    : new CountingResponseBody(context.Response.Body, counters.ListBytesSent);
                 await _nodes.ListOrWatchAsync(context, fault).ConfigureAwait(false);
                 return;
         }
