@@ -15,7 +15,7 @@ namespace PluginHost.Benchmarks;
 /// floor (<c>GET /v1/status/</c>) of the same run; and the process's resident memory while serving
 /// against the same process holding the same graph idle.
 /// </summary>
-internal static partial class ApiRunner
+internal static class ApiRunner
 {
     private const int ConcurrentClients = 10;
 
@@ -32,23 +32,23 @@ internal static partial class ApiRunner
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = ConcurrentClients }) { BaseAddress = host.BaseUrl, Timeout = TimeSpan.FromMinutes(2) };
         http.DefaultRequestHeaders.Add("X-Roles", "admin");
         http.DefaultRequestHeaders.Add("X-Project-Id", "admin");
-        await WaitForNodesAsync(http, nodes);
+        await ApiCalls.WaitForNodesAsync(http, nodes);
 
-        var resources = await ReadJsonAsync(http, Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes.node" }));
+        var resources = await ApiCalls.ReadJsonAsync(http, ApiCalls.Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes.node" }));
         var someNode = resources.EnumerateArray().ElementAt(nodes / 2);
-        var cluster0 = (await ReadJsonAsync(http, Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes" }))).EnumerateArray().Single();
+        var cluster0 = (await ApiCalls.ReadJsonAsync(http, ApiCalls.Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes" }))).EnumerateArray().Single();
         var requests = new (string Name, string Budget, Func<HttpRequestMessage> Create)[]
         {
             ("status (HTTP floor)", "", () => new HttpRequestMessage(HttpMethod.Get, "v1/status/")),
-            ("topology show --all-tenants", "300 ms", () => Post("v1/topology/", new { graph_type = "graph", all_tenants = true })),
+            ("topology show --all-tenants", "300 ms", () => ApiCalls.Post("v1/topology/", new { graph_type = "graph", all_tenants = true })),
             ("resource show <node>", "5 ms", () => new HttpRequestMessage(HttpMethod.Get, $"v1/resources/{someNode.GetProperty("vitrage_id").GetString()}")),
             ("resource list --type kubernetes.node --filter state NotReady", "50 ms",
-                () => Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes.node", query = """{"==": {"state": "NotReady"}}""" })),
+                () => ApiCalls.Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes.node", query = """{"==": {"state": "NotReady"}}""" })),
             ("resource list --filter name ==", "50 ms",
-                () => Post("v1/resources/", new { all_tenants = true, query = JsonSerializer.Serialize(new Dictionary<string, object> { ["=="] = new { name = someNode.GetProperty("name").GetString() } }) })),
-            ("resource list --type kubernetes.node (all of them)", "", () => Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes.node" })),
-            ("topology show --graph-type tree --root <cluster>", "", () => Post("v1/topology/", new { graph_type = "tree", root = cluster0.GetProperty("vitrage_id").GetString(), all_tenants = true })),
-            ("resource count --all-tenants", "", () => Post("v1/resources/count/", new { all_tenants = true, group_by = "vitrage_type" })),
+                () => ApiCalls.Post("v1/resources/", new { all_tenants = true, query = JsonSerializer.Serialize(new Dictionary<string, object> { ["=="] = new { name = someNode.GetProperty("name").GetString() } }) })),
+            ("resource list --type kubernetes.node (all of them)", "", () => ApiCalls.Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes.node" })),
+            ("topology show --graph-type tree --root <cluster>", "", () => ApiCalls.Post("v1/topology/", new { graph_type = "tree", root = cluster0.GetProperty("vitrage_id").GetString(), all_tenants = true })),
+            ("resource count --all-tenants", "", () => ApiCalls.Post("v1/resources/count/", new { all_tenants = true, group_by = "vitrage_type" })),
         };
 
         // The same process holding the same graph, idle: the baseline for memory.
@@ -116,36 +116,6 @@ internal static partial class ApiRunner
         return 0;
     }
 
-    private static HttpRequestMessage Post(string path, object body) => new(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-
-    private static async Task<JsonElement> ReadJsonAsync(HttpClient http, HttpRequestMessage request)
-    {
-        using (request)
-        {
-            using var response = await http.SendAsync(request);
-            response.EnsureSuccessStatusCode();
-            using var document = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-            return document.RootElement.Clone();
-        }
-    }
-
-    private static async Task WaitForNodesAsync(HttpClient http, int nodes)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (DateTime.UtcNow < deadline)
-        {
-            var counts = await ReadJsonAsync(http, Post("v1/resources/count/", new { all_tenants = true }));
-            if (counts.TryGetProperty("kubernetes.node", out var count) && count.GetInt32() == nodes)
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("the host never showed every node");
-    }
-
     // The whole answer is read, into nothing: the client adds as little as it can.
     private static async Task<(double Milliseconds, long Bytes)> TimeAsync(HttpClient http, Func<HttpRequestMessage> create)
     {
@@ -172,94 +142,4 @@ internal static partial class ApiRunner
     private static string Size(long bytes) => bytes >= 1 << 20
         ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:F1} MiB")
         : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:F1} KiB");
-
-    /// <summary>The host as its own process: its log, its resident memory (/proc), stopped with SIGTERM.</summary>
-    private sealed partial class HostProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly List<string> _log = [];
-        private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        private HostProcess(Process process)
-        {
-            _process = process;
-        }
-
-        public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
-
-        public static async Task<HostProcess> StartAsync(string configFile)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var arg in new[] { BenchmarkPaths.HostDll, "run", "--config-file", configFile })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            var host = new HostProcess(Process.Start(start)!);
-            host._process.ErrorDataReceived += (_, e) => host.OnLine(e.Data);
-            host._process.BeginErrorReadLine();
-            host._process.OutputDataReceived += (_, _) => { };
-            host._process.BeginOutputReadLine();
-            host.BaseUrl = await host._listening.Task.WaitAsync(TimeSpan.FromMinutes(1));
-            return host;
-        }
-
-        private void OnLine(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_log)
-            {
-                _log.Add(line);
-            }
-
-            if (ListeningLine().Match(line) is { Success: true } match)
-            {
-                _listening.TrySetResult(new Uri(match.Groups[1].Value));
-            }
-        }
-
-        /// <summary>The server time of each API request the host logged, in order.</summary>
-        public List<double> ServerTimes()
-        {
-            lock (_log)
-            {
-                return _log.Select(l => AnsweredLine().Match(l)).Where(m => m.Success)
-                    .Select(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)).ToList();
-            }
-        }
-
-        public double ResidentMiB() => Status("VmRSS");
-
-        public double PeakMiB() => Status("VmHWM");
-
-        /// <summary>Resets the kernel's peak resident size (VmHWM) of the process to its current size.</summary>
-        public void ResetPeak() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
-
-        private double Status(string field)
-        {
-            var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-            return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            _process.Dispose();
-        }
-
-        [GeneratedRegex(@"REST API listening on (\S+)")]
-        private static partial Regex ListeningLine();
-
-        [GeneratedRegex(@"PluginHost\.Api\[0\] (\S+ \S+) answered \d+ in ([0-9.]+) ms")]
-        private static partial Regex AnsweredLine();
-    }
 }
