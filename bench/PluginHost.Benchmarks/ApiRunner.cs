@@ -21,12 +21,11 @@ internal static class ApiRunner
 
     public static async Task<int> RunAsync(ScaleOptions options)
     {
-        var nodes = options.Nodes.Count == 4 && options.Nodes[0] == 100 ? 5000 : options.Nodes[0];
+        var nodes = options.SingleNodeCount(5000);
         var runs = options.Runs == 5 ? 20 : options.Runs;
         await using var cluster = await BenchmarkCluster.StartAsync(nodes, options.PageSize);
-        await File.AppendAllTextAsync(cluster.ConfigFile, "\n[api]\nport = 0\n");
-        var config = (await File.ReadAllTextAsync(cluster.ConfigFile)).Replace("log_level = warning", "log_level = debug", StringComparison.Ordinal);
-        await File.WriteAllTextAsync(cluster.ConfigFile, config);
+        await cluster.AddConfigAsync("[api]\nport = 0");
+        await cluster.UseLogLevelAsync("debug");
 
         await using var host = await HostProcess.StartAsync(cluster.ConfigFile);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = ConcurrentClients }) { BaseAddress = host.BaseUrl, Timeout = TimeSpan.FromMinutes(2) };

@@ -31,6 +31,21 @@ internal static class ScaleCommand
             return await ApiRunner.RunAsync(options);
         }
 
+        if (options.PushLatency)
+        {
+            return await PushLatencyRunner.RunAsync(options);
+        }
+
+        if (options.PushLoad)
+        {
+            return await PushLoadRunner.RunAsync(options);
+        }
+
+        if (options.PushRequests)
+        {
+            return await PushRequestsRunner.RunAsync(options);
+        }
+
         if (options.Breakdown)
         {
             return await BreakdownRunner.RunAsync(options);
