@@ -34,15 +34,13 @@ internal sealed class NodeReflector : IAsyncDisposable
     private readonly KubernetesOptions _options;
     private readonly ClusterEvents _clusterEvents;
     private readonly KubernetesApiClient _api;
-    private readonly NodeSnapshot _list;
-    private readonly WatchListSnapshot _watchList;
+    private readonly CompleteRead _read;
     private readonly NodeEventFactory _events;
     private readonly WatchedNodes _nodes = new();
     private readonly WatchBackoff _backoff;
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _resourceVersion;
     private WatchStream? _handover;
-    private bool _watchListRefused;
     private bool _relistNeeded;
     private DateTimeOffset? _clusterChangedSince;
 
@@ -52,8 +50,7 @@ internal sealed class NodeReflector : IAsyncDisposable
         _options = options;
         _api = api;
         _clusterEvents = clusterEvents;
-        _list = new NodeSnapshot(context, options, api, clusterEvents);
-        _watchList = new WatchListSnapshot(context, options, api, clusterEvents);
+        _read = new CompleteRead(context, options, api, clusterEvents, Counters);
         _events = new NodeEventFactory(context.Name, api.Connection.ClusterName);
         _backoff = new WatchBackoff(context.Time);
     }
@@ -66,8 +63,6 @@ internal sealed class NodeReflector : IAsyncDisposable
     private string Server => _api.Connection.SafeServer;
 
     private ILogger Logger => _context.Logger;
-
-    private bool UseWatchList => _options.UseWatchList == "true" || (_options.UseWatchList == "auto" && !_watchListRefused);
 
     /// <summary>The host's first snapshot in push mode: the complete read the watch starts from.</summary>
     public async IAsyncEnumerable<DatasourceEvent> SyncAsync(DatasourceAction action, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -310,98 +305,21 @@ internal sealed class NodeReflector : IAsyncDisposable
             _nodes.Count, Server, _resourceVersion);
     }
 
-    // A complete read the watch goes on from: WatchList where allowed, else a paged list.
+    // A complete read the watch goes on from (CompleteRead): its nodes and version become the watch's.
     private async IAsyncEnumerable<DatasourceEvent> ReadCompleteAsync(DatasourceAction action, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var listed = new ListedNodes();
-        var stream = UseWatchList ? await OpenWatchListAsync(cancellationToken).ConfigureAwait(false) : null;
-        if (stream is null)
+        await foreach (var e in _read.ReadAsync(action, listed, cancellationToken).ConfigureAwait(false))
         {
-            await foreach (var e in _list.ReadAsync(action, listed, cancellationToken).ConfigureAwait(false))
-            {
-                yield return e;
-            }
-        }
-        else
-        {
-            var complete = false;
-            try
-            {
-                await foreach (var e in ReadWatchListAsync(stream, action, listed, cancellationToken).ConfigureAwait(false))
-                {
-                    yield return e;
-                }
-
-                complete = true;
-            }
-            finally
-            {
-                if (!complete)
-                {
-                    await stream.DisposeAsync().ConfigureAwait(false);
-                }
-            }
+            yield return e;
         }
 
         _nodes.Replace(listed);
         _resourceVersion = listed.ResourceVersion;
         _clusterChangedSince = null;
-        if (Interlocked.Exchange(ref _handover, stream) is { } unread)
+        if (Interlocked.Exchange(ref _handover, _read.TakeStream()) is { } unread)
         {
             await unread.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task<WatchStream?> OpenWatchListAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            Counters.StreamOpened();
-            return await _watchList.OpenAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (WatchListRefusedException e) when (_options.UseWatchList == "auto")
-        {
-            _watchListRefused = true;
-            Logger.LogInformation("{Server} does not serve WatchList ({Message}); listing instead ([kubernetes] use_watch_list = auto)", Server, e.Message);
-            return null;
-        }
-        catch (WatchListRefusedException e)
-        {
-            throw new DatasourceException($"{e.Message}: the server does not serve WatchList, and [kubernetes] use_watch_list = true requires it; set it to auto or false", e);
-        }
-        catch (ListExpiredException e)
-        {
-            throw new DatasourceException(e.Message, e);
-        }
-    }
-
-    private async IAsyncEnumerable<DatasourceEvent> ReadWatchListAsync(
-        WatchStream stream, DatasourceAction action, ListedNodes listed, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var events = _watchList.ReadAsync(stream, action, listed, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        await using (events.ConfigureAwait(false))
-        {
-            while (true)
-            {
-                try
-                {
-                    if (!await events.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        yield break;
-                    }
-                }
-                catch (WatchListIncompleteException e) when (_options.UseWatchList == "auto")
-                {
-                    _watchListRefused = true;
-                    throw new DatasourceException($"{e.Message}; reading with a list from the next attempt on ([kubernetes] use_watch_list = auto)", e);
-                }
-                catch (WatchListIncompleteException e)
-                {
-                    throw new DatasourceException($"{e.Message} ([kubernetes] use_watch_list = true)", e);
-                }
-
-                yield return events.Current;
-            }
         }
     }
 
@@ -418,8 +336,7 @@ internal sealed class NodeReflector : IAsyncDisposable
             await unread.DisposeAsync().ConfigureAwait(false);
         }
 
-        _list.Dispose();
-        _watchList.Dispose();
+        await _read.DisposeAsync().ConfigureAwait(false);
         _events.Dispose();
     }
 
