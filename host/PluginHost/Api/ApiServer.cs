@@ -12,6 +12,7 @@ using PluginHost.Api.Auth;
 using PluginHost.Api.Endpoints;
 using PluginHost.Configuration;
 using PluginHost.Graph;
+using PluginHost.Operations;
 using PluginHost.Scheduling;
 
 namespace PluginHost.Api;
@@ -46,9 +47,9 @@ internal sealed class ApiServer : IAsyncDisposable
 
     /// <exception cref="ConfigException">The address cannot be bound or the certificate not loaded.</exception>
     public static async Task<ApiServer> StartAsync(
-        ApiSettings settings, GraphVersionPublisher versions, Func<IReadOnlyList<DriverRunner>> runners, ILoggerFactory loggerFactory,
-        TimeProvider time, CancellationToken cancellationToken)
+        ApiSettings settings, HostHealth health, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
     {
+        var versions = health.Scheduler.Versions;
         var logger = loggerFactory.CreateLogger("PluginHost.Api");
         var certificate = LoadCertificate(settings);
         var keystone = settings.Keystone is { } keystoneSettings ? new KeystoneClient(keystoneSettings, time) : null;
@@ -81,7 +82,8 @@ internal sealed class ApiServer : IAsyncDisposable
         MountUi(app);
         app.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = c => ApiMiddleware.WriteStatusCodeAsync(c.HttpContext) });
         app.UseRouting(); // a route matches with and without the trailing slash the vitrage client sends
-        InfoEndpoints.Map(app, runners);
+        InfoEndpoints.Map(app, () => health.Scheduler.Runners);
+        OperationsEndpoints.Map(app, health);
         TopologyEndpoints.Map(app, versions);
         ResourceEndpoints.Map(app, versions);
         AlarmEndpoints.Map(app, versions);

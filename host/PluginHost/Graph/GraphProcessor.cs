@@ -183,6 +183,7 @@ internal sealed class GraphProcessor(
         }
 
         await TellAsync(o => o.OnEventAsync(datasourceEvent, cancellationToken)).ConfigureAwait(false);
+        Operations.HostMetrics.EventApplied(datasourceEvent.DatasourceName, EventJson.ActionName(datasourceEvent.Action));
         var transformer = _transformers.Find(datasourceEvent.EntityType);
         if (transformer is null)
         {

@@ -40,7 +40,7 @@ internal sealed class EventLogOutput : IGraphOutput
         _target = target == "-" ? target : Path.GetFullPath(target);
         _logger = logger;
         _time = time;
-        _errors = new DistinctErrorLog(logger, $"event_log {_target}");
+        _errors = new DistinctErrorLog(logger, $"event_log {_target}", "event_log");
         _worker = Task.Run(WorkAsync);
     }
 

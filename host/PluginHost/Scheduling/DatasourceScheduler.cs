@@ -63,6 +63,21 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
 
     public IReadOnlyList<IGraphOutput> Outputs => Volatile.Read(ref _outputs);
 
+    /// <summary>Datasources whose loop ended although the host is not stopping (a bug in a runner).</summary>
+    public IReadOnlyList<string> DeadRunners
+    {
+        get
+        {
+            lock (_slotsLock)
+            {
+                return _running.IsCancellationRequested ? [] : _slots.Values.Where(s => s.Started && s.Task.IsCompleted).Select(s => s.Runner.Name).ToList();
+            }
+        }
+    }
+
+    /// <summary>Events waiting in the graph queue (in batches of up to 32).</summary>
+    public int QueuedBatches => _queue.Reader.Count;
+
     /// <summary>Whether the graph processor died (a bug); <c>run</c> then exits with code 1.</summary>
     public bool ProcessorFailed => _processing.IsFaulted;
 
@@ -491,8 +506,11 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
 
         public Task Task { get; private set; } = Task.CompletedTask;
 
+        public bool Started { get; private set; }
+
         public void Start(CancellationToken hostStopping)
         {
+            Started = true;
             _stop = CancellationTokenSource.CreateLinkedTokenSource(hostStopping);
             var token = _stop.Token;
             Task = Task.Run(() => runner.RunAsync(token), CancellationToken.None);
