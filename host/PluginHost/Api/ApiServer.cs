@@ -83,6 +83,7 @@ internal sealed class ApiServer : IAsyncDisposable
         app.UseRouting(); // a route matches with and without the trailing slash the vitrage client sends
         InfoEndpoints.Map(app, runners);
         TopologyEndpoints.Map(app, versions);
+        GraphVersionEndpoints.Map(app, versions, app.Lifetime.ApplicationStopping);
         ResourceEndpoints.Map(app, versions);
         AlarmEndpoints.Map(app, versions);
 
