@@ -20,6 +20,7 @@ export interface DetailsOptions {
 
 export class DetailsPanel {
   private shownId: string | null = null;
+  private content = '';
   private loading: AbortController | null = null;
 
   constructor(private readonly container: HTMLElement, private readonly options: DetailsOptions) {}
@@ -63,8 +64,17 @@ export class DetailsPanel {
   }
 
   private render(resource: Answer<Properties>, around: Answer<NodeLink>): void {
-    // A refresh redraws the same vertex: keep what the person closed and where they scrolled to.
+    // Every snapshot stamps every vertex anew: when nothing else changed, only the JSON links
+    // follow the new answers, and the panel (a selection in it, its scroll) stays as it is.
+    const content = JSON.stringify([resource.body, around.body], (key, value: unknown) => (key === 'vitrage_sample_timestamp' ? undefined : value));
     const same = this.container.dataset['vitrageId'] === resource.body['vitrage_id'];
+    if (same && content === this.content) {
+      linkJson(this.container.querySelector<HTMLAnchorElement>('#details-json')!, resource);
+      linkJson(this.container.querySelector<HTMLAnchorElement>('#neighbours-json')!, around);
+      return;
+    }
+    this.content = content;
+    // A change redraws the same vertex: keep what the person closed and where they scrolled to.
     const closed = new Set([...this.container.querySelectorAll('details:not([open]) > summary')].map((s) => s.textContent?.replace(/ \(.*/, '')));
     const scrollTop = this.container.scrollTop;
     this.clear();

@@ -62,7 +62,7 @@ export class TreeView {
     if (v.id === this.selectedId) classes.push('selected');
     if (this.changed.has(v.id)) classes.push('changed');
     if (v.placeholder) classes.push('placeholder');
-    const element = el('div', { class: classes.join(' '), 'data-vitrage-id': v.id, 'data-state': v.state ?? '', 'aria-selected': v.id === this.selectedId },
+    const element = el('div', { class: classes.join(' '), 'data-vitrage-id': v.id, 'data-type': v.type, 'data-state': v.state ?? '', 'aria-selected': v.id === this.selectedId },
       el('span', { class: 'dot', title: v.state ?? (v.placeholder ? 'placeholder' : 'no state') }),
       el('span', { class: 'type' }, shortType(v.type)),
       el('span', { class: 'name', title: v.name }, v.name),
