@@ -31,6 +31,11 @@ start_rabbitmq
 . "$root/scripts/lib/test-vitrageclient.sh"
 ensure_vitrageclient
 
+# Headless chromium and its driver for the web view's tests.
+# shellcheck source=scripts/lib/test-chromium.sh
+. "$root/scripts/lib/test-chromium.sh"
+ensure_chromium
+
 if ! dotnet build PluginHost.sln -c "$configuration" --nologo -clp:ErrorsOnly; then
   echo "build failed"
   echo "0 passed, 1 failed"
