@@ -167,7 +167,8 @@ function conditions(value: unknown): HTMLElement | null {
       el('td', {}, text(c['type'])),
       el('td', { class: 'status' }, text(c['status'])),
       el('td', {}, el('div', {}, text(c['reason'])), el('div', { class: 'message' }, text(c['message']))),
-      el('td', {}, text(c['last_transition_time'])));
+      // Minutes are enough beside the reason; the whole time is in the title and in All properties.
+      el('td', { title: text(c['last_transition_time']) }, text(c['last_transition_time']).replace('T', ' ').slice(0, 16)));
   });
   return section(`Conditions (${rows.length})`, el('table', { class: 'conditions' },
     el('thead', {}, el('tr', {}, el('th', {}, 'type'), el('th', {}, 'status'), el('th', {}, 'reason'), el('th', {}, 'since'))),
