@@ -118,10 +118,10 @@ function select(vitrageId: string | null, push: boolean): void {
   const vertex = vitrageId ? state.graph?.byId.get(vitrageId) : undefined;
   const path = vertex && state.graph ? pathTo(state.graph, vertex, state.groupBy) : null;
   path?.slice(0, -1).forEach((key) => state.expanded.set(key, true));
-  if (vertex && state.found?.matched && !state.found.matched.has(vertex)) {
-    setQuery(''); // the search hides it: show everything rather than nothing
-  }
   render();
+  if (path && state.query && !tree.has(path[path.length - 1]!)) {
+    setQuery(''); // the search hides it (a neighbour's link, the back button): show everything rather than nothing
+  }
   if (path) tree.scrollTo(path[path.length - 1]!);
   void details.show(vitrageId, vertex?.category ?? null);
 }

@@ -31,6 +31,10 @@ export class TreeView {
     this.list.setItems(rows);
   }
 
+  has(key: string): boolean {
+    return this.rows.some((r) => r.key === key);
+  }
+
   scrollTo(key: string): void {
     const index = this.rows.findIndex((r) => r.key === key);
     if (index >= 0) {
@@ -97,8 +101,9 @@ export class TreeView {
   private onKey(event: KeyboardEvent): void {
     const index = this.rows.findIndex((r) => r.kind === 'vertex' && r.vertex.id === this.selectedId);
     const row = this.rows[index];
+    // From the selected row, or from the top (down) or the bottom (up) when none is.
     const move = (step: number): void => {
-      for (let i = index + step; i >= 0 && i < this.rows.length; i += step) {
+      for (let i = index < 0 ? (step > 0 ? 0 : this.rows.length - 1) : index + step; i >= 0 && i < this.rows.length; i += step) {
         const next = this.rows[i];
         if (next?.kind === 'vertex') {
           this.events.select(next.vertex);
@@ -109,7 +114,7 @@ export class TreeView {
     };
     switch (event.key) {
       case 'ArrowDown': move(1); break;
-      case 'ArrowUp': move(index < 0 ? this.rows.length : -1); break;
+      case 'ArrowUp': move(-1); break;
       case 'ArrowRight': if (row?.expandable && !row.expanded) this.events.toggle(row); break;
       case 'ArrowLeft': if (row?.expandable && row.expanded) this.events.toggle(row); break;
       default: return;

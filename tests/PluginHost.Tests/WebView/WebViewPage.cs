@@ -29,20 +29,39 @@ internal sealed class WebViewPage(RemoteWebDriver driver, Uri hostUrl)
         await WaitUntilAsync(() => driver.FindElement(By.Id("notice")).Text.Contains(text, StringComparison.Ordinal), $"the search for '{text}' to be drawn");
     }
 
+    // Reads below run as one script each: a live refresh redraws the rows (every 10 s in these
+    // tests), and an element found in one call may be gone by the next.
+
     /// <summary>The vitrage_ids of the node rows the tree shows.</summary>
-    public List<string> NodeRows() =>
-        [.. driver.FindElements(By.CssSelector(".row.vertex[data-type='kubernetes.node']")).Select(r => r.GetDomAttribute("data-vitrage-id") ?? string.Empty)];
+    public List<string> NodeRows() => Attributes(".row.vertex[data-type='kubernetes.node']", "data-vitrage-id");
+
+    /// <summary>An attribute of every element the selector finds, in page order.</summary>
+    public List<string> Attributes(string selector, string attribute) =>
+        [.. ((IEnumerable<object>)Script("return [...document.querySelectorAll(arguments[0])].map(e => e.getAttribute(arguments[1]) ?? '')", selector, attribute)!).Cast<string>()];
+
+    /// <summary>The text of the first element the selector finds.</summary>
+    public string Text(string selector) =>
+        Script("return document.querySelector(arguments[0])?.textContent ?? null", selector) as string
+        ?? throw new InvalidOperationException($"nothing matches {selector}");
+
+    /// <summary>The node's state as its row says it (data-state).</summary>
+    public string RowState(string vitrageId) => Attributes($".row.vertex[data-vitrage-id='{vitrageId}']", "data-state").Single();
 
     public IWebElement Row(string vitrageId) => driver.FindElement(By.CssSelector($".row.vertex[data-vitrage-id='{vitrageId}']"));
 
     /// <summary>The colour the row's state dot is painted in.</summary>
     public string DotColour(string vitrageId) =>
-        (string)Script("return getComputedStyle(arguments[0].querySelector('.dot')).backgroundColor", Row(vitrageId))!;
+        Script("const r = document.querySelector(`.row.vertex[data-vitrage-id='${arguments[0]}'] .dot`); return r ? getComputedStyle(r).backgroundColor : null", vitrageId) as string
+        ?? throw new InvalidOperationException($"no row for {vitrageId}");
 
-    /// <summary>Clicks a node's name and waits until the details panel shows it.</summary>
+    /// <summary>Clicks a node's name (again if a refresh replaced the row meanwhile) and waits until the details panel shows it.</summary>
     public async Task OpenDetailsAsync(string vitrageId)
     {
-        Row(vitrageId).FindElement(By.CssSelector(".name")).Click();
+        await WaitUntilAsync(() =>
+        {
+            Row(vitrageId).FindElement(By.CssSelector(".name")).Click();
+            return true;
+        }, $"the row of {vitrageId} to click");
         await WaitForDetailsAsync(vitrageId);
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using OpenQA.Selenium;
 
 namespace PluginHost.Tests.WebView;
 
@@ -19,11 +18,11 @@ public sealed class WebViewTests(WebViewFixture fixture) : IClassFixture<WebView
 
         await _page.OpenAsync();
 
-        _page.Driver.FindElement(By.Id("node-count")).Text.ShouldBe($"{WebViewFixture.Nodes} nodes");
-        _page.Driver.FindElement(By.CssSelector(".row.vertex[data-type='kubernetes']")).Text.ShouldContain("sim-cluster");
-        _page.NodeRows().ShouldBe(nodes.Select(n => n.GetProperty("vitrage_id").GetString()), ignoreOrder: true);
-        var zones = nodes.Select(n => n.GetProperty("zone").GetString()).Distinct().ToList();
-        _page.Driver.FindElements(By.CssSelector(".row.group")).Select(g => g.GetDomAttribute("data-group")).ShouldBe(zones, ignoreOrder: true);
+        _page.Text("#node-count").ShouldBe($"{WebViewFixture.Nodes} nodes");
+        _page.Text(".row.vertex[data-type='kubernetes'] .name").ShouldBe("sim-cluster");
+        _page.NodeRows().ShouldBe(nodes.Select(n => n.GetProperty("vitrage_id").GetString()!), ignoreOrder: true);
+        var zones = nodes.Select(n => n.GetProperty("zone").GetString()!).Distinct().ToList();
+        _page.Attributes(".row.group", "data-group").ShouldBe(zones, ignoreOrder: true);
         fixture.Browser.SaveScreenshot(nameof(Open_TwentyNodeCluster_ShowsEveryNodeUnderItsClusterGroupedByZone));
     }
 
@@ -71,7 +70,7 @@ public sealed class WebViewTests(WebViewFixture fixture) : IClassFixture<WebView
         fixture.Browser.SaveScreenshot(nameof(Details_ClickAControlPlaneNode_ShowsConditionsTaintsAddressesNeighboursAndEveryProperty));
         var vmId = await _page.ClickNeighbourAsync(instanceId);
         await _page.WaitForDetailsAsync(vmId);
-        var subtitle = (string)_page.Script("return document.querySelector('#details .subtitle').textContent")!;
+        var subtitle = _page.Text("#details .subtitle");
         subtitle.ShouldContain("nova.instance");
         subtitle.ShouldContain("placeholder");
         _page.Section("Neighbours").ShouldContain(node.GetProperty("name").GetString()!);
@@ -91,7 +90,7 @@ public sealed class WebViewTests(WebViewFixture fixture) : IClassFixture<WebView
 
         // The next snapshot (every 10 s) publishes a new version; the view's long poll sees it.
         var notReadyId = toNotReady.GetProperty("vitrage_id").GetString()!;
-        await WebViewPage.WaitUntilAsync(() => _page.Row(notReadyId).GetDomAttribute("data-state") == "NotReady", "the node to turn NotReady in the view", seconds: 45);
+        await WebViewPage.WaitUntilAsync(() => _page.RowState(notReadyId) == "NotReady", "the node to turn NotReady in the view", seconds: 45);
         _page.DotColour(notReadyId).ShouldBe(WebViewPage.Red);
         _page.DotColour(toUnknown.GetProperty("vitrage_id").GetString()!).ShouldBe(WebViewPage.Amber);
         _page.Script("return window.sameDocument === true").ShouldBe(true, "refreshed in place, not reloaded");
@@ -111,9 +110,9 @@ public sealed class WebViewTests(WebViewFixture fixture) : IClassFixture<WebView
 
         topology.RootElement.GetProperty("directed").GetBoolean().ShouldBeTrue();
         topology.RootElement.GetProperty("nodes").GetArrayLength().ShouldBe(1 + (2 * WebViewFixture.Nodes), "the cluster, its nodes and their VMs");
-        _page.Driver.FindElement(By.Id("view-json")).GetDomAttribute("data-request").ShouldStartWith("POST /v1/topology/ {\"all_tenants\":true,");
+        _page.Attributes("#view-json", "data-request").Single().ShouldStartWith("POST /v1/topology/ {\"all_tenants\":true,");
         resource.RootElement.GetProperty("vitrage_id").GetString().ShouldBe(id);
-        _page.Driver.FindElement(By.Id("details-json")).GetDomAttribute("data-request").ShouldBe($"GET /v1/resources/{id}");
+        _page.Attributes("#details-json", "data-request").Single().ShouldBe($"GET /v1/resources/{id}");
     }
 
     [Fact]
