@@ -32,6 +32,11 @@ start_rabbitmq
 ensure_package /usr/bin/vitrage python3-vitrageclient   # the real OpenStack client against the API
 ensure_package /usr/bin/systemd-analyze systemd          # verifies the unit file
 
+# Headless chromium and its driver for the web view's tests.
+# shellcheck source=scripts/lib/test-chromium.sh
+. "$root/scripts/lib/test-chromium.sh"
+ensure_chromium
+
 if ! dotnet build PluginHost.sln -c "$configuration" --nologo -clp:ErrorsOnly; then
   echo "build failed"
   echo "0 passed, 1 failed"

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
@@ -85,6 +86,7 @@ internal sealed class ApiServer : IAsyncDisposable
         InfoEndpoints.Map(app, () => health.Scheduler.Runners);
         OperationsEndpoints.Map(app, health);
         TopologyEndpoints.Map(app, versions);
+        GraphVersionEndpoints.Map(app, versions, app.Lifetime.ApplicationStopping);
         ResourceEndpoints.Map(app, versions);
         AlarmEndpoints.Map(app, versions);
 
@@ -149,6 +151,10 @@ internal sealed class ApiServer : IAsyncDisposable
         });
         if (!Directory.Exists(UiFolder))
         {
+            // A host built where npm was missing: say so rather than a bare 404.
+            app.Map("/ui/{**path}", () => Results.Text(
+                "This host was built without its web view: npm was not found at build time. Install Node.js 20.19 or later with npm (Debian: apt-get install nodejs npm) and build again.\n",
+                statusCode: StatusCodes.Status404NotFound));
             return;
         }
 
