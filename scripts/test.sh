@@ -31,6 +31,11 @@ start_rabbitmq
 . "$root/scripts/lib/test-vitrageclient.sh"
 ensure_vitrageclient
 
+# Vitrage's own datasource values files for the values tests.
+# shellcheck source=scripts/lib/test-vitrage-values.sh
+. "$root/scripts/lib/test-vitrage-values.sh"
+ensure_vitrage_values
+
 if ! dotnet build PluginHost.sln -c "$configuration" --nologo -clp:ErrorsOnly; then
   echo "build failed"
   echo "0 passed, 1 failed"
