@@ -1,14 +1,19 @@
 using System.Collections.Immutable;
 using PluginHost.Contracts;
+using PluginHost.States;
 
 namespace PluginHost.Graph;
 
 /// <summary>
 /// The in-memory entity graph with Vitrage's processor rules. Not thread-safe by design: one
 /// <see cref="GraphProcessor"/> owns it and everything else talks to it through the queue.
+/// Every vertex gets its operational and aggregated value from <paramref name="values"/>
+/// (Vitrage's datasource values; none: N/A).
 /// </summary>
-internal sealed class EntityGraph(TimeProvider time)
+internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? values = null)
 {
+    private readonly DatasourceValues _values = values ?? DatasourceValues.None;
+
     private readonly Dictionary<string, GraphVertex> _vertices = new(StringComparer.Ordinal);
 
     private List<GraphChange> _changes = [];
@@ -22,7 +27,10 @@ internal sealed class EntityGraph(TimeProvider time)
     }
 
     private void Record(GraphChangeKind kind, GraphVertex vertex, string? previousState = null) =>
-        _changes.Add(new GraphChange(kind, vertex.Key, vertex.Type, vertex.Name, vertex.State, previousState, vertex.DatasourceName));
+        _changes.Add(new GraphChange(kind, vertex.Key, vertex.Type, vertex.Name, vertex.State, previousState, vertex.DatasourceName)
+        {
+            Alarm = vertex.Category == EntityCategories.Alarm ? Freeze(vertex) : null,
+        });
 
     // Keys whose vertex (or one of its edges) changed since the last Publish.
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
@@ -79,7 +87,12 @@ internal sealed class EntityGraph(TimeProvider time)
 
         return new VertexView(vertex.Key, vertex.VitrageId, vertex.Category, vertex.Type, vertex.Id, vertex.Name, vertex.State,
             vertex.IsDeleted, vertex.IsPlaceholder, vertex.SampleTimestamp, vertex.UpdateTimestamp, vertex.DatasourceName,
-            vertex.Properties, edges);
+            vertex.Properties, edges)
+        {
+            OperationalValue = vertex.OperationalValue,
+            AggregatedValue = vertex.AggregatedValue,
+            Alarm = vertex.Alarm,
+        };
     }
 
     private void Touch(GraphVertex vertex) => _dirty.Add(vertex.Key);
@@ -137,34 +150,52 @@ internal sealed class EntityGraph(TimeProvider time)
         var now = time.GetUtcNow();
         var unchanged = version is not null && vertex.Version == version && !vertex.IsPlaceholder
             && !vertex.IsDeleted && string.Equals(vertex.DatasourceName, datasourceName, StringComparison.Ordinal);
+        var wasReported = !vertex.IsPlaceholder && !vertex.IsDeleted && existing is not null;
+        var previousState = vertex.State;
         if (!unchanged)
         {
-            var wasReported = !vertex.IsPlaceholder && !vertex.IsDeleted && existing is not null;
-            var previousState = vertex.State;
-
             // Replacing equal properties would only turn a long-lived copy into garbage.
-            vertex.IsPlaceholder = false;
-            vertex.IsDeleted = false;
-            vertex.Name = update.Vertex.Name;
-            vertex.State = update.Vertex.State;
-            vertex.Properties = update.Vertex.Properties;
+            SetReported(vertex, update.Vertex, datasourceName, now);
             vertex.Version = version;
-            vertex.UpdateTimestamp = now;
-            vertex.DatasourceName = datasourceName;
-            if (!wasReported)
-            {
-                Record(GraphChangeKind.Added, vertex);
-            }
-            else if (!string.Equals(previousState, vertex.State, StringComparison.Ordinal))
-            {
-                Record(GraphChangeKind.StateChanged, vertex, previousState);
-            }
         }
 
         vertex.SampleTimestamp = sampleTime;
         Touch(vertex);
         UpdateNeighbors(vertex, new EdgeOwner(datasourceName, vertex.Key), update.Neighbors, sampleTime, now);
+        UpdateDerived(vertex, datasourceName, update.Derived, sampleTime, now);
+        if (!unchanged)
+        {
+            // Recorded once the vertex is complete (an alarm's resource is its edge), so the change carries all of it.
+            SetAlarmDetails(vertex, wasReported, sampleTime);
+            RecordReported(vertex, wasReported, previousState);
+        }
+
         return true;
+    }
+
+    // A reported vertex takes the transformer's description; its values follow its state.
+    private void SetReported(GraphVertex vertex, EntityVertex described, string datasourceName, DateTimeOffset now)
+    {
+        vertex.IsPlaceholder = false;
+        vertex.IsDeleted = false;
+        vertex.Name = described.Name;
+        vertex.State = described.State;
+        vertex.Properties = described.Properties;
+        vertex.UpdateTimestamp = now;
+        vertex.DatasourceName = datasourceName;
+        ComputeValues(vertex);
+    }
+
+    private void RecordReported(GraphVertex vertex, bool wasReported, string? previousState)
+    {
+        if (!wasReported)
+        {
+            Record(GraphChangeKind.Added, vertex);
+        }
+        else if (!string.Equals(previousState, vertex.State, StringComparison.Ordinal))
+        {
+            Record(GraphChangeKind.StateChanged, vertex, previousState);
+        }
     }
 
     // A reference never changes the vertex it names; it only brings (and later takes) its edges.
@@ -203,6 +234,17 @@ internal sealed class EntityGraph(TimeProvider time)
             return false;
         }
 
+        Refresh(vertex, datasourceName, sampleTime);
+        foreach (var derived in DerivedOf(vertex))
+        {
+            Refresh(derived, datasourceName, sampleTime);
+        }
+
+        return true;
+    }
+
+    private void Refresh(GraphVertex vertex, string datasourceName, DateTimeOffset sampleTime)
+    {
         vertex.SampleTimestamp = sampleTime;
         Touch(vertex);
         var owner = new EdgeOwner(datasourceName, vertex.Key);
@@ -213,8 +255,6 @@ internal sealed class EntityGraph(TimeProvider time)
                 edge.SampleTimestamp = sampleTime;
             }
         }
-
-        return true;
     }
 
     /// <summary>
@@ -366,20 +406,23 @@ internal sealed class EntityGraph(TimeProvider time)
         placeholder.Properties = described.Properties;
         placeholder.SampleTimestamp = sampleTime;
         placeholder.UpdateTimestamp = now;
+        ComputeValues(placeholder); // as Vitrage does for a neighbor it adds: N/A and no aggregated state, usually
         return placeholder;
     }
 
     private void MarkDeleted(GraphVertex vertex)
     {
         var now = time.GetUtcNow();
-        if (!vertex.IsPlaceholder && !vertex.IsDeleted)
-        {
-            Record(GraphChangeKind.Deleted, vertex);
-        }
-
+        var wasReported = !vertex.IsPlaceholder && !vertex.IsDeleted;
         vertex.IsDeleted = true;
         vertex.UpdateTimestamp = now;
         Touch(vertex);
+        if (wasReported)
+        {
+            Record(GraphChangeKind.Deleted, vertex); // after the flag: an ended alarm is told as deleted
+        }
+
+        DeleteDerived(vertex);
         foreach (var edge in vertex.Edges.Values.Where(e => !e.IsDeleted))
         {
             edge.IsDeleted = true;

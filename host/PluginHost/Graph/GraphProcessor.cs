@@ -105,7 +105,7 @@ internal sealed class GraphProcessor(
     private void SortChanges()
     {
         Dictionary<string, ChangeSummary>? immediate = null;
-        foreach (var change in graph.TakeChanges())
+        foreach (var change in TakeChanges())
         {
             var datasource = change.DatasourceName ?? string.Empty;
             if (_openSnapshots.ContainsKey(datasource))
@@ -154,7 +154,7 @@ internal sealed class GraphProcessor(
         }
 
         // The deletions just made belong to this snapshot's account too.
-        foreach (var change in graph.TakeChanges())
+        foreach (var change in TakeChanges())
         {
             (_snapshotChanges.TryGetValue(ended.DatasourceName, out var summary) ? summary : _snapshotChanges[ended.DatasourceName] = new ChangeSummary()).Add(change);
         }
@@ -222,6 +222,39 @@ internal sealed class GraphProcessor(
                 datasourceEvent.EntityType, datasourceEvent.DatasourceName, LogText.Escape(e.Message));
             logger.LogDebug(e, "Transformer failure");
         }
+    }
+
+    // The graph's changes, after the outputs were told about the alarms among them.
+    private List<GraphChange> TakeChanges()
+    {
+        var changes = graph.TakeChanges();
+        List<GraphChange>? alarms = null;
+        foreach (var change in changes)
+        {
+            if (change.IsAlarmActivation)
+            {
+                (alarms ??= []).Add(change);
+            }
+        }
+
+        if (alarms is not null)
+        {
+            foreach (var output in _outputs)
+            {
+                try
+                {
+                    output.OnAlarmsChanged(alarms);
+                }
+#pragma warning disable CA1031 // an output's bug must not stop the graph or the other outputs
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    OutputFailed(output, e);
+                }
+            }
+        }
+
+        return changes;
     }
 
     // Entities whose vertex was purged no longer need their shortcut.

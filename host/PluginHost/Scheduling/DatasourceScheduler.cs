@@ -4,6 +4,7 @@ using PluginHost.Contracts;
 using PluginHost.Graph;
 using PluginHost.Logging;
 using PluginHost.Outputs;
+using PluginHost.States;
 
 namespace PluginHost.Scheduling;
 
@@ -133,9 +134,32 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
 
         var outputs = writeOutputs ? OutputFactory.Create(configuration.Host, loggerFactory, time) : [];
         outputs.AddRange(extraOutputs ?? []);
-        var processor = new GraphProcessor(queue, new EntityGraph(time), registry, outputs, new GraphVersionPublisher(),
+        var values = LoadValues(configuration, registry, logger);
+        var processor = new GraphProcessor(queue, new EntityGraph(time, values), registry, outputs, new GraphVersionPublisher(),
             configuration.Host.DeletedEntityRetention, time, logger);
         return new DatasourceScheduler(configuration, queue, processor, outputs, runners, loggerFactory, time);
+    }
+
+    /// <summary>
+    /// Vitrage's datasource values: the operator's folder first, then what each plugin ships, then the
+    /// host's own default. A file with an error is logged and skipped; the host goes on.
+    /// </summary>
+    private static DatasourceValues LoadValues(HostConfiguration configuration, TransformerRegistry registry, ILogger logger)
+    {
+        var folders = new List<string> { configuration.Host.DatasourcesValuesDir };
+        folders.AddRange(configuration.Catalog.Plugins.Select(p => Path.Combine(p.Folder, DatasourceValuesLoader.FolderName)));
+        folders.Add(DatasourceValuesLoader.HostFolder);
+        var loaded = DatasourceValuesLoader.Load(folders, registry.EntityTypes);
+        foreach (var error in loaded.Errors)
+        {
+            logger.LogError("Datasource values: {Error}", LogText.Escape(error));
+        }
+
+        var undefined = registry.EntityTypes.Where(t => !loaded.Values.Files.ContainsKey(t)).Order(StringComparer.Ordinal).ToList();
+        logger.LogInformation("Datasource values for {Count} types ({Folders}){Undefined}", loaded.Values.Files.Count,
+            string.Join(", ", loaded.Values.Files.Values.Select(f => Path.GetDirectoryName(f.Path)).Distinct()),
+            undefined.Count == 0 ? string.Empty : $"; no values file for {string.Join(", ", undefined)}: their vertices are \"undefined datasource\"");
+        return loaded.Values;
     }
 
     private static TransformerRegistry CreateRegistry(HostConfiguration configuration, ILogger logger)
