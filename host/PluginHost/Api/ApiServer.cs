@@ -47,7 +47,7 @@ internal sealed class ApiServer : IAsyncDisposable
     /// <exception cref="ConfigException">The address cannot be bound or the certificate not loaded.</exception>
     public static async Task<ApiServer> StartAsync(
         ApiSettings settings, GraphVersionPublisher versions, Func<IReadOnlyList<DriverRunner>> runners, ILoggerFactory loggerFactory,
-        TimeProvider time, CancellationToken cancellationToken)
+        TimeProvider time, CancellationToken cancellationToken, History.AlarmHistoryReader? history = null)
     {
         var logger = loggerFactory.CreateLogger("PluginHost.Api");
         var certificate = LoadCertificate(settings);
@@ -84,7 +84,7 @@ internal sealed class ApiServer : IAsyncDisposable
         InfoEndpoints.Map(app, runners);
         TopologyEndpoints.Map(app, versions);
         ResourceEndpoints.Map(app, versions);
-        AlarmEndpoints.Map(app, versions);
+        AlarmEndpoints.Map(app, versions, history);
 
         try
         {

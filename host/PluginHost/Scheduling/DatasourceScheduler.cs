@@ -306,7 +306,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         }
 
         var registry = transformersChanged ? CreateRegistry(next, _logger) : null;
-        var outputs = outputsChanged ? OutputFactory.Create(next.Host, _loggerFactory, _time) : null;
+        var outputs = outputsChanged ? OutputFactory.Create(next.Host, _loggerFactory, _time, reload: true) : null;
         var replaced = new TaskCompletionSource<IReadOnlyList<IGraphOutput>>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _queue.EnqueueAsync(new ReconfigureQueueItem(registry, outputs, next.Host.DeletedEntityRetention, replaced), cancellationToken)
             .ConfigureAwait(false);

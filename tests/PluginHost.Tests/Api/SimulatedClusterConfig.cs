@@ -19,6 +19,9 @@ internal sealed class SimulatedClusterConfig : IAsyncDisposable
 
     public string ConfigFile { get; }
 
+    /// <summary>The host's state folder (its alarm history), in the test's folder.</summary>
+    public string StateDir => Folder.Combine("state");
+
     /// <param name="api">Lines of the <c>[api]</c> section.</param>
     /// <param name="sections">More sections.</param>
     public static async Task<SimulatedClusterConfig> CreateAsync(int nodes, string api = "", string sections = "")
@@ -31,6 +34,8 @@ internal sealed class SimulatedClusterConfig : IAsyncDisposable
             [datasources]
             types = kubernetes
             plugin_path = {TestRepository.HostPluginFolder}
+            [plugin_host]
+            state_dir = {folder.Combine("state")}
             [api]
             {api}
             [kubernetes]
