@@ -26,11 +26,18 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         return taken;
     }
 
-    private void Record(GraphChangeKind kind, GraphVertex vertex, string? previousState = null) =>
+    private void Record(GraphChangeKind kind, GraphVertex vertex, string? previousState = null)
+    {
+        var alarm = vertex.Category == EntityCategories.Alarm;
+        var resource = alarm && vertex.Alarm?.ResourceVitrageId is not null
+            ? vertex.Edges.Values.FirstOrDefault(e => ReferenceEquals(e.Source, vertex) && e.RelationshipType == EdgeLabels.On)?.Target
+            : null;
         _changes.Add(new GraphChange(kind, vertex.Key, vertex.Type, vertex.Name, vertex.State, previousState, vertex.DatasourceName)
         {
-            Alarm = vertex.Category == EntityCategories.Alarm ? Freeze(vertex) : null,
+            Alarm = alarm ? Freeze(vertex) : null,
+            Resource = resource is null ? null : Freeze(resource),
         });
+    }
 
     // Keys whose vertex (or one of its edges) changed since the last Publish.
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);

@@ -22,6 +22,9 @@ internal sealed record GraphChange(GraphChangeKind Kind, string Key, string Type
     /// <summary>For an alarm: the vertex as it was right after the change (deleted, for an alarm that ended).</summary>
     public VertexView? Alarm { get; init; }
 
+    /// <summary>For an alarm: the resource it is on, as it was then (what Vitrage's notifier adds as <c>resource</c>).</summary>
+    public VertexView? Resource { get; init; }
+
     /// <summary>An alarm that became active (<see cref="GraphChangeKind.Added"/>) or ended (<see cref="GraphChangeKind.Deleted"/>).</summary>
     public bool IsAlarmActivation => Alarm is not null && Kind != GraphChangeKind.StateChanged;
 }
