@@ -180,16 +180,21 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         return true;
     }
 
-    // A reported vertex takes the transformer's description; its values follow its state.
     private void SetReported(GraphVertex vertex, EntityVertex described, string datasourceName, DateTimeOffset now)
     {
         vertex.IsPlaceholder = false;
         vertex.IsDeleted = false;
+        vertex.DatasourceName = datasourceName;
+        Describe(vertex, described, now);
+    }
+
+    // The transformer's description, and the values that follow from its state.
+    private void Describe(GraphVertex vertex, EntityVertex described, DateTimeOffset now)
+    {
         vertex.Name = described.Name;
         vertex.State = described.State;
         vertex.Properties = described.Properties;
         vertex.UpdateTimestamp = now;
-        vertex.DatasourceName = datasourceName;
         ComputeValues(vertex);
     }
 
@@ -408,12 +413,8 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     {
         var placeholder = AddVertex(described);
         placeholder.IsPlaceholder = true;
-        placeholder.Name = described.Name;
-        placeholder.State = described.State;
-        placeholder.Properties = described.Properties;
         placeholder.SampleTimestamp = sampleTime;
-        placeholder.UpdateTimestamp = now;
-        ComputeValues(placeholder); // as Vitrage does for a neighbor it adds: N/A and no aggregated state, usually
+        Describe(placeholder, described, now); // as Vitrage does for a neighbor it adds: usually N/A and no aggregated state
         return placeholder;
     }
 

@@ -239,19 +239,7 @@ internal sealed class GraphProcessor(
 
         if (alarms is not null)
         {
-            foreach (var output in _outputs)
-            {
-                try
-                {
-                    output.OnAlarmsChanged(alarms);
-                }
-#pragma warning disable CA1031 // an output's bug must not stop the graph or the other outputs
-                catch (Exception e)
-#pragma warning restore CA1031
-                {
-                    OutputFailed(output, e);
-                }
-            }
+            TellEach(o => o.OnAlarmsChanged(alarms));
         }
 
         return changes;
@@ -294,11 +282,17 @@ internal sealed class GraphProcessor(
         var version = graph.Publish();
         _firstUnpublishedAt = null;
         publisher.Publish(version);
+        TellEach(o => o.OnGraphPublished(version));
+    }
+
+    // The outputs' synchronous calls (they only hand work to their own buffers).
+    private void TellEach(Action<IGraphOutput> call)
+    {
         foreach (var output in _outputs)
         {
             try
             {
-                output.OnGraphPublished(version);
+                call(output);
             }
 #pragma warning disable CA1031 // an output's bug must not stop the graph or the other outputs
             catch (Exception e)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using PluginHost.Contracts;
+using Json = PluginHost.Datasources.Kubernetes.KubernetesNodeProperties; // its tolerant readers of a raw node
 
 namespace PluginHost.Datasources.Kubernetes.Alarms;
 
@@ -24,7 +25,7 @@ internal static class NodeAlarms
             {
                 NodeAlarmSource.Condition => FromCondition(node, rule),
                 NodeAlarmSource.Taint => FromTaint(node, rule),
-                _ => Child(Child(node, "spec"), "unschedulable").ValueKind == JsonValueKind.True
+                _ => Json.Child(Json.Child(node, "spec"), "unschedulable").ValueKind == JsonValueKind.True
                     ? new Dictionary<string, object?>(StringComparer.Ordinal) { ["source"] = "unschedulable" }
                     : null,
             };
@@ -54,9 +55,9 @@ internal static class NodeAlarms
 
     private static Dictionary<string, object?>? FromCondition(JsonElement node, NodeAlarmRule rule)
     {
-        foreach (var condition in Items(Child(Child(node, "status"), "conditions")))
+        foreach (var condition in Items(Json.Child(Json.Child(node, "status"), "conditions")))
         {
-            if (Text(condition, "type") == rule.Match && Text(condition, "status") is { } status
+            if (Json.String(condition, "type") == rule.Match && Json.String(condition, "status") is { } status
                 && rule.Statuses.Contains(status, StringComparer.OrdinalIgnoreCase))
             {
                 var properties = new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -65,9 +66,9 @@ internal static class NodeAlarms
                     ["condition_type"] = rule.Match,
                     ["condition_status"] = status,
                 };
-                Copy(properties, "reason", Text(condition, "reason"));
-                Copy(properties, "message", Text(condition, "message"));
-                Copy(properties, "start_timestamp", Time(Text(condition, "lastTransitionTime")));
+                Json.Copy(properties, "reason", Json.String(condition, "reason"));
+                Json.Copy(properties, "message", Json.String(condition, "message"));
+                Json.Copy(properties, "start_timestamp", Time(Json.String(condition, "lastTransitionTime")));
                 return properties;
             }
         }
@@ -78,7 +79,7 @@ internal static class NodeAlarms
     // A key tainted with several effects (NoSchedule and NoExecute) is one alarm.
     private static Dictionary<string, object?>? FromTaint(JsonElement node, NodeAlarmRule rule)
     {
-        var taints = Items(Child(Child(node, "spec"), "taints")).Where(t => Text(t, "key") == rule.Match).ToList();
+        var taints = Items(Json.Child(Json.Child(node, "spec"), "taints")).Where(t => Json.String(t, "key") == rule.Match).ToList();
         if (taints.Count == 0)
         {
             return null;
@@ -88,10 +89,10 @@ internal static class NodeAlarms
         {
             ["source"] = "taint",
             ["taint_key"] = rule.Match,
-            ["taint_effect"] = string.Join(",", taints.Select(t => Text(t, "effect")).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
+            ["taint_effect"] = string.Join(",", taints.Select(t => Json.String(t, "effect")).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
         };
-        Copy(properties, "taint_value", taints.Select(t => Text(t, "value")).FirstOrDefault(v => v is { Length: > 0 }));
-        Copy(properties, "start_timestamp", taints.Select(t => Time(Text(t, "timeAdded"))).OfType<string>().Order(StringComparer.Ordinal).FirstOrDefault());
+        Json.Copy(properties, "taint_value", taints.Select(t => Json.String(t, "value")).FirstOrDefault(v => v is { Length: > 0 }));
+        Json.Copy(properties, "start_timestamp", taints.Select(t => Time(Json.String(t, "timeAdded"))).OfType<string>().Order(StringComparer.Ordinal).FirstOrDefault());
         return properties;
     }
 
@@ -103,18 +104,4 @@ internal static class NodeAlarms
 
     private static IEnumerable<JsonElement> Items(JsonElement list) =>
         list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object) : [];
-
-    private static JsonElement Child(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var child) ? child : default;
-
-    private static string? Text(JsonElement element, string name) =>
-        Child(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
-
-    private static void Copy(Dictionary<string, object?> properties, string name, string? value)
-    {
-        if (value is not null)
-        {
-            properties[name] = value;
-        }
-    }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PluginHost.KubeApiSimulator;
 
 namespace PluginHost.Tests.Api;
 
@@ -14,7 +13,7 @@ public sealed class AlarmClientTests
     public async Task VitrageClient_NotReadyAndPressuredNodes_AlarmListAndCountShowThem()
     {
         await using var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 12, api: "port = 0");
-        var nodes = Healthy(cluster.Simulator);
+        var nodes = cluster.Simulator.Nodes;
         nodes.SetReady(nodes.Names[0], "False");
         nodes.SetCondition(nodes.Names[1], "MemoryPressure", "True");
         nodes.SetCondition(nodes.Names[2], "DiskPressure", "True");
@@ -45,7 +44,7 @@ public sealed class AlarmClientTests
     public async Task VitrageClient_HostRestartedBetweenTwoFlips_AlarmHistoryShowsBoth()
     {
         await using var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 4, api: "port = 0", sections: "snapshots_interval = 10");
-        var nodes = Healthy(cluster.Simulator);
+        var nodes = cluster.Simulator.Nodes;
         var node = nodes.Names[1];
         await using (var first = await ApiHostProcess.StartOnAsync(cluster, nodes: 4))
         {
@@ -71,18 +70,6 @@ public sealed class AlarmClientTests
         Text(rows[1], "End Time").ShouldBeNullOrEmpty(); // the client prints an empty column for an active alarm
         Text(rows[1], "Severity").ShouldBe("CRITICAL");
         File.Exists(Path.Combine(cluster.StateDir, "history.db")).ShouldBeTrue();
-    }
-
-    // Every generated node Ready and schedulable, so a test knows exactly which alarms it made.
-    private static NodeStore Healthy(KubeApiSimulator.KubeApiSimulator simulator)
-    {
-        foreach (var name in simulator.Nodes.Names)
-        {
-            simulator.Nodes.SetReady(name, "True");
-            simulator.Nodes.SetUnschedulable(name, false);
-        }
-
-        return simulator.Nodes;
     }
 
     private static async Task WaitForAlarmsAsync(ApiHostProcess host, int count)

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using PluginHost.KubeApiSimulator;
 using PluginHost.Tests.Api;
 using PluginHost.Tests.Support;
 using RabbitMQ.Client;
@@ -29,12 +28,6 @@ public sealed class AlarmNotificationTests
             driver = messagingv2
             topics = {topic}
             """);
-        foreach (var name in cluster.Simulator.Nodes.Names)
-        {
-            cluster.Simulator.Nodes.SetReady(name, "True");
-            cluster.Simulator.Nodes.SetUnschedulable(name, false);
-        }
-
         var node = cluster.Simulator.Nodes.Names[0];
         cluster.Simulator.Nodes.SetReady(node, "False");
         var eventLog = cluster.Folder.Combine("events.jsonl");
