@@ -41,6 +41,9 @@ internal sealed class GraphProcessor(
     private readonly Dictionary<string, ChangeSummary> _snapshotChanges = new(StringComparer.Ordinal);
     private DateTimeOffset? _firstUnpublishedAt;
 
+    // Alarms that started or ended, not yet told to the outputs.
+    private readonly List<GraphChange> _pendingAlarms = [];
+
     public EntityGraph Graph => graph;
 
     public GraphVersionPublisher Publisher => publisher;
@@ -54,6 +57,7 @@ internal sealed class GraphProcessor(
             {
                 await ApplyAsync(item, cancellationToken).ConfigureAwait(false);
                 SortChanges();
+                await TellAlarmsAsync(cancellationToken).ConfigureAwait(false);
                 PublishIfDue(idle: reader.Count == 0);
             }
         }
@@ -165,6 +169,7 @@ internal sealed class GraphProcessor(
                 ended.Complete ? string.Empty : " (it failed part-way: nothing was deleted)");
         }
 
+        await TellAlarmsAsync(cancellationToken).ConfigureAwait(false); // the snapshot's alarms come before its end
         await TellAsync(o => o.OnSnapshotEndedAsync(ended.DatasourceName, ended.StartedAt, ended.Complete, cancellationToken)).ConfigureAwait(false);
         if (_openSnapshots.Count == 0)
         {
@@ -224,25 +229,24 @@ internal sealed class GraphProcessor(
         }
     }
 
-    // The graph's changes, after the outputs were told about the alarms among them.
+    // The graph's changes; the alarms among them wait for TellAlarmsAsync.
     private List<GraphChange> TakeChanges()
     {
         var changes = graph.TakeChanges();
-        List<GraphChange>? alarms = null;
-        foreach (var change in changes)
-        {
-            if (change.IsAlarmActivation)
-            {
-                (alarms ??= []).Add(change);
-            }
-        }
-
-        if (alarms is not null)
-        {
-            TellEach(o => o.OnAlarmsChanged(alarms));
-        }
-
+        _pendingAlarms.AddRange(changes.Where(c => c.IsAlarmActivation));
         return changes;
+    }
+
+    private async ValueTask TellAlarmsAsync(CancellationToken cancellationToken)
+    {
+        if (_pendingAlarms.Count == 0)
+        {
+            return;
+        }
+
+        var alarms = _pendingAlarms.ToList();
+        _pendingAlarms.Clear();
+        await TellAsync(o => o.OnAlarmsChangedAsync(alarms, cancellationToken)).ConfigureAwait(false);
     }
 
     // Entities whose vertex was purged no longer need their shortcut.

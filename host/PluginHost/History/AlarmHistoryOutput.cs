@@ -84,7 +84,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
         return ValueTask.CompletedTask;
     }
 
-    public void OnAlarmsChanged(IReadOnlyList<GraphChange> changes)
+    public ValueTask OnAlarmsChangedAsync(IReadOnlyList<GraphChange> changes, CancellationToken cancellationToken)
     {
         foreach (var change in changes)
         {
@@ -101,6 +101,8 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                 Offer(new AlarmEnded(alarm.VitrageId, EventJson.FormatTime(alarm.UpdateTimestamp)));
             }
         }
+
+        return ValueTask.CompletedTask;
     }
 
     public void OnGraphPublished(GraphVersion version)

@@ -68,12 +68,14 @@ internal sealed class EventLogOutput : IGraphOutput
     }
 
     /// <summary>An alarm that started or ended is a line of its own: <c>{"event_type": "vitrage.alarm.activate", "timestamp", "payload"}</c>.</summary>
-    public void OnAlarmsChanged(IReadOnlyList<GraphChange> changes)
+    public ValueTask OnAlarmsChangedAsync(IReadOnlyList<GraphChange> changes, CancellationToken cancellationToken)
     {
         foreach (var change in changes)
         {
             Offer(new Item(null, Reopen: false, Flushed: null) { Alarm = change });
         }
+
+        return ValueTask.CompletedTask;
     }
 
     private ValueTask Offer(Item item)

@@ -34,11 +34,10 @@ internal interface IGraphOutput : IAsyncDisposable
     /// <summary>
     /// Alarms became active (<see cref="GraphChangeKind.Added"/>) or ended (<see cref="GraphChangeKind.Deleted"/>),
     /// each with the alarm vertex as it was then (<see cref="GraphChange.Alarm"/>), in the order the
-    /// graph applied them. Told after the events that caused them. Most outputs ignore it.
+    /// graph applied them. Told after the events that caused them and before the end of their
+    /// snapshot; the same bounded wait as <see cref="OnEventAsync"/> applies. Most outputs ignore it.
     /// </summary>
-    void OnAlarmsChanged(IReadOnlyList<GraphChange> changes)
-    {
-    }
+    ValueTask OnAlarmsChangedAsync(IReadOnlyList<GraphChange> changes, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>The processor published a new graph version.</summary>
     void OnGraphPublished(GraphVersion version);

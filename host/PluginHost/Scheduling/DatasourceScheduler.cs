@@ -158,7 +158,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         var undefined = registry.EntityTypes.Where(t => !loaded.Values.Files.ContainsKey(t)).Order(StringComparer.Ordinal).ToList();
         logger.LogInformation("Datasource values for {Count} types ({Folders}){Undefined}", loaded.Values.Files.Count,
             string.Join(", ", loaded.Values.Files.Values.Select(f => Path.GetDirectoryName(f.Path)).Distinct()),
-            undefined.Count == 0 ? string.Empty : $"; no values file for {string.Join(", ", undefined)}: their vertices are \"undefined datasource\"");
+            undefined.Count == 0 ? string.Empty : $"; no values file for the datasource types {string.Join(", ", undefined)} (a vertex of such a type is \"undefined datasource\", as in Vitrage)");
         return loaded.Values;
     }
 

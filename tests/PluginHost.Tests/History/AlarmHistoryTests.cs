@@ -23,7 +23,7 @@ public sealed class AlarmHistoryTests : IDisposable
         await using var output = Output();
         foreach (var batch in changes)
         {
-            output.OnAlarmsChanged(batch);
+            await output.OnAlarmsChangedAsync(batch, TestContext.Current.CancellationToken);
         }
 
         await output.FlushAsync(TestContext.Current.CancellationToken);
@@ -113,7 +113,7 @@ public sealed class AlarmHistoryTests : IDisposable
             exclusive.ExecuteNonQuery();
 
             var told = System.Diagnostics.Stopwatch.StartNew();
-            output.OnAlarmsChanged(_timeline.Node("n1", 10, alarm: true));
+            await output.OnAlarmsChangedAsync(_timeline.Node("n1", 10, alarm: true), TestContext.Current.CancellationToken);
             told.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(1));
             await WaitUntilAsync(() => output.LastError is not null, "the lock to be reported");
             output.LastError!.ShouldContain("locked");
@@ -137,7 +137,7 @@ public sealed class AlarmHistoryTests : IDisposable
         }
 
         await using var output = Output();
-        output.OnAlarmsChanged(_timeline.Node("n0", 0, alarm: true));
+        await output.OnAlarmsChangedAsync(_timeline.Node("n0", 0, alarm: true), TestContext.Current.CancellationToken);
 
         await WaitUntilAsync(() => output.LastError is not null, "the error");
         output.LastError!.ShouldBe("its schema is version 99, newer than this host's 1: it was written by a newer PluginHost");
@@ -153,7 +153,7 @@ public sealed class AlarmHistoryTests : IDisposable
 
         await using (var output = Output(TimeSpan.FromDays(30)))
         {
-            output.OnAlarmsChanged(_timeline.Node("recent", 40 + (int)TimeSpan.FromDays(31).TotalSeconds, alarm: true));
+            await output.OnAlarmsChangedAsync(_timeline.Node("recent", 40 + (int)TimeSpan.FromDays(31).TotalSeconds, alarm: true), TestContext.Current.CancellationToken);
             await output.FlushAsync(TestContext.Current.CancellationToken);
         }
 
@@ -170,7 +170,7 @@ public sealed class AlarmHistoryTests : IDisposable
         {
             var restarted = new AlarmTimeline();
             restarted.Time.SetUtcNow(AlarmTimeline.Start.AddSeconds(600));
-            output.OnAlarmsChanged(restarted.Node("stays", 600, alarm: true));
+            await output.OnAlarmsChangedAsync(restarted.Node("stays", 600, alarm: true), TestContext.Current.CancellationToken);
             await output.OnSnapshotEndedAsync("kubernetes", AlarmTimeline.Start.AddSeconds(600), complete: true, TestContext.Current.CancellationToken);
             await output.FlushAsync(TestContext.Current.CancellationToken);
         }
