@@ -247,9 +247,12 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         }
 
         Refresh(vertex, datasourceName, sampleTime);
-        foreach (var derived in DerivedOf(vertex))
+        if (vertex.DerivedKeys is not null) // most vertices derive nothing: no enumerator for them
         {
-            Refresh(derived, datasourceName, sampleTime);
+            foreach (var derived in DerivedOf(vertex))
+            {
+                Refresh(derived, datasourceName, sampleTime);
+            }
         }
 
         return true;

@@ -127,7 +127,9 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
         var flushed = new List<TaskCompletionSource>();
         try
         {
-            while (batch.Count > 0 || await _buffer.Reader.WaitToReadAsync(stop).ConfigureAwait(false))
+            // The first round opens the file (and prunes) at once; later ones wait for work or the next prune.
+            var more = true;
+            while (more)
             {
                 while (batch.Count < MaxBatch && _buffer.Reader.TryRead(out var work))
                 {
@@ -161,6 +163,10 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                     _errors.Succeeded();
                     flushed.ForEach(f => f.TrySetResult());
                     flushed.Clear();
+                    if (_buffer.Reader.Count == 0)
+                    {
+                        more = await WaitForWorkAsync(nextPrune, stop).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
                 {
@@ -187,6 +193,15 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                 Interlocked.Add(ref _dropped, batch.Count);
             }
         }
+    }
+
+    /// <summary>Until there is work or a prune is due; <c>false</c> once the buffer is completed and empty.</summary>
+    private async Task<bool> WaitForWorkAsync(DateTimeOffset nextPrune, CancellationToken stop)
+    {
+        var work = _buffer.Reader.WaitToReadAsync(stop).AsTask();
+        var untilPrune = nextPrune - _time.GetUtcNow();
+        var pruneDue = Task.Delay(untilPrune > TimeSpan.Zero ? untilPrune : TimeSpan.Zero, _time, stop);
+        return await Task.WhenAny(work, pruneDue).ConfigureAwait(false) != work || await work.ConfigureAwait(false);
     }
 
     private void Prune(SqliteConnection connection)
