@@ -42,8 +42,10 @@ internal static class HistorySettingsLoader
     }
 
     /// <summary>
-    /// <c>[plugin_host] state_dir</c>, or when unset: <see cref="ServiceStateDir"/> where this user may
-    /// write there (a service), else <c>$XDG_STATE_HOME/pluginhost</c> (<c>~/.local/state/pluginhost</c>).
+    /// <c>[plugin_host] state_dir</c>, or when unset: <see cref="ServiceStateDir"/> when it exists and this
+    /// user may write there (a service: systemd's <c>StateDirectory=pluginhost</c> or the install made
+    /// it), else <c>$XDG_STATE_HOME/pluginhost</c> (<c>~/.local/state/pluginhost</c>). The host never
+    /// creates a folder under /var/lib by itself: an ad-hoc run as root leaves the system alone.
     /// </summary>
     public static string StateDir(string configured)
     {
@@ -52,7 +54,7 @@ internal static class HistorySettingsLoader
             return Path.GetFullPath(configured);
         }
 
-        if (CanWrite(ServiceStateDir) || (!Directory.Exists(ServiceStateDir) && CanWrite(Path.GetDirectoryName(ServiceStateDir)!)))
+        if (CanWrite(ServiceStateDir))
         {
             return ServiceStateDir;
         }

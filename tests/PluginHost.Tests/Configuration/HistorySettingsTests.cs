@@ -61,4 +61,24 @@ public sealed class HistorySettingsTests(EchoPluginFolder plugins) : IClassFixtu
         result.Stderr.ShouldContain("[database] connection: the scheme 'mysql' is not supported");
         result.Stderr.ShouldNotContain("pw@");
     }
+
+    [Fact]
+    public async Task Snapshot_StateDirUnsetAndNoServiceFolder_HistoryInTheUsersStateHome()
+    {
+        if (Directory.Exists(HistorySettingsLoader.ServiceStateDir))
+        {
+            Assert.Skip($"{HistorySettingsLoader.ServiceStateDir} exists on this machine: the host uses it, as a service would");
+        }
+
+        using var temp = new TempFolder();
+        var entities = temp.File("entities", "a\n");
+        var config = temp.File("vitrage.conf", $"[datasources]\ntypes = echo\nplugin_path = {plugins.Plugins}\n[echo]\nentities_file = {entities}\n");
+
+        var result = await HostProcess.RunAsync(new Dictionary<string, string?> { ["XDG_STATE_HOME"] = temp.Combine("state-home") },
+            "snapshot", "--write-outputs", "--config-file", config);
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        File.Exists(temp.Combine("state-home", "pluginhost", "history.db")).ShouldBeTrue(result.Stderr);
+        Directory.Exists(HistorySettingsLoader.ServiceStateDir).ShouldBeFalse("the host never creates a folder under /var/lib itself");
+    }
 }
