@@ -119,7 +119,28 @@ public sealed class NodeAlarmTests
         (alarm.Name, alarm.OperationalValue).ShouldBe(("KernelDeadlock", "SEVERE"));
     }
 
-    private static DatasourceScheduler Start(SimulatedCluster cluster, TempFolder temp, string extra = "")
+    [Fact]
+    public async Task Reload_AlarmsFileBroken_KeepsTheRunningMappingAndTheNodes()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 3, Provider = ProviderMode.OpenStack });
+        using var temp = new TempFolder();
+        await using var host = Start(cluster, temp);
+        var nodeName = await HealthyNodeAsync(cluster, host);
+        cluster.Simulator.Nodes.SetReady(nodeName, "False");
+        var broken = temp.File("broken.yaml", "conditions: [oops\n");
+
+        var changes = await host.ReloadAsync(Configuration(cluster, temp, $"alarms_file = {broken}"), TestContext.Current.CancellationToken);
+        await SnapshotAsync(host);
+
+        changes.ShouldContain(c => c.Contains("datasource kubernetes kept as it was", StringComparison.Ordinal) && c.Contains(broken, StringComparison.Ordinal));
+        host.Graph.LiveVertices.Count(v => v.Type == "kubernetes.node").ShouldBe(3);
+        AlarmsOf(host.Graph, Node(host.Graph, nodeName)).ShouldHaveSingleItem().Name.ShouldBe("NodeNotReady");
+    }
+
+    private static DatasourceScheduler Start(SimulatedCluster cluster, TempFolder temp, string extra = "") =>
+        DatasourceScheduler.Create(Configuration(cluster, temp, extra), NullLoggerFactory.Instance, TimeProvider.System);
+
+    private static HostConfiguration Configuration(SimulatedCluster cluster, TempFolder temp, string extra)
     {
         var config = temp.File("vitrage.conf", $"""
             [datasources]
@@ -131,8 +152,11 @@ public sealed class NodeAlarmTests
             config_file = {cluster.Kubeconfig}
             {extra}
             """);
-        return DatasourceScheduler.Create(HostConfigurationLoader.Load(ConfigFileSet.Load([config], [])), NullLoggerFactory.Instance, TimeProvider.System);
+        return HostConfigurationLoader.Load(ConfigFileSet.Load([config], []), Catalog.Value);
     }
+
+    // One catalog for every configuration, as a running host loads its plugins once.
+    private static readonly Lazy<PluginHost.Plugins.PluginCatalog> Catalog = new(() => PluginHost.Plugins.PluginCatalog.Discover([TestRepository.HostPluginFolder]));
 
     private static async Task SnapshotAsync(DatasourceScheduler host) =>
         (await host.SnapshotOnceAsync(TestContext.Current.CancellationToken)).ShouldBeEmpty();

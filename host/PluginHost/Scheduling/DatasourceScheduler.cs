@@ -27,15 +27,17 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
     private readonly object _slotsLock = new();
     private readonly Dictionary<string, RunnerSlot> _slots = new(StringComparer.Ordinal);
     private IReadOnlyList<IGraphOutput> _outputs;
+    private TransformerRegistry _registry;
     private HostConfiguration _configuration;
     private CancellationToken _running = new(canceled: true);
     private bool _disposed;
 
     private DatasourceScheduler(
         HostConfiguration configuration, GraphQueue queue, GraphProcessor processor, IReadOnlyList<IGraphOutput> outputs,
-        IReadOnlyList<DriverRunner> runners, ILoggerFactory loggerFactory, TimeProvider time)
+        IReadOnlyList<DriverRunner> runners, ILoggerFactory loggerFactory, TimeProvider time, TransformerRegistry registry)
     {
         _configuration = configuration;
+        _registry = registry;
         _queue = queue;
         _processor = processor;
         _outputs = outputs;
@@ -137,7 +139,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         var values = LoadValues(configuration, registry, logger);
         var processor = new GraphProcessor(queue, new EntityGraph(time, values), registry, outputs, new GraphVersionPublisher(),
             configuration.Host.DeletedEntityRetention, time, logger);
-        return new DatasourceScheduler(configuration, queue, processor, outputs, runners, loggerFactory, time);
+        return new DatasourceScheduler(configuration, queue, processor, outputs, runners, loggerFactory, time, registry);
     }
 
     /// <summary>
@@ -162,7 +164,9 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         return loaded.Values;
     }
 
-    private static TransformerRegistry CreateRegistry(HostConfiguration configuration, ILogger logger)
+    /// <param name="previous">On a reload, the running transformers: a plugin whose new settings cannot make
+    /// transformers (a broken alarms file) keeps its running ones rather than lose its entities.</param>
+    private static TransformerRegistry CreateRegistry(HostConfiguration configuration, ILogger logger, TransformerRegistry? previous = null)
     {
         var created = new List<(string, IReadOnlyDictionary<string, IEntityTransformer>)>();
         foreach (var plugin in configuration.Catalog.Plugins)
@@ -170,6 +174,11 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
             try
             {
                 created.Add((plugin.Name, plugin.Instance.CreateTransformers(configuration.PluginSettings[plugin.Name])));
+            }
+            catch (DatasourceConfigurationException e) when (previous?.TransformersOf(plugin.Name) is { Count: > 0 } running)
+            {
+                logger.LogError("Plugin {Plugin} keeps its running transformers: its new settings cannot be used: {Message}", plugin.Name, LogText.Escape(e.Message));
+                created.Add((plugin.Name, running));
             }
 #pragma warning disable CA1031 // a plugin whose transformers fail to build is left out, the others work
             catch (Exception e)
@@ -305,7 +314,8 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
             return;
         }
 
-        var registry = transformersChanged ? CreateRegistry(next, _logger) : null;
+        var registry = transformersChanged ? CreateRegistry(next, _logger, _registry) : null;
+        _registry = registry ?? _registry;
         var outputs = outputsChanged ? OutputFactory.Create(next.Host, _loggerFactory, _time, reload: true) : null;
         var replaced = new TaskCompletionSource<IReadOnlyList<IGraphOutput>>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _queue.EnqueueAsync(new ReconfigureQueueItem(registry, outputs, next.Host.DeletedEntityRetention, replaced), cancellationToken)
