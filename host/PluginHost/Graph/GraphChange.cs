@@ -26,5 +26,5 @@ internal sealed record GraphChange(GraphChangeKind Kind, string Key, string Type
     public VertexView? Resource { get; init; }
 
     /// <summary>An alarm that became active (<see cref="GraphChangeKind.Added"/>) or ended (<see cref="GraphChangeKind.Deleted"/>).</summary>
-    public bool IsAlarmActivation => Alarm is not null && Kind != GraphChangeKind.StateChanged;
+    public bool IsAlarmStartOrEnd => Alarm is not null && Kind != GraphChangeKind.StateChanged;
 }

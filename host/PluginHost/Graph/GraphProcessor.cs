@@ -233,7 +233,7 @@ internal sealed class GraphProcessor(
     private List<GraphChange> TakeChanges()
     {
         var changes = graph.TakeChanges();
-        _pendingAlarms.AddRange(changes.Where(c => c.IsAlarmActivation));
+        _pendingAlarms.AddRange(changes.Where(c => c.IsAlarmStartOrEnd));
         return changes;
     }
 

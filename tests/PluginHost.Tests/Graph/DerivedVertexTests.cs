@@ -38,7 +38,7 @@ public sealed class DerivedVertexTests
         alarm.Alarm.ShouldBe(new AlarmDetails("2026-02-28T23:00:00.000000Z", node.VitrageId, "kubernetes.node", null));
         alarm.Edges.Values.ShouldHaveSingleItem().ShouldSatisfyAllConditions(
             e => e.Source.ShouldBeSameAs(alarm), e => e.Target.ShouldBeSameAs(node), e => e.RelationshipType.ShouldBe(EdgeLabels.On));
-        _graph.TakeChanges().Where(c => c.IsAlarmActivation).ShouldHaveSingleItem().Alarm!.Alarm!.ResourceVitrageId.ShouldBe(node.VitrageId);
+        _graph.TakeChanges().Where(c => c.IsAlarmStartOrEnd).ShouldHaveSingleItem().Alarm!.Alarm!.ResourceVitrageId.ShouldBe(node.VitrageId);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class DerivedVertexTests
         var alarm = _graph.Find(AlarmKey)!;
         alarm.IsDeleted.ShouldBeTrue(name);
         alarm.Edges.Values.ShouldAllBe(e => e.IsDeleted);
-        var ended = _graph.TakeChanges().Where(c => c.IsAlarmActivation).ShouldHaveSingleItem(name);
+        var ended = _graph.TakeChanges().Where(c => c.IsAlarmStartOrEnd).ShouldHaveSingleItem(name);
         ended.Kind.ShouldBe(GraphChangeKind.Deleted, name);
         ended.Alarm!.IsDeleted.ShouldBeTrue(name);
         ended.Alarm.UpdateTimestamp.ShouldBe(Start.AddSeconds(60), name);
@@ -91,7 +91,7 @@ public sealed class DerivedVertexTests
         Report(seconds: 60, "Ready");
         Report(seconds: 120, "NotReady", Alarm(start: null));
 
-        var activations = _graph.TakeChanges().Where(c => c.IsAlarmActivation).Select(c => (c.Kind, c.Alarm!.Alarm!.StartTimestamp)).ToList();
+        var activations = _graph.TakeChanges().Where(c => c.IsAlarmStartOrEnd).Select(c => (c.Kind, c.Alarm!.Alarm!.StartTimestamp)).ToList();
 
         activations.ShouldBe(
         [

@@ -36,6 +36,6 @@ internal sealed class AlarmTimeline
                 : [],
         };
         _graph.Apply(update, "kubernetes", Time.GetUtcNow());
-        return _graph.TakeChanges().Where(c => c.IsAlarmActivation).ToList();
+        return _graph.TakeChanges().Where(c => c.IsAlarmStartOrEnd).ToList();
     }
 }
