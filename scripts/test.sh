@@ -26,10 +26,21 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 . "$root/scripts/lib/test-rabbitmq.sh"
 start_rabbitmq
 
-# The real vitrage client for the API tests.
-# shellcheck source=scripts/lib/test-vitrageclient.sh
-. "$root/scripts/lib/test-vitrageclient.sh"
-ensure_vitrageclient
+# Debian packages the tests drive, installed when absent.
+# shellcheck source=scripts/lib/test-packages.sh
+. "$root/scripts/lib/test-packages.sh"
+ensure_package /usr/bin/vitrage python3-vitrageclient   # the real OpenStack client against the API
+ensure_package /usr/bin/systemd-analyze systemd          # verifies the unit file
+
+# Headless chromium and its driver for the web view's tests.
+# shellcheck source=scripts/lib/test-chromium.sh
+. "$root/scripts/lib/test-chromium.sh"
+ensure_chromium
+
+# Vitrage's own datasource values files for the values tests.
+# shellcheck source=scripts/lib/test-vitrage-values.sh
+. "$root/scripts/lib/test-vitrage-values.sh"
+ensure_vitrage_values
 
 if ! dotnet build PluginHost.sln -c "$configuration" --nologo -clp:ErrorsOnly; then
   echo "build failed"

@@ -7,11 +7,16 @@ namespace PluginHost.Contracts;
 /// </summary>
 public sealed class DatasourceConfigurationException : Exception
 {
+    /// <summary>Creates the exception with its complete, secret-free message.</summary>
+    /// <param name="message">What is wrong, where, and what to do.</param>
     public DatasourceConfigurationException(string message)
         : base(message)
     {
     }
 
+    /// <summary>Creates the exception with its message and the error that caused it.</summary>
+    /// <param name="message">What is wrong, where, and what to do.</param>
+    /// <param name="innerException">The underlying error (kept for the debug log).</param>
     public DatasourceConfigurationException(string message, Exception innerException)
         : base(message, innerException)
     {

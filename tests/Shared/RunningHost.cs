@@ -52,7 +52,9 @@ internal sealed class RunningHost : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static RunningHost Start(params string[] args)
+    public static RunningHost Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    public static RunningHost Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -61,6 +63,11 @@ internal sealed class RunningHost : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(TestRepository.HostDll);
         foreach (var arg in args)
         {
@@ -102,6 +109,16 @@ internal sealed class RunningHost : IAsyncDisposable
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>The REST API's address, as the host logs it when it listens ([api] port = 0 picks a free one).</summary>
+    public async Task<Uri> ApiUrlAsync(int seconds = 30)
+    {
+        const string marker = "REST API listening on ";
+        await WaitForLogAsync(marker, seconds);
+        var line = Stderr.Split('\n').First(l => l.Contains(marker, StringComparison.Ordinal));
+        var start = line.IndexOf(marker, StringComparison.Ordinal) + marker.Length;
+        return new Uri(line[start..].Split(' ')[0]);
     }
 
     [DllImport("libc", SetLastError = true)]

@@ -59,6 +59,12 @@ internal sealed class SimulatorEndpoints(KubeApiSimulator simulator)
                 return;
         }
 
+        if (path.StartsWith("/apis/", StringComparison.Ordinal) && DiscoveryDocuments.GroupResources(path["/apis/".Length..].TrimEnd('/')) is { } resources)
+        {
+            await context.Response.WriteAsJsonAsync(resources).ConfigureAwait(false);
+            return;
+        }
+
         if (path.StartsWith("/api/v1/nodes/", StringComparison.Ordinal))
         {
             await _nodes.GetAsync(context, Uri.UnescapeDataString(path["/api/v1/nodes/".Length..]), fault).ConfigureAwait(false);

@@ -48,6 +48,8 @@ internal sealed class ApiMiddleware(IRequestAuthenticator authenticator, ILogger
         }
         finally
         {
+            var route = (context.GetEndpoint() as Microsoft.AspNetCore.Routing.RouteEndpoint)?.RoutePattern.RawText ?? "(none)";
+            Operations.HostMetrics.ApiRequest(route, context.Request.Method, context.Response.StatusCode, clock.Elapsed);
             logger.LogDebug("{Method} {Path} answered {Status} in {Milliseconds:F1} ms", context.Request.Method,
                 LogText.Escape(context.Request.Path), context.Response.StatusCode, clock.Elapsed.TotalMilliseconds);
         }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
@@ -12,6 +13,7 @@ using PluginHost.Api.Auth;
 using PluginHost.Api.Endpoints;
 using PluginHost.Configuration;
 using PluginHost.Graph;
+using PluginHost.Operations;
 using PluginHost.Scheduling;
 
 namespace PluginHost.Api;
@@ -46,9 +48,10 @@ internal sealed class ApiServer : IAsyncDisposable
 
     /// <exception cref="ConfigException">The address cannot be bound or the certificate not loaded.</exception>
     public static async Task<ApiServer> StartAsync(
-        ApiSettings settings, GraphVersionPublisher versions, Func<IReadOnlyList<DriverRunner>> runners, ILoggerFactory loggerFactory,
-        TimeProvider time, CancellationToken cancellationToken)
+        ApiSettings settings, HostHealth health, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken,
+        History.AlarmHistoryReader? history = null)
     {
+        var versions = health.Scheduler.Versions;
         var logger = loggerFactory.CreateLogger("PluginHost.Api");
         var certificate = LoadCertificate(settings);
         var keystone = settings.Keystone is { } keystoneSettings ? new KeystoneClient(keystoneSettings, time) : null;
@@ -81,10 +84,12 @@ internal sealed class ApiServer : IAsyncDisposable
         MountUi(app);
         app.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = c => ApiMiddleware.WriteStatusCodeAsync(c.HttpContext) });
         app.UseRouting(); // a route matches with and without the trailing slash the vitrage client sends
-        InfoEndpoints.Map(app, runners);
+        InfoEndpoints.Map(app, () => health.Scheduler.Runners);
+        OperationsEndpoints.Map(app, health);
         TopologyEndpoints.Map(app, versions);
+        GraphVersionEndpoints.Map(app, versions, app.Lifetime.ApplicationStopping);
         ResourceEndpoints.Map(app, versions);
-        AlarmEndpoints.Map(app, versions);
+        AlarmEndpoints.Map(app, versions, history);
 
         try
         {
@@ -147,6 +152,10 @@ internal sealed class ApiServer : IAsyncDisposable
         });
         if (!Directory.Exists(UiFolder))
         {
+            // A host built where npm was missing: say so rather than a bare 404.
+            app.Map("/ui/{**path}", () => Results.Text(
+                "This host was built without its web view: npm was not found at build time. Install Node.js 20.19 or later with npm (Debian: apt-get install nodejs npm) and build again.\n",
+                statusCode: StatusCodes.Status404NotFound));
             return;
         }
 

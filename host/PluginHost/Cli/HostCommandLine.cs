@@ -20,6 +20,7 @@ internal static class HostCommandLine
         root.Subcommands.Add(PluginsVerb.Create(config));
         root.Subcommands.Add(GenconfigVerb.Create(config));
         root.Subcommands.Add(CheckConfigVerb.Create(config));
+        root.Subcommands.Add(StatusVerb.Create(config));
         return root;
     }
 

@@ -64,6 +64,13 @@ internal static class PluginsVerb
                 }
             }
 
+            // An install without plugins cannot do anything: say so in the exit code too.
+            if (catalog.Plugins.Count == 0)
+            {
+                await VerbExecution.WriteErrorsAsync([$"no plugin was found in {string.Join(", ", catalog.SearchedFolders)}"]);
+                return ExitCodes.BadConfiguration;
+            }
+
             return ExitCodes.Ok;
         }));
         return command;

@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PluginHost.Api;
+using Microsoft.Extensions.Hosting.Systemd;
 using PluginHost.Configuration;
+using PluginHost.Operations;
 using PluginHost.Scheduling;
 
 namespace PluginHost.Cli;
@@ -35,12 +37,15 @@ internal static class RunVerb
                     return ExitCodes.Ok;
                 }
 
+                var health = new HostHealth(scheduler, TimeProvider.System);
+                HostMetrics.Observe(scheduler);
                 ApiServer? api = null;
                 try
                 {
                     // Before the datasources start: a port already taken stops the host at once (exit 2).
                     api = configuration.Host.Api.Enabled
-                        ? await ApiServer.StartAsync(configuration.Host.Api, scheduler.Versions, () => scheduler.Runners, logging, TimeProvider.System, ProcessSignals.Stopping)
+                        ? await ApiServer.StartAsync(configuration.Host.Api, health, logging, TimeProvider.System, ProcessSignals.Stopping,
+                            configuration.Host.History is { } history ? new History.AlarmHistoryReader(history.DatabasePath) : null)
                         : null;
                 }
                 catch
@@ -65,6 +70,7 @@ internal static class RunVerb
                     });
                     builder.Services.AddHostedService(_ => new SchedulerService(scheduler));
                     builder.Services.AddHostedService(_ => reloader);
+                    builder.Services.AddHostedService(_ => new ServiceMonitor(health, new SystemdNotifier(), TimeProvider.System, logging.CreateLogger("PluginHost.Service")));
                     if (api is not null)
                     {
                         builder.Services.AddHostedService(_ => new ApiService(api, configuration.Host.ShutdownTimeout));

@@ -6,7 +6,7 @@ namespace PluginHost.Outputs;
 /// Logs an output's failures once per distinct message (a full disk fails every write with the
 /// same text; one line says it), and one line when the output works again.
 /// </summary>
-internal sealed class DistinctErrorLog(ILogger logger, string output)
+internal sealed class DistinctErrorLog(ILogger logger, string output, string outputName)
 {
     private string? _last;
 
@@ -15,6 +15,7 @@ internal sealed class DistinctErrorLog(ILogger logger, string output)
 
     public void Failed(string message)
     {
+        Operations.HostMetrics.OutputFailed(outputName);
         if (!string.Equals(Interlocked.Exchange(ref _last, message), message, StringComparison.Ordinal))
         {
             logger.LogError("Output {Output} failed: {Message}; it is retried, the graph and the other outputs go on", output, message);

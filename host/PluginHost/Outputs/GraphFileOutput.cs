@@ -33,7 +33,7 @@ internal sealed class GraphFileOutput : IGraphOutput
     {
         _path = Path.GetFullPath(path);
         _time = time;
-        _errors = new DistinctErrorLog(logger, $"graph_file {_path}");
+        _errors = new DistinctErrorLog(logger, $"graph_file {_path}", "graph_file");
         _worker = Task.Run(() => WorkAsync(_stop.Token));
     }
 

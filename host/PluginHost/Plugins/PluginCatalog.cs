@@ -91,6 +91,7 @@ internal sealed class PluginCatalog : IDisposable
             throw new PluginLoadException($"not a loadable .NET assembly ({e.GetType().Name}: {e.Message})");
         }
 
+        CheckContractsVersion(assembly);
         Type[] types;
         try
         {
@@ -135,6 +136,36 @@ internal sealed class PluginCatalog : IDisposable
             ?? assembly.GetName().Version?.ToString() ?? "unknown";
         return new LoadedPlugin(instance, Path.GetFullPath(dll), version.Split('+')[0]);
     }
+
+    /// <summary>The contracts this host implements (the PluginHost.Contracts package version).</summary>
+    public static Version HostContractsVersion { get; } = ContractsVersionOf(typeof(IDatasourcePlugin).Assembly)!;
+
+    // A plugin built against another major, or a newer minor, would fail later with a
+    // MissingMethodException or TypeLoadException deep in a snapshot: refuse it at load, saying why.
+    private static void CheckContractsVersion(Assembly plugin)
+    {
+        var built = plugin.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == ContractsVersionKey)?.Value is { } text
+            && Version.TryParse(text, out var declared)
+            ? declared
+            : plugin.GetReferencedAssemblies().FirstOrDefault(r => r.Name == typeof(IDatasourcePlugin).Assembly.GetName().Name)?.Version;
+        if (built is null)
+        {
+            return; // no reference to the contracts: the type check below says what is wrong
+        }
+
+        var host = HostContractsVersion;
+        if (built.Major != host.Major || built.Minor > host.Minor)
+        {
+            throw new PluginLoadException(
+                $"built against PluginHost.Contracts {built.ToString(3)}, but this host has {host.ToString(3)}: a plugin needs the same major version and at most the host's minor (rebuild it against PluginHost.Contracts {host.Major}.{host.Minor}, or update the host)");
+        }
+    }
+
+    private const string ContractsVersionKey = "PluginHostContractsVersion";
+
+    private static Version? ContractsVersionOf(Assembly contracts) =>
+        contracts.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] is { } text
+        && Version.TryParse(text, out var version) ? version : contracts.GetName().Version;
 
     public void Dispose()
     {

@@ -157,6 +157,7 @@ internal sealed class DriverRunner(
 #pragma warning restore CA1031
         {
             Status.SnapshotFailed(started, time.GetUtcNow(), Describe(e));
+            Operations.HostMetrics.SnapshotEnded(Name, time.GetUtcNow() - started, complete: false);
             LogFailure(e, $"{EventJson.ActionName(action)} failed; nothing was deleted from the graph");
             await queue.EnqueueAsync(new SnapshotEndedQueueItem(Name, started, Complete: false), cancellationToken).ConfigureAwait(false);
             return false;
@@ -165,6 +166,7 @@ internal sealed class DriverRunner(
         await queue.EnqueueAsync(new SnapshotEndedQueueItem(Name, started, Complete: true), cancellationToken).ConfigureAwait(false);
         var finished = time.GetUtcNow();
         Status.SnapshotSucceeded(started, finished, count);
+        Operations.HostMetrics.SnapshotEnded(Name, finished - started, complete: true);
         logger.LogInformation("{Datasource} {Action} complete: {Count} events in {Seconds:F2} s",
             Name, EventJson.ActionName(action), count, (finished - started).TotalSeconds);
         return true;

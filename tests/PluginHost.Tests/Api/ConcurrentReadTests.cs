@@ -1,3 +1,4 @@
+using PluginHost.Operations;
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -29,7 +30,7 @@ public sealed class ConcurrentReadTests
         var versions = new ConcurrentDictionary<long, GraphVersion>();
         scheduler.Versions.Published += v => versions[v.Number] = v;
         (await scheduler.SnapshotOnceAsync(ct)).ShouldBeEmpty();
-        await using var api = await ApiServer.StartAsync(new ApiSettings { Port = 0 }, scheduler.Versions, () => scheduler.Runners, NullLoggerFactory.Instance, TimeProvider.System, ct);
+        await using var api = await ApiServer.StartAsync(new ApiSettings { Port = 0 }, new HostHealth(scheduler, TimeProvider.System), NullLoggerFactory.Instance, TimeProvider.System, ct);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients }) { BaseAddress = api.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Add("X-Roles", "admin");
 

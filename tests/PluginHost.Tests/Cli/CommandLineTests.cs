@@ -111,6 +111,19 @@ public sealed class CommandLineTests
         result.Stderr.ShouldContain("error: [static] static folder /nonexistent/static ([static] directory) does not exist");
     }
 
+    [Fact]
+    public async Task Plugins_NoPluginFolder_ExitsTwoNamingWhereItLooked()
+    {
+        using var temp = new TempFolder();
+        var config = temp.File("vitrage.conf", $"[datasources]\nplugin_path = {temp.Combine("nowhere")}\n");
+
+        var result = await HostProcess.RunAsync("plugins", "--config-file", config);
+
+        result.ExitCode.ShouldBe(2);
+        result.Stdout.ShouldContain($"failed to load: {temp.Combine("nowhere")}: plugin folder not found");
+        result.Stderr.ShouldContain($"error: no plugin was found in {temp.Combine("nowhere")}");
+    }
+
     // An empty --config-dir keeps a developer's own ./vitrage.conf or /etc/vitrage out of the test.
     private static string EmptyConfigDir()
     {

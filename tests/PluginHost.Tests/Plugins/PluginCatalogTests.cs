@@ -82,6 +82,24 @@ public sealed class PluginCatalogTests
         error.Message.ShouldBe($"a plugin named 'echo' is already loaded from {Path.Combine(first, "PluginHost.TestPlugins.Echo.dll")}; this one is skipped");
     }
 
+    [Theory]
+    [InlineData("a newer major", "NewerMajor", "2.0.0")]
+    [InlineData("a newer minor", "NewerMinor", "1.9.0")]
+    public void Discover_PluginBuiltAgainstIncompatibleContracts_IsRefusedNamingBothVersions(string name, string plugin, string built)
+    {
+        using var temp = new TempFolder();
+        var plugins = temp.Combine("plugins");
+        temp.DropPlugin(plugins, Built(plugin));
+        temp.DropPlugin(plugins, Built("Echo"));
+
+        using var catalog = PluginCatalog.Discover([plugins]);
+
+        catalog.Plugins.Select(p => p.Name).ShouldBe(["echo"], name); // the others still load
+        var error = catalog.Errors.ShouldHaveSingleItem(name);
+        error.Path.ShouldEndWith($"PluginHost.TestPlugins.{plugin}.dll", Case.Sensitive, name);
+        error.Message.ShouldStartWith($"built against PluginHost.Contracts {built}, but this host has {PluginCatalog.HostContractsVersion.ToString(3)}", Case.Sensitive, name);
+    }
+
     [Fact]
     public void Discover_MissingFolder_IsReported()
     {
@@ -98,7 +116,7 @@ public sealed class PluginCatalogTests
 
         catalog.Errors.ShouldBeEmpty();
         var kubernetes = catalog.Find("kubernetes").ShouldNotBeNull();
-        var settings = new DatasourceSettings(new Dictionary<string, object?> { ["include_annotations"] = false, ["instance_id_from_system_uuid"] = false });
+        var settings = new DatasourceSettings(new Dictionary<string, object?> { ["include_annotations"] = false, ["instance_id_from_system_uuid"] = false, ["alarms_file"] = "" });
         kubernetes.Instance.CreateTransformers(settings).Keys.ShouldBe(["kubernetes", "kubernetes.node"], ignoreOrder: true);
         AppDomain.CurrentDomain.GetAssemblies().ShouldNotContain(a => a.GetName().Name == "KubernetesClient" && IsDefaultContext(a));
         File.Exists(Path.Combine(TestRepository.HostFolder, "KubernetesClient.dll")).ShouldBeFalse();

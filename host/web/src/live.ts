@@ -1,0 +1,45 @@
+// Live refresh: a long poll for the next graph version; a new one redraws the view.
+import { waitForVersion } from './topology';
+
+export interface LiveOptions {
+  version(): number;
+  enabled(): boolean;
+  refresh(): Promise<void>;
+  status: HTMLElement;
+}
+
+/** Seconds a poll waits in the host: under the API's maximum of 60 and under proxies' idle timeouts. */
+const waitSeconds = 25;
+
+/** Polls forever; an error (host restarting, network) is retried with a backoff of up to 30 s. */
+export function liveUpdates(options: LiveOptions): void {
+  let failures = 0;
+  const loop = async (): Promise<void> => {
+    for (;;) {
+      if (!options.enabled()) {
+        options.status.classList.add('paused');
+        await sleep(1000);
+        continue;
+      }
+      options.status.classList.remove('paused');
+      try {
+        const version = await waitForVersion(options.version(), waitSeconds, AbortSignal.timeout((waitSeconds + 15) * 1000));
+        if (failures > 0) {
+          failures = 0;
+          options.status.classList.remove('offline');
+        }
+        if (version !== options.version() && options.enabled()) {
+          await options.refresh();
+        }
+      } catch {
+        failures++;
+        options.status.classList.add('offline');
+        options.status.title = `The host does not answer; trying again (attempt ${failures}).`;
+        await sleep(Math.min(30, 2 ** failures) * 1000);
+      }
+    }
+  };
+  void loop();
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

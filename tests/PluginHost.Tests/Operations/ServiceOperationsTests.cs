@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using PluginHost.Tests.Support;
+
+namespace PluginHost.Tests.Operations;
+
+/// <summary>
+/// The host as a service: systemd readiness and watchdog, health and readiness probes, the status
+/// verb and route, and the unit file.
+/// </summary>
+public sealed class ServiceOperationsTests(EchoPluginFolder plugins) : IClassFixture<EchoPluginFolder>
+{
+    private string Config(TempFolder temp, string entities, string extra = "")
+    {
+        var entitiesFile = temp.File("entities", entities);
+        return temp.File("vitrage.conf", $"""
+            [api]
+            port = 0
+            [datasources]
+            plugin_path = {plugins.Plugins}
+            snapshots_interval = 10
+            [plugin_host]
+            retry_initial_delay = 1
+            retry_max_delay = 1
+            [echo]
+            entities_file = {entitiesFile}
+            {extra}
+            """);
+    }
+
+    private static RunningHost Start(string config, IReadOnlyDictionary<string, string>? environment = null) =>
+        RunningHost.Start(environment ?? new Dictionary<string, string>(), "run", "--config-file", config);
+
+    [Fact]
+    public async Task Run_UnderSystemd_SaysReadyAfterTheFirstSnapshotFeedsTheWatchdogAndSaysStopping()
+    {
+        using var temp = new TempFolder();
+        var socketPath = temp.Combine("notify.socket");
+        using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        systemd.Bind(new UnixDomainSocketEndPoint(socketPath));
+        var config = Config(temp, "a\nb\n", "line_delay_ms = 300");
+        await using var host = Start(config, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = socketPath, ["WATCHDOG_USEC"] = "1500000" });
+
+        var ready = await ReceiveAsync(systemd, "READY=1");
+        host.Stderr.ShouldContain("echo init_snapshot complete"); // not before the first snapshot ended
+        await host.ApiUrlAsync(); // and the API listened before it
+        await ReceiveAsync(systemd, "WATCHDOG=1");
+        host.Signal(RunningHost.SigTerm);
+        await ReceiveAsync(systemd, "STOPPING=1");
+        await host.WaitForExitAsync();
+
+        ready.ShouldContain("STATUS=running 1 datasources");
+        host.ExitCode.ShouldBe(0);
+    }
+
+    private static async Task<string> ReceiveAsync(Socket socket, string expected)
+    {
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var length = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+            var message = Encoding.UTF8.GetString(buffer, 0, length);
+            if (message.Split('\n').Contains(expected))
+            {
+                return message;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Run_DatasourceFailingThenRecovering_ProbesAndStatusSayWhich()
+    {
+        using var temp = new TempFolder();
+        var config = Config(temp, "a\nFAIL\n");
+        await using var host = Start(config);
+        var api = await host.ApiUrlAsync();
+        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(10) };
+        await host.WaitForLogAsync("init_snapshot failed");
+
+        (await http.GetAsync("healthz", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var notReady = await http.GetAsync("readyz", TestContext.Current.CancellationToken);
+        notReady.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await notReady.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("datasource echo has not completed a snapshot: echo: FAIL line reached");
+        var failing = await HostProcess.RunAsync("status", "--config-file", config, "--url", api.ToString());
+        failing.ExitCode.ShouldBe(1, failing.Stderr);
+        failing.Stdout.ShouldContain("echo        never succeeded");
+
+        File.WriteAllText(temp.Combine("entities"), "a\nb\n");
+        await host.WaitForLogAsync("echo snapshot complete", seconds: 30);
+        (await http.GetAsync("readyz", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var healthy = await HostProcess.RunAsync("status", "--config-file", config, "--url", api.ToString(), "--format", "json");
+        healthy.ExitCode.ShouldBe(0, healthy.Stderr);
+        var echo = JsonDocument.Parse(healthy.Stdout).RootElement.GetProperty("datasources").EnumerateArray().Single();
+        echo.GetProperty("state").GetString().ShouldBe("ok");
+        echo.GetProperty("entities").GetInt32().ShouldBe(2);
+        echo.GetProperty("failed_snapshots").GetInt32().ShouldBeGreaterThanOrEqualTo(1);
+    }
+
+    [Fact]
+    public async Task Status_HostNotRunning_ExitsOneNamingTheUrl()
+    {
+        using var temp = new TempFolder();
+        var config = Config(temp, "a\n");
+
+        var result = await HostProcess.RunAsync("status", "--config-file", config, "--url", "http://127.0.0.1:9");
+
+        result.ExitCode.ShouldBe(1);
+        result.Stderr.ShouldContain("error: cannot reach the host's API at http://127.0.0.1:9/");
+    }
+
+    [Fact]
+    public async Task Metrics_Scrape_IsValidPrometheusTextWithTheHostsSeries()
+    {
+        using var temp = new TempFolder();
+        var config = Config(temp, "a\nb Down\n");
+        await using var host = Start(config);
+        var api = await host.ApiUrlAsync();
+        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(10) };
+        await host.WaitForLogAsync("echo snapshot applied");
+        (await http.GetAsync("v1/status/", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+
+        var response = await http.GetAsync("metrics", TestContext.Current.CancellationToken);
+        var samples = PrometheusText.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        samples.Single(s => s.Name == "pluginhost_entities" && s.Labels["type"] == "echo.thing" && s.Labels["state"] == "ok").Value.ShouldBe(1);
+        samples.Single(s => s.Name == "pluginhost_entities" && s.Labels["type"] == "echo.thing" && s.Labels["state"] == "Down").Value.ShouldBe(1);
+        samples.Single(s => s.Name == "pluginhost_datasource_snapshot_duration_seconds_count" && s.Labels["datasource"] == "echo" && s.Labels["result"] == "complete").Value.ShouldBe(1);
+        samples.Single(s => s.Name == "pluginhost_events_total" && s.Labels["datasource"] == "echo" && s.Labels["action"] == "init_snapshot").Value.ShouldBe(2);
+        samples.Single(s => s.Name == "pluginhost_datasource_consecutive_failures" && s.Labels["datasource"] == "echo").Value.ShouldBe(0);
+        samples.Single(s => s.Name == "pluginhost_datasource_last_success_timestamp_seconds").Value.ShouldBeGreaterThan(1_700_000_000);
+        samples.ShouldContain(s => s.Name == "pluginhost_api_request_duration_seconds_count" && s.Labels["route"] == "/v1/status" && s.Labels["status"] == "200");
+        samples.ShouldContain(s => s.Name == "pluginhost_queue_batches");
+        samples.ShouldContain(s => s.Name == "process_cpu_seconds_total");
+        samples.ShouldContain(s => s.Name == "process_working_set_bytes");
+    }
+
+    [Fact]
+    public async Task Systemd_UnitFile_PassesSystemdAnalyzeVerify()
+    {
+        var analyze = new[] { "/usr/bin/systemd-analyze", "/bin/systemd-analyze" }.FirstOrDefault(File.Exists);
+        if (analyze is null)
+        {
+            Assert.Skip("systemd-analyze is not installed (scripts/test.sh installs Debian's systemd package)");
+        }
+
+        using var temp = new TempFolder();
+
+        // The unit names the installed path; verify it against a host that exists here.
+        var unit = File.ReadAllText(Path.Combine(TestRepository.Root, "etc", "systemd", "pluginhost.service"))
+            .Replace("/usr/lib/pluginhost/PluginHost", Path.Combine(TestRepository.HostFolder, "PluginHost"), StringComparison.Ordinal);
+        var path = temp.File("pluginhost.service", unit);
+        var start = new ProcessStartInfo(analyze) { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add("verify");
+        start.ArgumentList.Add(path);
+
+        using var process = Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        process.ExitCode.ShouldBe(0, stderr);
+        stderr.ShouldBeEmpty(); // systemd only warns about a value it cannot parse
+        unit.ShouldContain("Type=notify");
+        unit.ShouldContain("ProtectSystem=strict");
+        unit.ShouldContain("NoNewPrivileges=true");
+        unit.ShouldContain("PrivateTmp=true");
+        unit.ShouldContain("User=pluginhost");
+    }
+}
