@@ -49,6 +49,11 @@ public sealed class WatchClockTests
         simulator.Faults.Clear();
         clock.Advance(TimeSpan.FromSeconds(60));
         await watched.WaitUntilAsync(() => simulator.OpenWatches == 1, "the watch after the server recovered");
+
+        // The server counts the stream before the client has its headers: a drop in between would fail the request
+        // itself (a backoff on the fake clock) instead of ending a stream. A change that arrives means the stream is read.
+        simulator.Nodes.SetReady(simulator.Nodes.Names[0], "False");
+        await watched.WaitForAsync(e => WatchedCluster.WatchType(e) == "MODIFIED", "a change on the recovered watch");
         clock.Advance(WatchBackoffResetAfter + TimeSpan.FromSeconds(1));
         simulator.Faults.Add(new FaultRule(FaultKind.InternalError) { OnWatch = true });
         timers = clock.TimersCreated;
