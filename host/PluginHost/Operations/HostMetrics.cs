@@ -9,9 +9,9 @@ namespace PluginHost.Operations;
 /// <summary>
 /// The host's Prometheus metrics (<c>/metrics</c>), named by Prometheus' conventions (base units,
 /// <c>_total</c> counters, <c>pluginhost_</c> prefix). Counters and histograms are updated where
-/// things happen; gauges that describe state (entities, queue, outputs, datasource health) are read
-/// at scrape time from the scheduler and the published graph version, so they cost nothing between
-/// scrapes. prometheus-net adds the process and .NET runtime metrics and exports
+/// things happen; gauges that describe state (entities, queue, outputs, datasource health) and the
+/// drivers' own totals (<see cref="DriverCounterMetrics"/>) are read at scrape time from the
+/// scheduler and the published graph version, so they cost nothing between scrapes. prometheus-net adds the process and .NET runtime metrics and exports
 /// System.Diagnostics.Metrics instruments (plugins may publish their own without a dependency).
 /// </summary>
 internal static class HostMetrics
@@ -54,6 +54,8 @@ internal static class HostMetrics
     private static readonly Counter NotificationsDropped = Metrics.CreateCounter(
         "pluginhost_notifications_dropped_total", "Notifications dropped with whole snapshots while the broker was away.");
 
+    private static readonly DriverCounterMetrics DriverCounters = new();
+
     private static DatasourceScheduler? _scheduler;
 
     /// <summary>Reads state gauges from <paramref name="scheduler"/> at every scrape.</summary>
@@ -88,6 +90,8 @@ internal static class HostMetrics
             LastSuccess.WithLabels(runner.Name).Set(status.LastSuccess?.ToUnixTimeMilliseconds() / 1000.0 ?? 0);
             ConsecutiveFailures.WithLabels(runner.Name).Set(status.ConsecutiveFailures);
         }
+
+        DriverCounters.Refresh(scheduler.Runners);
 
         var version = scheduler.Versions.Current;
         GraphVersionNumber.Set(version.Number);

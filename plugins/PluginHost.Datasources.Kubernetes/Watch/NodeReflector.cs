@@ -42,6 +42,7 @@ internal sealed class NodeReflector : IAsyncDisposable
     private string? _resourceVersion;
     private WatchStream? _handover;
     private bool _relistNeeded;
+    private int _watchesSinceRead; // watch requests since the last complete read: all but the first are reconnects
     private DateTimeOffset? _clusterChangedSince;
 
     public NodeReflector(DatasourceContext context, KubernetesOptions options, KubernetesApiClient api, ClusterEvents clusterEvents)
@@ -138,7 +139,14 @@ internal sealed class NodeReflector : IAsyncDisposable
                     await RelistAsync(output, cancellationToken).ConfigureAwait(false);
                 }
 
-                var stream = Interlocked.Exchange(ref _handover, null) ?? await OpenWatchAsync(cancellationToken).ConfigureAwait(false);
+                var handover = Interlocked.Exchange(ref _handover, null);
+                if (handover is null && _watchesSinceRead > 0)
+                {
+                    Counters.Reconnected();
+                }
+
+                _watchesSinceRead++;
+                var stream = handover ?? await OpenWatchAsync(cancellationToken).ConfigureAwait(false);
                 WatchEnd end;
                 await using (stream.ConfigureAwait(false))
                 {
@@ -168,7 +176,7 @@ internal sealed class NodeReflector : IAsyncDisposable
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                Counters.Failed();
+                Counters.BackedOff();
                 var delay = _backoff.Next();
                 Logger.LogWarning("{What} of {Server} failed: {Message}; trying again in {Delay:0.0} s",
                     _relistNeeded ? "The relist" : $"The watch from resourceVersion {_resourceVersion}", Server, Describe(e), delay.TotalSeconds);
@@ -211,6 +219,7 @@ internal sealed class NodeReflector : IAsyncDisposable
                 return WatchEnd.Closed; // timeoutSeconds, or the server's own end: watch again from here
             }
 
+            Counters.EventReceived(e.Type);
             switch (e.Type)
             {
                 case WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted:
@@ -257,7 +266,6 @@ internal sealed class NodeReflector : IAsyncDisposable
         }
 
         _resourceVersion = node.ResourceVersion.Length > 0 ? node.ResourceVersion : _resourceVersion;
-        Counters.EventReceived();
         await output.WriteAsync(nodeEvent, cancellationToken).ConfigureAwait(false);
     }
 
@@ -316,6 +324,7 @@ internal sealed class NodeReflector : IAsyncDisposable
 
         _nodes.Replace(listed);
         _resourceVersion = listed.ResourceVersion;
+        _watchesSinceRead = 0;
         _clusterChangedSince = null;
         if (Interlocked.Exchange(ref _handover, _read.TakeStream()) is { } unread)
         {

@@ -47,7 +47,7 @@ public sealed class WatchConnectionTests
 
         await watched.WaitForAsync(e => WatchedCluster.NodeName(e) == simulator.Nodes.Names[1], "the change, watched with the rotated token");
         simulator.Counters.WatchRequests.ShouldBe(2);
-        watched.Counters["watch_failures"].ShouldBe(0);
+        watched.Counters["watch_backoffs"].ShouldBe(0);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class WatchConnectionTests
 
         simulator.Nodes.Modify(simulator.Nodes.Names[0], node => node["metadata"]!["annotations"] = new JsonObject { ["huge"] = new string('x', 100_000) });
 
-        await watched.WaitUntilAsync(() => watched.Counters["watch_failures"] >= 2, "two failed watches", seconds: 20);
+        await watched.WaitUntilAsync(() => watched.Counters["watch_backoffs"] >= 2, "two failed watches", seconds: 20);
         var failures = watched.Logger.Warnings.Where(w => w.Contains("failed", StringComparison.Ordinal)).ToList();
         failures[0].ShouldContain("a watch event is larger than 65536 bytes ([kubernetes] max_page_bytes)");
         failures[0].ShouldContain("trying again in");

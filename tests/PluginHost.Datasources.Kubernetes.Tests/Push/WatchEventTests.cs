@@ -147,7 +147,7 @@ public sealed class WatchEventTests
         end.SampleTime.ShouldBeLessThanOrEqualTo(relist[0].SampleTime, name);
         end.SampleTime.ShouldBeGreaterThan(startedBefore.AddSeconds(-1), name);
         watched.Counters["watch_relists"].ShouldBe(1, name);
-        watched.Counters["watch_failures"].ShouldBeGreaterThanOrEqualTo(1, name);
+        watched.Counters["watch_backoffs"].ShouldBeGreaterThanOrEqualTo(1, name);
         var after = watched.Changes.Count;
         simulator.Nodes.SetReady(simulator.Nodes.Names[0], "False");
         await watched.WaitForAsync(e => WatchedCluster.WatchType(e) == "MODIFIED", "a change after the relist", skip: after);
