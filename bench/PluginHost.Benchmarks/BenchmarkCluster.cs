@@ -38,6 +38,7 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
             plugin_path = {BenchmarkPaths.PluginFolder}
             [plugin_host]
             deleted_entity_retention = {retentionSeconds}
+            state_dir = {Path.Combine(cluster.Folder, "state")}
             log_level = warning
             [kubernetes]
             config_file = {cluster.Kubeconfig}

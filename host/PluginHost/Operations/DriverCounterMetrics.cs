@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Prometheus;
 using PluginHost.Contracts;
-using PluginHost.Scheduling;
 
 namespace PluginHost.Operations;
 
@@ -14,7 +13,7 @@ namespace PluginHost.Operations;
 /// new one counts to what was exported, so they never go back (a Prometheus counter that falls
 /// reads as a reset of the whole process).
 /// </summary>
-internal sealed partial class DriverCounterMetrics
+internal sealed partial class DriverCounterMetrics(IMetricFactory factory)
 {
     private const string Prefix = "pluginhost_datasource_";
 
@@ -26,23 +25,24 @@ internal sealed partial class DriverCounterMetrics
     // (datasource, counter key) → the driver that counted it and the total last exported from it.
     private readonly Dictionary<(string Datasource, string Key), (IDriverCounters Driver, long Total)> _exported = [];
 
-    [GeneratedRegex("""^(?<name>[a-z][a-z0-9_]*)(\{(?<label>[a-z][a-z0-9_]*)=(?<value>[^{}"\\\n]+)\})?$""")]
+    [GeneratedRegex("""^(?<name>[a-z][a-z0-9_]*)(\{(?<label>[a-z][a-z0-9_]*)=(?<value>[^{}"\\\n,=]+)\})?$""")]
     private static partial Regex CounterKey();
 
-    public void Refresh(IEnumerable<DriverRunner> runners)
+    /// <summary>Exports the totals of each (datasource name, driver) that keeps any.</summary>
+    public void Refresh(IEnumerable<(string Datasource, IDatasourceDriver Driver)> drivers)
     {
         lock (_gate)
         {
-            foreach (var runner in runners)
+            foreach (var (datasource, driver) in drivers)
             {
-                if (runner.Driver is not IDriverCounters counting || Read(counting) is not { } counters)
+                if (driver is not IDriverCounters counting || Read(counting) is not { } counters)
                 {
                     continue;
                 }
 
                 foreach (var (key, total) in counters)
                 {
-                    Export(runner.Name, counting, key, total);
+                    Export(datasource, counting, key, total);
                 }
             }
         }
@@ -95,7 +95,7 @@ internal sealed partial class DriverCounterMetrics
         return string.Equals(family.Label, label, StringComparison.Ordinal) ? family.Counter : null;
     }
 
-    private static Counter? Create(string name, string? label)
+    private Counter? Create(string name, string? label)
     {
         if (label == "datasource")
         {
@@ -104,7 +104,7 @@ internal sealed partial class DriverCounterMetrics
 
         try
         {
-            return Metrics.CreateCounter(Prefix + name + "_total", $"The datasource driver's own total '{name}' (IDriverCounters).",
+            return factory.CreateCounter(Prefix + name + "_total", $"The datasource driver's own total '{name}' (IDriverCounters).",
                 label is null ? ["datasource"] : ["datasource", label]);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)

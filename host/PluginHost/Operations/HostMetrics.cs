@@ -54,7 +54,7 @@ internal static class HostMetrics
     private static readonly Counter NotificationsDropped = Metrics.CreateCounter(
         "pluginhost_notifications_dropped_total", "Notifications dropped with whole snapshots while the broker was away.");
 
-    private static readonly DriverCounterMetrics DriverCounters = new();
+    private static readonly DriverCounterMetrics DriverCounters = new(Metrics.DefaultFactory);
 
     private static DatasourceScheduler? _scheduler;
 
@@ -91,7 +91,7 @@ internal static class HostMetrics
             ConsecutiveFailures.WithLabels(runner.Name).Set(status.ConsecutiveFailures);
         }
 
-        DriverCounters.Refresh(scheduler.Runners);
+        DriverCounters.Refresh(scheduler.Runners.Select(r => (r.Name, r.Driver)));
 
         var version = scheduler.Versions.Current;
         GraphVersionNumber.Set(version.Number);
