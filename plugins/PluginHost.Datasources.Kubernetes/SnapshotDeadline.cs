@@ -24,6 +24,9 @@ internal sealed class SnapshotDeadline : IDisposable
         _timeout = timeout;
     }
 
+    /// <summary>Whether the deadline fired (not the host's stop).</summary>
+    public bool Expired => _deadline.IsCancellationRequested && !_stopping.IsCancellationRequested;
+
     /// <summary>Cancelled at the deadline or when the host stops.</summary>
     public CancellationToken Token => _linked.Token;
 

@@ -25,9 +25,10 @@ internal sealed class WatchListSnapshot(DatasourceContext context, KubernetesOpt
 
     /// <summary>
     /// Reads the initial events of <paramref name="stream"/> into <paramref name="listed"/> (its
-    /// version is the end bookmark's). A stream that ends, hangs or sends anything but ADDED and
-    /// bookmarks before the end bookmark throws <see cref="WatchListIncompleteException"/> (the
-    /// server does not do WatchList as it should); a broken connection a <see cref="DatasourceException"/>.
+    /// version is the end bookmark's). A stream that ends, hangs, sends anything but ADDED and
+    /// bookmarks before the end bookmark, or has not sent it within <c>snapshot_timeout</c> throws
+    /// <see cref="WatchListIncompleteException"/> (the server does not do WatchList as it should); a
+    /// broken connection a <see cref="DatasourceException"/>.
     /// </summary>
     public async IAsyncEnumerable<DatasourceEvent> ReadAsync(
         WatchStream stream, DatasourceAction action, ListedNodes listed, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -96,6 +97,13 @@ internal sealed class WatchListSnapshot(DatasourceContext context, KubernetesOpt
             return await deadline.RunAsync(async token => await stream.ReadAsync(token).ConfigureAwait(false)).ConfigureAwait(false)
                 ?? throw new WatchListIncompleteException(
                     $"the WatchList stream of {_connection.SafeServer} ended after {read} nodes, before its initial-events-end bookmark");
+        }
+        catch (DatasourceException) when (deadline.Expired)
+        {
+            // A server that ignores sendInitialEvents (older than 1.27) streams the nodes, and bookmarks
+            // that keep the stream from looking idle, but never the end bookmark: only the deadline ends it.
+            throw new WatchListIncompleteException(
+                $"the WatchList stream of {_connection.SafeServer} sent {read} nodes but no initial-events-end bookmark within {options.SnapshotTimeout.TotalSeconds:0} s ([kubernetes] snapshot_timeout)");
         }
         catch (IOException e)
         {

@@ -1,6 +1,8 @@
 using System.Globalization;
 using PluginHost.Contracts;
 using PluginHost.KubeApiSimulator;
+using PluginHost.Tests.Scheduling;
+using PluginHost.Tests.Support;
 
 namespace PluginHost.Datasources.Kubernetes.Tests.Push;
 
@@ -65,6 +67,44 @@ public sealed class WatchStartTests
         e.Message.ShouldStartWith($"GET /api/v1/nodes on {cluster.Simulator.BaseUrl.ToString().TrimEnd('/')} answered 422");
         e.Message.ShouldEndWith("the server does not serve WatchList, and [kubernetes] use_watch_list = true requires it; set it to auto or false");
         cluster.Simulator.Counters.NodeListRequests.ShouldBe(0);
+    }
+
+    // case, use_watch_list, how the failed snapshot's message ends, whether the next attempt lists
+    public static TheoryData<string, string, string, bool> EndBookmarkNeverComes => new()
+    {
+        { "auto: the next attempt lists", "auto", "reading with a list from the next attempt on ([kubernetes] use_watch_list = auto)", true },
+        { "true: the next attempt is a WatchList again", "true", "([kubernetes] use_watch_list = true)", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(EndBookmarkNeverComes))]
+    public async Task InitSnapshot_WatchListEndBookmarkNeverComes_FailsAtTheSnapshotTimeoutThenFallsBackAsAllowed(
+        string name, string useWatchList, string ending, bool lists)
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 3 });
+        var simulator = cluster.Simulator;
+        simulator.Faults.Add(new FaultRule(FaultKind.SilentWatch) { OnWatch = true, Times = 1 }); // headers, then nothing: no end bookmark
+        var clock = new CountingTimeProvider(DateTimeOffset.UtcNow);
+        await using var driver = new KubernetesDatasourcePlugin().CreateDriver(new DatasourceContext("kubernetes",
+            SimulatedCluster.Settings(cluster.Kubeconfig, updateMethod: "push", useWatchList: useWatchList, snapshotTimeout: 300), new CapturingLogger(), clock));
+
+        var first = SimulatedCluster.GetAllAsync(driver, DatasourceAction.InitSnapshot, TestContext.Current.CancellationToken);
+        using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
+        {
+            while (!first.IsCompleted)
+            {
+                clock.Advance(TimeSpan.FromSeconds(10)); // the snapshot_timeout (300 s) comes before the idle deadline (600 s at least)
+                await Task.Delay(20, bound.Token);
+            }
+        }
+
+        var error = await Should.ThrowAsync<DatasourceException>(() => first, name);
+        error.Message.ShouldContain("sent 0 nodes but no initial-events-end bookmark within 300 s ([kubernetes] snapshot_timeout)", Case.Sensitive, name);
+        error.Message.ShouldEndWith(ending, Case.Sensitive, name);
+        var second = await SimulatedCluster.GetAllAsync(driver, DatasourceAction.InitSnapshot, TestContext.Current.CancellationToken);
+        second.Count(e => e.EntityType == KubernetesEntityTypes.Node).ShouldBe(3, name);
+        simulator.Counters.NodeListRequests.ShouldBe(lists ? 1 : 0, name);
+        simulator.Counters.Watches.Count(w => w.SendInitialEvents).ShouldBe(lists ? 1 : 2, name);
     }
 
     [Fact]
