@@ -1,6 +1,7 @@
 using PluginHost.Contracts;
 using PluginHost.Datasources.Kubernetes.Tests.MultiCluster;
 using PluginHost.KubeApiSimulator;
+using PluginHost.Tests.Scheduling;
 using PluginHost.Tests.Support;
 
 namespace PluginHost.Datasources.Kubernetes.Tests.Push;
@@ -153,6 +154,42 @@ public sealed class PushGraphTests
 
         ((IDriverCounters)host.Runner().Driver).Counters["resync_differences"].ShouldBe(0, host.Logs.Text);
         host.Logs.Warnings.ShouldNotContain(w => w.Message.Contains("differences the watch had missed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_SnapshotsInterval_ResyncsWithAFullListWhileTheWatchGoesOnAndChangesIntervalIsUnused()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 10 });
+        using var temp = new TempFolder();
+        var clock = new CountingTimeProvider(DateTimeOffset.UtcNow);
+        var start = clock.GetUtcNow();
+        await using var host = PushHost.Start(temp.File("vitrage.conf", $"""
+            [datasources]
+            types = kubernetes
+            plugin_path = {TestRepository.HostPluginFolder}
+            [kubernetes]
+            config_file = {cluster.Kubeconfig}
+            update_method = push
+            snapshots_interval = 60
+            changes_interval = 10
+            """), clock);
+        var simulator = cluster.Simulator;
+        var runner = host.Runner();
+        void Pump() => clock.Advance(TimeSpan.FromSeconds(1));
+        await host.WaitUntilAsync(() => simulator.OpenWatches == 1 && runner.Status.Current.CompletedSnapshots == 1, "the first snapshot and the watch");
+        simulator.Counters.NodeListRequests.ShouldBe(0); // WatchList: the first snapshot was the stream
+
+        await host.WaitUntilAsync(() => simulator.Counters.NodeListRequests > 0, "the resync's list", seconds: 60, tick: Pump);
+        var listedAt = clock.GetUtcNow() - start;
+        await host.WaitUntilAsync(() => runner.Status.Current.CompletedSnapshots == 2, "the resync's end", tick: Pump);
+
+        listedAt.ShouldBeInRange(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(62));
+        runner.Status.Current.LastEventCount.ShouldBeGreaterThanOrEqualTo(10); // every node, listed
+        simulator.Counters.NodeListRequests.ShouldBe(1); // one page of 10 nodes; nothing every changes_interval
+        simulator.Counters.WatchRequests.ShouldBe(1); // the watch went on through the resync
+        var flipped = simulator.Nodes.Names.First(n => PushHost.Expected(simulator)[n] == "Ready");
+        simulator.Nodes.SetReady(flipped, "False");
+        await host.WaitUntilAsync(() => host.Nodes()[flipped] == "NotReady", "a change after the resync, from the same watch");
     }
 
     [Fact]
