@@ -9,13 +9,19 @@ namespace PluginHost.Benchmarks;
 /// process, so its CPU is its own; the simulator and the changes stay in this one) watching N
 /// nodes while R nodes a second flip, for the measured window after a minute's warm-up: the
 /// host's CPU time against one core, and its resident memory every 10 s (flat: the last minute's
-/// mean against the first's, and the slope). Default settings otherwise, so the window holds the
+/// mean against the first's, and the slope); the same host watching with no change for two
+/// minutes before is the baseline. Default settings otherwise, so the window holds the
 /// resync a 600 s snapshots_interval brings.
 /// </summary>
 internal static class PushLoadRunner
 {
     private static readonly TimeSpan WarmUp = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(10);
+
+    // After the first snapshot, before the idle baseline: the start's garbage collected, the JIT done.
+    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromMinutes(2);
 
     public static async Task<int> RunAsync(ScaleOptions options)
     {
@@ -29,6 +35,15 @@ internal static class PushLoadRunner
         http.DefaultRequestHeaders.Add("X-Project-Id", "admin");
         await ApiCalls.WaitForNodesAsync(http, nodes);
         Console.Error.WriteLine($"{nodes:N0} nodes watched; {options.Rate}/s changes: {WarmUp.TotalSeconds:F0} s warm-up, then {options.Duration.TotalMinutes:F1} min measured");
+
+        // The same-run baseline: the same host watching the same nodes with nothing changing.
+        await Task.Delay(SettleTime);
+        var idleCpuStart = host.CpuSeconds();
+        var idleClock = Stopwatch.StartNew();
+        await Task.Delay(IdleWindow);
+        var idleCpuPercent = (host.CpuSeconds() - idleCpuStart) / idleClock.Elapsed.TotalSeconds * 100;
+        var idleResident = host.ResidentMiB();
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  idle: cpu {idleCpuPercent:F2} % of one core, rss {idleResident:F0} MiB"));
 
         var flipper = NodeFlipper.Start(cluster.Simulator, options.Rate);
         await Task.Delay(WarmUp);
@@ -60,6 +75,8 @@ internal static class PushLoadRunner
         table.AppendLine("| measure | value |");
         table.AppendLine("|---|---:|");
         table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| host CPU, average over the window | {cpu / seconds * 100:F2} % of one core |"));
+        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| host CPU, idle baseline ({IdleWindow.TotalMinutes:F0} min, same host, no changes) | {idleCpuPercent:F2} % of one core |"));
+        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| resident memory at the idle baseline / at the end | {idleResident:F0} / {samples[^1].ResidentMiB:F0} MiB |"));
         table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| host CPU per 10 s sample: median / max | {Statistics.Median(perSample):F2} % / {perSample.Max():F1} % |"));
         table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| resident memory: first minute / last minute (mean) | {first:F0} / {last:F0} MiB |"));
         table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| resident memory: min / max over the window | {samples.Min(s => s.ResidentMiB):F0} / {samples.Max(s => s.ResidentMiB):F0} MiB |"));
@@ -70,14 +87,15 @@ internal static class PushLoadRunner
         return inSync ? 0 : 1;
     }
 
-    // The watch caught every change: the API counts as many NotReady nodes as the simulator holds.
+    // The watch caught every change: the API counts as many NotReady (Ready False) and Unknown nodes as the simulator holds.
     private static async Task<bool> WaitForSameNotReadyCountAsync(HttpClient http, BenchmarkCluster cluster)
     {
-        var expected = cluster.Simulator.Nodes.Names.Count(n => NodeFlipper.StateAfterFlip(cluster.Simulator, n) == "Ready");
+        var statuses = cluster.Simulator.Nodes.Names.Select(n => ReadyStatus(cluster.Simulator, n)).ToList();
+        var (notReady, unknown) = (statuses.Count(s => s == "False"), statuses.Count(s => s is not "True" and not "False"));
         for (var attempt = 0; attempt < 50; attempt++)
         {
             var counts = await ApiCalls.ReadJsonAsync(http, ApiCalls.Post("v1/resources/count/", new { all_tenants = true, group_by = "state" }));
-            if (counts.TryGetProperty("NotReady", out var notReady) && notReady.GetInt32() == expected)
+            if (Count(counts, "NotReady") == notReady && Count(counts, "Unknown") == unknown)
             {
                 return true;
             }
@@ -87,4 +105,10 @@ internal static class PushLoadRunner
 
         return false;
     }
+
+    private static int Count(System.Text.Json.JsonElement counts, string state) => counts.TryGetProperty(state, out var count) ? count.GetInt32() : 0;
+
+    private static string? ReadyStatus(KubeApiSimulator.KubeApiSimulator simulator, string name) =>
+        simulator.Nodes.Get(name)?["status"]?["conditions"]?.AsArray()
+            .FirstOrDefault(c => c?["type"]?.GetValue<string>() == "Ready")?["status"]?.GetValue<string>();
 }
