@@ -109,7 +109,9 @@ public sealed class WebViewTests(WebViewFixture fixture) : IClassFixture<WebView
         using var resource = JsonDocument.Parse(_page.LinkedJson("details-json"));
 
         topology.RootElement.GetProperty("directed").GetBoolean().ShouldBeTrue();
-        topology.RootElement.GetProperty("nodes").GetArrayLength().ShouldBe(1 + (2 * WebViewFixture.Nodes), "the cluster, its nodes and their VMs");
+        // Alarms aside: another test of the fixture may have turned nodes NotReady (the order of tests is not fixed).
+        topology.RootElement.GetProperty("nodes").EnumerateArray().Count(n => n.GetProperty("vitrage_category").GetString() != "ALARM")
+            .ShouldBe(1 + (2 * WebViewFixture.Nodes), "the cluster, its nodes and their VMs");
         _page.Attributes("#view-json", "data-request").Single().ShouldStartWith("POST /v1/topology/ {\"all_tenants\":true,");
         resource.RootElement.GetProperty("vitrage_id").GetString().ShouldBe(id);
         _page.Attributes("#details-json", "data-request").Single().ShouldBe($"GET /v1/resources/{id}");
