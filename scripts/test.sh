@@ -37,6 +37,11 @@ ensure_package /usr/bin/systemd-analyze systemd          # verifies the unit fil
 . "$root/scripts/lib/test-chromium.sh"
 ensure_chromium
 
+# Vitrage's own datasource values files for the values tests.
+# shellcheck source=scripts/lib/test-vitrage-values.sh
+. "$root/scripts/lib/test-vitrage-values.sh"
+ensure_vitrage_values
+
 if ! dotnet build PluginHost.sln -c "$configuration" --nologo -clp:ErrorsOnly; then
   echo "build failed"
   echo "0 passed, 1 failed"

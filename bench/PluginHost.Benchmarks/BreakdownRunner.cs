@@ -140,6 +140,7 @@ internal static class BreakdownRunner
         ["max_page_bytes"] = 64L << 20,
         ["include_annotations"] = false,
         ["instance_id_from_system_uuid"] = false,
+        ["alarms_file"] = string.Empty,
         ["update_method"] = "none",
     });
 }

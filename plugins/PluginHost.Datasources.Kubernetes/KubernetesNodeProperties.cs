@@ -257,13 +257,16 @@ internal static class KubernetesNodeProperties
     private static bool Is(JsonElement element, string text) =>
         element.ValueKind == JsonValueKind.String && element.ValueEquals(text);
 
-    private static JsonElement Child(JsonElement element, string name) =>
+    /// <summary>A member of an object, or an undefined element (never a throw on a partial node).</summary>
+    internal static JsonElement Child(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var child) ? child : default;
 
-    private static string? String(JsonElement element, string name) =>
+    /// <summary>A string member of an object, or <c>null</c>.</summary>
+    internal static string? String(JsonElement element, string name) =>
         Child(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
 
-    private static void Copy(Dictionary<string, object?> properties, string name, string? value)
+    /// <summary>Sets <paramref name="name"/> when there is a value: absent fields are left out.</summary>
+    internal static void Copy(Dictionary<string, object?> properties, string name, string? value)
     {
         if (value is not null)
         {

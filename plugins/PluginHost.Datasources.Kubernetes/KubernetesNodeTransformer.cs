@@ -1,13 +1,15 @@
 using System.Text.Json;
 using PluginHost.Contracts;
+using PluginHost.Datasources.Kubernetes.Alarms;
 
 namespace PluginHost.Datasources.Kubernetes;
 
 /// <summary>
 /// A node event → vertex <c>RESOURCE:kubernetes.node:&lt;uid&gt;</c>, with the cluster
-/// <c>comprised</c> → node and, on OpenStack, the Nova instance <c>contains</c> → node.
+/// <c>comprised</c> → node and, on OpenStack, the Nova instance <c>contains</c> → node; the
+/// alarms its conditions and taints raise (<paramref name="alarms"/>) are derived vertices.
 /// </summary>
-internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping) : IEntityTransformer
+internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping, NodeAlarmMapping? alarms = null) : IEntityTransformer
 {
     public EntityUpdate Transform(DatasourceEvent datasourceEvent)
     {
@@ -38,7 +40,10 @@ internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping) : I
             neighbors.Add(new(new EntityVertex(KnownEntityTypes.NovaInstance, instanceId), EdgeLabels.Contains, EdgeDirection.ToVertex));
         }
 
-        return new EntityUpdate(vertex, neighbors, ActionOf(datasourceEvent));
+        return new EntityUpdate(vertex, neighbors, ActionOf(datasourceEvent))
+        {
+            Derived = NodeAlarms.Derive(node, id, name, alarms ?? NodeAlarmMapping.None),
+        };
     }
 
     internal static GraphAction ActionOf(DatasourceEvent e) =>

@@ -35,6 +35,9 @@ internal sealed record KubernetesOptions
     public static readonly OptionDefinition<bool> InstanceIdFromSystemUuidOption = OptionDefinition.Bool("instance_id_from_system_uuid", false,
         "For OpenStack nodes whose providerID has no instance id, use the lower-cased nodeInfo.systemUUID (equal to the Nova UUID on KVM).");
 
+    public static readonly OptionDefinition<string> AlarmsFileOption = OptionDefinition.Path("alarms_file", string.Empty,
+        "Which node conditions, taints and specs are alarms (a YAML file: see node_alarms.yaml in the plugin's folder, which is used when this is empty). Read at start.");
+
     public static IReadOnlyList<OptionDefinition> Declared { get; } =
     [
         OptionDefinition.Enum("update_method", "none", ["none"],
@@ -48,6 +51,7 @@ internal sealed record KubernetesOptions
         MaxPageBytesOption,
         IncludeAnnotationsOption,
         InstanceIdFromSystemUuidOption,
+        AlarmsFileOption,
     ];
 
     public required string ConfigFile { get; init; }

@@ -43,6 +43,7 @@ internal sealed class SimulatedCluster : IAsyncDisposable
             ["max_page_bytes"] = (long)maxPageBytes,
             ["include_annotations"] = false,
             ["instance_id_from_system_uuid"] = false,
+            ["alarms_file"] = string.Empty,
             ["update_method"] = "none",
         });
 

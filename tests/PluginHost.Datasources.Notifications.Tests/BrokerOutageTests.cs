@@ -60,6 +60,12 @@ public sealed class BrokerOutageTests
         var exchange = $"pluginhost_absent_{Guid.NewGuid():N}";
         var topic = $"absent_{Guid.NewGuid():N}";
         await using var cluster = await KubeApiSimulator.KubeApiSimulator.StartAsync(new SimulatorOptions { NodeCount = 20 }, TestContext.Current.CancellationToken);
+        foreach (var name in cluster.Nodes.Names)
+        {
+            cluster.Nodes.SetReady(name, "True"); // no node alarms: exactly the snapshot's messages
+            cluster.Nodes.SetUnschedulable(name, false);
+        }
+
         var config = await EdgeConfigAsync(temp, cluster, exchange, topic);
         await RabbitCtlAsync("stop_app");
         Process edge;
@@ -180,14 +186,17 @@ public sealed class BrokerOutageTests
         await using var reader = await TestBroker.ConnectAsync();
         await using var count = await reader.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
         var ids = new List<string>();
+        var alarmIds = new List<string>();
         while (await count.BasicGetAsync(counting, autoAck: true, TestContext.Current.CancellationToken) is { } message)
         {
             var outer = JsonDocument.Parse(message.Body.ToArray()).RootElement;
-            ids.Add(JsonDocument.Parse(outer.GetProperty("oslo.message").GetString()!).RootElement.GetProperty("message_id").GetString()!);
+            var inner = JsonDocument.Parse(outer.GetProperty("oslo.message").GetString()!).RootElement;
+            (inner.GetProperty("event_type").GetString() == "vitrage.alarm.activate" ? alarmIds : ids).Add(inner.GetProperty("message_id").GetString()!);
         }
 
         ids.Distinct().Count().ShouldBe(5003); // start marker, 5,000 nodes, cluster, end marker: none lost
         ids.Count.ShouldBeGreaterThanOrEqualTo(5003); // resent after the restart: duplicates, harmless
+        alarmIds.Distinct().Count().ShouldBe(host.Graph.LiveVertices.Count(v => v.Category == PluginHost.Contracts.EntityCategories.Alarm)); // the alarms of the NotReady and cordoned nodes, none lost
         await count.QueueDeleteAsync(counting, cancellationToken: TestContext.Current.CancellationToken);
         await count.QueueDeleteAsync($"{topic}.info", cancellationToken: TestContext.Current.CancellationToken);
         await count.ExchangeDeleteAsync(exchange, cancellationToken: TestContext.Current.CancellationToken);

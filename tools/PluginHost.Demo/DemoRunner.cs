@@ -70,6 +70,7 @@ internal static class DemoRunner
                 Value("static", "directory", staticFolder),
                 Value(HostOptionCatalog.PluginHostSection, "graph_file", graphFile),
                 Value(HostOptionCatalog.PluginHostSection, "log_level", "warning"),
+                Value(HostOptionCatalog.PluginHostSection, "state_dir", work.FullName), // the alarm history, gone with the demo
                 Value("kubernetes", "config_file", kubeconfig),
                 Value("kubernetes", "page_size", "100"),
             ]);
@@ -110,6 +111,22 @@ internal static class DemoRunner
                 var graph = scheduler.Versions.Current;
                 Console.WriteLine($"Snapshot 2: {Describe(graph, removed)}; {string.Join(", ", added.Select(a => Describe(graph, a)))}; {Describe(graph, flipped)}");
                 WriteCounts(graph);
+                var raised = DemoAlarms.On(graph, flipped);
+                Console.WriteLine();
+                Console.WriteLine($"Alarm raised on {flipped} (its vitrage_operational_state is now {DemoAlarms.OperationalState(graph, flipped)}):");
+                DemoAlarms.Write(raised);
+
+                simulator.Nodes.SetReady(flipped, "True");
+                Console.WriteLine();
+                Console.WriteLine($"Cluster changed: {flipped} is Ready again");
+                if ((await scheduler.SnapshotOnceAsync(cancellationToken)).Count > 0)
+                {
+                    return ExitCodes.DatasourceFailed;
+                }
+
+                graph = scheduler.Versions.Current;
+                Console.WriteLine($"Snapshot 3: {Describe(graph, flipped)} ({DemoAlarms.OperationalState(graph, flipped)}); its alarm ended: {DemoAlarms.On(graph, flipped).Count} active on it");
+                await DemoAlarms.WriteHistoryAsync(scheduler, configuration, raised, cancellationToken);
             }
 
             Console.WriteLine();
@@ -169,9 +186,11 @@ internal static class DemoRunner
         var live = graph.LiveVertices.ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Graph: {live.Count} vertices, {graph.LiveEdges.Count()} edges ({graph.Vertices.Values.Count(v => v.IsDeleted)} marked deleted)"));
-        foreach (var (type, count, states) in GraphSummary.ByTypeAndState(live))
+        var rows = GraphSummary.ByTypeAndState(live).ToList();
+        var width = rows.Max(r => r.Type.Length);
+        foreach (var (type, count, states) in rows)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {type,-15} {count,5}  ({states})"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {type.PadRight(width)} {count,5}  ({states})"));
         }
     }
 

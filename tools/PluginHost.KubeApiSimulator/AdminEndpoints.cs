@@ -13,6 +13,9 @@ namespace PluginHost.KubeApiSimulator;
 /// <item><c>POST /_sim/nodes</c> (a node as JSON) or <c>POST /_sim/nodes?generate=N</c></item>
 /// <item><c>DELETE /_sim/nodes/{name}</c></item>
 /// <item><c>POST /_sim/nodes/{name}/ready?status=True|False|Unknown</c></item>
+/// <item><c>POST /_sim/nodes/{name}/conditions/{type}?status=True|False|Unknown</c></item>
+/// <item><c>POST /_sim/nodes/{name}/taints/{key}?effect=NoSchedule|NoExecute</c>, <c>DELETE /_sim/nodes/{name}/taints/{key}</c></item>
+/// <item><c>POST /_sim/nodes/{name}/cordon</c>, <c>DELETE /_sim/nodes/{name}/cordon</c></item>
 /// <item><c>POST /_sim/faults</c> with <c>{"kind":"InternalError","onRequest":2,"times":1,"delayMs":200}</c>
 /// (and <c>location</c>, <c>size</c>, <c>contentLength</c>, <c>remainingItemCount</c> for the faults that use them);
 /// <c>DELETE /_sim/faults</c></item>
@@ -59,6 +62,16 @@ internal sealed class AdminEndpoints(KubeApiSimulator simulator)
                 return;
             case ["_sim", "nodes", var name, "ready"] when method == "POST":
                 context.Response.StatusCode = simulator.Nodes.SetReady(name, context.Request.Query["status"].ToString() is { Length: > 0 } s ? s : "False") ? 200 : 404;
+                return;
+            case ["_sim", "nodes", var name, "conditions", var type] when method == "POST":
+                context.Response.StatusCode = simulator.Nodes.SetCondition(name, type, context.Request.Query["status"].ToString() is { Length: > 0 } status ? status : "True") ? 200 : 404;
+                return;
+            case ["_sim", "nodes", var name, "taints", .. var key] when method is "POST" or "DELETE" && key.Length > 0:
+                context.Response.StatusCode = simulator.Nodes.SetTaint(name, string.Join('/', key),
+                    context.Request.Query["effect"].ToString() is { Length: > 0 } effect ? effect : "NoSchedule", present: method == "POST") ? 200 : 404;
+                return;
+            case ["_sim", "nodes", var name, "cordon"] when method is "POST" or "DELETE":
+                context.Response.StatusCode = simulator.Nodes.SetUnschedulable(name, method == "POST") ? 200 : 404;
                 return;
             case ["_sim", "faults"] when method == "POST":
                 var request = await JsonSerializer.DeserializeAsync<FaultRequest>(context.Request.Body, KubeApiSimulator.Json).ConfigureAwait(false);

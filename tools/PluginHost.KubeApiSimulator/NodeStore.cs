@@ -139,6 +139,67 @@ public sealed class NodeStore
     });
 
     /// <summary>
+    /// Sets the status of a condition (<c>MemoryPressure</c>, <c>DiskPressure</c>, ... or any other type,
+    /// added when the node lacks it), moving its lastTransitionTime when the status changes, as the kubelet does.
+    /// </summary>
+    public bool SetCondition(string name, string type, string status) => Modify(name, node =>
+    {
+        var statusObject = node["status"] as JsonObject ?? (JsonObject)(node["status"] = new JsonObject());
+        var conditions = statusObject["conditions"] as JsonArray ?? (JsonArray)(statusObject["conditions"] = new JsonArray());
+        var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var condition = conditions.OfType<JsonObject>().FirstOrDefault(c => c["type"]?.GetValue<string>() == type);
+        if (condition is null)
+        {
+            condition = new JsonObject { ["type"] = type, ["lastTransitionTime"] = now };
+            conditions.Add(condition);
+        }
+        else if (condition["status"]?.GetValue<string>() != status)
+        {
+            condition["lastTransitionTime"] = now;
+        }
+
+        condition["status"] = status;
+        condition["lastHeartbeatTime"] = now;
+        condition["reason"] = $"Simulated{type}{status}";
+        condition["message"] = $"the simulator set {type} to {status}";
+    });
+
+    /// <summary>Adds a taint (<paramref name="effect"/> is NoSchedule, PreferNoSchedule or NoExecute) or, with <paramref name="present"/> false, removes every taint of that key.</summary>
+    public bool SetTaint(string name, string key, string effect = "NoSchedule", bool present = true) => Modify(name, node =>
+    {
+        var spec = node["spec"] as JsonObject ?? (JsonObject)(node["spec"] = new JsonObject());
+        var taints = spec["taints"] as JsonArray ?? (JsonArray)(spec["taints"] = new JsonArray());
+        foreach (var taint in taints.OfType<JsonObject>().Where(t => t["key"]?.GetValue<string>() == key && (!present || t["effect"]?.GetValue<string>() == effect)).ToList())
+        {
+            taints.Remove(taint);
+        }
+
+        if (present)
+        {
+            taints.Add(new JsonObject
+            {
+                ["key"] = key,
+                ["effect"] = effect,
+                ["timeAdded"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            });
+        }
+    });
+
+    /// <summary>Cordons (<c>kubectl cordon</c>) or uncordons a node.</summary>
+    public bool SetUnschedulable(string name, bool unschedulable) => Modify(name, node =>
+    {
+        var spec = node["spec"] as JsonObject ?? (JsonObject)(node["spec"] = new JsonObject());
+        if (unschedulable)
+        {
+            spec["unschedulable"] = true;
+        }
+        else
+        {
+            spec.Remove("unschedulable");
+        }
+    });
+
+    /// <summary>
     /// A page of nodes after <paramref name="after"/> (exclusive) that match the filter, the list's
     /// resourceVersion and how many matching nodes remain after the page.
     /// </summary>

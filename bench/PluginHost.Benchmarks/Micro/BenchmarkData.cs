@@ -41,7 +41,7 @@ internal static class BenchmarkData
 
     /// <summary>The transformers as the plugin creates them with default settings.</summary>
     public static IReadOnlyDictionary<string, IEntityTransformer> Transformers { get; } = new KubernetesDatasourcePlugin().CreateTransformers(
-        new DatasourceSettings(new Dictionary<string, object?> { ["include_annotations"] = false, ["instance_id_from_system_uuid"] = false }));
+        new DatasourceSettings(new Dictionary<string, object?> { ["include_annotations"] = false, ["instance_id_from_system_uuid"] = false, ["alarms_file"] = "" }));
 
     /// <summary>Node events exactly as the driver makes them, then the cluster event.</summary>
     public static List<DatasourceEvent> SnapshotEvents(int nodes)

@@ -48,7 +48,8 @@ internal sealed class ApiServer : IAsyncDisposable
 
     /// <exception cref="ConfigException">The address cannot be bound or the certificate not loaded.</exception>
     public static async Task<ApiServer> StartAsync(
-        ApiSettings settings, HostHealth health, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+        ApiSettings settings, HostHealth health, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken,
+        History.AlarmHistoryReader? history = null)
     {
         var versions = health.Scheduler.Versions;
         var logger = loggerFactory.CreateLogger("PluginHost.Api");
@@ -88,7 +89,7 @@ internal sealed class ApiServer : IAsyncDisposable
         TopologyEndpoints.Map(app, versions);
         GraphVersionEndpoints.Map(app, versions, app.Lifetime.ApplicationStopping);
         ResourceEndpoints.Map(app, versions);
-        AlarmEndpoints.Map(app, versions);
+        AlarmEndpoints.Map(app, versions, history);
 
         try
         {

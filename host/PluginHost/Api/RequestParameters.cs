@@ -79,6 +79,25 @@ internal sealed class RequestParameters
         return _query.TryGetValue(name, out var text) && text.Count > 0 ? text[^1] : null;
     }
 
+    /// <summary>
+    /// A list parameter: a JSON array, or the query string's repeated values (<c>sort_by=a&amp;sort_by=b</c>, as
+    /// python-requests sends a list); empty when absent.
+    /// </summary>
+    public IReadOnlyList<string> GetStrings(string name)
+    {
+        if (_body.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.Array)
+        {
+            return value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText()).ToList();
+        }
+
+        if (_body.ContainsKey(name))
+        {
+            return GetString(name) is { } single ? [single] : [];
+        }
+
+        return _query.TryGetValue(name, out var texts) ? texts.OfType<string>().ToList() : [];
+    }
+
     /// <summary>oslo's <c>bool_from_string</c> (not strict): <c>1, t, true, on, y, yes</c> are true, anything else false.</summary>
     public bool GetBool(string name)
     {

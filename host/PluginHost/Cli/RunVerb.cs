@@ -44,7 +44,8 @@ internal static class RunVerb
                 {
                     // Before the datasources start: a port already taken stops the host at once (exit 2).
                     api = configuration.Host.Api.Enabled
-                        ? await ApiServer.StartAsync(configuration.Host.Api, health, logging, TimeProvider.System, ProcessSignals.Stopping)
+                        ? await ApiServer.StartAsync(configuration.Host.Api, health, logging, TimeProvider.System, ProcessSignals.Stopping,
+                            configuration.Host.History is { } history ? new History.AlarmHistoryReader(history.DatabasePath) : null)
                         : null;
                 }
                 catch

@@ -85,6 +85,9 @@ internal static class HostConfigurationLoader
             Logging = BindLogging(files, (string)ph["log_level"]!, diagnostics),
             Notifications = BindNotifications(files, ph, diagnostics),
             Api = ApiSettingsLoader.Bind(files, diagnostics),
+            DatasourcesValuesDir = (string)SectionBinder.Bind(files, DatabaseOptionCatalog.EntityGraphSection, DatabaseOptionCatalog.EntityGraph,
+                diagnostics, warnOnUnknownKeys: false)[DatabaseOptionCatalog.DatasourcesValuesDir.Name]!,
+            History = HistorySettingsLoader.Bind(files, HistorySettingsLoader.StateDir((string)ph["state_dir"]!), diagnostics),
         };
     }
 
@@ -288,6 +291,8 @@ internal static class HostConfigurationLoader
             NotificationOptionCatalog.NotificationsSection,
             NotificationOptionCatalog.RabbitSection,
             ApiOptionCatalog.ApiSection,
+            DatabaseOptionCatalog.DatabaseSection,
+            DatabaseOptionCatalog.EntityGraphSection,
         };
         if (api.AuthMode == ApiAuthMode.Keystone)
         {

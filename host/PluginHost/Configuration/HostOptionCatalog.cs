@@ -44,6 +44,8 @@ internal static class HostOptionCatalog
             "Seconds the graph may wait for room in a full notification buffer while RabbitMQ is away (a broker restart then loses nothing); after that, whole snapshots are dropped and the graph goes on. 0: never wait.", min: 0, max: 300),
         OptionDefinition.Int("notification_flush_timeout", 10,
             "Seconds a stopping host (or the snapshot verb) waits for unconfirmed notifications before giving up on them (within shutdown_timeout).", min: 0),
+        OptionDefinition.Path("state_dir", string.Empty,
+            "Folder for what the host keeps across restarts (the alarm history's history.db unless [database] connection names another file). Empty: /var/lib/pluginhost when it exists and the host may write there (a service: systemd's StateDirectory=pluginhost), else ~/.local/state/pluginhost."),
         OptionDefinition.Int("shutdown_timeout", 10,
             "Seconds a stopping host may take (SIGTERM/SIGINT) to apply what is queued, flush its outputs and close; after that it exits anyway, with code 0.", min: 1, max: 3600),
     ];

@@ -32,6 +32,12 @@ internal sealed record HostSettings
     /// <summary>The REST API (<c>[api]</c>).</summary>
     public ApiSettings Api { get; init; } = new();
 
+    /// <summary><c>[entity_graph] datasources_values_dir</c>: the operator's datasource values files.</summary>
+    public string DatasourcesValuesDir { get; init; } = "/etc/vitrage/datasources_values";
+
+    /// <summary>The alarm history (<c>[database]</c>); <c>null</c> only when its configuration is in error.</summary>
+    public HistorySettings? History { get; init; }
+
     /// <summary>The oslo.messaging notification output; <c>null</c> when <c>driver = noop</c>.</summary>
     public NotificationSettings? Notifications { get; init; }
 }

@@ -1,14 +1,19 @@
 using System.Collections.Immutable;
 using PluginHost.Contracts;
+using PluginHost.States;
 
 namespace PluginHost.Graph;
 
 /// <summary>
 /// The in-memory entity graph with Vitrage's processor rules. Not thread-safe by design: one
 /// <see cref="GraphProcessor"/> owns it and everything else talks to it through the queue.
+/// Every vertex gets its operational and aggregated value from <paramref name="values"/>
+/// (Vitrage's datasource values; none: N/A).
 /// </summary>
-internal sealed class EntityGraph(TimeProvider time)
+internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? values = null)
 {
+    private readonly DatasourceValues _values = values ?? DatasourceValues.None;
+
     private readonly Dictionary<string, GraphVertex> _vertices = new(StringComparer.Ordinal);
 
     private List<GraphChange> _changes = [];
@@ -21,8 +26,18 @@ internal sealed class EntityGraph(TimeProvider time)
         return taken;
     }
 
-    private void Record(GraphChangeKind kind, GraphVertex vertex, string? previousState = null) =>
-        _changes.Add(new GraphChange(kind, vertex.Key, vertex.Type, vertex.Name, vertex.State, previousState, vertex.DatasourceName));
+    private void Record(GraphChangeKind kind, GraphVertex vertex, string? previousState = null)
+    {
+        var alarm = vertex.Category == EntityCategories.Alarm;
+        var resource = alarm && vertex.Alarm?.ResourceVitrageId is not null
+            ? vertex.Edges.Values.FirstOrDefault(e => ReferenceEquals(e.Source, vertex) && e.RelationshipType == EdgeLabels.On)?.Target
+            : null;
+        _changes.Add(new GraphChange(kind, vertex.Key, vertex.Type, vertex.Name, vertex.State, previousState, vertex.DatasourceName)
+        {
+            Alarm = alarm ? Freeze(vertex) : null,
+            Resource = resource is null ? null : Freeze(resource),
+        });
+    }
 
     // Keys whose vertex (or one of its edges) changed since the last Publish.
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
@@ -79,7 +94,12 @@ internal sealed class EntityGraph(TimeProvider time)
 
         return new VertexView(vertex.Key, vertex.VitrageId, vertex.Category, vertex.Type, vertex.Id, vertex.Name, vertex.State,
             vertex.IsDeleted, vertex.IsPlaceholder, vertex.SampleTimestamp, vertex.UpdateTimestamp, vertex.DatasourceName,
-            vertex.Properties, edges);
+            vertex.Properties, edges)
+        {
+            OperationalValue = vertex.OperationalValue,
+            AggregatedValue = vertex.AggregatedValue,
+            Alarm = vertex.Alarm,
+        };
     }
 
     private void Touch(GraphVertex vertex) => _dirty.Add(vertex.Key);
@@ -137,34 +157,57 @@ internal sealed class EntityGraph(TimeProvider time)
         var now = time.GetUtcNow();
         var unchanged = version is not null && vertex.Version == version && !vertex.IsPlaceholder
             && !vertex.IsDeleted && string.Equals(vertex.DatasourceName, datasourceName, StringComparison.Ordinal);
+        var wasReported = !vertex.IsPlaceholder && !vertex.IsDeleted && existing is not null;
+        var previousState = vertex.State;
         if (!unchanged)
         {
-            var wasReported = !vertex.IsPlaceholder && !vertex.IsDeleted && existing is not null;
-            var previousState = vertex.State;
-
             // Replacing equal properties would only turn a long-lived copy into garbage.
-            vertex.IsPlaceholder = false;
-            vertex.IsDeleted = false;
-            vertex.Name = update.Vertex.Name;
-            vertex.State = update.Vertex.State;
-            vertex.Properties = update.Vertex.Properties;
+            SetReported(vertex, update.Vertex, datasourceName, now);
             vertex.Version = version;
-            vertex.UpdateTimestamp = now;
-            vertex.DatasourceName = datasourceName;
-            if (!wasReported)
-            {
-                Record(GraphChangeKind.Added, vertex);
-            }
-            else if (!string.Equals(previousState, vertex.State, StringComparison.Ordinal))
-            {
-                Record(GraphChangeKind.StateChanged, vertex, previousState);
-            }
         }
 
         vertex.SampleTimestamp = sampleTime;
         Touch(vertex);
         UpdateNeighbors(vertex, new EdgeOwner(datasourceName, vertex.Key), update.Neighbors, sampleTime, now);
+        UpdateDerived(vertex, datasourceName, update.Derived, sampleTime, now);
+        if (!unchanged)
+        {
+            // Recorded once the vertex is complete (an alarm's resource is its edge), so the change carries all of it.
+            SetAlarmDetails(vertex, wasReported, sampleTime);
+            RecordReported(vertex, wasReported, previousState);
+        }
+
         return true;
+    }
+
+    private void SetReported(GraphVertex vertex, EntityVertex described, string datasourceName, DateTimeOffset now)
+    {
+        vertex.IsPlaceholder = false;
+        vertex.IsDeleted = false;
+        vertex.DatasourceName = datasourceName;
+        Describe(vertex, described, now);
+    }
+
+    // The transformer's description, and the values that follow from its state.
+    private void Describe(GraphVertex vertex, EntityVertex described, DateTimeOffset now)
+    {
+        vertex.Name = described.Name;
+        vertex.State = described.State;
+        vertex.Properties = described.Properties;
+        vertex.UpdateTimestamp = now;
+        ComputeValues(vertex);
+    }
+
+    private void RecordReported(GraphVertex vertex, bool wasReported, string? previousState)
+    {
+        if (!wasReported)
+        {
+            Record(GraphChangeKind.Added, vertex);
+        }
+        else if (!string.Equals(previousState, vertex.State, StringComparison.Ordinal))
+        {
+            Record(GraphChangeKind.StateChanged, vertex, previousState);
+        }
     }
 
     // A reference never changes the vertex it names; it only brings (and later takes) its edges.
@@ -203,6 +246,20 @@ internal sealed class EntityGraph(TimeProvider time)
             return false;
         }
 
+        Refresh(vertex, datasourceName, sampleTime);
+        if (vertex.DerivedKeys is not null) // most vertices derive nothing: no enumerator for them
+        {
+            foreach (var derived in DerivedOf(vertex))
+            {
+                Refresh(derived, datasourceName, sampleTime);
+            }
+        }
+
+        return true;
+    }
+
+    private void Refresh(GraphVertex vertex, string datasourceName, DateTimeOffset sampleTime)
+    {
         vertex.SampleTimestamp = sampleTime;
         Touch(vertex);
         var owner = new EdgeOwner(datasourceName, vertex.Key);
@@ -213,8 +270,6 @@ internal sealed class EntityGraph(TimeProvider time)
                 edge.SampleTimestamp = sampleTime;
             }
         }
-
-        return true;
     }
 
     /// <summary>
@@ -361,25 +416,24 @@ internal sealed class EntityGraph(TimeProvider time)
     {
         var placeholder = AddVertex(described);
         placeholder.IsPlaceholder = true;
-        placeholder.Name = described.Name;
-        placeholder.State = described.State;
-        placeholder.Properties = described.Properties;
         placeholder.SampleTimestamp = sampleTime;
-        placeholder.UpdateTimestamp = now;
+        Describe(placeholder, described, now); // as Vitrage does for a neighbor it adds: usually N/A and no aggregated state
         return placeholder;
     }
 
     private void MarkDeleted(GraphVertex vertex)
     {
         var now = time.GetUtcNow();
-        if (!vertex.IsPlaceholder && !vertex.IsDeleted)
-        {
-            Record(GraphChangeKind.Deleted, vertex);
-        }
-
+        var wasReported = !vertex.IsPlaceholder && !vertex.IsDeleted;
         vertex.IsDeleted = true;
         vertex.UpdateTimestamp = now;
         Touch(vertex);
+        if (wasReported)
+        {
+            Record(GraphChangeKind.Deleted, vertex); // after the flag: an ended alarm is told as deleted
+        }
+
+        DeleteDerived(vertex);
         foreach (var edge in vertex.Edges.Values.Where(e => !e.IsDeleted))
         {
             edge.IsDeleted = true;

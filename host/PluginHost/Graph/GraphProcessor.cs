@@ -41,6 +41,9 @@ internal sealed class GraphProcessor(
     private readonly Dictionary<string, ChangeSummary> _snapshotChanges = new(StringComparer.Ordinal);
     private DateTimeOffset? _firstUnpublishedAt;
 
+    // Alarms that started or ended, not yet told to the outputs.
+    private readonly List<GraphChange> _pendingAlarms = [];
+
     public EntityGraph Graph => graph;
 
     public GraphVersionPublisher Publisher => publisher;
@@ -54,6 +57,7 @@ internal sealed class GraphProcessor(
             {
                 await ApplyAsync(item, cancellationToken).ConfigureAwait(false);
                 SortChanges();
+                await TellAlarmsAsync(cancellationToken).ConfigureAwait(false);
                 PublishIfDue(idle: reader.Count == 0);
             }
         }
@@ -105,7 +109,7 @@ internal sealed class GraphProcessor(
     private void SortChanges()
     {
         Dictionary<string, ChangeSummary>? immediate = null;
-        foreach (var change in graph.TakeChanges())
+        foreach (var change in TakeChanges())
         {
             var datasource = change.DatasourceName ?? string.Empty;
             if (_openSnapshots.ContainsKey(datasource))
@@ -154,7 +158,7 @@ internal sealed class GraphProcessor(
         }
 
         // The deletions just made belong to this snapshot's account too.
-        foreach (var change in graph.TakeChanges())
+        foreach (var change in TakeChanges())
         {
             (_snapshotChanges.TryGetValue(ended.DatasourceName, out var summary) ? summary : _snapshotChanges[ended.DatasourceName] = new ChangeSummary()).Add(change);
         }
@@ -165,6 +169,7 @@ internal sealed class GraphProcessor(
                 ended.Complete ? string.Empty : " (it failed part-way: nothing was deleted)");
         }
 
+        await TellAlarmsAsync(cancellationToken).ConfigureAwait(false); // the snapshot's alarms come before its end
         await TellAsync(o => o.OnSnapshotEndedAsync(ended.DatasourceName, ended.StartedAt, ended.Complete, cancellationToken)).ConfigureAwait(false);
         if (_openSnapshots.Count == 0)
         {
@@ -225,6 +230,26 @@ internal sealed class GraphProcessor(
         }
     }
 
+    // The graph's changes; the alarms among them wait for TellAlarmsAsync.
+    private List<GraphChange> TakeChanges()
+    {
+        var changes = graph.TakeChanges();
+        _pendingAlarms.AddRange(changes.Where(c => c.IsAlarmStartOrEnd));
+        return changes;
+    }
+
+    private async ValueTask TellAlarmsAsync(CancellationToken cancellationToken)
+    {
+        if (_pendingAlarms.Count == 0)
+        {
+            return;
+        }
+
+        var alarms = _pendingAlarms.ToList();
+        _pendingAlarms.Clear();
+        await TellAsync(o => o.OnAlarmsChangedAsync(alarms, cancellationToken)).ConfigureAwait(false);
+    }
+
     // Entities whose vertex was purged no longer need their shortcut.
     private void PruneSources()
     {
@@ -262,11 +287,17 @@ internal sealed class GraphProcessor(
         var version = graph.Publish();
         _firstUnpublishedAt = null;
         publisher.Publish(version);
+        TellEach(o => o.OnGraphPublished(version));
+    }
+
+    // The outputs' synchronous calls (they only hand work to their own buffers).
+    private void TellEach(Action<IGraphOutput> call)
+    {
         foreach (var output in _outputs)
         {
             try
             {
-                output.OnGraphPublished(version);
+                call(output);
             }
 #pragma warning disable CA1031 // an output's bug must not stop the graph or the other outputs
             catch (Exception e)

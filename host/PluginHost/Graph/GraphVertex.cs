@@ -44,6 +44,21 @@ internal sealed class GraphVertex
     /// <summary>The datasource that reported this vertex; <c>null</c> for a placeholder nobody reported.</summary>
     public string? DatasourceName { get; set; }
 
+    /// <summary>From the datasource values: a resource's <c>vitrage_operational_state</c>, an alarm's <c>vitrage_operational_severity</c>.</summary>
+    public string? OperationalValue { get; set; }
+
+    /// <summary>A resource's <c>vitrage_aggregated_state</c>, an alarm's <c>vitrage_aggregated_severity</c>.</summary>
+    public string? AggregatedValue { get; set; }
+
+    /// <summary>An alarm's start and the resource it is on; <c>null</c> for a resource.</summary>
+    public AlarmDetails? Alarm { get; set; }
+
+    /// <summary>For a vertex another one derived (<c>EntityUpdate.Derived</c>): the key of that owner.</summary>
+    public string? DerivedOwnerKey { get; set; }
+
+    /// <summary>The keys of the live vertices this one derived; <c>null</c> when none.</summary>
+    public HashSet<string>? DerivedKeys { get; set; }
+
     /// <summary>Edges, keyed by (source, target, label), on both ends.</summary>
     public Dictionary<GraphEdgeKey, GraphEdge> Edges { get; } = [];
 }

@@ -30,6 +30,10 @@ internal sealed class TransformerRegistry
 
     public IEntityTransformer? Find(string entityType) => _transformers.GetValueOrDefault(entityType)?.Transformer;
 
+    /// <summary>The transformers <paramref name="plugin"/> created, by entity type.</summary>
+    public IReadOnlyDictionary<string, IEntityTransformer> TransformersOf(string plugin) =>
+        _transformers.Where(t => t.Value.Plugin == plugin).ToDictionary(t => t.Key, t => t.Value.Transformer, StringComparer.Ordinal);
+
     /// <summary>
     /// Whether a vertex of <paramref name="vertexType"/> that the transformer of
     /// <paramref name="entityType"/> reports belongs to another plugin, so it may only be linked.

@@ -21,6 +21,15 @@ internal sealed record VertexView(
     IReadOnlyDictionary<string, object?> Properties,
     IReadOnlyList<EdgeView> Edges)
 {
+    /// <summary>A resource's <c>vitrage_operational_state</c>, an alarm's <c>vitrage_operational_severity</c>.</summary>
+    public string? OperationalValue { get; init; }
+
+    /// <summary>A resource's <c>vitrage_aggregated_state</c>, an alarm's <c>vitrage_aggregated_severity</c>.</summary>
+    public string? AggregatedValue { get; init; }
+
+    /// <summary>An alarm's start and the resource it is on; <c>null</c> for a resource.</summary>
+    public AlarmDetails? Alarm { get; init; }
+
     /// <summary>Live edges that start at this vertex.</summary>
     public IEnumerable<EdgeView> OutgoingLiveEdges => Edges.Where(e => !e.IsDeleted && string.Equals(e.SourceKey, Key, StringComparison.Ordinal));
 

@@ -67,9 +67,20 @@ internal sealed class EventLogOutput : IGraphOutput
     {
     }
 
+    /// <summary>An alarm that started or ended is a line of its own: <c>{"event_type": "vitrage.alarm.activate", "timestamp", "payload"}</c>.</summary>
+    public ValueTask OnAlarmsChangedAsync(IReadOnlyList<GraphChange> changes, CancellationToken cancellationToken)
+    {
+        foreach (var change in changes)
+        {
+            Offer(new Item(null, Reopen: false, Flushed: null) { Alarm = change });
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     private ValueTask Offer(Item item)
     {
-        if (!_buffer.Writer.TryWrite(item) && item.Event is not null && Interlocked.Increment(ref _dropped) == 1)
+        if (!_buffer.Writer.TryWrite(item) && (item.Event is not null || item.Alarm is not null) && Interlocked.Increment(ref _dropped) == 1)
         {
             _logger.LogWarning("event_log {Target} cannot keep up: its buffer of {Capacity} events is full, events are dropped (counted)", _target, Capacity);
         }
@@ -109,7 +120,11 @@ internal sealed class EventLogOutput : IGraphOutput
 
                 if (item.Event is { } datasourceEvent)
                 {
-                    Write(datasourceEvent);
+                    Write(w => EventJson.Write(w, datasourceEvent));
+                }
+                else if (item.Alarm is { } alarm)
+                {
+                    Write(w => WriteAlarm(w, alarm));
                 }
 
                 if (item.Flushed is not null || _time.GetUtcNow() - lastFlush >= FlushInterval)
@@ -147,7 +162,17 @@ internal sealed class EventLogOutput : IGraphOutput
         _stream = null;
     }
 
-    private void Write(DatasourceEvent datasourceEvent)
+    private void WriteAlarm(Utf8JsonWriter writer, GraphChange alarm)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("event_type", AlarmEventJson.EventType(alarm));
+        writer.WriteString("timestamp", EventJson.FormatTime(alarm.Alarm!.UpdateTimestamp));
+        writer.WritePropertyName("payload");
+        AlarmEventJson.WritePayload(writer, alarm);
+        writer.WriteEndObject();
+    }
+
+    private void Write(Action<Utf8JsonWriter> write)
     {
         if (_failed)
         {
@@ -159,7 +184,7 @@ internal sealed class EventLogOutput : IGraphOutput
         {
             _stream ??= Open();
             _writer ??= new Utf8JsonWriter(_stream);
-            EventJson.Write(_writer, datasourceEvent);
+            write(_writer);
             _writer.Flush();
             _writer.Reset();
             _stream.Write(NewLine);
@@ -251,5 +276,9 @@ internal sealed class EventLogOutput : IGraphOutput
         }
     }
 
-    private sealed record Item(DatasourceEvent? Event, bool Reopen, TaskCompletionSource? Flushed);
+    private sealed record Item(DatasourceEvent? Event, bool Reopen, TaskCompletionSource? Flushed)
+    {
+        /// <summary>An alarm that started or ended, instead of an event.</summary>
+        public GraphChange? Alarm { get; init; }
+    }
 }

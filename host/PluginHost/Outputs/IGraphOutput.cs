@@ -31,6 +31,14 @@ internal interface IGraphOutput : IAsyncDisposable
     /// </summary>
     ValueTask OnSnapshotEndedAsync(string datasourceName, DateTimeOffset startedAt, bool complete, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Alarms became active (<see cref="GraphChangeKind.Added"/>) or ended (<see cref="GraphChangeKind.Deleted"/>),
+    /// each with the alarm vertex as it was then (<see cref="GraphChange.Alarm"/>), in the order the
+    /// graph applied them. Told after the events that caused them and before the end of their
+    /// snapshot; the same bounded wait as <see cref="OnEventAsync"/> applies. Most outputs ignore it.
+    /// </summary>
+    ValueTask OnAlarmsChangedAsync(IReadOnlyList<GraphChange> changes, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>The processor published a new graph version.</summary>
     void OnGraphPublished(GraphVersion version);
 

@@ -7,7 +7,9 @@ namespace PluginHost.Outputs;
 /// <summary>The outputs the host's settings ask for.</summary>
 internal static class OutputFactory
 {
-    public static List<IGraphOutput> Create(HostSettings host, ILoggerFactory loggerFactory, TimeProvider time)
+    /// <param name="reload">Outputs made again by a reload: the alarm history then knows nothing of the
+    /// alarms already active, so it must not end open ones after the next snapshot as a starting host does.</param>
+    public static List<IGraphOutput> Create(HostSettings host, ILoggerFactory loggerFactory, TimeProvider time, bool reload = false)
     {
         var logger = loggerFactory.CreateLogger("PluginHost.Outputs");
         var outputs = new List<IGraphOutput>();
@@ -19,6 +21,11 @@ internal static class OutputFactory
         if (host.GraphFile is { } graphFile)
         {
             outputs.Add(new GraphFileOutput(graphFile, logger, time));
+        }
+
+        if (host.History is { } history)
+        {
+            outputs.Add(new History.AlarmHistoryOutput(history, loggerFactory.CreateLogger("PluginHost.History"), time, reconcile: !reload));
         }
 
         if (host.Notifications is { } notifications)

@@ -30,8 +30,14 @@ internal static class VertexJson
         writer.WriteString(VertexProperties.SampleTimestamp, EventJson.FormatTime(vertex.SampleTimestamp));
         writer.WriteString(VertexProperties.UpdateTimestamp, EventJson.FormatTime(vertex.UpdateTimestamp));
         WriteOptional(writer, VertexProperties.DatasourceName, vertex.DatasourceName);
+        ComputedProperties.Write(writer, vertex);
         foreach (var (name, value) in vertex.Properties)
         {
+            if (ComputedProperties.TryGet(vertex, name, out _))
+            {
+                continue; // the graph's value wins, as in Vitrage
+            }
+
             writer.WritePropertyName(name);
             WriteValue(writer, value);
         }

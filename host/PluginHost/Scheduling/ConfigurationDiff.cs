@@ -23,7 +23,23 @@ internal static class ConfigurationDiff
             yield return ("[plugin_host] retry_initial_delay/retry_max_delay",
                 $"{before.RetryInitialDelay.TotalSeconds}/{before.RetryMaxDelay.TotalSeconds}", $"{after.RetryInitialDelay.TotalSeconds}/{after.RetryMaxDelay.TotalSeconds}");
         }
+
+        // The API reads the history the running output writes, and the values were read at start.
+        if (before.History != after.History)
+        {
+            yield return ("[database] connection/history_retention_days or [plugin_host] state_dir",
+                Describe(before.History), Describe(after.History));
+        }
+
+        if (before.DatasourcesValuesDir != after.DatasourcesValuesDir)
+        {
+            yield return ("[entity_graph] datasources_values_dir", before.DatasourcesValuesDir, after.DatasourcesValuesDir);
+        }
     }
+
+    // The database path, never the connection URL (it may hold a password).
+    private static string Describe(HistorySettings? history) =>
+        history is null ? "none" : $"{history.DatabasePath} (kept {(history.Retention is { } r ? Invariant((int)r.TotalDays) + " days" : "for ever")})";
 
     /// <summary><paramref name="after"/>, with the restart-only settings still those that run.</summary>
     public static HostSettings KeepRestartOnly(HostSettings running, HostSettings after) => after with
@@ -32,6 +48,8 @@ internal static class ConfigurationDiff
         QueueCapacity = running.QueueCapacity,
         RetryInitialDelay = running.RetryInitialDelay,
         RetryMaxDelay = running.RetryMaxDelay,
+        History = running.History,
+        DatasourcesValuesDir = running.DatasourcesValuesDir,
     };
 
     public static bool OutputsDiffer(HostSettings before, HostSettings after) =>

@@ -4,6 +4,7 @@ using PluginHost.Contracts;
 using PluginHost.Graph;
 using PluginHost.Logging;
 using PluginHost.Outputs;
+using PluginHost.States;
 
 namespace PluginHost.Scheduling;
 
@@ -26,15 +27,17 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
     private readonly object _slotsLock = new();
     private readonly Dictionary<string, RunnerSlot> _slots = new(StringComparer.Ordinal);
     private IReadOnlyList<IGraphOutput> _outputs;
+    private TransformerRegistry _registry;
     private HostConfiguration _configuration;
     private CancellationToken _running = new(canceled: true);
     private bool _disposed;
 
     private DatasourceScheduler(
         HostConfiguration configuration, GraphQueue queue, GraphProcessor processor, IReadOnlyList<IGraphOutput> outputs,
-        IReadOnlyList<DriverRunner> runners, ILoggerFactory loggerFactory, TimeProvider time)
+        IReadOnlyList<DriverRunner> runners, ILoggerFactory loggerFactory, TimeProvider time, TransformerRegistry registry)
     {
         _configuration = configuration;
+        _registry = registry;
         _queue = queue;
         _processor = processor;
         _outputs = outputs;
@@ -148,12 +151,37 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
 
         var outputs = writeOutputs ? OutputFactory.Create(configuration.Host, loggerFactory, time) : [];
         outputs.AddRange(extraOutputs ?? []);
-        var processor = new GraphProcessor(queue, new EntityGraph(time), registry, outputs, new GraphVersionPublisher(),
+        var values = LoadValues(configuration, registry, logger);
+        var processor = new GraphProcessor(queue, new EntityGraph(time, values), registry, outputs, new GraphVersionPublisher(),
             configuration.Host.DeletedEntityRetention, time, logger);
-        return new DatasourceScheduler(configuration, queue, processor, outputs, runners, loggerFactory, time);
+        return new DatasourceScheduler(configuration, queue, processor, outputs, runners, loggerFactory, time, registry);
     }
 
-    private static TransformerRegistry CreateRegistry(HostConfiguration configuration, ILogger logger)
+    /// <summary>
+    /// Vitrage's datasource values: the operator's folder first, then what each plugin ships, then the
+    /// host's own default. A file with an error is logged and skipped; the host goes on.
+    /// </summary>
+    private static DatasourceValues LoadValues(HostConfiguration configuration, TransformerRegistry registry, ILogger logger)
+    {
+        var folders = new List<string> { configuration.Host.DatasourcesValuesDir };
+        folders.AddRange(configuration.Catalog.Plugins.Select(p => Path.Combine(p.Folder, DatasourceValuesLoader.FolderName)));
+        folders.Add(DatasourceValuesLoader.HostFolder);
+        var loaded = DatasourceValuesLoader.Load(folders, registry.EntityTypes);
+        foreach (var error in loaded.Errors)
+        {
+            logger.LogError("Datasource values: {Error}", LogText.Escape(error));
+        }
+
+        var undefined = registry.EntityTypes.Where(t => !loaded.Values.Files.ContainsKey(t)).Order(StringComparer.Ordinal).ToList();
+        logger.LogInformation("Datasource values for {Count} types ({Folders}){Undefined}", loaded.Values.Files.Count,
+            string.Join(", ", loaded.Values.Files.Values.Select(f => Path.GetDirectoryName(f.Path)).Distinct()),
+            undefined.Count == 0 ? string.Empty : $"; no values file for the datasource types {string.Join(", ", undefined)} (a vertex of such a type is \"undefined datasource\", as in Vitrage)");
+        return loaded.Values;
+    }
+
+    /// <param name="previous">On a reload, the running transformers: a plugin whose new settings cannot make
+    /// transformers (a broken alarms file) keeps its running ones rather than lose its entities.</param>
+    private static TransformerRegistry CreateRegistry(HostConfiguration configuration, ILogger logger, TransformerRegistry? previous = null)
     {
         var created = new List<(string, IReadOnlyDictionary<string, IEntityTransformer>)>();
         foreach (var plugin in configuration.Catalog.Plugins)
@@ -161,6 +189,11 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
             try
             {
                 created.Add((plugin.Name, plugin.Instance.CreateTransformers(configuration.PluginSettings[plugin.Name])));
+            }
+            catch (DatasourceConfigurationException e) when (previous?.TransformersOf(plugin.Name) is { Count: > 0 } running)
+            {
+                logger.LogError("Plugin {Plugin} keeps its running transformers: its new settings cannot be used: {Message}", plugin.Name, LogText.Escape(e.Message));
+                created.Add((plugin.Name, running));
             }
 #pragma warning disable CA1031 // a plugin whose transformers fail to build is left out, the others work
             catch (Exception e)
@@ -296,8 +329,9 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
             return;
         }
 
-        var registry = transformersChanged ? CreateRegistry(next, _logger) : null;
-        var outputs = outputsChanged ? OutputFactory.Create(next.Host, _loggerFactory, _time) : null;
+        var registry = transformersChanged ? CreateRegistry(next, _logger, _registry) : null;
+        _registry = registry ?? _registry;
+        var outputs = outputsChanged ? OutputFactory.Create(next.Host, _loggerFactory, _time, reload: true) : null;
         var replaced = new TaskCompletionSource<IReadOnlyList<IGraphOutput>>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _queue.EnqueueAsync(new ReconfigureQueueItem(registry, outputs, next.Host.DeletedEntityRetention, replaced), cancellationToken)
             .ConfigureAwait(false);

@@ -19,11 +19,13 @@ internal sealed partial class ApiHostProcess : IAsyncDisposable
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private readonly SimulatedClusterConfig _cluster;
+    private readonly bool _ownsCluster;
 
-    private ApiHostProcess(Process process, SimulatedClusterConfig cluster)
+    private ApiHostProcess(Process process, SimulatedClusterConfig cluster, bool ownsCluster)
     {
         _process = process;
         _cluster = cluster;
+        _ownsCluster = ownsCluster;
     }
 
     public KubeApiSimulator.KubeApiSimulator Simulator => _cluster.Simulator;
@@ -61,13 +63,23 @@ internal sealed partial class ApiHostProcess : IAsyncDisposable
         HttpMessageHandler? handler = null)
     {
         var cluster = await SimulatedClusterConfig.CreateAsync(nodes, "port = 0\n" + api, sections);
+        return await StartOnAsync(cluster, nodes, waitForGraph, handler, ownsCluster: true);
+    }
+
+    /// <summary>
+    /// A host on <paramref name="cluster"/>'s configuration; with <paramref name="ownsCluster"/> false the
+    /// cluster outlives it (a second host after a restart uses the same simulator and state folder).
+    /// </summary>
+    public static async Task<ApiHostProcess> StartOnAsync(SimulatedClusterConfig cluster, int nodes, bool waitForGraph = true,
+        HttpMessageHandler? handler = null, bool ownsCluster = false)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = cluster.Folder.Path };
         foreach (var arg in new[] { TestRepository.HostDll, "run", "--config-file", cluster.ConfigFile })
         {
             start.ArgumentList.Add(arg);
         }
 
-        var host = new ApiHostProcess(Process.Start(start)!, cluster);
+        var host = new ApiHostProcess(Process.Start(start)!, cluster, ownsCluster);
         host._process.ErrorDataReceived += (_, e) => host.OnStderr(e.Data);
         host._process.BeginErrorReadLine();
         host._process.OutputDataReceived += (_, _) => { };
@@ -188,7 +200,10 @@ internal sealed partial class ApiHostProcess : IAsyncDisposable
 
         _process.Dispose();
         Http.Dispose();
-        await _cluster.DisposeAsync();
+        if (_ownsCluster)
+        {
+            await _cluster.DisposeAsync();
+        }
     }
 
     [GeneratedRegex(@"REST API listening on (\S+)")]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using PluginHost.Contracts;
 using PluginHost.Graph;
+using PluginHost.States;
 
 namespace PluginHost.Tests.Api;
 
@@ -17,7 +18,10 @@ internal static class SampleGraph
     public static GraphVersion Build()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var graph = new EntityGraph(time);
+        // Prometheus' values, as Vitrage ships them in part: the graph computes the alarm's severity pair.
+        var prometheus = new ValuesFile("prometheus", EntityCategories.Alarm, "(test)",
+            new Dictionary<string, MappedValue> { ["CRITICAL"] = new("CRITICAL", 40) });
+        var graph = new EntityGraph(time, new DatasourceValues(new Dictionary<string, ValuesFile> { ["prometheus"] = prometheus }, new HashSet<string>()));
         var t0 = time.GetUtcNow();
         graph.Apply(new EntityUpdate(new EntityVertex("kubernetes", "prod") { Name = "prod" }, [], GraphAction.Create), "kubernetes", t0);
         foreach (var (id, state, zone) in new[] { ("n1", "Ready", "az1"), ("n2", "NotReady", "az1"), ("n3", "Ready", "az2"), ("gone", "Ready", "az2") })
@@ -50,7 +54,7 @@ internal static class SampleGraph
         {
             Category = EntityCategories.Alarm,
             Name = "HighCpu",
-            Properties = new Dictionary<string, object?> { ["vitrage_operational_severity"] = "CRITICAL" },
+            Properties = new Dictionary<string, object?> { ["severity"] = "critical" },
         };
         graph.Apply(new EntityUpdate(alarm,
             [new EntityNeighbor(new EntityVertex(KnownEntityTypes.NovaInstance, "vm-p1"), EdgeLabels.On, EdgeDirection.FromVertex)],

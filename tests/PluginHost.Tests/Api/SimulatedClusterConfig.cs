@@ -19,11 +19,22 @@ internal sealed class SimulatedClusterConfig : IAsyncDisposable
 
     public string ConfigFile { get; }
 
+    /// <summary>The host's state folder (its alarm history), in the test's folder.</summary>
+    public string StateDir => Folder.Combine("state");
+
     /// <param name="api">Lines of the <c>[api]</c> section.</param>
     /// <param name="sections">More sections.</param>
-    public static async Task<SimulatedClusterConfig> CreateAsync(int nodes, string api = "", string sections = "")
+    /// <param name="healthy">Every node Ready and schedulable, so the cluster raises no alarm until a test makes one
+    /// (as the cluster of the captured Vitrage answers had none); else the generator's few NotReady and cordoned nodes.</param>
+    public static async Task<SimulatedClusterConfig> CreateAsync(int nodes, string api = "", string sections = "", bool healthy = true)
     {
         var simulator = await KubeApiSimulator.KubeApiSimulator.StartAsync(new SimulatorOptions { NodeCount = nodes, Provider = ProviderMode.OpenStack });
+        foreach (var name in healthy ? simulator.Nodes.Names : [])
+        {
+            simulator.Nodes.SetReady(name, "True");
+            simulator.Nodes.SetUnschedulable(name, false);
+        }
+
         var folder = new TempFolder();
         var kubeconfig = folder.Combine("kubeconfig");
         await simulator.WriteKubeconfigAsync(kubeconfig);
@@ -31,6 +42,8 @@ internal sealed class SimulatedClusterConfig : IAsyncDisposable
             [datasources]
             types = kubernetes
             plugin_path = {TestRepository.HostPluginFolder}
+            [plugin_host]
+            state_dir = {folder.Combine("state")}
             [api]
             {api}
             [kubernetes]

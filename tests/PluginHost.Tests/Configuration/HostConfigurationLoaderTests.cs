@@ -36,7 +36,8 @@ public sealed class HostConfigurationLoaderTests(EchoPluginFolder plugins) : ICl
             password = also-secret
 
             [database]
-            connection = mysql+pymysql://vitrage:secret@controller/vitrage
+            connection = sqlite:////var/lib/vitrage/pluginhost-history.db
+            max_pool_size = 10
 
             [echo]
             entities_file = /tmp/entities
@@ -46,7 +47,7 @@ public sealed class HostConfigurationLoaderTests(EchoPluginFolder plugins) : ICl
         configuration.Host.SnapshotsInterval.ShouldBe(TimeSpan.FromSeconds(300));
         configuration.Diagnostics.Warnings.ShouldBeEmpty();
         configuration.Diagnostics.Debug.ShouldContain(d => d.Contains("[keystone_authtoken] is not used", StringComparison.Ordinal));
-        configuration.Diagnostics.Debug.ShouldContain(d => d.Contains("[database] is not used", StringComparison.Ordinal));
+        configuration.Host.History!.DatabasePath.ShouldBe("/var/lib/vitrage/pluginhost-history.db");
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class HostConfigurationLoaderTests(EchoPluginFolder plugins) : ICl
     }
 
     [Theory]
-    [InlineData("other services' sections", "[keystone_authtoken]\npassword = x\n[database]\nconnection = sqlite://\n[api]\nport = 8999\n")]
+    [InlineData("other services' sections", "[keystone_authtoken]\npassword = x\n[database]\nconnection = sqlite:////tmp/history.db\n[api]\nport = 8999\n")]
     [InlineData("a far-off unknown section", "[zzz_custom]\na = b\n")]
     public void Load_SectionsOfOtherServices_AreNotWarnedAbout(string name, string text)
     {

@@ -116,7 +116,7 @@ public sealed class PluginCatalogTests
 
         catalog.Errors.ShouldBeEmpty();
         var kubernetes = catalog.Find("kubernetes").ShouldNotBeNull();
-        var settings = new DatasourceSettings(new Dictionary<string, object?> { ["include_annotations"] = false, ["instance_id_from_system_uuid"] = false });
+        var settings = new DatasourceSettings(new Dictionary<string, object?> { ["include_annotations"] = false, ["instance_id_from_system_uuid"] = false, ["alarms_file"] = "" });
         kubernetes.Instance.CreateTransformers(settings).Keys.ShouldBe(["kubernetes", "kubernetes.node"], ignoreOrder: true);
         AppDomain.CurrentDomain.GetAssemblies().ShouldNotContain(a => a.GetName().Name == "KubernetesClient" && IsDefaultContext(a));
         File.Exists(Path.Combine(TestRepository.HostFolder, "KubernetesClient.dll")).ShouldBeFalse();

@@ -59,7 +59,7 @@ public sealed class TemplateGuideTests
         var plugins = temp.Combine("host", "plugins");
         await Dotnet(environment, solution, "publish", "Acme.Datasources.Weather", "-c", "Release", "-o", Path.Combine(plugins, "Acme.Datasources.Weather"));
         File.Exists(Path.Combine(plugins, "Acme.Datasources.Weather", "PluginHost.Contracts.dll")).ShouldBeFalse(); // the host's copy is the one
-        var things = temp.File("things.json", """[{"id":"w1","name":"rain","state":"wet","instance_id":"vm-9"}]""");
+        var things = temp.File("things.json", """[{"id":"w1","name":"rain","state":"down","instance_id":"vm-9"}]""");
         var config = temp.File("pluginhost.conf", $"[datasources]\nplugin_path = {plugins}\n[weather]\nsource_file = {things}\n");
 
         var listed = await HostProcess.RunAsync("plugins", "--config-file", config);
@@ -71,7 +71,10 @@ public sealed class TemplateGuideTests
         var nodes = JsonDocument.Parse(snapshot.Stdout).RootElement.GetProperty("nodes").EnumerateArray().ToList();
         nodes.Select(n => $"{n.GetProperty("vitrage_type").GetString()}:{n.GetProperty("id").GetString()}").Order()
             .ShouldBe(["nova.instance:vm-9", "weather.thing:w1"]);
-        nodes.Single(n => n.GetProperty("id").GetString() == "w1").GetProperty("vitrage_datasource_name").GetString().ShouldBe("weather");
+        var thing = nodes.Single(n => n.GetProperty("id").GetString() == "w1");
+        thing.GetProperty("vitrage_datasource_name").GetString().ShouldBe("weather");
+        // The template's datasources_values/weather.thing.yaml, published with the plugin, gives the state.
+        thing.GetProperty("vitrage_operational_state").GetString().ShouldBe("ERROR");
     }
 
     private static async Task<string> Dotnet(IReadOnlyDictionary<string, string> environment, string folder, params string[] arguments)

@@ -2,24 +2,24 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PluginHost.Api.Views;
+using Microsoft.Data.Sqlite;
 using PluginHost.Graph;
+using PluginHost.History;
 using PluginHost.Outputs;
 
 namespace PluginHost.Api.Endpoints;
 
-/// <summary><c>/v1/alarm/</c>: list, show, count and history (empty until an alarm history store exists).</summary>
+/// <summary><c>/v1/alarm/</c>: list, show and count from the graph version; history from the alarm history database.</summary>
 internal static class AlarmEndpoints
 {
     // Vitrage's default limit of one alarm list.
     private const int MaxAlarms = 10_000;
 
-    public static void Map(IEndpointRouteBuilder app, GraphVersionPublisher versions)
+    public static void Map(IEndpointRouteBuilder app, GraphVersionPublisher versions, AlarmHistoryReader? history)
     {
         app.MapGet("/v1/alarm", context => ListAsync(context, versions));
         app.MapGet("/v1/alarm/count", context => CountAsync(context, versions));
-        // Alarm history lives in a store of its own (an output that records alarms as they start and
-        // end); until one is configured there is none to show.
-        app.MapGet("/v1/alarm/history", InfoEndpoints.EmptyListAsync);
+        app.MapGet("/v1/alarm/history", context => HistoryAsync(context, history));
         app.MapGet("/v1/alarm/{vitrage_id}", context => ShowAsync(context, versions));
     }
 
@@ -37,6 +37,33 @@ internal static class AlarmEndpoints
             foreach (var alarm in alarms)
             {
                 AlarmReader.Write(writer, alarm, graph);
+                await NodeLinkGraphWriter.FlushIfFullAsync(writer, ct).ConfigureAwait(false);
+            }
+
+            writer.WriteEndArray();
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task HistoryAsync(HttpContext context, AlarmHistoryReader? history)
+    {
+        var parameters = await RequestParameters.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var query = AlarmHistoryRequest.Parse(parameters, TenantScope.For(ApiRequest.Identity(context), parameters.GetBool("all_tenants")));
+        List<HistoryAlarm> alarms;
+        try
+        {
+            alarms = history?.Read(query) ?? [];
+        }
+        catch (SqliteException e)
+        {
+            throw new ApiException(StatusCodes.Status503ServiceUnavailable, $"The alarm history cannot be read now: {e.Message}");
+        }
+
+        await ApiResponses.WriteJsonAsync(context, async (writer, ct) =>
+        {
+            writer.WriteStartArray();
+            foreach (var alarm in alarms)
+            {
+                AlarmHistoryJson.Write(writer, alarm);
                 await NodeLinkGraphWriter.FlushIfFullAsync(writer, ct).ConfigureAwait(false);
             }
 

@@ -26,7 +26,7 @@ internal static class VertexPropertyReader
         VertexProperties.SampleTimestamp => EventJson.FormatTime(vertex.SampleTimestamp),
         VertexProperties.UpdateTimestamp => EventJson.FormatTime(vertex.UpdateTimestamp),
         VertexProperties.DatasourceName => vertex.DatasourceName,
-        _ => vertex.Properties.GetValueOrDefault(name),
+        _ => ComputedProperties.TryGet(vertex, name, out var computed) ? computed : vertex.Properties.GetValueOrDefault(name),
     };
 
     /// <summary>A string-valued property (a string or a JSON string), else <c>null</c>.</summary>

@@ -13,11 +13,11 @@ namespace PluginHost.Api.Views;
 /// </summary>
 internal static class AlarmReader
 {
-    public const string Severity = "vitrage_operational_severity";
-    public const string ResourceId = "vitrage_resource_id";
-    public const string ResourceType = "vitrage_resource_type";
-    public const string ResourceProjectId = "vitrage_resource_project_id";
-    public const string StartTimestamp = "start_timestamp";
+    public const string Severity = ComputedProperties.OperationalSeverity;
+    public const string ResourceId = ComputedProperties.ResourceId;
+    public const string ResourceType = ComputedProperties.ResourceType;
+    public const string ResourceProjectId = ComputedProperties.ResourceProjectId;
+    public const string StartTimestamp = ComputedProperties.StartTimestamp;
 
     /// <summary>The keys of <c>alarm count</c>, in Vitrage's order; other severities count as N/A.</summary>
     public static IReadOnlyList<string> Severities { get; } = ["SEVERE", "CRITICAL", "WARNING", "OK", "N/A"];
@@ -54,7 +54,7 @@ internal static class AlarmReader
         return counts;
     }
 
-    /// <summary>The alarm's properties, with the resource it is on when the datasource did not name it.</summary>
+    /// <summary>The alarm's properties, with the resource it is on when neither the graph nor the datasource named it.</summary>
     public static void Write(Utf8JsonWriter writer, VertexView alarm, GraphVersion graph)
     {
         writer.WriteStartObject();
@@ -74,7 +74,7 @@ internal static class AlarmReader
 
     private static void WriteIfAbsent(Utf8JsonWriter writer, VertexView alarm, string name, string? value)
     {
-        if (value is not null && !alarm.Properties.ContainsKey(name))
+        if (value is not null && VertexPropertyReader.Get(alarm, name) is null)
         {
             writer.WriteString(name, value);
         }

@@ -31,6 +31,12 @@ internal sealed class TenantScope
 
     public bool AllTenants { get; }
 
+    /// <summary>The request's project, whose vertices it sees (without <see cref="AllTenants"/>).</summary>
+    public string? Project => _project;
+
+    /// <summary>Whether it also sees what belongs to no project (an admin).</summary>
+    public bool IncludesUnowned => _includeUnowned;
+
     /// <exception cref="ApiException">403: <paramref name="allTenants"/> without the admin role.</exception>
     public static TenantScope For(RequestIdentity identity, bool allTenants)
     {

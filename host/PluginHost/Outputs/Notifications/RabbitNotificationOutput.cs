@@ -137,6 +137,17 @@ internal sealed class RabbitNotificationOutput : IGraphOutput
     {
     }
 
+    /// <summary>Vitrage's own alarm notifications; they join the open snapshot of the alarm's datasource, if any.</summary>
+    public async ValueTask OnAlarmsChangedAsync(IReadOnlyList<GraphChange> changes, CancellationToken cancellationToken)
+    {
+        foreach (var change in changes)
+        {
+            await WaitWhileFullAsync(cancellationToken).ConfigureAwait(false);
+            _buffer.Add(change.Alarm!.DatasourceName ?? string.Empty, Create(AlarmEventJson.EventType(change), w => AlarmEventJson.WritePayload(w, change)));
+            WarnIfDropping();
+        }
+    }
+
     // One warning when dropping starts; the pump says how many when the broker is back.
     private void WarnIfDropping()
     {

@@ -1,0 +1,66 @@
+using System.Globalization;
+using PluginHost.History;
+
+namespace PluginHost.Api.Views;
+
+/// <summary>
+/// <c>GET /v1/alarm/history/</c>'s parameters as the vitrage client sends them (<c>all_tenants</c>,
+/// <c>start</c>, <c>end</c>, <c>limit</c>, repeated <c>sort_by</c> and <c>sort_dirs</c>,
+/// <c>filter_by</c>/<c>filter_vals</c>, <c>next_page</c>, <c>marker</c>), checked as Vitrage checks
+/// them; a mistake is a 400 that names it (Vitrage answers 500 or an empty list).
+/// </summary>
+internal static class AlarmHistoryRequest
+{
+    /// <exception cref="ApiException">400 for a parameter Vitrage would refuse.</exception>
+    public static AlarmHistoryQuery Parse(RequestParameters parameters, TenantScope scope)
+    {
+        var start = Time(parameters, "start");
+        var end = Time(parameters, "end");
+        if (end is not null && start is null)
+        {
+            throw ApiException.BadRequest("'end' can't be used without 'start'");
+        }
+
+        var sortBy = parameters.GetStrings("sort_by");
+        var sortDirs = parameters.GetStrings("sort_dirs");
+        var keys = (sortBy.Count == 0 ? ["start_timestamp", "vitrage_id"] : sortBy).Select((column, i) =>
+        {
+            var direction = i < sortDirs.Count ? sortDirs[i] : "asc";
+            return direction is "asc" or "desc"
+                ? (Column(column, "sort_by"), direction == "desc")
+                : throw ApiException.BadRequest($"Unknown sort direction {direction} (sort_dirs: asc or desc)");
+        }).ToList();
+
+        var filterBy = parameters.GetStrings("filter_by");
+        var filterVals = parameters.GetStrings("filter_vals");
+        if (filterBy.Count != filterVals.Count)
+        {
+            throw ApiException.BadRequest("Cannot perform filtering: filter_by and filter_vals must have the same length");
+        }
+
+        var limit = parameters.GetInt("limit", min: 0) ?? AlarmHistoryQuery.MaxLimit;
+        return new AlarmHistoryQuery
+        {
+            Start = start,
+            End = end,
+            SortBy = keys,
+            Filters = filterBy.Select((column, i) => (Column(column, "filter_by"), (IReadOnlyList<string>)[filterVals[i]])).ToList(),
+            Limit = limit == 0 ? AlarmHistoryQuery.MaxLimit : Math.Min(limit, AlarmHistoryQuery.MaxLimit),
+            Marker = parameters.GetString("marker") is { Length: > 0 } marker ? marker : null,
+            NextPage = parameters.GetString("next_page")?.Trim().ToLowerInvariant() != "false",
+            AllTenants = scope.AllTenants,
+            Project = scope.Project,
+            IncludeUnowned = scope.IncludesUnowned,
+        };
+    }
+
+    private static string Column(string column, string parameter) =>
+        AlarmHistoryQuery.Columns.Contains(column, StringComparer.Ordinal)
+            ? column
+            : throw ApiException.BadRequest($"{parameter} = '{column}': not a column of the alarm history ({string.Join(", ", AlarmHistoryQuery.Columns)})");
+
+    private static DateTimeOffset? Time(RequestParameters parameters, string name) =>
+        parameters.GetString(name) is not { Length: > 0 } text ? null
+        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time
+        : throw ApiException.BadRequest($"{name} = '{text}': not a date and time (e.g. 2026-03-01T12:00:00Z)");
+}

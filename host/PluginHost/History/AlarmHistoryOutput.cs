@@ -1,0 +1,246 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using PluginHost.Configuration;
+using PluginHost.Contracts;
+using PluginHost.Graph;
+using PluginHost.Outputs;
+
+namespace PluginHost.History;
+
+/// <summary>
+/// Keeps the alarm history (Vitrage's alarms table) in SQLite: every alarm that becomes active is a
+/// row, ended when the alarm ends. The graph only hands work to a bounded buffer; a worker writes
+/// it in batches, one transaction each. A locked, full or unwritable database is logged once per
+/// distinct error and the batch is tried again with a growing delay (at most 30 s) while new work
+/// waits in the buffer; when the buffer is full, work is dropped and counted: the history never
+/// holds back the graph. After the first complete snapshot of a datasource, alarms still open from
+/// before a restart that the datasource no longer reports are ended. Ended alarms older than the
+/// retention are pruned at start and every hour.
+/// </summary>
+internal sealed class AlarmHistoryOutput : IGraphOutput
+{
+    public const int Capacity = 10_000;
+    private const int MaxBatch = 500;
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+
+    private readonly HistorySettings _settings;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly DistinctErrorLog _errors;
+    private readonly Channel<AlarmHistoryWork> _buffer = Channel.CreateBounded<AlarmHistoryWork>(new BoundedChannelOptions(Capacity)
+    {
+        SingleReader = true,
+        SingleWriter = false,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _worker;
+
+    // Only the processor's thread touches these: the alarms each datasource has active now.
+    private readonly Dictionary<string, HashSet<string>> _active = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reconciled = new(StringComparer.Ordinal);
+
+    private readonly bool _reconcile;
+    private long _dropped;
+    private long _written;
+
+    /// <param name="reconcile">End, after each datasource's first complete snapshot, the open alarms it no
+    /// longer reports (a starting host); not for an output a reload made while alarms are already active.</param>
+    public AlarmHistoryOutput(HistorySettings settings, ILogger logger, TimeProvider time, bool reconcile = true)
+    {
+        _reconcile = reconcile;
+        _settings = settings;
+        _logger = logger;
+        _time = time;
+        _errors = new DistinctErrorLog(logger, $"alarm history {settings.DatabasePath}", "alarm_history");
+        _worker = Task.Run(() => WorkAsync(_stop.Token));
+    }
+
+    public string Name => "alarm_history";
+
+    public string? LastError => _errors.Current;
+
+    /// <summary>Work items written so far (tests and status).</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Work items dropped because the buffer was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public ValueTask OnEventAsync(DatasourceEvent datasourceEvent, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask OnSnapshotStartedAsync(string datasourceName, DateTimeOffset startedAt, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask OnSnapshotEndedAsync(string datasourceName, DateTimeOffset startedAt, bool complete, CancellationToken cancellationToken)
+    {
+        if (_reconcile && complete && _reconciled.Add(datasourceName))
+        {
+            var active = _active.TryGetValue(datasourceName, out var ids) ? new HashSet<string>(ids, StringComparer.Ordinal) : [];
+            Offer(new DatasourceReconciled(datasourceName, active, EventJson.FormatTime(_time.GetUtcNow())));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask OnAlarmsChangedAsync(IReadOnlyList<GraphChange> changes, CancellationToken cancellationToken)
+    {
+        foreach (var change in changes)
+        {
+            var alarm = change.Alarm!;
+            var datasource = alarm.DatasourceName ?? string.Empty;
+            if (change.Kind == GraphChangeKind.Added)
+            {
+                (_active.TryGetValue(datasource, out var ids) ? ids : _active[datasource] = new HashSet<string>(StringComparer.Ordinal)).Add(alarm.VitrageId);
+                Offer(new AlarmStarted(AlarmRows.From(alarm)));
+            }
+            else
+            {
+                _active.GetValueOrDefault(datasource)?.Remove(alarm.VitrageId);
+                Offer(new AlarmEnded(alarm.VitrageId, EventJson.FormatTime(alarm.UpdateTimestamp)));
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public void OnGraphPublished(GraphVersion version)
+    {
+    }
+
+    private void Offer(AlarmHistoryWork work)
+    {
+        if (!_buffer.Writer.TryWrite(work) && Interlocked.Increment(ref _dropped) == 1)
+        {
+            _logger.LogWarning("alarm history {Path}: its buffer of {Capacity} changes is full (the database is failing or slow); changes are dropped and counted",
+                _settings.DatabasePath, Capacity);
+        }
+    }
+
+    private async Task WorkAsync(CancellationToken stop)
+    {
+        SqliteConnection? connection = null;
+        var failures = 0;
+        var nextPrune = DateTimeOffset.MinValue;
+        var batch = new List<AlarmHistoryWork>(MaxBatch);
+        var flushed = new List<TaskCompletionSource>();
+        try
+        {
+            // The first round opens the file (and prunes) at once; later ones wait for work or the next prune.
+            var more = true;
+            while (more)
+            {
+                while (batch.Count < MaxBatch && _buffer.Reader.TryRead(out var work))
+                {
+                    if (work is HistoryFlushed flush)
+                    {
+                        flushed.Add(flush.Done);
+                    }
+                    else
+                    {
+                        batch.Add(work);
+                    }
+                }
+
+                try
+                {
+                    connection ??= AlarmHistoryDatabase.OpenForWriting(_settings.DatabasePath);
+                    if (_time.GetUtcNow() >= nextPrune)
+                    {
+                        Prune(connection);
+                        nextPrune = _time.GetUtcNow() + PruneInterval;
+                    }
+
+                    if (batch.Count > 0)
+                    {
+                        AlarmHistoryWriter.Write(connection, batch);
+                        Interlocked.Add(ref _written, batch.Count);
+                        batch.Clear();
+                    }
+
+                    failures = 0;
+                    _errors.Succeeded();
+                    flushed.ForEach(f => f.TrySetResult());
+                    flushed.Clear();
+                    if (_buffer.Reader.Count == 0)
+                    {
+                        more = await WaitForWorkAsync(nextPrune, stop).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+                {
+                    // Locked by another process, disk full, read-only, a newer schema: the batch stays and is tried again.
+                    _errors.Failed(e is SqliteException sqlite ? $"{sqlite.Message.TrimEnd('.')} (SQLite error {sqlite.SqliteErrorCode})" : e.Message);
+                    connection?.Dispose();
+                    connection = null;
+                    failures++;
+                    var delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, failures - 1), MaxRetryDelay.TotalSeconds));
+                    await Task.Delay(delay, _time, stop).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // stopping: what is still buffered is reported by DisposeAsync
+        }
+        finally
+        {
+            connection?.Dispose();
+            flushed.ForEach(f => f.TrySetResult());
+            if (batch.Count > 0)
+            {
+                Interlocked.Add(ref _dropped, batch.Count);
+            }
+        }
+    }
+
+    /// <summary>Until there is work or a prune is due; <c>false</c> once the buffer is completed and empty.</summary>
+    private async Task<bool> WaitForWorkAsync(DateTimeOffset nextPrune, CancellationToken stop)
+    {
+        var work = _buffer.Reader.WaitToReadAsync(stop).AsTask();
+        var untilPrune = nextPrune - _time.GetUtcNow();
+        var pruneDue = Task.Delay(untilPrune > TimeSpan.Zero ? untilPrune : TimeSpan.Zero, _time, stop);
+        return await Task.WhenAny(work, pruneDue).ConfigureAwait(false) != work || await work.ConfigureAwait(false);
+    }
+
+    private void Prune(SqliteConnection connection)
+    {
+        if (_settings.Retention is not { } retention)
+        {
+            return;
+        }
+
+        var pruned = AlarmHistoryWriter.Prune(connection, EventJson.FormatTime(_time.GetUtcNow() - retention));
+        if (pruned > 0)
+        {
+            _logger.LogInformation("alarm history {Path}: {Count} alarms that ended more than {Days} days ago were pruned",
+                _settings.DatabasePath, pruned, (int)retention.TotalDays);
+        }
+    }
+
+    /// <summary>Waits until what was handed over so far is written, or the database keeps failing past <paramref name="cancellationToken"/>.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_buffer.Writer.TryWrite(new HistoryFlushed(done)))
+        {
+            await Task.WhenAny(done.Task, _worker).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _buffer.Writer.TryComplete();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _worker.ConfigureAwait(false);
+        var lost = Dropped + _buffer.Reader.Count;
+        if (lost > 0)
+        {
+            _logger.LogWarning("alarm history {Path}: {Count} alarm changes were not written (buffer full, or the database failed until the host stopped)",
+                _settings.DatabasePath, lost);
+        }
+
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,160 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using PluginHost.Outputs;
+
+namespace PluginHost.History;
+
+/// <summary>
+/// Reads pages of the alarm history with Vitrage's semantics (its <c>history_facade.get_alarms</c>):
+/// keyset paging on the sort keys (the row's id breaks ties), a filter value matches as SQL
+/// <c>LIKE '%value%'</c>. Each read opens the file read-only for that read (WAL: the writer goes on).
+/// </summary>
+internal sealed class AlarmHistoryReader(string path)
+{
+    public string Path => path;
+
+    /// <exception cref="SqliteException">The database cannot be read (locked past the busy timeout, damaged).</exception>
+    public List<HistoryAlarm> Read(AlarmHistoryQuery query)
+    {
+        using var connection = AlarmHistoryDatabase.OpenForReading(path);
+        if (connection is null || !HasTable(connection))
+        {
+            return [];
+        }
+
+        using var command = connection.CreateCommand();
+        var where = new List<string>();
+        AddTenancy(query, where, command);
+        AddTimeFrame(query, where, command);
+        AddFilters(query, where, command);
+        var keys = query.SortBy.Any(k => k.Column == "vitrage_id") ? query.SortBy : [.. query.SortBy, ("vitrage_id", false)];
+        var backwards = !query.NextPage && query.Marker is not null;
+        var order = keys.Select(k => (Expression: Key(k.Column), Descending: k.Descending != backwards))
+            .Append((Expression: "id", Descending: backwards)).ToList();
+        if (query.Marker is not null && !AddMarker(connection, query.Marker, order, where, command))
+        {
+            return []; // a marker that names no row: nothing comes after it
+        }
+
+        var sql = new StringBuilder("SELECT payload, start_timestamp, end_timestamp FROM alarms");
+        if (where.Count > 0)
+        {
+            sql.Append(" WHERE ").AppendJoin(" AND ", where);
+        }
+
+        sql.Append(" ORDER BY ").AppendJoin(", ", order.Select(o => $"{o.Expression} {(o.Descending ? "DESC" : "ASC")}"));
+        sql.Append(" LIMIT $limit");
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        command.CommandText = sql.ToString();
+        var rows = new List<HistoryAlarm>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var end = reader.GetString(2);
+                rows.Add(new HistoryAlarm(reader.GetString(0), reader.GetString(1), end == AlarmHistorySchema.NotEnded ? null : end));
+            }
+        }
+
+        if (backwards)
+        {
+            rows.Reverse();
+        }
+
+        return rows;
+    }
+
+    // NULLs compare as empty text, so keyset paging never loses a row to SQL's three-valued logic.
+    private static string Key(string column) => $"COALESCE({column}, '')";
+
+    private static bool HasTable(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alarms'";
+        return command.ExecuteScalar() is not null;
+    }
+
+    private static void AddTenancy(AlarmHistoryQuery query, List<string> where, SqliteCommand command)
+    {
+        if (query.AllTenants)
+        {
+            return;
+        }
+
+        command.Parameters.AddWithValue("$project", (object?)query.Project ?? DBNull.Value);
+        where.Add(query.IncludeUnowned
+            ? "(project_id = $project OR vitrage_resource_project_id = $project OR (project_id IS NULL AND vitrage_resource_project_id IS NULL))"
+            : "(project_id = $project OR vitrage_resource_project_id = $project)");
+    }
+
+    // Vitrage's time frame: with start alone, what ended (or will end) after it; with both, what was active within.
+    private static void AddTimeFrame(AlarmHistoryQuery query, List<string> where, SqliteCommand command)
+    {
+        if (query.Start is not { } start)
+        {
+            return;
+        }
+
+        command.Parameters.AddWithValue("$frameStart", EventJson.FormatTime(start));
+        if (query.End is { } end)
+        {
+            command.Parameters.AddWithValue("$frameEnd", EventJson.FormatTime(end));
+            where.Add("((start_timestamp >= $frameStart AND start_timestamp <= $frameEnd) OR (end_timestamp >= $frameStart AND end_timestamp <= $frameEnd) "
+                + "OR (start_timestamp <= $frameStart AND end_timestamp >= $frameEnd))");
+        }
+        else
+        {
+            where.Add("end_timestamp >= $frameStart");
+        }
+    }
+
+    private static void AddFilters(AlarmHistoryQuery query, List<string> where, SqliteCommand command)
+    {
+        for (var i = 0; i < query.Filters.Count; i++)
+        {
+            var (column, values) = query.Filters[i];
+            var alternatives = new List<string>();
+            for (var j = 0; j < values.Count; j++)
+            {
+                var name = FormattableString.Invariant($"$filter{i}_{j}");
+                command.Parameters.AddWithValue(name, "%" + values[j] + "%");
+                alternatives.Add($"{column} LIKE {name}");
+            }
+
+            where.Add("(" + string.Join(" OR ", alternatives) + ")");
+        }
+    }
+
+    // Rows strictly after the marker row in the page's order: (k1 > m1) OR (k1 = m1 AND k2 > m2) OR ...
+    private static bool AddMarker(SqliteConnection connection, string marker, List<(string Expression, bool Descending)> order, List<string> where, SqliteCommand command)
+    {
+        var values = new List<object>();
+        using (var find = connection.CreateCommand())
+        {
+            find.CommandText = $"SELECT {string.Join(", ", order.Select(o => o.Expression))} FROM alarms WHERE vitrage_id = $marker ORDER BY id DESC LIMIT 1";
+            find.Parameters.AddWithValue("$marker", marker);
+            using var reader = find.ExecuteReader();
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            for (var i = 0; i < order.Count; i++)
+            {
+                values.Add(reader.GetValue(i));
+            }
+        }
+
+        var alternatives = new List<string>();
+        for (var i = 0; i < order.Count; i++)
+        {
+            var equal = Enumerable.Range(0, i).Select(j => FormattableString.Invariant($"{order[j].Expression} = $marker{j}"));
+            var beyond = FormattableString.Invariant($"{order[i].Expression} {(order[i].Descending ? "<" : ">")} $marker{i}");
+            alternatives.Add("(" + string.Join(" AND ", equal.Append(beyond)) + ")");
+            command.Parameters.AddWithValue(FormattableString.Invariant($"$marker{i}"), values[i]);
+        }
+
+        where.Add("(" + string.Join(" OR ", alternatives) + ")");
+        return true;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+
+namespace PluginHost.Tests.Api;
+
+/// <summary>
+/// Node alarms through the real path: the simulator flips nodes, the built host runs (<c>run</c>)
+/// with the real Kubernetes plugin, and the real vitrage client reads alarms, counts and history,
+/// the history across a restart of the host.
+/// </summary>
+public sealed class AlarmClientTests
+{
+    [Fact]
+    public async Task VitrageClient_NotReadyAndPressuredNodes_AlarmListAndCountShowThem()
+    {
+        await using var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 12, api: "port = 0");
+        var nodes = cluster.Simulator.Nodes;
+        nodes.SetReady(nodes.Names[0], "False");
+        nodes.SetCondition(nodes.Names[1], "MemoryPressure", "True");
+        nodes.SetCondition(nodes.Names[2], "DiskPressure", "True");
+        nodes.SetUnschedulable(nodes.Names[3], true);
+        await using var host = await ApiHostProcess.StartOnAsync(cluster, nodes: 12, ownsCluster: true);
+
+        var alarms = await VitrageClient.RunJsonAsync(host.BaseUrl, "alarm", "list", "--all-tenants");
+        var count = await VitrageClient.RunJsonAsync(host.BaseUrl, "alarm", "count", "--all-tenants");
+
+        alarms.EnumerateArray().Select(a => (Text(a, "Name"), Text(a, "Type"), Text(a, "Resource Type"), Text(a, "Severity"))).ShouldBe(
+        [
+            ("NodeCordoned", "kubernetes.node.condition", "kubernetes.node", "OK"),
+            ("NodeDiskPressure", "kubernetes.node.condition", "kubernetes.node", "WARNING"),
+            ("NodeMemoryPressure", "kubernetes.node.condition", "kubernetes.node", "WARNING"),
+            ("NodeNotReady", "kubernetes.node.condition", "kubernetes.node", "CRITICAL"),
+        ], ignoreOrder: true);
+        count.EnumerateObject().Select(c => $"{c.Name} {c.Value.GetInt32()}").ShouldBe(["CRITICAL 1", "N/A 0", "OK 1", "SEVERE 0", "WARNING 2"], ignoreOrder: true);
+        var notReady = alarms.EnumerateArray().Single(a => Text(a, "Name") == "NodeNotReady");
+        var resource = await VitrageClient.RunJsonAsync(host.BaseUrl, "resource", "show", Text(notReady, "Resource ID")!);
+        Text(resource, "name").ShouldBe(nodes.Names[0]);
+        Text(resource, "vitrage_operational_state").ShouldBe("ERROR");
+        var shown = await VitrageClient.RunJsonAsync(host.BaseUrl, "alarm", "show", Text(notReady, "ID")!);
+        Text(shown, "vitrage_aggregated_severity").ShouldBe("CRITICAL");
+        Text(shown, "reason").ShouldBe("KubeletNotReady");
+    }
+
+    [Fact]
+    public async Task VitrageClient_HostRestartedBetweenTwoFlips_AlarmHistoryShowsBoth()
+    {
+        await using var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 4, api: "port = 0", sections: "snapshots_interval = 10");
+        var nodes = cluster.Simulator.Nodes;
+        var node = nodes.Names[1];
+        await using (var first = await ApiHostProcess.StartOnAsync(cluster, nodes: 4))
+        {
+            nodes.SetReady(node, "False");
+            await WaitForAlarmsAsync(first, 1);
+            nodes.SetReady(node, "True");
+            await WaitForAlarmsAsync(first, 0);
+            (await first.StopAsync()).ShouldBe(0);
+        }
+
+        await using var second = await ApiHostProcess.StartOnAsync(cluster, nodes: 4);
+        await Task.Delay(1100, TestContext.Current.CancellationToken); // a new lastTransitionTime: a new activation
+        nodes.SetReady(node, "False");
+        await WaitForAlarmsAsync(second, 1);
+
+        var history = await WaitForHistoryAsync(second.BaseUrl, rows: 2);
+
+        var rows = history.EnumerateArray().ToList();
+        rows.Select(r => $"{Text(r, "Name")} on {Text(r, "Resource Type")}").Distinct().ShouldBe(["NodeNotReady on kubernetes.node"]);
+        string.CompareOrdinal(Text(rows[0], "Start Time"), Text(rows[1], "Start Time")).ShouldBeLessThan(0);
+        Text(rows[0], "End Time").ShouldNotBeNullOrEmpty();
+        Text(rows[0], "Severity").ShouldBe("OK"); // an ended alarm, as Vitrage shows it
+        Text(rows[1], "End Time").ShouldBeNullOrEmpty(); // the client prints an empty column for an active alarm
+        Text(rows[1], "Severity").ShouldBe("CRITICAL");
+        File.Exists(Path.Combine(cluster.StateDir, "history.db")).ShouldBeTrue();
+    }
+
+    private static async Task WaitForAlarmsAsync(ApiHostProcess host, int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45));
+        while (true)
+        {
+            using var response = await host.GetAsync("v1/alarm/?all_tenants=true");
+            using var alarms = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            if (alarms.RootElement.GetArrayLength() == count)
+            {
+                return;
+            }
+
+            timeout.IsCancellationRequested.ShouldBeFalse($"the host never showed {count} alarms:\n{host.Stderr}");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
+    // The history is written off the graph's path: it may trail the graph by a moment.
+    private static async Task<JsonElement> WaitForHistoryAsync(Uri endpoint, int rows)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var history = await VitrageClient.RunJsonAsync(endpoint, "alarm", "history", "--all-tenants");
+            if (history.GetArrayLength() >= rows || timeout.IsCancellationRequested)
+            {
+                history.GetArrayLength().ShouldBe(rows, history.GetRawText());
+                return history;
+            }
+
+            await Task.Delay(300, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,154 @@
+using Microsoft.Extensions.Time.Testing;
+using PluginHost.Contracts;
+using PluginHost.Graph;
+using PluginHost.States;
+
+namespace PluginHost.Tests.Graph;
+
+/// <summary>Vertices an update derives (a node's alarms): owned like edges, with Vitrage's values and alarm fields.</summary>
+public sealed class DerivedVertexTests
+{
+    private const string NodeKey = "RESOURCE:kubernetes.node:n1";
+    private const string AlarmKey = "ALARM:kubernetes.node.condition:n1/NodeNotReady";
+
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _time = new(Start);
+    private readonly EntityGraph _graph;
+
+    public DerivedVertexTests()
+    {
+        var alarms = new ValuesFile("kubernetes.node.condition", EntityCategories.Alarm, "(test)",
+            new Dictionary<string, MappedValue> { ["CRITICAL"] = new("CRITICAL", 40), ["INFO"] = new("OK", 10) });
+        var nodes = new ValuesFile("kubernetes.node", EntityCategories.Resource, "(test)",
+            new Dictionary<string, MappedValue> { ["READY"] = new("OK", 10), ["NOTREADY"] = new("ERROR", 30) });
+        _graph = new EntityGraph(_time, new DatasourceValues(
+            new Dictionary<string, ValuesFile> { [alarms.Type] = alarms, [nodes.Type] = nodes }, new HashSet<string> { "kubernetes.node" }));
+    }
+
+    [Fact]
+    public void Apply_NodeWithAlarm_AlarmIsOnTheNodeWithValuesAndResource()
+    {
+        Report(seconds: 0, "NotReady", Alarm(start: "2026-02-28T23:00:00.000000Z"));
+
+        var node = _graph.Find(NodeKey)!;
+        var alarm = _graph.Find(AlarmKey)!;
+        (node.OperationalValue, node.AggregatedValue).ShouldBe(("ERROR", "NOTREADY"));
+        (alarm.OperationalValue, alarm.AggregatedValue).ShouldBe(("CRITICAL", "CRITICAL"));
+        alarm.Alarm.ShouldBe(new AlarmDetails("2026-02-28T23:00:00.000000Z", node.VitrageId, "kubernetes.node", null));
+        alarm.Edges.Values.ShouldHaveSingleItem().ShouldSatisfyAllConditions(
+            e => e.Source.ShouldBeSameAs(alarm), e => e.Target.ShouldBeSameAs(node), e => e.RelationshipType.ShouldBe(EdgeLabels.On));
+        _graph.TakeChanges().Where(c => c.IsAlarmStartOrEnd).ShouldHaveSingleItem().Alarm!.Alarm!.ResourceVitrageId.ShouldBe(node.VitrageId);
+    }
+
+    [Fact]
+    public void Apply_AlarmReportedAgainUnchanged_KeepsItsIdStartAndUpdateTime()
+    {
+        Report(seconds: 0, "NotReady", Alarm(start: null));
+        var first = _graph.Find(AlarmKey)!;
+        var (id, start, updated) = (first.VitrageId, first.Alarm!.StartTimestamp, first.UpdateTimestamp);
+        _graph.TakeChanges();
+
+        Report(seconds: 600, "NotReady", Alarm(start: null));
+        _graph.MarkOutdatedDeleted("kubernetes", Start.AddSeconds(600));
+
+        var again = _graph.Find(AlarmKey)!;
+        (again.VitrageId, again.Alarm!.StartTimestamp, again.UpdateTimestamp, again.IsDeleted).ShouldBe((id, start, updated, false));
+        start.ShouldBe("2026-03-01T00:00:00.000000Z"); // no start from the datasource: when it became active
+        _graph.TakeChanges().ShouldBeEmpty();
+    }
+
+    public static TheoryData<string, Action<DerivedVertexTests>> Endings => new()
+    {
+        { "the owner no longer reports it", t => t.Report(seconds: 60, "Ready") },
+        { "the owner is deleted", t => t.Report(seconds: 60, "NotReady", action: GraphAction.Delete) },
+        { "a complete snapshot no longer reports the owner", t => t._graph.MarkOutdatedDeleted("kubernetes", Start.AddSeconds(60)) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Endings))]
+    public void Apply_AlarmEnds_DeletedAndToldAsEnded(string name, Action<DerivedVertexTests> end)
+    {
+        Report(seconds: 0, "NotReady", Alarm(start: null));
+        _graph.TakeChanges();
+        _time.Advance(TimeSpan.FromSeconds(60));
+
+        end(this);
+
+        var alarm = _graph.Find(AlarmKey)!;
+        alarm.IsDeleted.ShouldBeTrue(name);
+        alarm.Edges.Values.ShouldAllBe(e => e.IsDeleted);
+        var ended = _graph.TakeChanges().Where(c => c.IsAlarmStartOrEnd).ShouldHaveSingleItem(name);
+        ended.Kind.ShouldBe(GraphChangeKind.Deleted, name);
+        ended.Alarm!.IsDeleted.ShouldBeTrue(name);
+        ended.Alarm.UpdateTimestamp.ShouldBe(Start.AddSeconds(60), name);
+    }
+
+    [Fact]
+    public void Apply_AlarmEndsAndComesBack_TwoActivationsEachWithItsStart()
+    {
+        Report(seconds: 0, "NotReady", Alarm(start: null));
+        Report(seconds: 60, "Ready");
+        Report(seconds: 120, "NotReady", Alarm(start: null));
+
+        var activations = _graph.TakeChanges().Where(c => c.IsAlarmStartOrEnd).Select(c => (c.Kind, c.Alarm!.Alarm!.StartTimestamp)).ToList();
+
+        activations.ShouldBe(
+        [
+            (GraphChangeKind.Added, "2026-03-01T00:00:00.000000Z"),
+            (GraphChangeKind.Deleted, "2026-03-01T00:00:00.000000Z"),
+            (GraphChangeKind.Added, "2026-03-01T00:02:00.000000Z"),
+        ]);
+    }
+
+    [Fact]
+    public void TryRefresh_UnchangedNode_ItsAlarmSurvivesTheSnapshot()
+    {
+        Report(seconds: 0, "NotReady", Alarm(start: null), version: "7");
+        _time.Advance(TimeSpan.FromSeconds(600));
+
+        _graph.TryRefresh(NodeKey, "7", "kubernetes", Start.AddSeconds(600)).ShouldBeTrue();
+        _graph.MarkOutdatedDeleted("kubernetes", Start.AddSeconds(600));
+
+        _graph.Find(AlarmKey)!.IsDeleted.ShouldBeFalse();
+        _graph.Find(AlarmKey)!.Edges.Values.ShouldAllBe(e => !e.IsDeleted);
+    }
+
+    [Fact]
+    public void Apply_PlaceholderNeighbor_NotAvailableWithoutAggregatedState()
+    {
+        Report(seconds: 0, "Ready", neighbors: [new EntityNeighbor(new EntityVertex(KnownEntityTypes.NovaInstance, "vm1"), EdgeLabels.Contains, EdgeDirection.ToVertex)]);
+
+        var placeholder = _graph.Find("RESOURCE:nova.instance:vm1")!;
+        (placeholder.OperationalValue, placeholder.AggregatedValue).ShouldBe(("N/A", null));
+    }
+
+    private static EntityNeighbor Alarm(string? start)
+    {
+        var properties = new Dictionary<string, object?> { ["severity"] = "CRITICAL", ["reason"] = "KubeletNotReady" };
+        if (start is not null)
+        {
+            properties["start_timestamp"] = start;
+        }
+
+        return new EntityNeighbor(new EntityVertex("kubernetes.node.condition", "n1/NodeNotReady")
+        {
+            Category = EntityCategories.Alarm,
+            Name = "NodeNotReady",
+            State = "Active",
+            Properties = properties,
+        }, EdgeLabels.On, EdgeDirection.ToVertex);
+    }
+
+    private void Report(int seconds, string state, EntityNeighbor? alarm = null, GraphAction action = GraphAction.Update, string? version = null,
+        EntityNeighbor[]? neighbors = null)
+    {
+        if (Start.AddSeconds(seconds) > _time.GetUtcNow())
+        {
+            _time.SetUtcNow(Start.AddSeconds(seconds));
+        }
+
+        var node = new EntityVertex("kubernetes.node", "n1") { Name = "node-1", State = state };
+        _graph.Apply(new EntityUpdate(node, neighbors ?? [], action) { Derived = alarm is null ? [] : [alarm] }, "kubernetes", Start.AddSeconds(seconds), version: version);
+    }
+}

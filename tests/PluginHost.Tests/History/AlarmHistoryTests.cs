@@ -1,0 +1,199 @@
+using Microsoft.Data.Sqlite;
+using PluginHost.Configuration;
+using PluginHost.History;
+using PluginHost.Tests.Support;
+
+namespace PluginHost.Tests.History;
+
+/// <summary>The history output and reader on a real SQLite file.</summary>
+public sealed class AlarmHistoryTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+    private readonly AlarmTimeline _timeline = new();
+
+    private string DatabasePath => _temp.Combine("state", "history.db");
+
+    public void Dispose() => _temp.Dispose();
+
+    private AlarmHistoryOutput Output(TimeSpan? retention = null) =>
+        new(new HistorySettings(DatabasePath, retention), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _timeline.Time);
+
+    private async Task WriteAsync(params IReadOnlyList<PluginHost.Graph.GraphChange>[] changes)
+    {
+        await using var output = Output();
+        foreach (var batch in changes)
+        {
+            await output.OnAlarmsChangedAsync(batch, TestContext.Current.CancellationToken);
+        }
+
+        await output.FlushAsync(TestContext.Current.CancellationToken);
+        output.LastError.ShouldBeNull();
+    }
+
+    private List<HistoryAlarm> Read(AlarmHistoryQuery? query = null) => new AlarmHistoryReader(DatabasePath).Read(query ?? new AlarmHistoryQuery());
+
+    [Fact]
+    public async Task Write_AlarmStartsEndsAndStartsAgain_TwoRowsFirstEnded()
+    {
+        await WriteAsync(_timeline.Node("n1", 0, alarm: true), _timeline.Node("n1", 60, alarm: false), _timeline.Node("n1", 120, alarm: true));
+
+        var rows = Read();
+
+        rows.Select(r => (r.Start, r.End)).ShouldBe(
+        [
+            ("2026-03-01T00:00:00.000000Z", "2026-03-01T00:01:00.000000Z"),
+            ("2026-03-01T00:02:00.000000Z", null),
+        ]);
+        rows[0].Payload.ShouldContain("\"vitrage_operational_severity\":\"N/A\"");
+    }
+
+    private static readonly Dictionary<string, AlarmHistoryQuery> Queries = new()
+    {
+        ["default: by start"] = new AlarmHistoryQuery(),
+        ["by start, descending"] = new AlarmHistoryQuery { SortBy = [("start_timestamp", true)] },
+        ["a page"] = new AlarmHistoryQuery { Limit = 2 },
+        ["the next page"] = new AlarmHistoryQuery { Limit = 2, Marker = "@n1" },
+        ["the previous page"] = new AlarmHistoryQuery { Limit = 2, Marker = "@n3", NextPage = false },
+        ["a filter"] = new AlarmHistoryQuery { Filters = [("vitrage_resource_id", ["@res-n2"])] },
+        ["a time frame"] = new AlarmHistoryQuery { Start = AlarmTimeline.Start.AddSeconds(15), End = AlarmTimeline.Start.AddSeconds(25) },
+        ["after a time"] = new AlarmHistoryQuery { Start = AlarmTimeline.Start.AddSeconds(200) },
+        ["a project"] = new AlarmHistoryQuery { AllTenants = false, Project = "p1" },
+        ["a project and what has none"] = new AlarmHistoryQuery { AllTenants = false, Project = "p1", IncludeUnowned = true },
+    };
+
+    // case (a query above), the nodes of the rows in order (each node's alarm started at its index × 10 s; n2 ended at 100 s)
+    public static TheoryData<string, string[]> Pages => new()
+    {
+        { "default: by start", ["n0", "n1", "n2", "n3"] },
+        { "by start, descending", ["n3", "n2", "n1", "n0"] },
+        { "a page", ["n0", "n1"] },
+        { "the next page", ["n2", "n3"] },
+        { "the previous page", ["n1", "n2"] },
+        { "a filter", ["n2"] },
+        { "a time frame", ["n0", "n1", "n2"] },
+        { "after a time", ["n0", "n1", "n3"] },
+        { "a project", ["n1"] },
+        { "a project and what has none", ["n0", "n1", "n2"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task Read_VitrageParameters_RowsInVitragesOrder(string name, string[] expected)
+    {
+        var query = Queries[name];
+        var changes = new List<IReadOnlyList<PluginHost.Graph.GraphChange>>();
+        for (var i = 0; i < 4; i++)
+        {
+            changes.Add(_timeline.Node($"n{i}", i * 10, alarm: true, project: i switch { 1 => "p1", 3 => "p3", _ => null }));
+        }
+
+        changes.Add(_timeline.Node("n2", 100, alarm: false));
+        await WriteAsync([.. changes]);
+        var ids = Read().ToDictionary(r => Node(r), r => Id(r));
+        var resourceIds = Read().ToDictionary(r => Node(r), r => Field(r, "vitrage_resource_id"));
+        query = query with
+        {
+            Marker = query.Marker is { } marker ? ids[marker[1..]] : null,
+            Filters = query.Filters.Select(f => (f.Column, (IReadOnlyList<string>)f.Values.Select(v => v.StartsWith("@res-", StringComparison.Ordinal) ? resourceIds[v[5..]] : v).ToList())).ToList(),
+        };
+
+        Read(query).Select(Node).ShouldBe(expected, name);
+    }
+
+    [Fact]
+    public async Task Write_DatabaseLockedByAnotherProcess_RetriedUntilWrittenAndTheCallerNeverWaits()
+    {
+        await WriteAsync(_timeline.Node("n0", 0, alarm: true)); // the file and its schema exist
+        await using var output = Output();
+        using (var locker = new SqliteConnection($"Data Source={DatabasePath};Pooling=false"))
+        {
+            locker.Open();
+            using var exclusive = locker.CreateCommand();
+            exclusive.CommandText = "BEGIN EXCLUSIVE";
+            exclusive.ExecuteNonQuery();
+
+            var told = System.Diagnostics.Stopwatch.StartNew();
+            await output.OnAlarmsChangedAsync(_timeline.Node("n1", 10, alarm: true), TestContext.Current.CancellationToken);
+            told.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(1));
+            await WaitUntilAsync(() => output.LastError is not null, "the lock to be reported");
+            output.LastError!.ShouldContain("locked");
+        }
+
+        _timeline.Time.Advance(TimeSpan.FromSeconds(30)); // the retry's delay
+        await WaitUntilAsync(() => output.LastError is null, "the retry to succeed");
+        Read().Select(Node).ShouldBe(["n0", "n1"]);
+    }
+
+    [Fact]
+    public async Task Write_DatabaseOfANewerHost_ReportedAndNothingWritten()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        using (var newer = new SqliteConnection($"Data Source={DatabasePath};Pooling=false"))
+        {
+            newer.Open();
+            using var version = newer.CreateCommand();
+            version.CommandText = "PRAGMA user_version = 99";
+            version.ExecuteNonQuery();
+        }
+
+        await using var output = Output();
+        await output.OnAlarmsChangedAsync(_timeline.Node("n0", 0, alarm: true), TestContext.Current.CancellationToken);
+
+        await WaitUntilAsync(() => output.LastError is not null, "the error");
+        output.LastError!.ShouldBe("its schema is version 99, newer than this host's 1: it was written by a newer PluginHost");
+        Read().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Prune_EndedLongerThanTheRetention_OnlyThoseDeleted()
+    {
+        await WriteAsync(_timeline.Node("old", 0, alarm: true), _timeline.Node("old", 10, alarm: false),
+            _timeline.Node("active", 20, alarm: true));
+        _timeline.Time.Advance(TimeSpan.FromDays(31));
+
+        await using (var output = Output(TimeSpan.FromDays(30)))
+        {
+            await output.OnAlarmsChangedAsync(_timeline.Node("recent", 40 + (int)TimeSpan.FromDays(31).TotalSeconds, alarm: true), TestContext.Current.CancellationToken);
+            await output.FlushAsync(TestContext.Current.CancellationToken);
+        }
+
+        Read().Select(Node).ShouldBe(["active", "recent"]);
+    }
+
+    [Fact]
+    public async Task Reconcile_FirstCompleteSnapshotAfterARestart_EndsOpenAlarmsNoLongerReported()
+    {
+        await WriteAsync(_timeline.Node("gone", 0, alarm: true), _timeline.Node("stays", 0, alarm: true));
+
+        // A restarted host: its graph sees only "stays" again, then the snapshot completes.
+        await using (var output = Output())
+        {
+            var restarted = new AlarmTimeline();
+            restarted.Time.SetUtcNow(AlarmTimeline.Start.AddSeconds(600));
+            await output.OnAlarmsChangedAsync(restarted.Node("stays", 600, alarm: true), TestContext.Current.CancellationToken);
+            await output.OnSnapshotEndedAsync("kubernetes", AlarmTimeline.Start.AddSeconds(600), complete: true, TestContext.Current.CancellationToken);
+            await output.FlushAsync(TestContext.Current.CancellationToken);
+        }
+
+        Read().Select(r => (Node(r), r.End)).ShouldBe([("gone", "2026-03-01T00:00:00.000000Z"), ("stays", null)], ignoreOrder: true);
+    }
+
+    // The node an alarm is on: its id is <node>/<alarm name>.
+    private static string Node(HistoryAlarm row) =>
+        System.Text.Json.JsonDocument.Parse(row.Payload).RootElement.GetProperty("id").GetString()!.Split('/')[0];
+
+    private static string Id(HistoryAlarm row) => Field(row, "vitrage_id");
+
+    private static string Field(HistoryAlarm row, string name) =>
+        System.Text.Json.JsonDocument.Parse(row.Payload).RootElement.GetProperty(name).GetString()!;
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!condition())
+        {
+            timeout.IsCancellationRequested.ShouldBeFalse($"waited for {what}");
+            await Task.Delay(20, CancellationToken.None);
+        }
+    }
+}
