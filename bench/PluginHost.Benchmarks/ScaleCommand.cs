@@ -36,6 +36,11 @@ internal static class ScaleCommand
             return await ColdRunner.RunAsync(options);
         }
 
+        if (options.Run)
+        {
+            return await RunSoakRunner.RunAsync(options);
+        }
+
         if (options.Startup)
         {
             return await StartupRunner.RunAsync(options);

@@ -30,6 +30,12 @@ internal sealed record ScaleOptions
 
     public bool NoVitrage { get; init; }
 
+    /// <summary><c>--api</c>: snapshots every 10 s in the host, so requests meet snapshots being applied.</summary>
+    public bool DuringSnapshots { get; init; }
+
+    /// <summary><c>--run</c>: whole <c>run</c> processes for memory after many snapshots.</summary>
+    public bool Run { get; init; }
+
     /// <summary>Host variants timed beside the plain host: <c>--variant "label:NAME=VALUE,NAME=VALUE"</c>.</summary>
     public IReadOnlyList<(string Label, IReadOnlyDictionary<string, string> Environment)> Variants { get; init; } = [];
 
@@ -57,6 +63,8 @@ internal sealed record ScaleOptions
                 "--startup" => options with { Startup = true },
                 "--host" => options with { HostFolder = Next() },
                 "--no-vitrage" => options with { NoVitrage = true },
+                "--during-snapshots" => options with { DuringSnapshots = true },
+                "--run" => options with { Run = true },
                 "--variant" => options with { Variants = [.. options.Variants, ParseVariant(Next())] },
                 "--snapshots" => options with { Snapshots = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--interval" => options with { Interval = ParseDuration(Next()) },
