@@ -107,6 +107,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
     [GeneratedRegex(@"REST API listening on (\S+)")]
     private static partial Regex ListeningLine();
 
-    [GeneratedRegex(@"PluginHost\.Api\[0\] (\S+ \S+) answered \d+ in ([0-9.]+) ms")]
+    // The API middleware's debug line, in either log format (console "[0]" or oslo "[-]").
+    [GeneratedRegex(@"PluginHost\.Api(?:\[0\]| \[-\]) (\S+ \S+) answered \d+ in ([0-9.]+) ms")]
     private static partial Regex AnsweredLine();
 }
