@@ -23,12 +23,19 @@ internal static partial class ApiRunner
     {
         var nodes = options.Nodes.Count == 4 && options.Nodes[0] == 100 ? 5000 : options.Nodes[0];
         var runs = options.Runs == 5 ? 20 : options.Runs;
-        await using var cluster = await BenchmarkCluster.StartAsync(nodes, options.PageSize);
+        var binary = HostBinary.From(options.HostFolder);
+        await using var cluster = await BenchmarkCluster.StartAsync(nodes, options.PageSize, pluginFolder: binary.PluginFolder);
         await File.AppendAllTextAsync(cluster.ConfigFile, "\n[api]\nport = 0\n");
         var config = (await File.ReadAllTextAsync(cluster.ConfigFile)).Replace("log_level = warning", "log_level = debug", StringComparison.Ordinal);
+        if (options.DuringSnapshots)
+        {
+            // The shortest interval there is: the requests below meet snapshots being read and applied.
+            config = config.Replace("[datasources]\n", "[datasources]\nsnapshots_interval = 10\n", StringComparison.Ordinal);
+        }
+
         await File.WriteAllTextAsync(cluster.ConfigFile, config);
 
-        await using var host = await HostProcess.StartAsync(cluster.ConfigFile);
+        await using var host = await HostProcess.StartAsync(cluster.ConfigFile, binary);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = ConcurrentClients }) { BaseAddress = host.BaseUrl, Timeout = TimeSpan.FromMinutes(2) };
         http.DefaultRequestHeaders.Add("X-Roles", "admin");
         http.DefaultRequestHeaders.Add("X-Project-Id", "admin");
@@ -172,94 +179,4 @@ internal static partial class ApiRunner
     private static string Size(long bytes) => bytes >= 1 << 20
         ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:F1} MiB")
         : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:F1} KiB");
-
-    /// <summary>The host as its own process: its log, its resident memory (/proc), stopped with SIGTERM.</summary>
-    private sealed partial class HostProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly List<string> _log = [];
-        private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        private HostProcess(Process process)
-        {
-            _process = process;
-        }
-
-        public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
-
-        public static async Task<HostProcess> StartAsync(string configFile)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var arg in new[] { BenchmarkPaths.HostDll, "run", "--config-file", configFile })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            var host = new HostProcess(Process.Start(start)!);
-            host._process.ErrorDataReceived += (_, e) => host.OnLine(e.Data);
-            host._process.BeginErrorReadLine();
-            host._process.OutputDataReceived += (_, _) => { };
-            host._process.BeginOutputReadLine();
-            host.BaseUrl = await host._listening.Task.WaitAsync(TimeSpan.FromMinutes(1));
-            return host;
-        }
-
-        private void OnLine(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_log)
-            {
-                _log.Add(line);
-            }
-
-            if (ListeningLine().Match(line) is { Success: true } match)
-            {
-                _listening.TrySetResult(new Uri(match.Groups[1].Value));
-            }
-        }
-
-        /// <summary>The server time of each API request the host logged, in order.</summary>
-        public List<double> ServerTimes()
-        {
-            lock (_log)
-            {
-                return _log.Select(l => AnsweredLine().Match(l)).Where(m => m.Success)
-                    .Select(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)).ToList();
-            }
-        }
-
-        public double ResidentMiB() => Status("VmRSS");
-
-        public double PeakMiB() => Status("VmHWM");
-
-        /// <summary>Resets the kernel's peak resident size (VmHWM) of the process to its current size.</summary>
-        public void ResetPeak() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
-
-        private double Status(string field)
-        {
-            var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-            return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            _process.Dispose();
-        }
-
-        [GeneratedRegex(@"REST API listening on (\S+)")]
-        private static partial Regex ListeningLine();
-
-        [GeneratedRegex(@"PluginHost\.Api\[0\] (\S+ \S+) answered \d+ in ([0-9.]+) ms")]
-        private static partial Regex AnsweredLine();
-    }
 }

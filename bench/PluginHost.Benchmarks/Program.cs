@@ -3,6 +3,7 @@ using PluginHost.Benchmarks;
 
 // micro [BenchmarkDotNet arguments]  |  scale [--nodes 100,1000,5000,20000] [--runs 5] [--out FILE]
 // scale --soak [--nodes 5000] [--snapshots 200] [--interval 1s]  |  scale --api [--nodes 5000] [--runs 20]
+// scale --cold [--host DIR] [--variant label:K=V,...]  |  scale --startup [--host DIR] [--variant label:K=V,...]
 return args.FirstOrDefault() switch
 {
     "micro" => RunMicro(args[1..]),
@@ -23,6 +24,8 @@ static int Usage()
                PluginHost.Benchmarks scale [--nodes 100,1000,5000,20000] [--runs 5] [--page-size 500] [--out results.json]
                PluginHost.Benchmarks scale --soak [--nodes 5000] [--snapshots 200] [--interval 1s] [--out soak.json]
                PluginHost.Benchmarks scale --api [--nodes 5000] [--runs 20]
+               PluginHost.Benchmarks scale --cold [--nodes 5000] [--runs 5] [--host PUBLISHED_DIR] [--no-vitrage] [--variant "label:NAME=VALUE,..."]...
+               PluginHost.Benchmarks scale --startup [--runs 20] [--host PUBLISHED_DIR] [--variant "label:NAME=VALUE,..."]...
         """);
     return 2;
 }
