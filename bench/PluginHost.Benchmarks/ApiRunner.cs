@@ -15,47 +15,46 @@ namespace PluginHost.Benchmarks;
 /// floor (<c>GET /v1/status/</c>) of the same run; and the process's resident memory while serving
 /// against the same process holding the same graph idle.
 /// </summary>
-internal static partial class ApiRunner
+internal static class ApiRunner
 {
     private const int ConcurrentClients = 10;
 
     public static async Task<int> RunAsync(ScaleOptions options)
     {
-        var nodes = options.Nodes.Count == 4 && options.Nodes[0] == 100 ? 5000 : options.Nodes[0];
+        var nodes = options.SingleNodeCount(5000);
         var runs = options.Runs == 5 ? 20 : options.Runs;
         var binary = HostBinary.From(options.HostFolder);
         await using var cluster = await BenchmarkCluster.StartAsync(nodes, options.PageSize, pluginFolder: binary.PluginFolder);
-        await File.AppendAllTextAsync(cluster.ConfigFile, "\n[api]\nport = 0\n");
-        var config = (await File.ReadAllTextAsync(cluster.ConfigFile)).Replace("log_level = warning", "log_level = debug", StringComparison.Ordinal);
+        await cluster.AddConfigAsync("[api]\nport = 0");
+        await cluster.UseLogLevelAsync("debug");
         if (options.DuringSnapshots)
         {
             // The shortest interval there is: the requests below meet snapshots being read and applied.
-            config = config.Replace("[datasources]\n", "[datasources]\nsnapshots_interval = 10\n", StringComparison.Ordinal);
+            var config = await File.ReadAllTextAsync(cluster.ConfigFile);
+            await File.WriteAllTextAsync(cluster.ConfigFile, config.Replace("[datasources]\n", "[datasources]\nsnapshots_interval = 10\n", StringComparison.Ordinal));
         }
-
-        await File.WriteAllTextAsync(cluster.ConfigFile, config);
 
         await using var host = await HostProcess.StartAsync(cluster.ConfigFile, binary);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = ConcurrentClients }) { BaseAddress = host.BaseUrl, Timeout = TimeSpan.FromMinutes(2) };
         http.DefaultRequestHeaders.Add("X-Roles", "admin");
         http.DefaultRequestHeaders.Add("X-Project-Id", "admin");
-        await WaitForNodesAsync(http, nodes);
+        await ApiCalls.WaitForNodesAsync(http, nodes);
 
-        var resources = await ReadJsonAsync(http, Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes.node" }));
+        var resources = await ApiCalls.ReadJsonAsync(http, ApiCalls.Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes.node" }));
         var someNode = resources.EnumerateArray().ElementAt(nodes / 2);
-        var cluster0 = (await ReadJsonAsync(http, Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes" }))).EnumerateArray().Single();
+        var cluster0 = (await ApiCalls.ReadJsonAsync(http, ApiCalls.Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes" }))).EnumerateArray().Single();
         var requests = new (string Name, string Budget, Func<HttpRequestMessage> Create)[]
         {
             ("status (HTTP floor)", "", () => new HttpRequestMessage(HttpMethod.Get, "v1/status/")),
-            ("topology show --all-tenants", "300 ms", () => Post("v1/topology/", new { graph_type = "graph", all_tenants = true })),
+            ("topology show --all-tenants", "300 ms", () => ApiCalls.Post("v1/topology/", new { graph_type = "graph", all_tenants = true })),
             ("resource show <node>", "5 ms", () => new HttpRequestMessage(HttpMethod.Get, $"v1/resources/{someNode.GetProperty("vitrage_id").GetString()}")),
             ("resource list --type kubernetes.node --filter state NotReady", "50 ms",
-                () => Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes.node", query = """{"==": {"state": "NotReady"}}""" })),
+                () => ApiCalls.Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes.node", query = """{"==": {"state": "NotReady"}}""" })),
             ("resource list --filter name ==", "50 ms",
-                () => Post("v1/resources/", new { all_tenants = true, query = JsonSerializer.Serialize(new Dictionary<string, object> { ["=="] = new { name = someNode.GetProperty("name").GetString() } }) })),
-            ("resource list --type kubernetes.node (all of them)", "", () => Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes.node" })),
-            ("topology show --graph-type tree --root <cluster>", "", () => Post("v1/topology/", new { graph_type = "tree", root = cluster0.GetProperty("vitrage_id").GetString(), all_tenants = true })),
-            ("resource count --all-tenants", "", () => Post("v1/resources/count/", new { all_tenants = true, group_by = "vitrage_type" })),
+                () => ApiCalls.Post("v1/resources/", new { all_tenants = true, query = JsonSerializer.Serialize(new Dictionary<string, object> { ["=="] = new { name = someNode.GetProperty("name").GetString() } }) })),
+            ("resource list --type kubernetes.node (all of them)", "", () => ApiCalls.Post("v1/resources/", new { all_tenants = true, resource_type = "kubernetes.node" })),
+            ("topology show --graph-type tree --root <cluster>", "", () => ApiCalls.Post("v1/topology/", new { graph_type = "tree", root = cluster0.GetProperty("vitrage_id").GetString(), all_tenants = true })),
+            ("resource count --all-tenants", "", () => ApiCalls.Post("v1/resources/count/", new { all_tenants = true, group_by = "vitrage_type" })),
         };
 
         // The same process holding the same graph, idle: the baseline for memory.
@@ -121,36 +120,6 @@ internal static partial class ApiRunner
             $"| peak while {ConcurrentClients} clients each read the whole topology at once ({concurrentSeconds:F2} s a round) | {concurrentPeak:F0} (+{concurrentPeak - idleRss:F1}) |"));
         Console.WriteLine(table);
         return 0;
-    }
-
-    private static HttpRequestMessage Post(string path, object body) => new(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-
-    private static async Task<JsonElement> ReadJsonAsync(HttpClient http, HttpRequestMessage request)
-    {
-        using (request)
-        {
-            using var response = await http.SendAsync(request);
-            response.EnsureSuccessStatusCode();
-            using var document = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
-            return document.RootElement.Clone();
-        }
-    }
-
-    private static async Task WaitForNodesAsync(HttpClient http, int nodes)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (DateTime.UtcNow < deadline)
-        {
-            var counts = await ReadJsonAsync(http, Post("v1/resources/count/", new { all_tenants = true }));
-            if (counts.TryGetProperty("kubernetes.node", out var count) && count.GetInt32() == nodes)
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("the host never showed every node");
     }
 
     // The whole answer is read, into nothing: the client adds as little as it can.

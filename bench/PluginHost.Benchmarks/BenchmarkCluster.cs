@@ -43,12 +43,23 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
             plugin_path = {pluginFolder ?? BenchmarkPaths.PluginFolder}
             [plugin_host]
             deleted_entity_retention = {retentionSeconds}
+            state_dir = {Path.Combine(cluster.Folder, "state")}
             log_level = warning
             [kubernetes]
             config_file = {cluster.Kubeconfig}
             page_size = {pageSize}
             """);
         return cluster;
+    }
+
+    /// <summary>Adds lines to the config: options of <c>[kubernetes]</c> (its last section), or more sections.</summary>
+    public Task AddConfigAsync(string lines) => File.AppendAllTextAsync(ConfigFile, "\n" + lines + "\n");
+
+    /// <summary>Sets <c>[plugin_host] log_level</c> (warning by default; a <c>run</c> process logs where its API listens at info).</summary>
+    public async Task UseLogLevelAsync(string level)
+    {
+        var config = await File.ReadAllTextAsync(ConfigFile);
+        await File.WriteAllTextAsync(ConfigFile, config.Replace("log_level = warning", $"log_level = {level}", StringComparison.Ordinal));
     }
 
     /// <summary>The host pipeline exactly as <c>snapshot</c> and <c>run</c> build it.</summary>

@@ -133,6 +133,7 @@ internal static class BreakdownRunner
     {
         ["config_file"] = kubeconfig,
         ["context"] = string.Empty,
+        ["contexts"] = Array.Empty<string>(),
         ["cluster_name"] = string.Empty,
         ["page_size"] = (long)pageSize,
         ["request_timeout"] = 60L,
@@ -142,5 +143,6 @@ internal static class BreakdownRunner
         ["instance_id_from_system_uuid"] = false,
         ["alarms_file"] = string.Empty,
         ["update_method"] = "none",
+        ["use_watch_list"] = "auto",
     });
 }

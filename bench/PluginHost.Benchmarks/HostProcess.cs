@@ -82,6 +82,15 @@ internal sealed partial class HostProcess : IAsyncDisposable
 
     public double ResidentMiB() => Status("VmRSS");
 
+    /// <summary>CPU time the process used so far, user and system (<c>/proc/PID/stat</c>, in clock ticks of 1/100 s).</summary>
+    public double CpuSeconds()
+    {
+        // The command name may hold spaces; the fields after its closing parenthesis do not.
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
     public double PeakMiB() => Status("VmHWM");
 
     /// <summary>Resets the kernel's peak resident size (VmHWM) of the process to its current size.</summary>

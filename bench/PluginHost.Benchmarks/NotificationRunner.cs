@@ -16,7 +16,7 @@ internal static class NotificationRunner
 {
     public static async Task<int> RunAsync(ScaleOptions options)
     {
-        var nodes = options.Nodes[0] == 100 && options.Nodes.Count == 4 ? 5000 : options.Nodes[0];
+        var nodes = options.SingleNodeCount(5000);
         await using var cluster = await BenchmarkCluster.StartAsync(nodes, options.PageSize);
         var plain = new List<double>();
         var published = new List<double>();

@@ -46,6 +46,21 @@ internal static class ScaleCommand
             return await StartupRunner.RunAsync(options);
         }
 
+        if (options.PushLatency)
+        {
+            return await PushLatencyRunner.RunAsync(options);
+        }
+
+        if (options.PushLoad)
+        {
+            return await PushLoadRunner.RunAsync(options);
+        }
+
+        if (options.PushRequests)
+        {
+            return await PushRequestsRunner.RunAsync(options);
+        }
+
         if (options.Breakdown)
         {
             return await BreakdownRunner.RunAsync(options);

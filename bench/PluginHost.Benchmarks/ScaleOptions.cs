@@ -39,9 +39,27 @@ internal sealed record ScaleOptions
     /// <summary>Host variants timed beside the plain host: <c>--variant "label:NAME=VALUE,NAME=VALUE"</c>.</summary>
     public IReadOnlyList<(string Label, IReadOnlyDictionary<string, string> Environment)> Variants { get; init; } = [];
 
+    public bool PushLatency { get; init; }
+
+    public bool PushLoad { get; init; }
+
+    public bool PushRequests { get; init; }
+
+    /// <summary>Nodes flipped one at a time (<c>--push-latency</c>).</summary>
+    public int Flips { get; init; } = 200;
+
+    /// <summary>Node changes per second (<c>--push-load</c>, <c>--push-requests</c>).</summary>
+    public double Rate { get; init; } = 50;
+
+    /// <summary>How long the measured window lasts (<c>--push-load</c>, <c>--push-requests</c>).</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromMinutes(10);
+
     public int Snapshots { get; init; } = 200;
 
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The one node count of a single-size run: <c>--nodes</c> when given, else <paramref name="fallback"/>.</summary>
+    public int SingleNodeCount(int fallback) => Nodes.Count == 4 && Nodes[0] == 100 ? fallback : Nodes[0];
 
     public static ScaleOptions Parse(string[] args)
     {
@@ -66,6 +84,12 @@ internal sealed record ScaleOptions
                 "--during-snapshots" => options with { DuringSnapshots = true },
                 "--run" => options with { Run = true },
                 "--variant" => options with { Variants = [.. options.Variants, ParseVariant(Next())] },
+                "--push-latency" => options with { PushLatency = true },
+                "--push-load" => options with { PushLoad = true },
+                "--push-requests" => options with { PushRequests = true },
+                "--flips" => options with { Flips = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--rate" => options with { Rate = double.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--minutes" => options with { Duration = TimeSpan.FromMinutes(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--snapshots" => options with { Snapshots = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--interval" => options with { Interval = ParseDuration(Next()) },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),

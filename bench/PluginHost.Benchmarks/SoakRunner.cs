@@ -16,7 +16,7 @@ internal static class SoakRunner
 
     public static async Task<int> RunAsync(ScaleOptions options)
     {
-        var nodes = options.Nodes.Count == 4 && options.Nodes[0] == 100 ? 5000 : options.Nodes[0];
+        var nodes = options.SingleNodeCount(5000);
         // Short retention so deleted vertices are purged inside the run, as in a long-running host.
         await using var cluster = await BenchmarkCluster.StartAsync(nodes, options.PageSize, watchHistory: 100, retentionSeconds: 30);
         await using var host = cluster.CreateHost();

@@ -8,6 +8,14 @@ internal static class Statistics
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
+    /// <summary>The <paramref name="percent"/>-th percentile (nearest rank).</summary>
+    public static double Percentile(IReadOnlyCollection<double> values, double percent)
+    {
+        var sorted = values.Order().ToArray();
+        var rank = (int)Math.Ceiling(percent / 100 * sorted.Length);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+    }
+
     /// <summary>Least-squares slope of <paramref name="values"/> against their index.</summary>
     public static double Slope(IReadOnlyList<double> values)
     {

@@ -8,7 +8,7 @@ namespace PluginHost.Datasources.Kubernetes;
 internal static class KubernetesApiException
 {
     public const string RbacHint =
-        "the datasource's user needs a ClusterRole with verbs get, list on resource nodes and get on the non-resource URL /version, bound with a ClusterRoleBinding (see the kubernetes plugin README)";
+        "the datasource's user needs a ClusterRole with verbs get, list (and watch, for update_method = push) on resource nodes and get on the non-resource URL /version, bound with a ClusterRoleBinding (see the kubernetes plugin README)";
 
     public static async Task<Exception> FromResponseAsync(
         HttpResponseMessage response, KubernetesConnection connection, string path, CancellationToken cancellationToken)
@@ -32,7 +32,7 @@ internal static class KubernetesApiException
     private const int MaxErrorBodyBytes = 64 * 1024;
     private const int MaxShownMessage = 1000;
 
-    private static async Task<string?> ReadStatusMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static async Task<string?> ReadStatusMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
@@ -58,5 +58,8 @@ internal static class KubernetesApiException
     }
 }
 
-/// <summary>410 Gone: the continue token expired; the list must start again.</summary>
+/// <summary>410 Gone: the continue token (or a watch's resourceVersion) expired; the list must start again.</summary>
 internal sealed class ListExpiredException(string message) : Exception(message);
+
+/// <summary>The server does not serve WatchList (<c>sendInitialEvents</c>): an older one, or the feature gate off.</summary>
+internal sealed class WatchListRefusedException(string message) : Exception(message);

@@ -33,7 +33,7 @@ internal sealed class KubernetesConnection(
     public X509Certificate2? ClientCertificate { get; init; }
 
     /// <summary>The server URL without any user-info, safe to log.</summary>
-    public string SafeServer => new UriBuilder(Server) { UserName = string.Empty, Password = string.Empty }.Uri.ToString().TrimEnd('/');
+    public string SafeServer => KubeconfigTarget.WithoutUserInfo(Server);
 
     public void Dispose()
     {

@@ -5,7 +5,10 @@ using PluginHost.Datasources.Kubernetes.Connection;
 
 namespace PluginHost.Datasources.Kubernetes;
 
-/// <summary>The <c>kubernetes</c> datasource: the cluster and every node, every snapshot.</summary>
+/// <summary>
+/// The <c>kubernetes</c> datasource: the cluster and every node, every snapshot; with
+/// <c>contexts</c>, one datasource <c>kubernetes/&lt;context&gt;</c> per cluster.
+/// </summary>
 public sealed class KubernetesDatasourcePlugin : IDatasourcePlugin
 {
     public string Name => "kubernetes";
@@ -25,6 +28,13 @@ public sealed class KubernetesDatasourcePlugin : IDatasourcePlugin
         };
     }
 
+    /// <summary>The contexts of <c>contexts</c> (each a datasource of its own), or none for one datasource.</summary>
+    public IReadOnlyList<string> ListInstances(DatasourceSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return ContextSelection.Select(KubernetesOptions.From(settings)).Contexts;
+    }
+
     /// <summary>The alarm mapping: <c>alarms_file</c>, or the one the plugin ships.</summary>
     /// <exception cref="DatasourceConfigurationException">The file is missing or invalid (it names the file, line and entry).</exception>
     private static NodeAlarmMapping LoadAlarms(DatasourceSettings settings) =>
@@ -35,6 +45,13 @@ public sealed class KubernetesDatasourcePlugin : IDatasourcePlugin
         ArgumentNullException.ThrowIfNull(context);
         var options = KubernetesOptions.From(context.Settings);
         LoadAlarms(context.Settings); // a bad mapping stops the start (exit 2), not just the alarms
+        if (context.Instance is { } instance)
+        {
+            // One of contexts: the instance is the context this driver reads.
+            WarnAboutSkippedContexts(options, instance, context.Logger);
+            options = options with { Context = instance, Contexts = [] };
+        }
+
         var connection = KubeconfigLoader.Connect(options, context.Time);
         foreach (var warning in connection.Warnings)
         {
@@ -42,5 +59,16 @@ public sealed class KubernetesDatasourcePlugin : IDatasourcePlugin
         }
 
         return new KubernetesDriver(context, options, connection);
+    }
+
+    // contexts = * reads each cluster once: say which contexts this driver stands for.
+    private static void WarnAboutSkippedContexts(KubernetesOptions options, string instance, ILogger logger)
+    {
+        foreach (var skipped in ContextSelection.Select(options).Skipped.Where(s => s.ReadAs == instance))
+        {
+            logger.LogWarning(
+                "Context '{Skipped}' reads the same cluster as context '{Context}' and is left out ([kubernetes] contexts = * reads each cluster once)",
+                skipped.Context, instance);
+        }
     }
 }

@@ -9,6 +9,12 @@ internal static class KubernetesEventKeys
     public const string Node = "node";
     public const string ClusterName = "cluster_name";
 
+    /// <summary>On a watched change: the watch event's type (<c>ADDED</c>, <c>MODIFIED</c>, <c>DELETED</c>).</summary>
+    public const string WatchEventType = "watch_event_type";
+
+    /// <summary>The watch event type that deletes the node.</summary>
+    public const string Deleted = "DELETED";
+
     public const string Name = "name";
     public const string Server = "server";
     public const string Context = "context";

@@ -7,7 +7,8 @@ namespace PluginHost.Datasources.Kubernetes;
 /// <summary>
 /// A node event → vertex <c>RESOURCE:kubernetes.node:&lt;uid&gt;</c>, with the cluster
 /// <c>comprised</c> → node and, on OpenStack, the Nova instance <c>contains</c> → node; the
-/// alarms its conditions and taints raise (<paramref name="alarms"/>) are derived vertices.
+/// alarms its conditions and taints raise (<paramref name="alarms"/>) are derived vertices. A
+/// watched DELETED deletes the vertex, its edges and its alarms at once.
 /// </summary>
 internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping, NodeAlarmMapping? alarms = null) : IEntityTransformer
 {
@@ -47,5 +48,7 @@ internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping, Nod
     }
 
     internal static GraphAction ActionOf(DatasourceEvent e) =>
-        e.Action == DatasourceAction.Update ? GraphAction.Update : GraphAction.Create;
+        e.Properties.TryGetProperty(KubernetesEventKeys.WatchEventType, out var type) && type.ValueEquals(KubernetesEventKeys.Deleted)
+            ? GraphAction.Delete
+            : e.Action == DatasourceAction.Update ? GraphAction.Update : GraphAction.Create;
 }

@@ -11,10 +11,13 @@ internal sealed record KubernetesOptions
         "Kubeconfig file, read with kubectl's rules. Empty: $KUBECONFIG (its files merged as kubectl merges them), then ~/.kube/config, then the pod's service account (in-cluster).");
 
     public static readonly OptionDefinition<string> ContextOption = OptionDefinition.String("context", string.Empty,
-        "Kubeconfig context to use. Empty: the kubeconfig's current-context.");
+        "Kubeconfig context to use. Empty: the kubeconfig's current-context. Leave it empty when contexts is set.");
+
+    public static readonly OptionDefinition<IReadOnlyList<string>> ContextsOption = OptionDefinition.List("contexts", string.Empty,
+        "Several clusters in one host: kubeconfig contexts to read, each as its own datasource kubernetes/<context> with its own cluster vertex, schedule, backoff and deletions; * reads every context of the kubeconfig (one per cluster). Empty: one datasource, kubernetes, for context.");
 
     public static readonly OptionDefinition<string> ClusterNameOption = OptionDefinition.String("cluster_name", string.Empty,
-        "Name of the cluster vertex (RESOURCE:kubernetes:<name>). Empty: the context's cluster name, as Vitrage does.");
+        "Name of the cluster vertex (RESOURCE:kubernetes:<name>). Empty: the context's cluster name, as Vitrage does. Only for one cluster: not with contexts = * or several contexts.");
 
     public static readonly OptionDefinition<int> PageSizeOption = OptionDefinition.Int("page_size", 500,
         "Nodes per list request (limit/continue paging, like kubectl and client-go).", min: 1, max: 10000);
@@ -29,6 +32,16 @@ internal sealed record KubernetesOptions
         "Largest node list page read, in bytes (a 500-node page of real nodes is about 2.5 MB); a larger page fails the snapshot instead of filling memory.",
         min: 1 << 16, max: 1 << 30);
 
+    public static readonly OptionDefinition<string> UpdateMethodOption = OptionDefinition.Enum("update_method", "none", ["none", "push"],
+        "none: every snapshots_interval the whole node list is read. push: besides, the nodes are watched (list + watch, as client-go's informers), so a change reaches the graph within a second; snapshots_interval then only resyncs.");
+
+    // Redeclared only for its help: the host's speaks of pull, which this datasource does not have.
+    public static readonly OptionDefinition<int> ChangesIntervalOption = OptionDefinition.Int("changes_interval", 30,
+        "Not used by this datasource: it has no pull mode, and push streams changes as they happen.", min: 10);
+
+    public static readonly OptionDefinition<string> UseWatchListOption = OptionDefinition.Enum("use_watch_list", "auto", ["auto", "true", "false"],
+        "With update_method = push: read the nodes with one WatchList stream (sendInitialEvents, Kubernetes 1.34+) instead of a list and a watch. auto: where the server serves it, else list; true: only WatchList (a server that refuses it is an error); false: always list.");
+
     public static readonly OptionDefinition<bool> IncludeAnnotationsOption = OptionDefinition.Bool("include_annotations", false,
         "Copy node annotations into the vertex (they can be large).");
 
@@ -40,15 +53,17 @@ internal sealed record KubernetesOptions
 
     public static IReadOnlyList<OptionDefinition> Declared { get; } =
     [
-        OptionDefinition.Enum("update_method", "none", ["none"],
-            "Only snapshots: every snapshots_interval the whole node list is read (a watch-based push mode is not implemented yet)."),
+        UpdateMethodOption,
+        ChangesIntervalOption,
         ConfigFileOption,
         ContextOption,
+        ContextsOption,
         ClusterNameOption,
         PageSizeOption,
         RequestTimeoutOption,
         SnapshotTimeoutOption,
         MaxPageBytesOption,
+        UseWatchListOption,
         IncludeAnnotationsOption,
         InstanceIdFromSystemUuidOption,
         AlarmsFileOption,
@@ -57,6 +72,9 @@ internal sealed record KubernetesOptions
     public required string ConfigFile { get; init; }
 
     public required string Context { get; init; }
+
+    /// <summary><c>contexts</c>: empty for one datasource, else the names (or <c>*</c>) to run one driver each.</summary>
+    public required IReadOnlyList<string> Contexts { get; init; }
 
     public required string ClusterName { get; init; }
 
@@ -68,14 +86,23 @@ internal sealed record KubernetesOptions
 
     public required int MaxPageBytes { get; init; }
 
+    /// <summary><c>update_method = push</c>: watch the nodes between snapshots.</summary>
+    public required bool Push { get; init; }
+
+    /// <summary><c>use_watch_list</c>: auto, true or false.</summary>
+    public required string UseWatchList { get; init; }
+
     public static KubernetesOptions From(DatasourceSettings settings) => new()
     {
         ConfigFile = settings.Get(ConfigFileOption),
         Context = settings.Get(ContextOption),
+        Contexts = settings.Get(ContextsOption),
         ClusterName = settings.Get(ClusterNameOption),
         PageSize = settings.Get(PageSizeOption),
         RequestTimeout = settings.Get(RequestTimeoutOption),
         SnapshotTimeout = settings.Get(SnapshotTimeoutOption),
         MaxPageBytes = settings.Get(MaxPageBytesOption),
+        Push = settings.Get(UpdateMethodOption) == "push",
+        UseWatchList = settings.Get(UseWatchListOption),
     };
 }

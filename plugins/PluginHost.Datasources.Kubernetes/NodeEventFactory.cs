@@ -8,21 +8,31 @@ namespace PluginHost.Datasources.Kubernetes;
 /// Builds a node event from the node's raw bytes: the bytes are copied as they came (the page
 /// scan validated them) behind the cluster's name, and parsed once into a document of the
 /// event's own. The node's uid and resourceVersion become the event's entity id and version, so
-/// the host skips the transform of a node that did not change. One factory per driver; not
-/// thread-safe.
+/// the host skips the transform of a node that did not change. A watched change also carries the
+/// watch event's type, so the transformer deletes the node of a DELETED one. One factory per
+/// reader (a snapshot, a watch); not thread-safe.
 /// </summary>
 internal sealed class NodeEventFactory(string datasourceName, string clusterName) : IDisposable
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
     private Utf8JsonWriter? _writer;
 
-    public DatasourceEvent Create(ReadOnlySpan<byte> node, DatasourceAction action, DateTimeOffset sampleTime)
+    /// <param name="node">The node's raw JSON (validated by the caller's reader).</param>
+    /// <param name="action">Why it was read.</param>
+    /// <param name="sampleTime">When.</param>
+    /// <param name="watchEventType">For a watched change, <c>ADDED</c>, <c>MODIFIED</c> or <c>DELETED</c>.</param>
+    public DatasourceEvent Create(ReadOnlySpan<byte> node, DatasourceAction action, DateTimeOffset sampleTime, string? watchEventType = null)
     {
         _buffer.ResetWrittenCount();
         var writer = _writer ??= new Utf8JsonWriter(_buffer);
         writer.Reset(_buffer);
         writer.WriteStartObject();
         writer.WriteString(KubernetesEventKeys.ClusterName, clusterName);
+        if (watchEventType is not null)
+        {
+            writer.WriteString(KubernetesEventKeys.WatchEventType, watchEventType);
+        }
+
         writer.WritePropertyName(KubernetesEventKeys.Node);
         writer.WriteRawValue(node, skipInputValidation: true);
         writer.WriteEndObject();
@@ -35,7 +45,9 @@ internal sealed class NodeEventFactory(string datasourceName, string clusterName
         return new DatasourceEvent(KubernetesEntityTypes.Node, action, sampleTime, datasourceName, properties)
         {
             EntityId = uid,
-            EntityVersion = uid is null ? null : resourceVersion,
+
+            // A deletion is never "unchanged": the host must transform it to delete the vertex.
+            EntityVersion = uid is null || watchEventType == KubernetesEventKeys.Deleted ? null : resourceVersion,
         };
     }
 

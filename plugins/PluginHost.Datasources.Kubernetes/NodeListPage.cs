@@ -15,17 +15,21 @@ internal sealed class NodeListPage
     private readonly int _length;
     private readonly List<Range> _items;
 
-    private NodeListPage(byte[] buffer, int length, List<Range> items, string? continueToken, long? remainingItemCount, bool hasItems)
+    private NodeListPage(byte[] buffer, int length, List<Range> items, ListMetadata metadata, bool hasItems)
     {
         _buffer = buffer;
         _length = length;
         _items = items;
-        ContinueToken = continueToken;
-        RemainingItemCount = remainingItemCount;
+        ContinueToken = metadata.ContinueToken;
+        RemainingItemCount = metadata.RemainingItemCount;
+        ResourceVersion = metadata.ResourceVersion;
         HasItems = hasItems;
     }
 
     public string? ContinueToken { get; }
+
+    /// <summary><c>metadata.resourceVersion</c>: the version of the list, where a watch can start.</summary>
+    public string? ResourceVersion { get; }
 
     /// <summary><c>metadata.remainingItemCount</c>: how many nodes the server says follow this page.</summary>
     public long? RemainingItemCount { get; }
@@ -49,15 +53,16 @@ internal sealed class NodeListPage
     public static async Task<NodeListPage> ReadAsync(Stream body, PageBuffer buffer, CancellationToken cancellationToken)
     {
         var length = await buffer.FillAsync(body, cancellationToken).ConfigureAwait(false);
-        var (items, continueToken, remaining, hasItems) = Scan(buffer.Bytes.AsSpan(0, length));
-        return new NodeListPage(buffer.Bytes, length, items, continueToken, remaining, hasItems);
+        var (items, metadata, hasItems) = Scan(buffer.Bytes.AsSpan(0, length));
+        return new NodeListPage(buffer.Bytes, length, items, metadata, hasItems);
     }
 
-    private static (List<Range> Items, string? ContinueToken, long? RemainingItemCount, bool HasItems) Scan(ReadOnlySpan<byte> json)
+    private static (List<Range> Items, ListMetadata Metadata, bool HasItems) Scan(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         var items = new List<Range>();
         string? continueToken = null;
+        string? resourceVersion = null;
         long? remaining = null;
         var hasItems = false;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -98,10 +103,15 @@ internal sealed class NodeListPage
                 {
                     var isContinue = reader.ValueTextEquals("continue"u8);
                     var isRemaining = reader.ValueTextEquals("remainingItemCount"u8);
+                    var isVersion = reader.ValueTextEquals("resourceVersion"u8);
                     reader.Read();
                     if (isContinue && reader.TokenType == JsonTokenType.String)
                     {
                         continueToken = reader.GetString();
+                    }
+                    else if (isVersion && reader.TokenType == JsonTokenType.String)
+                    {
+                        resourceVersion = reader.GetString();
                     }
                     else if (isRemaining && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var count))
                     {
@@ -127,8 +137,10 @@ internal sealed class NodeListPage
 
         // Only objects are nodes; anything else in items is ignored like an unknown field.
         items.RemoveAll(r => r.Start.Value == r.End.Value);
-        return (items, string.IsNullOrEmpty(continueToken) ? null : continueToken, remaining, hasItems);
+        return (items, new ListMetadata(string.IsNullOrEmpty(continueToken) ? null : continueToken, remaining, resourceVersion), hasItems);
     }
+
+    private readonly record struct ListMetadata(string? ContinueToken, long? RemainingItemCount, string? ResourceVersion);
 }
 
 /// <summary>

@@ -86,7 +86,7 @@ public sealed class KubernetesDriverTests
     public static TheoryData<string, FaultRule, string[]> Failures => new()
     {
         { "401 names the user and the kubeconfig", new FaultRule(FaultKind.Unauthorized), ["answered 401", "credentials of user 'sim-admin'", "kubeconfig "] },
-        { "403 names the RBAC needed", new FaultRule(FaultKind.Forbidden), ["answered 403", "cannot list resource \"nodes\"", "get, list on resource nodes", "/version"] },
+        { "403 names the RBAC needed", new FaultRule(FaultKind.Forbidden), ["answered 403", "cannot list resource \"nodes\"", "get, list (and watch, for update_method = push) on resource nodes", "/version"] },
         { "500 mid-list", new FaultRule(FaultKind.InternalError) { OnRequest = 2 }, ["GET /api/v1/nodes", "answered 500", "simulated failure"] },
         { "connection reset mid-body", new FaultRule(FaultKind.ResetMidBody) { OnRequest = 2 }, ["connection to", "broke while reading GET /api/v1/nodes"] },
         { "malformed JSON", new FaultRule(FaultKind.MalformedJson), ["not valid JSON"] },

@@ -31,11 +31,13 @@ internal sealed class SimulatedCluster : IAsyncDisposable
 
     public static DatasourceSettings Settings(
         string configFile, int pageSize = 500, int requestTimeout = 60, string context = "", string clusterName = "",
-        int snapshotTimeout = 300, int maxPageBytes = 64 << 20) =>
+        int snapshotTimeout = 300, int maxPageBytes = 64 << 20, IReadOnlyList<string>? contexts = null,
+        string updateMethod = "none", string useWatchList = "auto") =>
         new(new Dictionary<string, object?>
         {
             ["config_file"] = configFile,
             ["context"] = context,
+            ["contexts"] = contexts ?? [],
             ["cluster_name"] = clusterName,
             ["page_size"] = (long)pageSize,
             ["request_timeout"] = (long)requestTimeout,
@@ -44,7 +46,8 @@ internal sealed class SimulatedCluster : IAsyncDisposable
             ["include_annotations"] = false,
             ["instance_id_from_system_uuid"] = false,
             ["alarms_file"] = string.Empty,
-            ["update_method"] = "none",
+            ["update_method"] = updateMethod,
+            ["use_watch_list"] = useWatchList,
         });
 
     public static IDatasourceDriver CreateDriver(DatasourceSettings settings, ILogger? logger = null) =>
@@ -78,10 +81,13 @@ internal sealed class SimulatedCluster : IAsyncDisposable
     public IDatasourceDriver CreateDriver(string kubeconfigText, ILogger? logger = null, int pageSize = 500, int requestTimeout = 60, int snapshotTimeout = 300, int maxPageBytes = 64 << 20) =>
         CreateDriver(Settings(WriteFile("custom.kubeconfig", kubeconfigText), pageSize, requestTimeout, snapshotTimeout: snapshotTimeout, maxPageBytes: maxPageBytes), logger);
 
-    public static async Task<List<DatasourceEvent>> GetAllAsync(IDatasourceDriver driver, CancellationToken cancellationToken = default)
+    public static Task<List<DatasourceEvent>> GetAllAsync(IDatasourceDriver driver, CancellationToken cancellationToken = default) =>
+        GetAllAsync(driver, DatasourceAction.Snapshot, cancellationToken);
+
+    public static async Task<List<DatasourceEvent>> GetAllAsync(IDatasourceDriver driver, DatasourceAction action, CancellationToken cancellationToken)
     {
         var events = new List<DatasourceEvent>();
-        await foreach (var e in driver.GetAllAsync(DatasourceAction.Snapshot, cancellationToken))
+        await foreach (var e in driver.GetAllAsync(action, cancellationToken))
         {
             events.Add(e);
         }

@@ -19,6 +19,8 @@ namespace PluginHost.KubeApiSimulator;
 /// <item><c>POST /_sim/faults</c> with <c>{"kind":"InternalError","onRequest":2,"times":1,"delayMs":200}</c>
 /// (and <c>location</c>, <c>size</c>, <c>contentLength</c>, <c>remainingItemCount</c> for the faults that use them);
 /// <c>DELETE /_sim/faults</c></item>
+/// <item><c>POST /_sim/watches/drop</c> (reset every open watch), <c>POST /_sim/compact</c> (older versions get 410),
+/// <c>POST /_sim/watchlist?enabled=true|false</c></item>
 /// </list>
 /// </summary>
 internal sealed class AdminEndpoints(KubeApiSimulator simulator)
@@ -92,8 +94,19 @@ internal sealed class AdminEndpoints(KubeApiSimulator simulator)
                     Size = request.Size ?? new FaultRule(kind).Size,
                     ContentLength = request.ContentLength ?? true,
                     RemainingItemCount = request.RemainingItemCount ?? true,
+                    OnWatch = request.OnWatch,
+                    AfterEvents = request.AfterEvents ?? 0,
                 });
                 context.Response.StatusCode = 201;
+                return;
+            case ["_sim", "watches", "drop"] when method == "POST":
+                await context.Response.WriteAsJsonAsync(new Dictionary<string, int> { ["dropped"] = simulator.DropWatches() }).ConfigureAwait(false);
+                return;
+            case ["_sim", "compact"] when method == "POST":
+                simulator.Nodes.Compact();
+                return;
+            case ["_sim", "watchlist"] when method == "POST":
+                simulator.WatchListEnabled = context.Request.Query["enabled"] != "false";
                 return;
             case ["_sim", "faults"] when method == "DELETE":
                 simulator.Faults.Clear();
@@ -106,5 +119,5 @@ internal sealed class AdminEndpoints(KubeApiSimulator simulator)
 
     private sealed record FaultRequest(
         string Kind, int? OnRequest, int? EveryNth, int? Times, int? DelayMs, string? PathPrefix,
-        string? Location, long? Size, bool? ContentLength, bool? RemainingItemCount);
+        string? Location, long? Size, bool? ContentLength, bool? RemainingItemCount, bool? OnWatch, int? AfterEvents);
 }

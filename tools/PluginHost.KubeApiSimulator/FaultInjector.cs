@@ -35,14 +35,15 @@ public sealed class FaultInjector
         }
     }
 
-    internal FaultRule? Match(string path, bool hasContinue)
+    internal FaultRule? Match(string path, bool hasContinue, bool isWatch = false)
     {
         lock (_gate)
         {
             foreach (var active in _rules)
             {
                 if (!path.StartsWith(active.Rule.PathPrefix, StringComparison.Ordinal)
-                    || (active.Rule.Kind == FaultKind.GoneOnContinue && !hasContinue))
+                    || (active.Rule.Kind == FaultKind.GoneOnContinue && !hasContinue)
+                    || (active.Rule.OnWatch is { } onWatch && onWatch != isWatch))
                 {
                     continue;
                 }

@@ -56,4 +56,10 @@ public enum FaultKind
 
     /// <summary>500 with a Status body of <see cref="FaultRule.Size"/> bytes, streamed.</summary>
     OversizedErrorBody,
+
+    /// <summary>A watch that sends its headers, then nothing at all (no event, no bookmark) until the client leaves: a hung stream.</summary>
+    SilentWatch,
+
+    /// <summary>A watch whose connection is reset after <see cref="FaultRule.AfterEvents"/> events (0: right after the headers).</summary>
+    DropWatch,
 }

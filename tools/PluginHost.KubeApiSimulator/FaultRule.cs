@@ -12,6 +12,15 @@ public sealed record FaultRule(FaultKind Kind)
 
     public int? OnRequest { get; init; }
 
+    /// <summary>
+    /// Which requests of <see cref="PathPrefix"/> the rule sees: <c>null</c> all, <c>true</c> only
+    /// watches (<c>watch=true</c>), <c>false</c> all but watches (lists, gets).
+    /// </summary>
+    public bool? OnWatch { get; init; }
+
+    /// <summary>For <see cref="FaultKind.DropWatch"/>: events sent before the connection is reset.</summary>
+    public int AfterEvents { get; init; }
+
     public int? EveryNth { get; init; }
 
     public int? Times { get; init; }

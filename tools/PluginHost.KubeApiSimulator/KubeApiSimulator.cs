@@ -29,6 +29,8 @@ public sealed class KubeApiSimulator : IAsyncDisposable
         Nodes = nodes;
         _nextGeneratedIndex = options.NodeCount;
         AcceptedToken = options.Token;
+        WatchListEnabled = options.WatchList;
+        MaxWatchDuration = options.MaxWatchDuration;
     }
 
     public SimulatorOptions Options { get; }
@@ -38,6 +40,21 @@ public sealed class KubeApiSimulator : IAsyncDisposable
     /// <see cref="SimulatorOptions.Token"/>, and a test changes it to rotate the token.
     /// </summary>
     public string AcceptedToken { get; set; }
+
+    /// <summary>Whether WatchList requests are served (starts as <see cref="SimulatorOptions.WatchList"/>); a test may switch it.</summary>
+    public bool WatchListEnabled { get; set; }
+
+    /// <summary>The longest a watch stream lasts (starts as <see cref="SimulatorOptions.MaxWatchDuration"/>); a test may change it.</summary>
+    public TimeSpan? MaxWatchDuration { get; set; }
+
+    /// <summary>The watch streams open now.</summary>
+    internal ActiveWatches Watches { get; } = new();
+
+    /// <summary>Resets the connection of every open watch stream (a network failure mid-stream); returns how many.</summary>
+    public int DropWatches() => Watches.DropAll();
+
+    /// <summary>How many watch streams are open now.</summary>
+    public int OpenWatches => Watches.Count;
 
     /// <summary>The server's URL, e.g. <c>https://127.0.0.1:41234/</c>.</summary>
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");

@@ -5,46 +5,69 @@ namespace PluginHost.KubeApiSimulator;
 /// <summary>Writes a kubeconfig that points kubectl or KubernetesClient at a running simulator.</summary>
 public static class KubeconfigWriter
 {
-    public static string Render(KubeApiSimulator simulator, string? token = null, bool clientCertificate = false)
+    public static string Render(KubeApiSimulator simulator, string? token = null, bool clientCertificate = false) =>
+        Render([simulator], token, clientCertificate);
+
+    /// <summary>
+    /// One kubeconfig for several simulators (a host reading several clusters): a cluster, a
+    /// context and a user for each, named by its options (which must differ); the current-context
+    /// is the first one's.
+    /// </summary>
+    public static string Render(IReadOnlyList<KubeApiSimulator> simulators, string? token = null, bool clientCertificate = false)
     {
-        ArgumentNullException.ThrowIfNull(simulator);
-        var options = simulator.Options;
+        ArgumentNullException.ThrowIfNull(simulators);
+        ArgumentOutOfRangeException.ThrowIfZero(simulators.Count);
         var text = new StringBuilder();
         text.AppendLine("apiVersion: v1");
         text.AppendLine("kind: Config");
         text.AppendLine("clusters:");
-        text.AppendLine($"- name: {options.ClusterName}");
-        text.AppendLine("  cluster:");
-        text.AppendLine($"    server: {simulator.BaseUrl.ToString().TrimEnd('/')}");
-        if (simulator.Certificates is { } certificates)
+        foreach (var simulator in simulators)
         {
-            text.AppendLine($"    certificate-authority-data: {Base64(SimulatorCertificates.ToPem(certificates.Authority))}");
+            text.AppendLine($"- name: {simulator.Options.ClusterName}");
+            text.AppendLine("  cluster:");
+            text.AppendLine($"    server: {simulator.BaseUrl.ToString().TrimEnd('/')}");
+            if (simulator.Certificates is { } certificates)
+            {
+                text.AppendLine($"    certificate-authority-data: {Base64(SimulatorCertificates.ToPem(certificates.Authority))}");
+            }
         }
 
         text.AppendLine("contexts:");
-        text.AppendLine($"- name: {options.ContextName}");
-        text.AppendLine("  context:");
-        text.AppendLine($"    cluster: {options.ClusterName}");
-        text.AppendLine($"    user: {options.UserName}");
-        text.AppendLine($"current-context: {options.ContextName}");
-        text.AppendLine("users:");
-        text.AppendLine($"- name: {options.UserName}");
-        text.AppendLine("  user:");
-        var useCertificate = clientCertificate || (options.Auth == SimulatorAuth.ClientCertificate && token is null);
-        if (useCertificate && simulator.Certificates is { } pki)
+        foreach (var simulator in simulators)
         {
-            text.AppendLine($"    client-certificate-data: {Base64(SimulatorCertificates.ToPem(pki.Client))}");
-            text.AppendLine($"    client-key-data: {Base64(SimulatorCertificates.PrivateKeyPem(pki.Client))}");
+            text.AppendLine($"- name: {simulator.Options.ContextName}");
+            text.AppendLine("  context:");
+            text.AppendLine($"    cluster: {simulator.Options.ClusterName}");
+            text.AppendLine($"    user: {simulator.Options.UserName}");
         }
-        else
+
+        text.AppendLine($"current-context: {simulators[0].Options.ContextName}");
+        text.AppendLine("users:");
+        foreach (var simulator in simulators)
         {
-            text.AppendLine($"    token: {token ?? options.Token}");
+            var options = simulator.Options;
+            text.AppendLine($"- name: {options.UserName}");
+            text.AppendLine("  user:");
+            var useCertificate = clientCertificate || (options.Auth == SimulatorAuth.ClientCertificate && token is null);
+            if (useCertificate && simulator.Certificates is { } pki)
+            {
+                text.AppendLine($"    client-certificate-data: {Base64(SimulatorCertificates.ToPem(pki.Client))}");
+                text.AppendLine($"    client-key-data: {Base64(SimulatorCertificates.PrivateKeyPem(pki.Client))}");
+            }
+            else
+            {
+                text.AppendLine($"    token: {token ?? options.Token}");
+            }
         }
 
         return text.ToString();
     }
 
-    public static async Task WriteAsync(KubeApiSimulator simulator, string path, string? token = null, bool clientCertificate = false)
+    public static Task WriteAsync(KubeApiSimulator simulator, string path, string? token = null, bool clientCertificate = false) =>
+        WriteAsync([simulator], path, token, clientCertificate);
+
+    /// <summary>Writes <see cref="Render(IReadOnlyList{KubeApiSimulator}, string?, bool)"/> to <paramref name="path"/> (mode 600).</summary>
+    public static async Task WriteAsync(IReadOnlyList<KubeApiSimulator> simulators, string path, string? token = null, bool clientCertificate = false)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null)
@@ -52,7 +75,7 @@ public static class KubeconfigWriter
             Directory.CreateDirectory(folder);
         }
 
-        await File.WriteAllTextAsync(path, Render(simulator, token, clientCertificate)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(path, Render(simulators, token, clientCertificate)).ConfigureAwait(false);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);

@@ -25,9 +25,9 @@ internal sealed class NodeEndpoints(KubeApiSimulator simulator)
             return;
         }
 
-        if (query["watch"] is var watch && (watch == "true" || watch == "1"))
+        if (IsWatch(query))
         {
-            await new NodeWatchStream(simulator).ServeAsync(context, filter).ConfigureAwait(false);
+            await new NodeWatchStream(simulator).ServeAsync(context, filter, fault).ConfigureAwait(false);
             return;
         }
 
@@ -67,6 +67,8 @@ internal sealed class NodeEndpoints(KubeApiSimulator simulator)
             : ComposeList(page, resourceVersion, next, reported);
         await WriteBodyAsync(context, body, fault).ConfigureAwait(false);
     }
+
+    public static bool IsWatch(IQueryCollection query) => query["watch"] is var watch && (watch == "true" || watch == "1");
 
     public async Task GetAsync(HttpContext context, string name, FaultRule? fault)
     {

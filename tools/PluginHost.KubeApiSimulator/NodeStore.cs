@@ -30,6 +30,13 @@ public sealed class NodeStore
         _historyLimit = historyLimit;
     }
 
+    /// <summary>
+    /// While set, changes are stored but never reach a watch (neither open streams nor the history
+    /// a later watch replays), as when an API server's watch cache loses events: what a client's
+    /// resync must find and correct.
+    /// </summary>
+    public bool WatchersMissChanges { get; set; }
+
     /// <summary>The current resourceVersion of the collection.</summary>
     public long ResourceVersion
     {
@@ -247,24 +254,31 @@ public sealed class NodeStore
 
     /// <summary>
     /// Subscribes to changes after <paramref name="fromVersion"/>. Returns <c>null</c> when that
-    /// version is older than the kept history (the caller answers 410 Gone). With no version, the
-    /// current nodes come first as ADDED events, like a real API server.
+    /// version is older than the kept history (the caller answers 410 Gone). With no version, or
+    /// with <paramref name="initialEvents"/> (WatchList's <c>sendInitialEvents</c>), the current
+    /// nodes come first as ADDED events, like a real API server; with <paramref name="initialEvents"/>
+    /// an <see cref="WatchEvent.InitialEventsEnd"/> marker at the collection's version follows them.
     /// </summary>
-    internal (ChannelReader<WatchEvent> Reader, Action Unsubscribe)? Watch(long? fromVersion)
+    internal (ChannelReader<WatchEvent> Reader, Action Unsubscribe)? Watch(long? fromVersion, bool initialEvents = false)
     {
         lock (_gate)
         {
-            if (fromVersion is { } from && from < _historyFloor)
+            if (fromVersion is { } from && from < _historyFloor && !initialEvents)
             {
                 return null;
             }
 
             var channel = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
-            if (fromVersion is null)
+            if (fromVersion is null || initialEvents)
             {
                 foreach (var node in _nodes.Values)
                 {
                     channel.Writer.TryWrite(new WatchEvent(node.ResourceVersion, "ADDED", node.Json));
+                }
+
+                if (initialEvents)
+                {
+                    channel.Writer.TryWrite(new WatchEvent(_resourceVersion, WatchEvent.InitialEventsEnd, []));
                 }
             }
             else
@@ -285,6 +299,19 @@ public sealed class NodeStore
 
                 channel.Writer.TryComplete();
             });
+        }
+    }
+
+    /// <summary>
+    /// Forgets the change history, as etcd's compaction does: a watch from any version older than
+    /// now gets 410 Gone (running watches go on).
+    /// </summary>
+    public void Compact()
+    {
+        lock (_gate)
+        {
+            _history.Clear();
+            _historyFloor = _resourceVersion;
         }
     }
 
@@ -334,6 +361,11 @@ public sealed class NodeStore
 
     private void Publish(WatchEvent e)
     {
+        if (WatchersMissChanges)
+        {
+            return;
+        }
+
         _history.AddLast(e);
         while (_history.Count > _historyLimit)
         {

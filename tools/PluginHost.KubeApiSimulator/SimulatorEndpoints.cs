@@ -28,7 +28,7 @@ internal sealed class SimulatorEndpoints(KubeApiSimulator simulator)
             return;
         }
 
-        var fault = simulator.Faults.Match(path, context.Request.Query.ContainsKey("continue"));
+        var fault = simulator.Faults.Match(path, context.Request.Query.ContainsKey("continue"), NodeEndpoints.IsWatch(context.Request.Query));
         if (fault is not null && await ApplyStatusFaultAsync(context, fault).ConfigureAwait(false))
         {
             return;
@@ -50,6 +50,11 @@ internal sealed class SimulatorEndpoints(KubeApiSimulator simulator)
                 await context.Response.WriteAsJsonAsync(DiscoveryDocuments.ApiGroups()).ConfigureAwait(false);
                 return;
             case "/api/v1/nodes":
+                // What a client costs the API server: the bytes of its lists and of its watches.
+                var counters = simulator.Counters;
+                context.Response.Body = NodeEndpoints.IsWatch(context.Request.Query)
+                    ? new CountingResponseBody(context.Response.Body, counters.WatchBytesSent)
+                    : new CountingResponseBody(context.Response.Body, counters.ListBytesSent);
                 await _nodes.ListOrWatchAsync(context, fault).ConfigureAwait(false);
                 return;
         }
@@ -85,8 +90,11 @@ internal sealed class SimulatorEndpoints(KubeApiSimulator simulator)
             case "/version":
                 counters.Count("version");
                 break;
-            case "/api/v1/nodes" when query["watch"] == "true" || query["watch"] == "1":
+            case "/api/v1/nodes" when NodeEndpoints.IsWatch(query):
                 counters.Count("watch");
+                counters.Watches.Enqueue(new WatchRequest(
+                    query["resourceVersion"].ToString(), query["timeoutSeconds"].ToString(), query["allowWatchBookmarks"] == "true",
+                    query["sendInitialEvents"] == "true"));
                 break;
             case "/api/v1/nodes":
                 counters.Count("list");

@@ -42,8 +42,20 @@ public sealed record SimulatorOptions
     /// <summary>How many watch events are kept; watching from an older resourceVersion gets 410.</summary>
     public int WatchHistory { get; init; } = 10_000;
 
-    /// <summary>How often a watch with <c>allowWatchBookmarks=true</c> gets a BOOKMARK.</summary>
+    /// <summary>How often a watch with <c>allowWatchBookmarks=true</c> gets a BOOKMARK when nothing changed.</summary>
     public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Serve WatchList (<c>sendInitialEvents=true</c>, Kubernetes 1.34's default); <c>false</c>
+    /// refuses it with 422 as an older API server or one with the WatchList gate off does.
+    /// </summary>
+    public bool WatchList { get; init; } = true;
+
+    /// <summary>
+    /// The longest a watch stream lasts, whatever its <c>timeoutSeconds</c> (a real API server
+    /// ends watches on its own too); <c>null</c>: only <c>timeoutSeconds</c> (default 30 min) ends one.
+    /// </summary>
+    public TimeSpan? MaxWatchDuration { get; init; }
 
     /// <summary>
     /// The host names and IP addresses the server certificate is valid for (HTTPS). Anything but

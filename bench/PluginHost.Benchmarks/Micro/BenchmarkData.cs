@@ -32,11 +32,14 @@ internal static class BenchmarkData
     {
         ConfigFile = string.Empty,
         Context = string.Empty,
+        Contexts = [],
         ClusterName = string.Empty,
         PageSize = 500,
         RequestTimeout = TimeSpan.FromSeconds(60),
         SnapshotTimeout = TimeSpan.FromSeconds(300),
         MaxPageBytes = 64 << 20,
+        Push = false,
+        UseWatchList = "auto",
     };
 
     /// <summary>The transformers as the plugin creates them with default settings.</summary>

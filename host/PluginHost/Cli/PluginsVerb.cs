@@ -19,7 +19,8 @@ internal static class PluginsVerb
         {
             var configuration = HostConfigurationLoader.Load(config.LoadFiles(parseResult));
             using var catalog = configuration.Catalog;
-            var enabled = configuration.Datasources.Select(d => d.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            // A plugin runs as one datasource, or as several instances (kubernetes/prod-a, ...): name them.
+            var datasources = configuration.Datasources.ToLookup(d => d.Plugin.Name, d => d.Name, StringComparer.OrdinalIgnoreCase);
             if (parseResult.GetValue(format) == OutputFormat.Json)
             {
                 var document = new
@@ -30,7 +31,8 @@ internal static class PluginsVerb
                         name = p.Name,
                         version = p.Version,
                         folder = p.Folder,
-                        enabled = enabled.Contains(p.Name),
+                        enabled = datasources.Contains(p.Name),
+                        datasources = datasources[p.Name],
                         entity_types = EntityTypes(configuration, p),
                         options = HostOptionCatalog.DatasourceOptions(p.Instance, (long)configuration.Host.SnapshotsInterval.TotalSeconds)
                             .Select(o => new { name = o.Name, type = OptionValueParser.Describe(o), @default = o.Default, help = o.Help, secret = o.Secret }),
@@ -45,7 +47,7 @@ internal static class PluginsVerb
                 foreach (var plugin in catalog.Plugins)
                 {
                     await Console.Out.WriteLineAsync();
-                    await Console.Out.WriteLineAsync($"{plugin.Name} {plugin.Version}{(enabled.Contains(plugin.Name) ? " (enabled)" : " (not enabled)")}");
+                    await Console.Out.WriteLineAsync($"{plugin.Name} {plugin.Version}{Enabled(datasources[plugin.Name].ToList(), plugin.Name)}");
                     await Console.Out.WriteLineAsync($"  folder: {plugin.Folder}");
                     await Console.Out.WriteLineAsync($"  entity types: {string.Join(", ", EntityTypes(configuration, plugin))}");
                     await Console.Out.WriteLineAsync("  options:");
@@ -73,6 +75,13 @@ internal static class PluginsVerb
         }));
         return command;
     }
+
+    private static string Enabled(List<string> datasources, string plugin) => datasources switch
+    {
+        [] => " (not enabled)",
+        [var single] when single == plugin => " (enabled)",
+        _ => $" (enabled: {string.Join(", ", datasources)})",
+    };
 
     private static IEnumerable<string> EntityTypes(HostConfiguration configuration, LoadedPlugin plugin) =>
         plugin.Instance.CreateTransformers(configuration.PluginSettings[plugin.Name]).Keys.Order(StringComparer.Ordinal);

@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace PluginHost.History;
 
-/// <summary>Opens the history file: created with mode 0640 (it names the cluster's nodes), WAL, a bounded busy wait, the schema up to date.</summary>
+/// <summary>Opens the history file: created with mode 0640 (it names the cluster's nodes), WAL (synchronous = NORMAL), a bounded busy wait, the schema up to date.</summary>
 internal static class AlarmHistoryDatabase
 {
     /// <summary>How long a statement waits for another process's lock before it fails (and is retried later).</summary>
@@ -28,6 +28,10 @@ internal static class AlarmHistoryDatabase
         try
         {
             Execute(connection, "PRAGMA journal_mode = WAL");
+
+            // WAL's usual durability: a commit is safe from a crash of the host, and synced to disk at each
+            // checkpoint rather than at each commit (with a watch, alarms start and end many times a second).
+            Execute(connection, "PRAGMA synchronous = NORMAL");
             AlarmHistorySchema.Migrate(connection);
             return connection;
         }

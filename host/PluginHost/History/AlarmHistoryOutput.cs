@@ -120,7 +120,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
 
     private async Task WorkAsync(CancellationToken stop)
     {
-        SqliteConnection? connection = null;
+        AlarmHistoryWriter? writer = null;
         var failures = 0;
         var nextPrune = DateTimeOffset.MinValue;
         var batch = new List<AlarmHistoryWork>(MaxBatch);
@@ -145,16 +145,16 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
 
                 try
                 {
-                    connection ??= AlarmHistoryDatabase.OpenForWriting(_settings.DatabasePath);
+                    writer ??= new AlarmHistoryWriter(AlarmHistoryDatabase.OpenForWriting(_settings.DatabasePath));
                     if (_time.GetUtcNow() >= nextPrune)
                     {
-                        Prune(connection);
+                        Prune(writer);
                         nextPrune = _time.GetUtcNow() + PruneInterval;
                     }
 
                     if (batch.Count > 0)
                     {
-                        AlarmHistoryWriter.Write(connection, batch);
+                        writer.Write(batch);
                         Interlocked.Add(ref _written, batch.Count);
                         batch.Clear();
                     }
@@ -172,8 +172,8 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                 {
                     // Locked by another process, disk full, read-only, a newer schema: the batch stays and is tried again.
                     _errors.Failed(e is SqliteException sqlite ? $"{sqlite.Message.TrimEnd('.')} (SQLite error {sqlite.SqliteErrorCode})" : e.Message);
-                    connection?.Dispose();
-                    connection = null;
+                    writer?.Dispose();
+                    writer = null;
                     failures++;
                     var delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, failures - 1), MaxRetryDelay.TotalSeconds));
                     await Task.Delay(delay, _time, stop).ConfigureAwait(false);
@@ -186,7 +186,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
         }
         finally
         {
-            connection?.Dispose();
+            writer?.Dispose();
             flushed.ForEach(f => f.TrySetResult());
             if (batch.Count > 0)
             {
@@ -200,18 +200,24 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
     {
         var work = _buffer.Reader.WaitToReadAsync(stop).AsTask();
         var untilPrune = nextPrune - _time.GetUtcNow();
-        var pruneDue = Task.Delay(untilPrune > TimeSpan.Zero ? untilPrune : TimeSpan.Zero, _time, stop);
-        return await Task.WhenAny(work, pruneDue).ConfigureAwait(false) != work || await work.ConfigureAwait(false);
+
+        // The prune's timer goes as soon as work comes: with watched changes this wait ends many times a
+        // second, and each left behind would hold a timer for up to an hour (thousands, scanned by the runtime).
+        using var pruneWait = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var pruneDue = Task.Delay(untilPrune > TimeSpan.Zero ? untilPrune : TimeSpan.Zero, _time, pruneWait.Token);
+        var first = await Task.WhenAny(work, pruneDue).ConfigureAwait(false);
+        await pruneWait.CancelAsync().ConfigureAwait(false);
+        return first != work || await work.ConfigureAwait(false);
     }
 
-    private void Prune(SqliteConnection connection)
+    private void Prune(AlarmHistoryWriter writer)
     {
         if (_settings.Retention is not { } retention)
         {
             return;
         }
 
-        var pruned = AlarmHistoryWriter.Prune(connection, EventJson.FormatTime(_time.GetUtcNow() - retention));
+        var pruned = writer.Prune(EventJson.FormatTime(_time.GetUtcNow() - retention));
         if (pruned > 0)
         {
             _logger.LogInformation("alarm history {Path}: {Count} alarms that ended more than {Days} days ago were pruned",

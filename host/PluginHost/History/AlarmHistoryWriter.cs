@@ -2,28 +2,46 @@ using Microsoft.Data.Sqlite;
 
 namespace PluginHost.History;
 
-/// <summary>Writes batches of history work, each batch in one transaction (all or nothing, so a failed batch is simply tried again).</summary>
-internal static class AlarmHistoryWriter
+/// <summary>
+/// Writes batches of history work on one connection (which it owns), each batch in one transaction
+/// (all or nothing, so a failed batch is simply tried again). The statements every alarm start and
+/// end runs are prepared once: with a watch, alarms start and end many times a second.
+/// </summary>
+internal sealed class AlarmHistoryWriter(SqliteConnection connection) : IDisposable
 {
     private const string Columns = "vitrage_id, start_timestamp, name, vitrage_type, vitrage_aggregated_severity, vitrage_operational_severity, "
         + "project_id, vitrage_resource_type, vitrage_resource_id, vitrage_resource_project_id, vitrage_datasource_name, payload";
 
-    public static void Write(SqliteConnection connection, IReadOnlyList<AlarmHistoryWork> batch)
+    // "+end_timestamp" keeps SQLite off ix_alarms_end, which it would otherwise pick for these lookups
+    // (an equality on its first column too): that walks every open alarm, thousands, for each alarm that
+    // starts or ends. The alarm's own rows are found through UNIQUE (vitrage_id, start_timestamp).
+    internal const string StartSql =
+        $"INSERT OR IGNORE INTO alarms ({Columns}) SELECT $id, $start, $name, $type, $aggregated, $operational, $project, $resourceType, $resourceId, $resourceProject, $datasource, $payload "
+        + "WHERE NOT EXISTS (SELECT 1 FROM alarms WHERE vitrage_id = $id AND +end_timestamp = $open)";
+
+    internal const string EndSql = "UPDATE alarms SET end_timestamp = $end WHERE vitrage_id = $id AND +end_timestamp = $open";
+
+    private SqliteCommand? _start;
+    private SqliteCommand? _end;
+
+    public void Write(IReadOnlyList<AlarmHistoryWork> batch)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         foreach (var work in batch)
         {
             switch (work)
             {
-                case AlarmStarted started:
-                    Start(connection, transaction, started.Row);
+                case AlarmStarted { Row: var row }:
+                    Run(_start ??= Prepare(StartSql, "$id", "$start", "$name", "$type", "$aggregated", "$operational", "$project", "$resourceType",
+                            "$resourceId", "$resourceProject", "$datasource", "$payload", "$open"), transaction,
+                        row.VitrageId, row.StartTimestamp, row.Name, row.Type, row.AggregatedSeverity, row.OperationalSeverity, row.ProjectId,
+                        row.ResourceType, row.ResourceId, row.ResourceProjectId, row.Datasource, row.Payload, AlarmHistorySchema.NotEnded);
                     break;
                 case AlarmEnded ended:
-                    Execute(connection, transaction, "UPDATE alarms SET end_timestamp = $end WHERE vitrage_id = $id AND end_timestamp = $open",
-                        ("$end", ended.End), ("$id", ended.VitrageId), ("$open", AlarmHistorySchema.NotEnded));
+                    Run(_end ??= Prepare(EndSql, "$end", "$id", "$open"), transaction, ended.End, ended.VitrageId, AlarmHistorySchema.NotEnded);
                     break;
                 case DatasourceReconciled reconciled:
-                    Reconcile(connection, transaction, reconciled);
+                    Reconcile(transaction, reconciled);
                     break;
             }
         }
@@ -32,24 +50,39 @@ internal static class AlarmHistoryWriter
     }
 
     /// <summary>Deletes ended alarms that ended before <paramref name="cutoff"/>; returns how many.</summary>
-    public static int Prune(SqliteConnection connection, string cutoff)
+    public int Prune(string cutoff)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
-        var deleted = Execute(connection, transaction, "DELETE FROM alarms WHERE end_timestamp < $cutoff", ("$cutoff", cutoff));
+        var deleted = Execute(transaction, "DELETE FROM alarms WHERE end_timestamp < $cutoff", ("$cutoff", cutoff));
         transaction.Commit();
         return deleted;
     }
 
-    private static void Start(SqliteConnection connection, SqliteTransaction transaction, AlarmRow row) =>
-        Execute(connection, transaction,
-            $"INSERT OR IGNORE INTO alarms ({Columns}) SELECT $id, $start, $name, $type, $aggregated, $operational, $project, $resourceType, $resourceId, $resourceProject, $datasource, $payload "
-            + "WHERE NOT EXISTS (SELECT 1 FROM alarms WHERE vitrage_id = $id AND end_timestamp = $open)",
-            ("$id", row.VitrageId), ("$start", row.StartTimestamp), ("$name", row.Name), ("$type", row.Type),
-            ("$aggregated", row.AggregatedSeverity), ("$operational", row.OperationalSeverity), ("$project", row.ProjectId),
-            ("$resourceType", row.ResourceType), ("$resourceId", row.ResourceId), ("$resourceProject", row.ResourceProjectId),
-            ("$datasource", row.Datasource), ("$payload", row.Payload), ("$open", AlarmHistorySchema.NotEnded));
+    private SqliteCommand Prepare(string sql, params string[] names)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in names)
+        {
+            command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
+        }
 
-    private static void Reconcile(SqliteConnection connection, SqliteTransaction transaction, DatasourceReconciled reconciled)
+        return command;
+    }
+
+    // The values in the order of the prepared command's parameters.
+    private static void Run(SqliteCommand command, SqliteTransaction transaction, params object?[] values)
+    {
+        command.Transaction = transaction;
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    private void Reconcile(SqliteTransaction transaction, DatasourceReconciled reconciled)
     {
         var stale = new List<long>();
         using (var open = connection.CreateCommand())
@@ -70,11 +103,11 @@ internal static class AlarmHistoryWriter
 
         foreach (var id in stale)
         {
-            Execute(connection, transaction, "UPDATE alarms SET end_timestamp = $end WHERE id = $row", ("$end", reconciled.At), ("$row", id));
+            Execute(transaction, "UPDATE alarms SET end_timestamp = $end WHERE id = $row", ("$end", reconciled.At), ("$row", id));
         }
     }
 
-    private static int Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    private int Execute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -85,5 +118,12 @@ internal static class AlarmHistoryWriter
         }
 
         return command.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        _start?.Dispose();
+        _end?.Dispose();
+        connection.Dispose();
     }
 }

@@ -9,9 +9,9 @@ namespace PluginHost.Operations;
 /// <summary>
 /// The host's Prometheus metrics (<c>/metrics</c>), named by Prometheus' conventions (base units,
 /// <c>_total</c> counters, <c>pluginhost_</c> prefix). Counters and histograms are updated where
-/// things happen; gauges that describe state (entities, queue, outputs, datasource health) are read
-/// at scrape time from the scheduler and the published graph version, so they cost nothing between
-/// scrapes. prometheus-net adds the process and .NET runtime metrics and exports
+/// things happen; gauges that describe state (entities, queue, outputs, datasource health) and the
+/// drivers' own totals (<see cref="DriverCounterMetrics"/>) are read at scrape time from the
+/// scheduler and the published graph version, so they cost nothing between scrapes. prometheus-net adds the process and .NET runtime metrics and exports
 /// System.Diagnostics.Metrics instruments (plugins may publish their own without a dependency).
 /// </summary>
 internal static class HostMetrics
@@ -53,6 +53,8 @@ internal static class HostMetrics
 
     private static readonly Counter NotificationsDropped = Metrics.CreateCounter(
         "pluginhost_notifications_dropped_total", "Notifications dropped with whole snapshots while the broker was away.");
+
+    private static readonly DriverCounterMetrics DriverCounters = new(Metrics.DefaultFactory);
 
     private static DatasourceScheduler? _scheduler;
 
@@ -99,6 +101,8 @@ internal static class HostMetrics
             LastSuccess.WithLabels(runner.Name).Set(status.LastSuccess?.ToUnixTimeMilliseconds() / 1000.0 ?? 0);
             ConsecutiveFailures.WithLabels(runner.Name).Set(status.ConsecutiveFailures);
         }
+
+        DriverCounters.Refresh(scheduler.Runners.Select(r => (r.Name, r.Driver)));
 
         var version = scheduler.Versions.Current;
         GraphVersionNumber.Set(version.Number);

@@ -108,6 +108,10 @@ internal sealed class DriverRunner(
         await push.ConfigureAwait(false);
     }
 
+    // A timer waits at most ~49 days; snapshots_interval has no such bound. A longer wait is taken
+    // in slices: after each, the loop computes the due times again.
+    private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
+
     // False when a reconfiguration interrupted the wait.
     private async Task<bool> DelayAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
@@ -115,7 +119,7 @@ internal sealed class DriverRunner(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, reconfigured);
         try
         {
-            await Task.Delay(wait, time, linked.Token).ConfigureAwait(false);
+            await Task.Delay(Min(wait, LongestWait), time, linked.Token).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && reconfigured.IsCancellationRequested)

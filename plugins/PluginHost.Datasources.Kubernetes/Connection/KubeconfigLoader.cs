@@ -53,7 +53,7 @@ internal static class KubeconfigLoader
             }
 
             warnings.Add(
-                $"{target.Source}: cluster '{cluster.Name}' has insecure-skip-tls-verify: true, so the certificate of {Display(target.Server)} is not checked and the credentials go to whoever answers there");
+                $"{target.Source}: cluster '{cluster.Name}' has insecure-skip-tls-verify: true, so the certificate of {target.SafeServer} is not checked and the credentials go to whoever answers there");
         }
 
         var proxy = cluster.ProxyUrl is { } proxyUrl
@@ -74,6 +74,4 @@ internal static class KubeconfigLoader
             ClientCertificate = clientCertificate,
         };
     }
-
-    private static string Display(Uri server) => new UriBuilder(server) { UserName = string.Empty, Password = string.Empty }.Uri.AbsoluteUri.TrimEnd('/');
 }

@@ -11,6 +11,13 @@ internal sealed record KubeconfigTarget(string ContextName, KubeCluster Cluster,
     /// <summary>Things to warn about once (kubectl accepts them silently).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The server URL without any user-info, safe to log.</summary>
+    public string SafeServer => WithoutUserInfo(Server);
+
+    /// <summary><paramref name="server"/> without user-info and trailing slash: what messages may show.</summary>
+    public static string WithoutUserInfo(Uri server) =>
+        new UriBuilder(server) { UserName = string.Empty, Password = string.Empty }.Uri.AbsoluteUri.TrimEnd('/');
+
     /// <param name="kubeconfig">The read (and merged) kubeconfig.</param>
     /// <param name="context">The context to use; empty: the kubeconfig's current-context.</param>
     /// <param name="source">How messages name the kubeconfig (<see cref="KubeconfigLocator.Describe"/>).</param>

@@ -47,6 +47,35 @@ public sealed class AlarmHistoryTests : IDisposable
         rows[0].Payload.ShouldContain("\"vitrage_operational_severity\":\"N/A\"");
     }
 
+    [Theory]
+    [InlineData("an alarm starts", AlarmHistoryWriter.StartSql)]
+    [InlineData("an alarm ends", AlarmHistoryWriter.EndSql)]
+    public async Task Write_AlarmStartsOrEnds_FindsItsRowsByItsIdNotAmongEveryOpenAlarm(string name, string sql)
+    {
+        await WriteAsync(_timeline.Node("n1", 0, alarm: true), _timeline.Node("n2", 0, alarm: true)); // the database, with open alarms
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var parameter in System.Text.RegularExpressions.Regex.Matches(sql, @"\$\w+").Select(m => m.Value).Distinct())
+        {
+            command.Parameters.AddWithValue(parameter, DBNull.Value);
+        }
+
+        var plan = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        // Through the end_timestamp index SQLite would walk every open alarm (thousands) for each start or end.
+        plan.ShouldContain(step => step.Contains("USING INDEX sqlite_autoindex_alarms_1 (vitrage_id=?)", StringComparison.Ordinal), $"{name}: {string.Join("; ", plan)}");
+        plan.ShouldNotContain(step => step.Contains("ix_alarms_end", StringComparison.Ordinal), name);
+    }
+
     private static readonly Dictionary<string, AlarmHistoryQuery> Queries = new()
     {
         ["default: by start"] = new AlarmHistoryQuery(),

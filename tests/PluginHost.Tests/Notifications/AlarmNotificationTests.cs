@@ -8,19 +8,22 @@ namespace PluginHost.Tests.Notifications;
 
 /// <summary>
 /// A node alarm that starts and ends, told by the built host (<c>run</c>, the real Kubernetes plugin
-/// on the simulator) as Vitrage's own notifications on a real RabbitMQ and as event log lines.
+/// on the simulator) as Vitrage's own notifications on a real RabbitMQ and as event log lines,
+/// whether snapshots or the watch (<c>update_method = push</c>) bring the change.
 /// </summary>
 public sealed class AlarmNotificationTests
 {
-    [Fact]
-    public async Task Run_NodeNotReadyThenReady_ActivateThenDeactivateNotificationsAndEventLogLines()
+    [Theory]
+    [InlineData("snapshots every 10 s", "snapshots_interval = 10")]
+    [InlineData("push: from the watch, the resync an hour away", "update_method = push\nsnapshots_interval = 3600")]
+    public async Task Run_NodeNotReadyThenReady_ActivateThenDeactivateNotificationsAndEventLogLines(string name, string updates)
     {
         await using var connection = await TestBroker.ConnectAsync();
         await using var channel = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
         var exchange = $"pluginhost_alarms_{Guid.NewGuid():N}";
         var topic = $"alarms_{Guid.NewGuid():N}";
         await using var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 3, api: "enabled = false", sections: $"""
-            snapshots_interval = 10
+            {updates}
             [DEFAULT]
             transport_url = {TestBroker.Url}
             control_exchange = {exchange}
@@ -52,7 +55,7 @@ public sealed class AlarmNotificationTests
         await channel.ExchangeDeleteAsync(exchange, cancellationToken: TestContext.Current.CancellationToken);
 
         var alarms = messages.Where(m => m.GetProperty("event_type").GetString()!.StartsWith("vitrage.alarm.", StringComparison.Ordinal)).ToList();
-        alarms.Select(m => m.GetProperty("event_type").GetString()).ShouldBe([AlarmEvents.Activate, AlarmEvents.Deactivate]);
+        alarms.Select(m => m.GetProperty("event_type").GetString()).ShouldBe([AlarmEvents.Activate, AlarmEvents.Deactivate], name);
         var activated = alarms[0].GetProperty("payload");
         var deactivated = alarms[1].GetProperty("payload");
         Text(activated, "name").ShouldBe("NodeNotReady");

@@ -69,6 +69,31 @@ public sealed class DriverRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_IntervalLongerThanATimerCanWait_SnapshotsWhenItIsDue()
+    {
+        const int interval = 100 * 24 * 3600; // accepted by the option, beyond Task.Delay's ~49 days
+        var (driver, running) = StartRunner(interval);
+        await WaitForCallsAsync(driver, 1);
+
+        var timers = driver.TimersAtLastCall;
+        for (var elapsed = 0; elapsed < interval;)
+        {
+            await _time.WaitForTimerAfterAsync(timers); // the runner waits a slice of at most a day
+            timers = _time.TimersCreated;
+            running.IsFaulted.ShouldBeFalse(running.Exception?.ToString());
+            driver.Calls.Count.ShouldBe(1);
+            var step = Math.Min(interval - elapsed, 24 * 3600);
+            _time.Advance(TimeSpan.FromSeconds(step));
+            elapsed += step;
+        }
+
+        await WaitForCallsAsync(driver, 2);
+        Offsets(driver).ShouldBe([0, interval]);
+        await _stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
     public async Task RunAsync_SlowSnapshot_IsNeverOverlapped()
     {
         var gate = new TaskCompletionSource();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PluginHost.Api.Views;
+using PluginHost.Contracts;
 using PluginHost.Scheduling;
 
 namespace PluginHost.Api.Endpoints;
@@ -111,12 +112,43 @@ internal static class InfoEndpoints
                     {
                         writer.WriteString("last_error", error);
                     }
+
+                    WriteCounters(writer, runner.Driver);
                 });
             }
 
             Service("plugin_host.graph");
             writer.WriteEndArray();
         });
+    }
+
+    // A driver's own totals (a watch's streams, relists, what a resync found), when it keeps any.
+    private static void WriteCounters(Utf8JsonWriter writer, IDatasourceDriver driver)
+    {
+        IReadOnlyDictionary<string, long> counters;
+        try
+        {
+            counters = driver is IDriverCounters counting ? counting.Counters : new Dictionary<string, long>();
+        }
+#pragma warning disable CA1031 // a plugin's bug must not fail the service list
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return;
+        }
+
+        if (counters.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteStartObject("counters");
+        foreach (var (name, value) in counters)
+        {
+            writer.WriteNumber(name, value);
+        }
+
+        writer.WriteEndObject();
     }
 
     /// <summary>An empty list for what this host does not keep (templates, webhooks, alarm history).</summary>

@@ -1,0 +1,145 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using PluginHost.Contracts;
+
+namespace PluginHost.Datasources.Kubernetes;
+
+/// <summary>
+/// One complete read of the cluster by paged list: every node page by page, each yielded as its
+/// page arrives, then one cluster event. Holds one page of raw nodes at a time, at most
+/// <c>max_page_bytes</c>. A 410 on a continue token restarts the list once; paging that never
+/// ends, a snapshot over <c>snapshot_timeout</c> or any other failure ends the enumeration with an
+/// exception, so the host deletes nothing. Nodes no transformer can use are skipped, with one
+/// warning per snapshot. One list at a time per instance (its page buffer and event factory are
+/// reused); a driver has one for its snapshots and, in push mode, one for its watch's relists.
+/// </summary>
+internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions options, KubernetesApiClient api, ClusterEvents clusterEvents) : IDisposable
+{
+    private readonly KubernetesConnection _connection = api.Connection;
+    private readonly PageBuffer _pageBuffer = new(options.MaxPageBytes);
+    private readonly NodeEventFactory _events = new(context.Name, api.Connection.ClusterName);
+
+    /// <summary>The page buffer's current size (tests check it shrinks back).</summary>
+    public int PageBufferBytes => _pageBuffer.Bytes.Length;
+
+    /// <param name="action">What the events say they are.</param>
+    /// <param name="listed">When set, receives every node kept and the list's versions (a watch continues from them).</param>
+    /// <param name="cancellationToken">The host's.</param>
+    public async IAsyncEnumerable<DatasourceEvent> ReadAsync(
+        DatasourceAction action, ListedNodes? listed, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var sampleTime = context.Time.GetUtcNow();
+        using var deadline = new SnapshotDeadline(options.SnapshotTimeout, context.Time, _connection.SafeServer, cancellationToken);
+        var identities = new List<NodeIdentity>();
+        var nodeCount = 0;
+        var read = 0;
+        var screen = new NodeScreen();
+        var paging = new PagingGuard(options.PageSize, _connection.SafeServer);
+        string? continueToken = null;
+        var restarted = false;
+        try
+        {
+            while (true)
+            {
+                NodeListPage page;
+                try
+                {
+                    page = await deadline.RunAsync(token => api.GetNodeListPageAsync(NodeListPath(continueToken), _pageBuffer, token)).ConfigureAwait(false);
+                }
+                catch (ListExpiredException e) when (continueToken is not null && !restarted)
+                {
+                    context.Logger.LogWarning("Node list expired mid-way ({Message}); listing again from the start", e.Message);
+                    restarted = true;
+                    continueToken = null;
+                    identities.Clear();
+                    listed?.Nodes.Clear();
+                    nodeCount = read = 0;
+                    screen.Reset();
+                    paging.Reset();
+                    continue;
+                }
+                catch (ListExpiredException e)
+                {
+                    throw new DatasourceException(e.Message + "; the node list expired again after a restart", e);
+                }
+
+                if (!page.HasItems)
+                {
+                    throw new DatasourceException(
+                        $"GET /api/v1/nodes on {_connection.SafeServer} returned no 'items' array; is this a Kubernetes API server?");
+                }
+
+                if (listed is not null)
+                {
+                    listed.ResourceVersion = continueToken is null ? page.ResourceVersion : listed.ResourceVersion;
+                    listed.LastResourceVersion = page.ResourceVersion;
+                }
+
+                paging.OnPage(page.Count, page.ContinueToken, page.RemainingItemCount);
+                for (var i = 0; i < page.Count; i++)
+                {
+                    read++;
+                    if (!screen.IsUtf8(page.Item(i), paging.Pages, i))
+                    {
+                        continue;
+                    }
+
+                    var nodeEvent = _events.Create(page.Item(i), action, sampleTime);
+                    var node = nodeEvent.Properties.GetProperty(KubernetesEventKeys.Node);
+                    if (!screen.HasNewUid(node, paging.Pages, i))
+                    {
+                        continue;
+                    }
+
+                    // What the cluster transformer needs to link the cluster to each node's VM.
+                    if (listed is not null)
+                    {
+                        var watched = WatchedNode.From(node)!;
+                        listed.Nodes.Add(watched);
+                        AddIdentity(identities, watched.Identity);
+                    }
+                    else
+                    {
+                        var (providerId, externalId, systemUuid) = KubernetesNodeProperties.IdentityFields(node);
+                        AddIdentity(identities, providerId is null && externalId is null ? null : new NodeIdentity(providerId, externalId, systemUuid));
+                    }
+
+                    nodeCount++;
+                    yield return nodeEvent;
+                }
+
+                continueToken = page.ContinueToken;
+                if (continueToken is null)
+                {
+                    break;
+                }
+            }
+
+            if (screen.Skipped > 0)
+            {
+                context.Logger.LogWarning("Kubernetes {Server}: {Skipped}", _connection.SafeServer, screen.Describe(read));
+            }
+
+            var version = await deadline.RunAsync(clusterEvents.ReadVersionAsync).ConfigureAwait(false);
+            yield return clusterEvents.Create(action, sampleTime, nodeCount, identities, version);
+        }
+        finally
+        {
+            _pageBuffer.Trim(); // an odd page's buffer is not kept until the next snapshot
+        }
+    }
+
+    private static void AddIdentity(List<NodeIdentity> identities, NodeIdentity? identity)
+    {
+        if (identity is not null)
+        {
+            identities.Add(identity);
+        }
+    }
+
+    private string NodeListPath(string? continueToken) => continueToken is null
+        ? $"api/v1/nodes?limit={options.PageSize}"
+        : $"api/v1/nodes?limit={options.PageSize}&continue={Uri.EscapeDataString(continueToken)}";
+
+    public void Dispose() => _events.Dispose();
+}

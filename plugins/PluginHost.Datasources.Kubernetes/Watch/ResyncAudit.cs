@@ -1,0 +1,127 @@
+namespace PluginHost.Datasources.Kubernetes.Watch;
+
+/// <summary>
+/// A resync's list compared with the watch's view, to tell a difference the watch missed from one
+/// it simply had not delivered yet. At the end of the list the differences are only candidates: the
+/// watch may lag behind the list. Once the watch has reached the list's last version, a candidate
+/// the watch still disagrees on was missed: a node the list has and the watch never reported (nor
+/// deleted after the list read it), a node the list has newer than the watch, a node the watch
+/// still has unchanged from before the list started that the list does not have.
+/// </summary>
+internal sealed class ResyncAudit
+{
+    private readonly List<WatchedNode> _unreported = [];
+    private readonly List<WatchedNode> _newer = [];
+    private readonly List<WatchedNode> _gone = [];
+
+    private ResyncAudit(ulong through)
+    {
+        Through = through;
+    }
+
+    /// <summary>The list's last version: the watch must have got this far before judging.</summary>
+    public ulong Through { get; }
+
+    /// <summary>The candidates, or null when versions are not numbers (nothing can be judged).</summary>
+    public static ResyncAudit? Start(ListedNodes listed, IReadOnlyDictionary<string, WatchedNode> watched, IReadOnlyDictionary<string, ulong> deletedAt)
+    {
+        if (WatchedNode.ParseVersion(listed.ResourceVersion) is not { } first || WatchedNode.ParseVersion(listed.LastResourceVersion) is not { } last)
+        {
+            return null;
+        }
+
+        var audit = new ResyncAudit(Math.Max(first, last));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in listed.Nodes)
+        {
+            if (node.Version is not { } version)
+            {
+                return null;
+            }
+
+            seen.Add(node.Uid);
+            if (!watched.TryGetValue(node.Uid, out var known))
+            {
+                if (!(deletedAt.TryGetValue(node.Uid, out var deleted) && deleted >= version))
+                {
+                    audit._unreported.Add(node);
+                }
+            }
+            else if (known.Version < version)
+            {
+                audit._newer.Add(node);
+            }
+        }
+
+        foreach (var known in watched.Values)
+        {
+            // Added after the list started: a list that began earlier cannot have it.
+            if (!seen.Contains(known.Uid) && known.Version <= first)
+            {
+                audit._gone.Add(known);
+            }
+        }
+
+        return audit;
+    }
+
+    /// <summary>
+    /// Judges the candidates now that the watch got through <see cref="Through"/>, and corrects the
+    /// watch's view with what the list saw; returns what was missed.
+    /// </summary>
+    public ResyncFindings Finish(Dictionary<string, WatchedNode> watched, IReadOnlyDictionary<string, ulong> deletedAt)
+    {
+        var findings = new ResyncFindings();
+        foreach (var node in _unreported)
+        {
+            if (!watched.ContainsKey(node.Uid) && !(deletedAt.TryGetValue(node.Uid, out var deleted) && deleted >= node.Version))
+            {
+                watched[node.Uid] = node;
+                findings.Unreported.Add(node.Name);
+            }
+        }
+
+        foreach (var node in _newer)
+        {
+            if (watched.TryGetValue(node.Uid, out var known) && known.Version < node.Version)
+            {
+                watched[node.Uid] = node;
+                findings.Changed.Add(node.Name);
+            }
+        }
+
+        foreach (var node in _gone)
+        {
+            if (watched.TryGetValue(node.Uid, out var known) && known.ResourceVersion == node.ResourceVersion)
+            {
+                watched.Remove(node.Uid);
+                findings.Deleted.Add(node.Name);
+            }
+        }
+
+        return findings;
+    }
+}
+
+/// <summary>What a resync found that the watch had missed, by node name.</summary>
+internal sealed class ResyncFindings
+{
+    private const int NamesShown = 5;
+
+    public List<string> Unreported { get; } = [];
+
+    public List<string> Changed { get; } = [];
+
+    public List<string> Deleted { get; } = [];
+
+    public int Count => Unreported.Count + Changed.Count + Deleted.Count;
+
+    public override string ToString() => string.Join(", ", new[]
+        {
+            (Unreported, "never reported"),
+            (Changed, "changed"),
+            (Deleted, "deleted"),
+        }
+        .Where(p => p.Item1.Count > 0)
+        .Select(p => $"{p.Item1.Count} {p.Item2} ({string.Join(", ", p.Item1.Take(NamesShown))}{(p.Item1.Count > NamesShown ? $" and {p.Item1.Count - NamesShown} more" : string.Empty)})"));
+}

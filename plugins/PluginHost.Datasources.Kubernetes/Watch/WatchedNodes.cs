@@ -1,0 +1,153 @@
+namespace PluginHost.Datasources.Kubernetes.Watch;
+
+/// <summary>
+/// The watch's view of the cluster (client-go's store, without the nodes themselves): each node's
+/// uid, name, version and cloud identity, how far the watch got, and the nodes deleted since the
+/// last resync. It gives the cluster event after nodes came, went or changed their instance, and
+/// judges what a resync found (<see cref="ResyncAudit"/>). Thread-safe: the watch and the host's
+/// resync both use it.
+/// </summary>
+internal sealed class WatchedNodes
+{
+    // Deletions between two resyncs are few; the bound only keeps a pathological stream in check.
+    private const int MaxDeletions = 100_000;
+
+    private readonly object _gate = new();
+    private readonly Dictionary<string, WatchedNode> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ulong> _deletedAt = new(StringComparer.Ordinal);
+    private ulong? _version;
+    private ResyncAudit? _audit;
+    private bool _clusterChanged;
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nodes.Count;
+            }
+        }
+    }
+
+    /// <summary>A complete read (list, WatchList, relist): its nodes are the watch's from now on.</summary>
+    public void Replace(ListedNodes listed)
+    {
+        lock (_gate)
+        {
+            _nodes.Clear();
+            foreach (var node in listed.Nodes)
+            {
+                _nodes[node.Uid] = node;
+            }
+
+            _deletedAt.Clear();
+            _version = WatchedNode.ParseVersion(listed.ResourceVersion);
+            _audit = null; // the new read is the truth: nothing left to judge
+            _clusterChanged = false;
+        }
+    }
+
+    /// <summary>An ADDED or MODIFIED node.</summary>
+    public void Put(WatchedNode node)
+    {
+        lock (_gate)
+        {
+            if (!_nodes.TryGetValue(node.Uid, out var old) || old.Identity != node.Identity)
+            {
+                _clusterChanged = true;
+            }
+
+            _nodes[node.Uid] = node;
+            Advance(node.Version);
+        }
+    }
+
+    /// <summary>A DELETED node.</summary>
+    public void Remove(WatchedNode node)
+    {
+        lock (_gate)
+        {
+            _clusterChanged |= _nodes.Remove(node.Uid);
+            if (node.Version is { } version)
+            {
+                if (_deletedAt.Count >= MaxDeletions)
+                {
+                    _deletedAt.Clear();
+                }
+
+                _deletedAt[node.Uid] = version;
+            }
+
+            Advance(node.Version);
+        }
+    }
+
+    /// <summary>A BOOKMARK: the watch got this far.</summary>
+    public void Advance(string? resourceVersion)
+    {
+        lock (_gate)
+        {
+            Advance(WatchedNode.ParseVersion(resourceVersion));
+        }
+    }
+
+    /// <summary>When nodes came, went or changed their instance since the last call: what the cluster event needs.</summary>
+    public (int Count, List<NodeIdentity> Identities)? TakeClusterChange()
+    {
+        lock (_gate)
+        {
+            if (!_clusterChanged)
+            {
+                return null;
+            }
+
+            _clusterChanged = false;
+            return (_nodes.Count, _nodes.Values.Where(n => n.Identity is not null).Select(n => n.Identity!).ToList());
+        }
+    }
+
+    /// <summary>
+    /// After a complete resync list: compares it with the watch's view. Its findings come from
+    /// <see cref="TakeFindings"/> once the watch has got as far as the list (at once if it has).
+    /// </summary>
+    public void StartAudit(ListedNodes listed)
+    {
+        lock (_gate)
+        {
+            _audit = ResyncAudit.Start(listed, _nodes, _deletedAt);
+            if (WatchedNode.ParseVersion(listed.ResourceVersion) is { } first)
+            {
+                // A node deleted before the list started cannot be in this list or a later one.
+                foreach (var (uid, _) in _deletedAt.Where(d => d.Value <= first).ToList())
+                {
+                    _deletedAt.Remove(uid);
+                }
+            }
+        }
+    }
+
+    /// <summary>What the last resync found the watch had missed, once the watch got through the list; null before, or when nothing is pending.</summary>
+    public ResyncFindings? TakeFindings()
+    {
+        lock (_gate)
+        {
+            if (_audit is null || _version is not { } version || version < _audit.Through)
+            {
+                return null;
+            }
+
+            var findings = _audit.Finish(_nodes, _deletedAt);
+            _audit = null;
+            return findings; // the resync's own cluster event already put its nodes in the graph
+        }
+    }
+
+    private void Advance(ulong? version)
+    {
+        if (version is { } v && (_version is not { } current || v > current))
+        {
+            _version = v;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace PluginHost.Datasources.Kubernetes;
+
+/// <summary>
+/// What a list or a watch needs to remember of a node: its identity, its version, and what links
+/// the cluster to its cloud instance (for the cluster event). Not the node itself.
+/// </summary>
+internal sealed record WatchedNode(string Uid, string Name, string ResourceVersion, NodeIdentity? Identity)
+{
+    /// <summary>The node of an event's properties (<c>{"node": …}</c>), or null when it has no uid.</summary>
+    public static WatchedNode? From(JsonElement node)
+    {
+        if (node.ValueKind != JsonValueKind.Object || !node.TryGetProperty("metadata"u8, out var metadata) || metadata.ValueKind != JsonValueKind.Object
+            || Text(metadata, "uid"u8) is not { Length: > 0 } uid)
+        {
+            return null;
+        }
+
+        var (providerId, externalId, systemUuid) = KubernetesNodeProperties.IdentityFields(node);
+        return new WatchedNode(uid, Text(metadata, "name"u8) ?? uid, Text(metadata, "resourceVersion"u8) ?? string.Empty,
+            providerId is null && externalId is null ? null : new NodeIdentity(providerId, externalId, systemUuid));
+    }
+
+    /// <summary>
+    /// The version as a number, or null. Kubernetes calls versions opaque, but every API server
+    /// backed by etcd gives integers that grow (client-go compares them since 1.33); where they are
+    /// not integers, the resync's comparison with the watch is simply skipped.
+    /// </summary>
+    public ulong? Version => ParseVersion(ResourceVersion);
+
+    public static ulong? ParseVersion(string? resourceVersion) =>
+        ulong.TryParse(resourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
+
+    private static string? Text(JsonElement element, ReadOnlySpan<byte> name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
+
+/// <summary>What the cluster event needs of a node to link the cluster to the node's cloud instance.</summary>
+internal sealed record NodeIdentity(string? ProviderId, string? ExternalId, string? SystemUuid);
+
+/// <summary>
+/// What a complete list (or WatchList) saw: every node kept and the versions a watch goes on from
+/// (the first page's; a real server gives every page the same one, a paging simulator may not).
+/// </summary>
+internal sealed class ListedNodes
+{
+    public List<WatchedNode> Nodes { get; } = [];
+
+    /// <summary>The list's resourceVersion: a watch continues from here.</summary>
+    public string? ResourceVersion { get; set; }
+
+    /// <summary>The last page's resourceVersion (the same on a real server).</summary>
+    public string? LastResourceVersion { get; set; }
+}
