@@ -23,11 +23,18 @@ internal static class ApiRunner
     {
         var nodes = options.SingleNodeCount(5000);
         var runs = options.Runs == 5 ? 20 : options.Runs;
-        await using var cluster = await BenchmarkCluster.StartAsync(nodes, options.PageSize);
+        var binary = HostBinary.From(options.HostFolder);
+        await using var cluster = await BenchmarkCluster.StartAsync(nodes, options.PageSize, pluginFolder: binary.PluginFolder);
         await cluster.AddConfigAsync("[api]\nport = 0");
         await cluster.UseLogLevelAsync("debug");
+        if (options.DuringSnapshots)
+        {
+            // The shortest interval there is: the requests below meet snapshots being read and applied.
+            var config = await File.ReadAllTextAsync(cluster.ConfigFile);
+            await File.WriteAllTextAsync(cluster.ConfigFile, config.Replace("[datasources]\n", "[datasources]\nsnapshots_interval = 10\n", StringComparison.Ordinal));
+        }
 
-        await using var host = await HostProcess.StartAsync(cluster.ConfigFile);
+        await using var host = await HostProcess.StartAsync(cluster.ConfigFile, binary);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = ConcurrentClients }) { BaseAddress = host.BaseUrl, Timeout = TimeSpan.FromMinutes(2) };
         http.DefaultRequestHeaders.Add("X-Roles", "admin");
         http.DefaultRequestHeaders.Add("X-Project-Id", "admin");

@@ -22,20 +22,25 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
 
     public string ConfigFile => Path.Combine(Folder, "vitrage.conf");
 
-    public static async Task<BenchmarkCluster> StartAsync(int nodes, int pageSize, int watchHistory = 1000, int retentionSeconds = 600)
+    /// <param name="legacyExternalId">Also serve the deprecated spec.externalID, from which Vitrage's
+    /// own driver takes each node's nova.instance (the cold benchmark's baseline needs it).</param>
+    /// <param name="pluginFolder">The plugins the host loads (default: the build output's).</param>
+    public static async Task<BenchmarkCluster> StartAsync(int nodes, int pageSize, int watchHistory = 1000, int retentionSeconds = 600,
+        bool legacyExternalId = false, string? pluginFolder = null)
     {
         var simulator = await KubeApiSimulator.KubeApiSimulator.StartAsync(new SimulatorOptions
         {
             NodeCount = nodes,
             Provider = ProviderMode.OpenStack,
             WatchHistory = watchHistory,
+            LegacyExternalId = legacyExternalId,
         });
         var cluster = new BenchmarkCluster(simulator, Directory.CreateTempSubdirectory("pluginhost-bench-").FullName);
         await simulator.WriteKubeconfigAsync(cluster.Kubeconfig);
         await File.WriteAllTextAsync(cluster.ConfigFile, $"""
             [datasources]
             types = kubernetes
-            plugin_path = {BenchmarkPaths.PluginFolder}
+            plugin_path = {pluginFolder ?? BenchmarkPaths.PluginFolder}
             [plugin_host]
             deleted_entity_retention = {retentionSeconds}
             state_dir = {Path.Combine(cluster.Folder, "state")}

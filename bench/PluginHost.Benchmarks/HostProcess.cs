@@ -18,12 +18,18 @@ internal sealed partial class HostProcess : IAsyncDisposable
 
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
 
-    public static async Task<HostProcess> StartAsync(string configFile)
+    public static async Task<HostProcess> StartAsync(string configFile, HostBinary? binary = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { BenchmarkPaths.HostDll, "run", "--config-file", configFile })
+        binary ??= HostBinary.From(null);
+        var start = new ProcessStartInfo(binary.Program) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in binary.Arguments("run", "--config-file", configFile))
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var host = new HostProcess(Process.Start(start)!);
@@ -53,6 +59,17 @@ internal sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
+    public int Id => _process.Id;
+
+    /// <summary>The log lines so far.</summary>
+    public List<string> Lines()
+    {
+        lock (_log)
+        {
+            return [.. _log];
+        }
+    }
+
     /// <summary>The server time of each API request the host logged, in order.</summary>
     public List<double> ServerTimes()
     {
@@ -62,8 +79,6 @@ internal sealed partial class HostProcess : IAsyncDisposable
                 .Select(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)).ToList();
         }
     }
-
-    public int Id => _process.Id;
 
     public double ResidentMiB() => Status("VmRSS");
 
@@ -101,6 +116,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
     [GeneratedRegex(@"REST API listening on (\S+)")]
     private static partial Regex ListeningLine();
 
-    [GeneratedRegex(@"PluginHost\.Api\[0\] (\S+ \S+) answered \d+ in ([0-9.]+) ms")]
+    // The API middleware's debug line, in either log format (console "[0]" or oslo "[-]").
+    [GeneratedRegex(@"PluginHost\.Api(?:\[0\]| \[-\]) (\S+ \S+) answered \d+ in ([0-9.]+) ms")]
     private static partial Regex AnsweredLine();
 }

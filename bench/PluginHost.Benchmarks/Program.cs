@@ -4,6 +4,7 @@ using PluginHost.Benchmarks;
 // micro [BenchmarkDotNet arguments]  |  scale [--nodes 100,1000,5000,20000] [--runs 5] [--out FILE]
 // scale --soak [--nodes 5000] [--snapshots 200] [--interval 1s]  |  scale --api [--nodes 5000] [--runs 20]
 // scale --push-latency | --push-load | --push-requests (update_method = push; see bench/README.md)
+// scale --cold [--host DIR] [--variant label:K=V,...]  |  scale --startup [--host DIR] [--variant label:K=V,...]
 return args.FirstOrDefault() switch
 {
     "micro" => RunMicro(args[1..]),
@@ -27,6 +28,8 @@ static int Usage()
                PluginHost.Benchmarks scale --push-latency [--nodes 5000] [--flips 200]
                PluginHost.Benchmarks scale --push-load [--nodes 20000] [--rate 50] [--minutes 10]
                PluginHost.Benchmarks scale --push-requests [--nodes 5000] [--rate 1] [--minutes 60]
+               PluginHost.Benchmarks scale --cold [--nodes 5000] [--runs 5] [--host PUBLISHED_DIR] [--no-vitrage] [--variant "label:NAME=VALUE,..."]...
+               PluginHost.Benchmarks scale --startup [--runs 20] [--host PUBLISHED_DIR] [--variant "label:NAME=VALUE,..."]...
         """);
     return 2;
 }

@@ -31,6 +31,21 @@ internal static class ScaleCommand
             return await ApiRunner.RunAsync(options);
         }
 
+        if (options.Cold)
+        {
+            return await ColdRunner.RunAsync(options);
+        }
+
+        if (options.Run)
+        {
+            return await RunSoakRunner.RunAsync(options);
+        }
+
+        if (options.Startup)
+        {
+            return await StartupRunner.RunAsync(options);
+        }
+
         if (options.PushLatency)
         {
             return await PushLatencyRunner.RunAsync(options);

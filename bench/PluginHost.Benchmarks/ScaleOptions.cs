@@ -21,6 +21,24 @@ internal sealed record ScaleOptions
 
     public bool Api { get; init; }
 
+    public bool Cold { get; init; }
+
+    public bool Startup { get; init; }
+
+    /// <summary>A published install folder to start instead of the build output (<c>--host DIR</c>).</summary>
+    public string? HostFolder { get; init; }
+
+    public bool NoVitrage { get; init; }
+
+    /// <summary><c>--api</c>: snapshots every 10 s in the host, so requests meet snapshots being applied.</summary>
+    public bool DuringSnapshots { get; init; }
+
+    /// <summary><c>--run</c>: whole <c>run</c> processes for memory after many snapshots.</summary>
+    public bool Run { get; init; }
+
+    /// <summary>Host variants timed beside the plain host: <c>--variant "label:NAME=VALUE,NAME=VALUE"</c>.</summary>
+    public IReadOnlyList<(string Label, IReadOnlyDictionary<string, string> Environment)> Variants { get; init; } = [];
+
     public bool PushLatency { get; init; }
 
     public bool PushLoad { get; init; }
@@ -59,6 +77,13 @@ internal sealed record ScaleOptions
                 "--breakdown" => options with { Breakdown = true },
                 "--notifications" => options with { Notifications = true },
                 "--api" => options with { Api = true },
+                "--cold" => options with { Cold = true },
+                "--startup" => options with { Startup = true },
+                "--host" => options with { HostFolder = Next() },
+                "--no-vitrage" => options with { NoVitrage = true },
+                "--during-snapshots" => options with { DuringSnapshots = true },
+                "--run" => options with { Run = true },
+                "--variant" => options with { Variants = [.. options.Variants, ParseVariant(Next())] },
                 "--push-latency" => options with { PushLatency = true },
                 "--push-load" => options with { PushLoad = true },
                 "--push-requests" => options with { PushRequests = true },
@@ -72,6 +97,20 @@ internal sealed record ScaleOptions
         }
 
         return options;
+    }
+
+    private static (string, IReadOnlyDictionary<string, string>) ParseVariant(string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            throw new ArgumentException($"--variant {text}: expected label:NAME=VALUE[,NAME=VALUE]");
+        }
+
+        var environment = text[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair.Length == 2 ? pair[1] : string.Empty, StringComparer.Ordinal);
+        return (text[..colon], environment);
     }
 
     private static TimeSpan ParseDuration(string text) => text.EndsWith("ms", StringComparison.Ordinal)

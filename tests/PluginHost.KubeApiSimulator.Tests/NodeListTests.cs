@@ -110,6 +110,38 @@ public sealed class NodeListTests
         count.ShouldBe(20_000);
     }
 
+    // GKE's largest clusters: every node served once, in pages of the driver's default size, with
+    // its own pod CIDR (IPv4 /24s run out at 32,768 nodes) and the right remaining count throughout.
+    [Fact]
+    public async Task List_SixtyFiveThousandNodes_ServesEachOnceWithItsOwnPodCidr()
+    {
+        const int nodes = 65_000;
+        await using var simulator = await KubeApiSimulator.StartAsync(new SimulatorOptions { NodeCount = nodes, Provider = ProviderMode.OpenStack }, TestContext.Current.CancellationToken);
+        using var client = RawApi.Client(simulator);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var podCidrs = new HashSet<string>(StringComparer.Ordinal);
+        string? next = null;
+        do
+        {
+            using var page = await RawApi.GetJsonAsync(client, next is null ? "api/v1/nodes?limit=500" : $"api/v1/nodes?limit=500&continue={Uri.EscapeDataString(next)}");
+            foreach (var item in page.RootElement.GetProperty("items").EnumerateArray())
+            {
+                names.Add(item.GetProperty("metadata").GetProperty("name").GetString()!).ShouldBeTrue();
+                podCidrs.Add(item.GetProperty("spec").GetProperty("podCIDR").GetString()!).ShouldBeTrue();
+            }
+
+            var metadata = page.RootElement.GetProperty("metadata");
+            next = metadata.TryGetProperty("continue", out var c) ? c.GetString() : null;
+            if (next is not null)
+            {
+                metadata.GetProperty("remainingItemCount").GetInt32().ShouldBe(nodes - names.Count);
+            }
+        }
+        while (next is not null);
+
+        names.Count.ShouldBe(nodes);
+    }
+
     [Fact]
     public async Task Fixtures_VitrageSpecNodeAndYamlFile_AreServedAsWritten()
     {

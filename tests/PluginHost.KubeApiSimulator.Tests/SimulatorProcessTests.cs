@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using PluginHost.Tests.Support;
 
 namespace PluginHost.KubeApiSimulator.Tests;
 
@@ -14,6 +15,7 @@ public sealed class SimulatorProcessTests
     [InlineData("SIGINT (Ctrl+C)", 2)]
     public async Task Process_Signal_StopsWithExitCodeZero(string name, int signal)
     {
+        Assert.SkipWhen(signal == 2 && InheritedSignals.SigIntIgnored, InheritedSignals.SigIntIgnoredReason);
         var dll = Path.Combine(AppContext.BaseDirectory, "PluginHost.KubeApiSimulator.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { dll, "--nodes", "2" })

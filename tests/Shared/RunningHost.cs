@@ -124,25 +124,11 @@ internal sealed class RunningHost : IAsyncDisposable
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 
-    /// <summary>Sends <paramref name="signal"/>; skips the test when this process ignores it (see <see cref="SkipIfSignalIgnored"/>).</summary>
+    /// <summary>Sends <paramref name="signal"/>; skips the test when this run ignores it (the host would inherit that: <see cref="InheritedSignals"/>).</summary>
     public void Signal(int signal)
     {
-        SkipIfSignalIgnored(signal);
+        Assert.SkipWhen(InheritedSignals.IsIgnored(signal), InheritedSignals.Reason(signal));
         kill(_process.Id, signal).ShouldBe(0, $"kill -{signal} {_process.Id}");
-    }
-
-    /// <summary>
-    /// Skips the test when this process ignores <paramref name="signal"/>: the host started from here
-    /// inherits that, so the signal could never reach it (nohup ignores SIGHUP; a shell without job
-    /// control starts background commands with SIGINT ignored).
-    /// </summary>
-    private static void SkipIfSignalIgnored(int signal)
-    {
-        var ignored = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        if (ignored is not null && (Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & (1UL << (signal - 1))) != 0)
-        {
-            Assert.Skip($"signal {signal} is ignored in the test process, so the host would inherit it ignored (nohup, or a background command of a shell without job control); run the tests in the foreground");
-        }
     }
 
     /// <summary>Waits for the exit; returns how long it took.</summary>

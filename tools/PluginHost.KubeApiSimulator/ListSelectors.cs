@@ -7,6 +7,9 @@ namespace PluginHost.KubeApiSimulator;
 /// </summary>
 internal static class ListSelectors
 {
+    /// <summary>What a list without selectors uses: the store counts what remains without testing each node.</summary>
+    public static readonly Func<StoredNode, bool> All = _ => true;
+
     public static Func<StoredNode, bool> Parse(string? labelSelector, string? fieldSelector)
     {
         var tests = new List<Func<StoredNode, bool>>();
@@ -26,7 +29,7 @@ internal static class ListSelectors
             tests.Add(n => (n.Name == value) != negate);
         }
 
-        return n => tests.TrueForAll(t => t(n));
+        return tests.Count == 0 ? All : n => tests.TrueForAll(t => t(n));
     }
 
     private static IEnumerable<string> Terms(string? selector) =>

@@ -75,7 +75,11 @@ public static class NodeGenerator
         };
         var created = Epoch.AddMinutes(index * 3 + random.Next(0, 3));
         var internalIp = string.Create(CultureInfo.InvariantCulture, $"10.{(index >> 16) & 255}.{(index >> 8) & 255}.{index & 255}");
-        var podCidr = string.Create(CultureInfo.InvariantCulture, $"10.{128 + ((index >> 8) & 127)}.{index & 255}.0/24");
+        // 10.128.0.0/9 holds 32,768 node /24s; past that (GKE goes to 65,000 nodes) IPv6 ranges, so
+        // no two nodes share a pod CIDR.
+        var podCidr = index < 32_768
+            ? string.Create(CultureInfo.InvariantCulture, $"10.{128 + ((index >> 8) & 127)}.{index & 255}.0/24")
+            : string.Create(CultureInfo.InvariantCulture, $"fd00:10:{index:x}::/64");
         var roll = random.Next(100);
         var ready = roll switch { < 3 => "False", < 4 => "Unknown", _ => "True" };
         var cpu = controlPlane ? 4 : 8 << random.Next(0, 3);

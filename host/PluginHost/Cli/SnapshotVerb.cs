@@ -22,6 +22,7 @@ internal static class SnapshotVerb
         };
         command.SetAction((parseResult, _) => VerbExecution.GuardAsync(async () =>
         {
+            Operations.HostMetrics.WithoutProcessMetrics();
             var (configuration, logging) = VerbExecution.LoadConfiguration(config.LoadFiles(parseResult), requireDatasource: true);
             using (logging)
             {
@@ -56,8 +57,10 @@ internal static class SnapshotVerb
     {
         if (json)
         {
+            // Indented for a person at a terminal; compact when piped or redirected, where a program
+            // reads it (jq, a file): a third fewer bytes to write and parse for the same JSON.
             await using var stdout = Console.OpenStandardOutput();
-            await using var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
+            await using var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = !Console.IsOutputRedirected });
             await NodeLinkGraphWriter.WriteAsync(writer, Subgraph.AllLive(scheduler.Versions.Current), CancellationToken.None);
             await writer.FlushAsync();
             await stdout.WriteAsync("\n"u8.ToArray());

@@ -70,7 +70,18 @@ internal static class HostMetrics
     public static void SnapshotEnded(string datasource, TimeSpan duration, bool complete) =>
         SnapshotDuration.WithLabels(datasource, complete ? "complete" : "failed").Observe(duration.TotalSeconds);
 
-    public static void EventApplied(string datasource, string action) => Events.WithLabels(datasource, action).Inc();
+    // One child per (datasource, action), looked up once: a snapshot applies one event per node.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Counter.Child> EventChildren = new();
+
+    public static void EventApplied(string datasource, string action) =>
+        EventChildren.GetOrAdd((datasource, action), static key => Events.WithLabels(key.Item1, key.Item2)).Inc();
+
+    /// <summary>
+    /// For the verbs that serve no <c>/metrics</c> (snapshot, check-config): prometheus-net's
+    /// process and runtime collectors start event listeners and timers that such a short process
+    /// would only pay for. Called before anything touches the metrics.
+    /// </summary>
+    public static void WithoutProcessMetrics() => Metrics.SuppressDefaultMetrics();
 
     public static void OutputFailed(string output) => OutputErrors.WithLabels(output).Inc();
 

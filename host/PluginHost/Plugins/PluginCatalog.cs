@@ -1,5 +1,4 @@
 using System.Reflection;
-using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.Logging;
 using PluginHost.Contracts;
 
@@ -13,9 +12,10 @@ namespace PluginHost.Plugins;
 /// </summary>
 internal sealed class PluginCatalog : IDisposable
 {
-    private static readonly Type[] SharedTypes = [typeof(IDatasourcePlugin), typeof(ILogger)];
-
-    private readonly List<PluginLoader> _loaders = [];
+    // The contracts and the logging abstractions they expose, with their references: computed once
+    // per process, however many plugins there are.
+    private static readonly Lazy<IReadOnlySet<string>> SharedAssemblies =
+        new(() => PluginLoadContext.SharedClosure([typeof(IDatasourcePlugin), typeof(ILogger)]));
 
     private PluginCatalog()
     {
@@ -53,7 +53,7 @@ internal sealed class PluginCatalog : IDisposable
 
                 try
                 {
-                    var plugin = catalog.Load(dll);
+                    var plugin = Load(dll);
                     var twin = plugins.FirstOrDefault(p => string.Equals(p.Name, plugin.Name, StringComparison.OrdinalIgnoreCase));
                     if (twin is not null)
                     {
@@ -76,15 +76,13 @@ internal sealed class PluginCatalog : IDisposable
         return catalog;
     }
 
-    private LoadedPlugin Load(string dll)
+    private static LoadedPlugin Load(string dll)
     {
-        PluginLoader loader;
         Assembly assembly;
         try
         {
-            loader = PluginLoader.CreateFromAssemblyFile(dll, SharedTypes, config => config.IsUnloadable = false);
-            _loaders.Add(loader);
-            assembly = loader.LoadDefaultAssembly();
+            var path = Path.GetFullPath(dll);
+            assembly = new PluginLoadContext(path, SharedAssemblies.Value).LoadFromAssemblyPath(path);
         }
         catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or InvalidOperationException)
         {
@@ -167,12 +165,12 @@ internal sealed class PluginCatalog : IDisposable
         contracts.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] is { } text
         && Version.TryParse(text, out var version) ? version : contracts.GetName().Version;
 
+    /// <summary>
+    /// Nothing to release: plugin contexts are not collectible (a plugin's types live as long as
+    /// the process, like the host's). Kept so that callers scope a catalog's use.
+    /// </summary>
     public void Dispose()
     {
-        foreach (var loader in _loaders)
-        {
-            loader.Dispose();
-        }
     }
 
     private sealed class PluginLoadException(string message) : Exception(message);

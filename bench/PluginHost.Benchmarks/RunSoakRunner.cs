@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace PluginHost.Benchmarks;
+
+/// <summary>
+/// <c>scale --run</c>: whole <c>pluginhost run</c> processes, one per variant (environment
+/// variables: GC settings and the like), side by side on one simulated cluster with churn (every
+/// 5 s one node deleted, one added, one flipped between Ready and NotReady), each taking a
+/// snapshot every 10 s (the shortest interval there is). After each applied snapshot the
+/// process's resident set (VmRSS) is read; the host's own log gives each get_all's time.
+/// Side by side, a burst of load on the shared machine hits every variant alike.
+/// </summary>
+internal static partial class RunSoakRunner
+{
+    public static async Task<int> RunAsync(ScaleOptions options)
+    {
+        var nodes = options.Nodes.Count == 4 && options.Nodes[0] == 100 ? 5000 : options.Nodes[0];
+        var snapshots = options.Snapshots;
+        var binary = HostBinary.From(options.HostFolder);
+        await using var cluster = await BenchmarkCluster.StartAsync(nodes, options.PageSize, watchHistory: 100, retentionSeconds: 60, pluginFolder: binary.PluginFolder);
+        var config = (await File.ReadAllTextAsync(cluster.ConfigFile))
+            .Replace("[datasources]\n", "[datasources]\nsnapshots_interval = 10\n", StringComparison.Ordinal)
+            .Replace("log_level = warning", "log_level = info", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(cluster.ConfigFile, config + "\n[api]\nport = 0\n");
+
+        var variants = new List<(string Label, IReadOnlyDictionary<string, string> Environment)> { ("host", new Dictionary<string, string>()) };
+        variants.AddRange(options.Variants);
+        Console.Error.WriteLine($"host: {binary.Description}; {nodes:N0} nodes; {snapshots} snapshots; {variants.Count} run processes side by side");
+        var loadBefore = LoadAverage.Now();
+        var hosts = new List<HostProcess>();
+        try
+        {
+            foreach (var (_, environment) in variants)
+            {
+                hosts.Add(await HostProcess.StartAsync(cluster.ConfigFile, binary, environment));
+            }
+
+            using var stop = new CancellationTokenSource();
+            var churn = ChurnAsync(cluster, stop.Token);
+            var rss = hosts.Select(_ => new List<double>()).ToList();
+            var loads = new List<double>();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds((snapshots * 10 * 1.5) + 120);
+            while (rss.Any(r => r.Count < snapshots) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+                for (var i = 0; i < hosts.Count; i++)
+                {
+                    var applied = hosts[i].Lines().Count(l => l.Contains(" snapshot applied: ", StringComparison.Ordinal));
+                    while (rss[i].Count < Math.Min(applied, snapshots))
+                    {
+                        rss[i].Add(hosts[i].ResidentMiB());
+                    }
+                }
+
+                if (rss[0].Count % 10 == 0 && loads.Count < rss[0].Count / 10)
+                {
+                    loads.Add(LoadAverage.Now());
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"snapshot {rss[0].Count}: {string.Join(", ", variants.Select((v, i) => $"{v.Label} {(rss[i].Count > 0 ? rss[i][^1] : 0):F0} MiB"))}, load {loads[^1]:F1}"));
+                }
+            }
+
+            await stop.CancelAsync();
+            await churn;
+            var text = new StringBuilder();
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"`run`, {nodes:N0} OpenStack nodes with churn, a snapshot every 10 s, {binary.Description}; {variants.Count} processes side by side; load average {loadBefore:F1} before, {(loads.Count == 0 ? 0 : loads.Min()):F1}–{(loads.Count == 0 ? 0 : loads.Max()):F1} during"));
+            text.AppendLine();
+            text.AppendLine("| variant | environment | snapshots | RSS after 1st (MiB) | after 10th | after last | max after 10th | get_all → queued (s), steady: median (min–max) |");
+            text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+            for (var i = 0; i < hosts.Count; i++)
+            {
+                var (label, environment) = variants[i];
+                var times = hosts[i].Lines().Select(l => CompleteLine().Match(l)).Where(m => m.Success)
+                    .Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Skip(1).ToList();
+                var r = rss[i];
+                text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {label} | {(environment.Count == 0 ? "—" : string.Join(" ", environment.Select(e => $"{e.Key}={e.Value}")))} | {r.Count} | {At(r, 0)} | {At(r, 9)} | {At(r, r.Count - 1)} | {(r.Count > 10 ? r.Skip(9).Max().ToString("F0", CultureInfo.InvariantCulture) : "—")} | {(times.Count == 0 ? "—" : ColdRunner.Spread(times, "F2"))} |"));
+            }
+
+            Console.WriteLine(text);
+            return 0;
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+
+    private static string At(List<double> values, int index) =>
+        index >= 0 && index < values.Count ? values[index].ToString("F0", CultureInfo.InvariantCulture) : "—";
+
+    private static async Task ChurnAsync(BenchmarkCluster cluster, CancellationToken cancellationToken)
+    {
+        var random = new Random(7);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var names = cluster.Simulator.Nodes.Names;
+            cluster.Simulator.Nodes.Delete(names[random.Next(names.Count)]);
+            cluster.Simulator.AddGeneratedNodes(1);
+            names = cluster.Simulator.Nodes.Names;
+            cluster.Simulator.Nodes.SetReady(names[random.Next(names.Count)], random.Next(2) == 0 ? "False" : "True");
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [GeneratedRegex(@"snapshot complete: \d+ events in ([0-9.]+) s")]
+    private static partial Regex CompleteLine();
+}
