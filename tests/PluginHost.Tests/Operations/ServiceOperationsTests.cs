@@ -45,7 +45,12 @@ public sealed class ServiceOperationsTests(EchoPluginFolder plugins) : IClassFix
         await using var host = Start(config, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = socketPath, ["WATCHDOG_USEC"] = "1500000" });
 
         var ready = await ReceiveAsync(systemd, "READY=1");
-        host.Stderr.ShouldContain("echo init_snapshot complete"); // not before the first snapshot ended
+        var readyAt = DateTime.Now;
+
+        // Not before the first snapshot ended: the line's own time, since stderr may reach us after the datagram.
+        await host.WaitForLogAsync("echo init_snapshot complete", seconds: 10);
+        var logged = host.Stderr.Split('\n').First(l => l.Contains("echo init_snapshot complete", StringComparison.Ordinal));
+        DateTime.ParseExact(logged[..23], "yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture).ShouldBeLessThanOrEqualTo(readyAt);
         await host.ApiUrlAsync(); // and the API listened before it
         await ReceiveAsync(systemd, "WATCHDOG=1");
         host.Signal(RunningHost.SigTerm);
