@@ -51,16 +51,7 @@ public sealed class FaultSequenceTests
         await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 30, BookmarkInterval = TimeSpan.FromMilliseconds(200) });
         using var temp = new TempFolder();
         var clock = new CountingTimeProvider(DateTimeOffset.UtcNow);
-        await using var host = PushHost.Start(temp.File("vitrage.conf", $"""
-            [datasources]
-            types = kubernetes
-            plugin_path = {TestRepository.HostPluginFolder}
-            [kubernetes]
-            config_file = {cluster.Kubeconfig}
-            update_method = push
-            snapshots_interval = 100000000
-            snapshot_timeout = 86400
-            """), clock);
+        await using var host = PushHost.Start(PushHost.Config(temp, cluster.Kubeconfig, "snapshots_interval = 100000000\nsnapshot_timeout = 86400"), clock);
         var simulator = cluster.Simulator;
         var churn = new Churn(simulator, seed: name.Length);
         void Pump() => clock.Advance(TimeSpan.FromSeconds(2));

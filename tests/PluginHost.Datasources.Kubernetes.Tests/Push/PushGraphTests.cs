@@ -15,22 +15,11 @@ public sealed class PushGraphTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string Config(TempFolder temp, string kubeconfig, string extra = "") => temp.File("vitrage.conf", $"""
-        [datasources]
-        types = kubernetes
-        plugin_path = {TestRepository.HostPluginFolder}
-        [kubernetes]
-        config_file = {kubeconfig}
-        update_method = push
-        snapshots_interval = 3600
-        {extra}
-        """);
-
     private static async Task<(SimulatedCluster Cluster, TempFolder Temp, PushHost Host)> StartAsync(SimulatorOptions options, string extra = "")
     {
         var cluster = await SimulatedCluster.StartAsync(options);
         var temp = new TempFolder();
-        var host = PushHost.Start(Config(temp, cluster.Kubeconfig, extra));
+        var host = PushHost.Start(PushHost.Config(temp, cluster.Kubeconfig, "snapshots_interval = 3600\n" + extra));
         await host.WaitUntilAsync(() => host.Nodes().Count == options.NodeCount, "the first snapshot");
         return (cluster, temp, host);
     }
@@ -163,16 +152,7 @@ public sealed class PushGraphTests
         using var temp = new TempFolder();
         var clock = new CountingTimeProvider(DateTimeOffset.UtcNow);
         var start = clock.GetUtcNow();
-        await using var host = PushHost.Start(temp.File("vitrage.conf", $"""
-            [datasources]
-            types = kubernetes
-            plugin_path = {TestRepository.HostPluginFolder}
-            [kubernetes]
-            config_file = {cluster.Kubeconfig}
-            update_method = push
-            snapshots_interval = 60
-            changes_interval = 10
-            """), clock);
+        await using var host = PushHost.Start(PushHost.Config(temp, cluster.Kubeconfig, "snapshots_interval = 60\nchanges_interval = 10"), clock);
         var simulator = cluster.Simulator;
         var runner = host.Runner();
         void Pump() => clock.Advance(TimeSpan.FromSeconds(1));

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using PluginHost.Configuration;
 using PluginHost.Graph;
 using PluginHost.Scheduling;
+using PluginHost.Tests.Support;
 
 namespace PluginHost.Datasources.Kubernetes.Tests.Push;
 
@@ -28,6 +29,21 @@ internal sealed class PushHost : IAsyncDisposable
     public CapturingLoggerFactory Logs { get; }
 
     public GraphVersion Graph => Scheduler.Versions.Current;
+
+    /// <summary>
+    /// Writes the config of a host that watches <paramref name="kubeconfig"/>'s cluster with the
+    /// real plugin (<c>update_method = push</c>) and <paramref name="kubernetesSettings"/>, one
+    /// <c>[kubernetes]</c> option a line.
+    /// </summary>
+    public static string Config(TempFolder temp, string kubeconfig, string kubernetesSettings) => temp.File("vitrage.conf", $"""
+        [datasources]
+        types = kubernetes
+        plugin_path = {TestRepository.HostPluginFolder}
+        [kubernetes]
+        config_file = {kubeconfig}
+        update_method = push
+        {kubernetesSettings}
+        """);
 
     public static PushHost Start(string config, TimeProvider? time = null)
     {
