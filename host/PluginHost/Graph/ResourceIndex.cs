@@ -10,16 +10,17 @@ namespace PluginHost.Graph;
 /// filtered list reads only the vertices that can match instead of every vertex of the version.
 /// Immutable and shared between versions like the vertices: a version changes only the entries of
 /// the vertices whose membership or values changed (a snapshot that reports the same nodes changes
-/// nothing here).
+/// nothing here). A value held by one key (most names) maps to that key itself, not to a set of one:
+/// at 65,000 nodes a set per name would be a third of the index's memory.
 /// </summary>
 internal sealed class ResourceIndex
 {
-    private static readonly ImmutableDictionary<string, ImmutableSortedSet<string>> NoValues =
-        ImmutableDictionary.Create<string, ImmutableSortedSet<string>>(StringComparer.Ordinal);
+    // value → the key holding it (a string) or the keys (an ImmutableSortedSet<string>, two or more).
+    private static readonly ImmutableDictionary<string, object> NoValues = ImmutableDictionary.Create<string, object>(StringComparer.Ordinal);
 
-    private readonly ImmutableDictionary<string, ImmutableSortedSet<string>>[] _fields;
+    private readonly ImmutableDictionary<string, object>[] _fields;
 
-    private ResourceIndex(ImmutableDictionary<string, ImmutableSortedSet<string>>[] fields) => _fields = fields;
+    private ResourceIndex(ImmutableDictionary<string, object>[] fields) => _fields = fields;
 
     public static ResourceIndex Empty { get; } = new([NoValues, NoValues, NoValues]);
 
@@ -34,8 +35,13 @@ internal sealed class ResourceIndex
         !vertex.IsDeleted && !vertex.IsPlaceholder && vertex.Category == EntityCategories.Resource;
 
     /// <summary>The keys of the held resources whose <paramref name="field"/> is <paramref name="value"/>, in ordinal key order.</summary>
-    public ImmutableSortedSet<string> Keys(ResourceIndexField field, string value) =>
-        _fields[(int)field].GetValueOrDefault(value) ?? NoKeys;
+    public IReadOnlyCollection<string> Keys(ResourceIndexField field, string value) =>
+        _fields[(int)field].GetValueOrDefault(value) switch
+        {
+            string key => [key],
+            ImmutableSortedSet<string> keys => keys,
+            _ => NoKeys,
+        };
 
     /// <summary>The distinct values of <paramref name="field"/> among the held resources (for tests and measurements).</summary>
     public IEnumerable<string> Values(ResourceIndexField field) => _fields[(int)field].Keys;
@@ -78,7 +84,7 @@ internal sealed class ResourceIndex
     }
 
     // One field's value → keys; only the values a version touches get a (mutable, in place) builder.
-    private sealed class FieldBuilder(ImmutableDictionary<string, ImmutableSortedSet<string>> from)
+    private sealed class FieldBuilder(ImmutableDictionary<string, object> from)
     {
         private Dictionary<string, ImmutableSortedSet<string>.Builder>? _touched;
 
@@ -100,7 +106,7 @@ internal sealed class ResourceIndex
             }
         }
 
-        public ImmutableDictionary<string, ImmutableSortedSet<string>> ToImmutable()
+        public ImmutableDictionary<string, object> ToImmutable()
         {
             if (_touched is null)
             {
@@ -110,13 +116,17 @@ internal sealed class ResourceIndex
             var values = from.ToBuilder();
             foreach (var (value, keys) in _touched)
             {
-                if (keys.Count == 0)
+                switch (keys.Count)
                 {
-                    values.Remove(value);
-                }
-                else
-                {
-                    values[value] = keys.ToImmutable();
+                    case 0:
+                        values.Remove(value);
+                        break;
+                    case 1:
+                        values[value] = keys.Min!;
+                        break;
+                    default:
+                        values[value] = keys.ToImmutable();
+                        break;
                 }
             }
 
@@ -128,7 +138,12 @@ internal sealed class ResourceIndex
             _touched ??= new Dictionary<string, ImmutableSortedSet<string>.Builder>(StringComparer.Ordinal);
             if (!_touched.TryGetValue(value, out var keys))
             {
-                keys = (from.GetValueOrDefault(value) ?? NoKeys).ToBuilder();
+                keys = from.GetValueOrDefault(value) switch
+                {
+                    string key => NoKeys.Add(key).ToBuilder(),
+                    ImmutableSortedSet<string> held => held.ToBuilder(),
+                    _ => NoKeys.ToBuilder(),
+                };
                 _touched.Add(value, keys);
             }
 

@@ -23,6 +23,8 @@ public sealed class ResourceIndexTests
     {
         ["a state change moves the key to its new state"] = g => g.Report("k8s", Node, "n2", 10, state: "Ready"),
         ["the old state no longer lists it"] = g => g.Report("k8s", Node, "n2", 10, state: "Ready"),
+        ["a value held by two keys, then by one"] = g => g.Report("k8s", Node, "n1", 10, state: "NotReady"),
+        ["a value held by one key, then by two"] = g => g.Report("k8s", Node, "n1", 10, state: "NotReady"),
         ["a name change moves the key to its new name"] = g => g.Report("k8s", Node, "n3", 10, state: "Ready", name: "api"),
         ["a deleted vertex leaves every field"] = g => g.Report("k8s", Node, "n1", 10, action: GraphAction.Delete),
         ["a vertex not in a complete snapshot leaves when it is marked deleted"] = g =>
@@ -63,6 +65,8 @@ public sealed class ResourceIndexTests
     {
         { "a state change moves the key to its new state", "State", "Ready", [Key(Node, "n1"), Key(Node, "n2"), Key(Node, "n3")] },
         { "the old state no longer lists it", "State", "NotReady", [] },
+        { "a value held by two keys, then by one", "State", "Ready", [Key(Node, "n3")] },
+        { "a value held by one key, then by two", "State", "NotReady", [Key(Node, "n1"), Key(Node, "n2")] },
         { "a name change moves the key to its new name", "Name", "api", [Key(Node, "n3")] },
         { "a deleted vertex leaves every field", "Type", Node, [Key(Node, "n2"), Key(Node, "n3")] },
         { "a vertex not in a complete snapshot leaves when it is marked deleted", "State", "Ready", [Key(Node, "n1")] },
