@@ -22,6 +22,7 @@ internal static class ApiRunner
     public static async Task<int> RunAsync(ScaleOptions options)
     {
         var nodes = options.SingleNodeCount(5000);
+        var loadBefore = LoadAverage.Now();
         var runs = options.Runs == 5 ? 20 : options.Runs;
         var binary = HostBinary.From(options.HostFolder);
         await using var cluster = await BenchmarkCluster.StartAsync(nodes, options.PageSize, pluginFolder: binary.PluginFolder);
@@ -97,8 +98,9 @@ internal static class ApiRunner
         var concurrentPeak = host.PeakMiB();
 
         var floor = Statistics.Median(clientMs[requests[0].Name]);
+        var loadAfter = LoadAverage.Now();
         var table = new StringBuilder();
-        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{nodes:N0} nodes, {runs} interleaved runs after one warm-up; times in ms: median (min–max)"));
+        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{nodes:N0} nodes, {runs} interleaved runs after one warm-up, {binary.Description}{(options.DuringSnapshots ? ", a snapshot every 10 s" : "")}; times in ms: median (min–max); load average {loadBefore:F1} before, {loadAfter:F1} after"));
         table.AppendLine();
         table.AppendLine("| request | answer | server time | client time (last byte) | × HTTP floor | budget |");
         table.AppendLine("|---|---:|---:|---:|---:|---:|");

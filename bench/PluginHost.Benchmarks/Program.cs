@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using PluginHost.Benchmarks;
 
 // micro [BenchmarkDotNet arguments]  |  scale [--nodes 100,1000,5000,20000] [--runs 5] [--out FILE]
-// scale --soak [--nodes 5000] [--snapshots 200] [--interval 1s]  |  scale --api [--nodes 5000] [--runs 20]
+// scale --soak [--nodes 5000] [--snapshots 200] [--interval 1s]  |  scale --api [--nodes 5000] [--runs 20]  |  scale --index [--nodes 65000]
 // scale --push-latency | --push-load | --push-requests (update_method = push; see bench/README.md)
 // scale --cold [--host DIR] [--variant label:K=V,...]  |  scale --startup [--host DIR] [--variant label:K=V,...]
 return args.FirstOrDefault() switch
@@ -25,6 +25,7 @@ static int Usage()
                PluginHost.Benchmarks scale [--nodes 100,1000,5000,20000] [--runs 5] [--page-size 500] [--out results.json]
                PluginHost.Benchmarks scale --soak [--nodes 5000] [--snapshots 200] [--interval 1s] [--out soak.json]
                PluginHost.Benchmarks scale --api [--nodes 5000] [--runs 20]
+               PluginHost.Benchmarks scale --index [--nodes 65000] [--runs 5]
                PluginHost.Benchmarks scale --push-latency [--nodes 5000] [--flips 200]
                PluginHost.Benchmarks scale --push-load [--nodes 20000] [--rate 50] [--minutes 10]
                PluginHost.Benchmarks scale --push-requests [--nodes 5000] [--rate 1] [--minutes 60]

@@ -26,6 +26,11 @@ internal static class ScaleCommand
             return await NotificationRunner.RunAsync(options);
         }
 
+        if (options.Index)
+        {
+            return IndexRunner.Run(options);
+        }
+
         if (options.Api)
         {
             return await ApiRunner.RunAsync(options);

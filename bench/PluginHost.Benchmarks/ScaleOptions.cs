@@ -21,6 +21,9 @@ internal sealed record ScaleOptions
 
     public bool Api { get; init; }
 
+    /// <summary><c>--index</c>: the cost of the resource index of a graph version, in this process.</summary>
+    public bool Index { get; init; }
+
     public bool Cold { get; init; }
 
     public bool Startup { get; init; }
@@ -77,6 +80,7 @@ internal sealed record ScaleOptions
                 "--breakdown" => options with { Breakdown = true },
                 "--notifications" => options with { Notifications = true },
                 "--api" => options with { Api = true },
+                "--index" => options with { Index = true },
                 "--cold" => options with { Cold = true },
                 "--startup" => options with { Startup = true },
                 "--host" => options with { HostFolder = Next() },

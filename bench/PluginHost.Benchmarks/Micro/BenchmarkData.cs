@@ -8,24 +8,39 @@ namespace PluginHost.Benchmarks.Micro;
 /// <summary>Realistic input shared by the micro-benchmarks: simulator nodes as the API sends them.</summary>
 internal static class BenchmarkData
 {
-    public static byte[] NodeListPage(int nodes)
+    public static byte[] NodeListPage(int nodes) => NodeListPages(nodes, nodes).Single();
+
+    /// <summary>The nodes of one cluster as pages of at most <paramref name="pageSize"/> (a page of 65,000 would exceed the plugin's page limit).</summary>
+    public static IEnumerable<byte[]> NodeListPages(int nodes, int pageSize)
     {
         using var page = new MemoryStream();
-        page.Write("{\"kind\":\"NodeList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"1\",\"continue\":\"x\"},\"items\":["u8);
-        var first = true;
+        var inPage = 0;
         foreach (var node in NodeGenerator.Generate(new SimulatorOptions { NodeCount = nodes, Provider = ProviderMode.OpenStack }))
         {
-            if (!first)
+            if (inPage == 0)
+            {
+                page.Write("{\"kind\":\"NodeList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"1\",\"continue\":\"x\"},\"items\":["u8);
+            }
+            else
             {
                 page.WriteByte((byte)',');
             }
 
-            first = false;
             page.Write(JsonSerializer.SerializeToUtf8Bytes(node));
+            if (++inPage == pageSize)
+            {
+                page.Write("]}"u8);
+                yield return page.ToArray();
+                page.SetLength(0);
+                inPage = 0;
+            }
         }
 
-        page.Write("]}"u8);
-        return page.ToArray();
+        if (inPage > 0)
+        {
+            page.Write("]}"u8);
+            yield return page.ToArray();
+        }
     }
 
     public static KubernetesOptions Options { get; } = new()
@@ -49,10 +64,14 @@ internal static class BenchmarkData
     /// <summary>Node events exactly as the driver makes them, then the cluster event.</summary>
     public static List<DatasourceEvent> SnapshotEvents(int nodes)
     {
-        var bytes = NodeListPage(nodes);
-        var page = PluginHost.Datasources.Kubernetes.NodeListPage.ReadAsync(new MemoryStream(bytes), new PageBuffer(Options.MaxPageBytes), CancellationToken.None).GetAwaiter().GetResult();
         using var factory = new NodeEventFactory("kubernetes", "bench");
-        var events = Enumerable.Range(0, page.Count).Select(i => factory.Create(page.Item(i), DatasourceAction.Snapshot, DateTimeOffset.UtcNow)).ToList();
+        var events = new List<DatasourceEvent>(nodes + 1);
+        foreach (var bytes in NodeListPages(nodes, 5000))
+        {
+            var page = PluginHost.Datasources.Kubernetes.NodeListPage.ReadAsync(new MemoryStream(bytes), new PageBuffer(Options.MaxPageBytes), CancellationToken.None).GetAwaiter().GetResult();
+            events.AddRange(Enumerable.Range(0, page.Count).Select(i => factory.Create(page.Item(i), DatasourceAction.Snapshot, DateTimeOffset.UtcNow)));
+        }
+
         var identities = events.Select(e => KubernetesNodeProperties.IdentityFields(e.Properties.GetProperty("node")))
             .Select(i => new { provider_id = i.ProviderId, external_id = i.ExternalId, system_uuid = i.SystemUuid }).ToList();
         events.Add(new DatasourceEvent(KubernetesEntityTypes.Cluster, DatasourceAction.Snapshot, DateTimeOffset.UtcNow, "kubernetes",

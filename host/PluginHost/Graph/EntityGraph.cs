@@ -59,27 +59,35 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
 
         var vertices = _published.Vertices.ToBuilder();
         ImmutableDictionary<string, string>.Builder? ids = null;
+        var resources = _published.Resources.ToBuilder();
         foreach (var key in _dirty)
         {
             if (_vertices.TryGetValue(key, out var vertex))
             {
-                if (!vertices.ContainsKey(key))
+                // A vertex purged and added again under its key since the last version has no
+                // Published of its own; the version still holds the purged one.
+                var before = vertex.Published ?? vertices.GetValueOrDefault(key);
+                if (before is null)
                 {
                     (ids ??= _published.KeysByVitrageId.ToBuilder())[vertex.VitrageId] = key;
                 }
 
-                vertices[key] = Freeze(vertex);
+                var view = Freeze(vertex);
+                resources.Replace(before, view);
+                vertex.Published = view;
+                vertices[key] = view;
             }
             else if (vertices.TryGetValue(key, out var purged))
             {
                 vertices.Remove(key);
+                resources.Replace(purged, null);
                 (ids ??= _published.KeysByVitrageId.ToBuilder()).Remove(purged.VitrageId);
             }
         }
 
         _dirty.Clear();
         _published = new GraphVersion(_published.Number + 1, time.GetUtcNow(), vertices.ToImmutable(),
-            ids?.ToImmutable() ?? _published.KeysByVitrageId);
+            ids?.ToImmutable() ?? _published.KeysByVitrageId, resources.ToImmutable());
         return _published;
     }
 

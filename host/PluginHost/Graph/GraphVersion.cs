@@ -12,18 +12,20 @@ internal sealed class GraphVersion
 {
     public static GraphVersion Empty { get; } = new(0, DateTimeOffset.MinValue,
         ImmutableDictionary.Create<string, VertexView>(StringComparer.Ordinal),
-        ImmutableDictionary.Create<string, string>(StringComparer.Ordinal));
+        ImmutableDictionary.Create<string, string>(StringComparer.Ordinal), ResourceIndex.Empty);
 
     public GraphVersion(
         long number,
         DateTimeOffset publishedAt,
         ImmutableDictionary<string, VertexView> vertices,
-        ImmutableDictionary<string, string> keysByVitrageId)
+        ImmutableDictionary<string, string> keysByVitrageId,
+        ResourceIndex resources)
     {
         Number = number;
         PublishedAt = publishedAt;
         Vertices = vertices;
         KeysByVitrageId = keysByVitrageId;
+        Resources = resources;
     }
 
     /// <summary>Increases by one with every publication.</summary>
@@ -36,6 +38,9 @@ internal sealed class GraphVersion
 
     /// <summary><c>vitrage_id</c> → key.</summary>
     public ImmutableDictionary<string, string> KeysByVitrageId { get; }
+
+    /// <summary>The live, real resources by type, state and name: what a filtered resource list reads.</summary>
+    public ResourceIndex Resources { get; }
 
     public VertexView? Find(string key) => Vertices.GetValueOrDefault(key);
 

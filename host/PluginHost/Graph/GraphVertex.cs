@@ -59,6 +59,12 @@ internal sealed class GraphVertex
     /// <summary>The keys of the live vertices this one derived; <c>null</c> when none.</summary>
     public HashSet<string>? DerivedKeys { get; set; }
 
+    /// <summary>
+    /// This vertex as the last published version holds it: what the next publication compares
+    /// against to update the version's <see cref="ResourceIndex"/> without looking it up.
+    /// </summary>
+    public VertexView? Published { get; set; }
+
     /// <summary>Edges, keyed by (source, target, label), on both ends.</summary>
     public Dictionary<GraphEdgeKey, GraphEdge> Edges { get; } = [];
 }

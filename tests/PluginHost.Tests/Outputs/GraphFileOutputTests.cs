@@ -56,7 +56,7 @@ public sealed class GraphFileOutputTests
     }
 
     private static GraphVersion Version(long number) => new(number, DateTimeOffset.UnixEpoch,
-        ImmutableDictionary.Create<string, VertexView>(StringComparer.Ordinal), ImmutableDictionary.Create<string, string>(StringComparer.Ordinal));
+        ImmutableDictionary.Create<string, VertexView>(StringComparer.Ordinal), ImmutableDictionary.Create<string, string>(StringComparer.Ordinal), ResourceIndex.Empty);
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {

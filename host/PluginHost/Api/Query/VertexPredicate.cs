@@ -19,6 +19,8 @@ internal abstract class VertexPredicate
 
 internal sealed class AndPredicate(IReadOnlyList<VertexPredicate> terms) : VertexPredicate
 {
+    public IReadOnlyList<VertexPredicate> Terms => terms;
+
     public override bool Matches(VertexView vertex)
     {
         foreach (var term in terms)
@@ -54,6 +56,12 @@ internal sealed class ComparisonPredicate(ComparisonOperator op, string property
 {
     // Boxed once: the comparer takes both sides as objects.
     private readonly object _literal = literal;
+
+    public ComparisonOperator Operator => op;
+
+    public string Property => property;
+
+    public JsonElement Literal => literal;
 
     public override bool Matches(VertexView vertex)
     {

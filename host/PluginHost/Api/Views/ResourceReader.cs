@@ -13,7 +13,28 @@ namespace PluginHost.Api.Views;
 /// </summary>
 internal static class ResourceReader
 {
+    /// <summary>The selected resources in key order, read through the version's index where the request allows.</summary>
     public static List<VertexView> List(GraphVersion graph, TenantScope scope, string? type, VertexPredicate? query)
+    {
+        if (ResourceCandidates.For(graph, type, query) is not { } keys)
+        {
+            return ListByScan(graph, scope, type, query);
+        }
+
+        var resources = new List<VertexView>();
+        foreach (var key in keys) // already in key order
+        {
+            if (graph.Find(key) is { } vertex && Selected(graph, vertex, scope, type, query))
+            {
+                resources.Add(vertex);
+            }
+        }
+
+        return resources;
+    }
+
+    /// <summary>The same list from every vertex of the version: the path without an index (and what tests hold the index to).</summary>
+    public static List<VertexView> ListByScan(GraphVersion graph, TenantScope scope, string? type, VertexPredicate? query)
     {
         var resources = graph.Vertices.Values.Where(v => Selected(graph, v, scope, type, query)).ToList();
         resources.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
@@ -31,7 +52,10 @@ internal static class ResourceReader
     public static SortedDictionary<string, int> Count(GraphVersion graph, TenantScope scope, string? type, VertexPredicate? query, string groupBy)
     {
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var vertex in graph.Vertices.Values)
+        var candidates = ResourceCandidates.For(graph, type, query) is { } keys
+            ? keys.Select(graph.Find).OfType<VertexView>()
+            : graph.Vertices.Values;
+        foreach (var vertex in candidates)
         {
             if (Selected(graph, vertex, scope, type, query))
             {

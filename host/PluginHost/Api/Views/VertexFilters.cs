@@ -11,7 +11,10 @@ internal static class VertexFilters
     public static bool TopologyDefault(VertexView vertex) =>
         !vertex.IsDeleted && !vertex.IsPlaceholder && vertex.Category is EntityCategories.Resource or EntityCategories.Alarm;
 
-    /// <summary>RESOURCES_ALL_QUERY: live, real resources. A resource query is added to it, never replaces it.</summary>
+    /// <summary>
+    /// RESOURCES_ALL_QUERY: live, real resources. A resource query is added to it, never replaces it.
+    /// The version's <see cref="ResourceIndex"/> holds exactly these (<see cref="ResourceIndex.Holds"/>; a test keeps the two equal).
+    /// </summary>
     public static bool Resource(VertexView vertex) =>
         !vertex.IsDeleted && !vertex.IsPlaceholder && vertex.Category == EntityCategories.Resource;
 

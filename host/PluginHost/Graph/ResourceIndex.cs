@@ -1,0 +1,161 @@
+using System.Collections.Immutable;
+using PluginHost.Contracts;
+
+namespace PluginHost.Graph;
+
+/// <summary>
+/// One graph version's live, real resources (what <c>/v1/resources/</c> lists) by the values its
+/// requests filter on most: <c>vitrage_type</c>, <c>state</c> and <c>name</c>. Each value maps to
+/// the keys of the resources that have it, in key order (the order the list answers in), so a
+/// filtered list reads only the vertices that can match instead of every vertex of the version.
+/// Immutable and shared between versions like the vertices: a version changes only the entries of
+/// the vertices whose membership or values changed (a snapshot that reports the same nodes changes
+/// nothing here). A value held by one key (most names) maps to that key itself, not to a set of one:
+/// at 65,000 nodes a set per name would be a third of the index's memory.
+/// </summary>
+internal sealed class ResourceIndex
+{
+    // value → the key holding it (a string) or the keys (an ImmutableSortedSet<string>, two or more).
+    private static readonly ImmutableDictionary<string, object> NoValues = ImmutableDictionary.Create<string, object>(StringComparer.Ordinal);
+
+    private readonly ImmutableDictionary<string, object>[] _fields;
+
+    private ResourceIndex(ImmutableDictionary<string, object>[] fields) => _fields = fields;
+
+    public static ResourceIndex Empty { get; } = new([NoValues, NoValues, NoValues]);
+
+    /// <summary>No key: what an absent value selects.</summary>
+    public static ImmutableSortedSet<string> NoKeys { get; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether the index holds the vertex: live, real resources, as Vitrage's RESOURCES_ALL_QUERY
+    /// (the API's <c>VertexFilters.Resource</c>, which a test holds to the same rule).
+    /// </summary>
+    public static bool Holds(VertexView vertex) =>
+        !vertex.IsDeleted && !vertex.IsPlaceholder && vertex.Category == EntityCategories.Resource;
+
+    /// <summary>The keys of the held resources whose <paramref name="field"/> is <paramref name="value"/>, in ordinal key order.</summary>
+    public IReadOnlyCollection<string> Keys(ResourceIndexField field, string value) =>
+        _fields[(int)field].GetValueOrDefault(value) switch
+        {
+            string key => [key],
+            ImmutableSortedSet<string> keys => keys,
+            _ => NoKeys,
+        };
+
+    /// <summary>The distinct values of <paramref name="field"/> among the held resources (for tests and measurements).</summary>
+    public IEnumerable<string> Values(ResourceIndexField field) => _fields[(int)field].Keys;
+
+    public Builder ToBuilder() => new(this);
+
+    private static string? ValueOf(VertexView vertex, ResourceIndexField field) => field switch
+    {
+        ResourceIndexField.Type => vertex.Type,
+        ResourceIndexField.State => vertex.State,
+        _ => vertex.Name,
+    };
+
+    /// <summary>The next version's index: the previous one plus the vertices that changed.</summary>
+    internal sealed class Builder
+    {
+        private readonly FieldBuilder[] _fields;
+
+        public Builder(ResourceIndex from) => _fields = [.. from._fields.Select(f => new FieldBuilder(f))];
+
+        /// <summary>A vertex changed from <paramref name="before"/> (absent: new) to <paramref name="after"/> (absent: purged).</summary>
+        public void Replace(VertexView? before, VertexView? after)
+        {
+            var was = before is not null && Holds(before) ? before : null;
+            var now = after is not null && Holds(after) ? after : null;
+            if (was is null && now is null)
+            {
+                return;
+            }
+
+            var key = (was ?? now)!.Key;
+            for (var i = 0; i < _fields.Length; i++)
+            {
+                var field = (ResourceIndexField)i;
+                _fields[i].Move(key, was is null ? null : ValueOf(was, field), now is null ? null : ValueOf(now, field));
+            }
+        }
+
+        public ResourceIndex ToImmutable() => new([.. _fields.Select(f => f.ToImmutable())]);
+    }
+
+    // One field's value → keys; only the values a version touches get a (mutable, in place) builder.
+    private sealed class FieldBuilder(ImmutableDictionary<string, object> from)
+    {
+        private Dictionary<string, ImmutableSortedSet<string>.Builder>? _touched;
+
+        public void Move(string key, string? was, string? now)
+        {
+            if (string.Equals(was, now, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (was is not null)
+            {
+                Touch(was).Remove(key);
+            }
+
+            if (now is not null)
+            {
+                Touch(now).Add(key);
+            }
+        }
+
+        public ImmutableDictionary<string, object> ToImmutable()
+        {
+            if (_touched is null)
+            {
+                return from;
+            }
+
+            var values = from.ToBuilder();
+            foreach (var (value, keys) in _touched)
+            {
+                switch (keys.Count)
+                {
+                    case 0:
+                        values.Remove(value);
+                        break;
+                    case 1:
+                        values[value] = keys.Min!;
+                        break;
+                    default:
+                        values[value] = keys.ToImmutable();
+                        break;
+                }
+            }
+
+            return values.ToImmutable();
+        }
+
+        private ImmutableSortedSet<string>.Builder Touch(string value)
+        {
+            _touched ??= new Dictionary<string, ImmutableSortedSet<string>.Builder>(StringComparer.Ordinal);
+            if (!_touched.TryGetValue(value, out var keys))
+            {
+                keys = from.GetValueOrDefault(value) switch
+                {
+                    string key => NoKeys.Add(key).ToBuilder(),
+                    ImmutableSortedSet<string> held => held.ToBuilder(),
+                    _ => NoKeys.ToBuilder(),
+                };
+                _touched.Add(value, keys);
+            }
+
+            return keys;
+        }
+    }
+}
+
+/// <summary>The vertex values a <see cref="ResourceIndex"/> maps (their Vitrage property names in <see cref="VertexProperties"/>).</summary>
+internal enum ResourceIndexField
+{
+    Type,
+    State,
+    Name,
+}
