@@ -31,6 +31,10 @@ internal sealed record ScaleOptions
     /// <summary>A published install folder to start instead of the build output (<c>--host DIR</c>).</summary>
     public string? HostFolder { get; init; }
 
+    /// <summary><c>--startup</c>: a second install timed in the same interleaved runs (<c>--baseline-host DIR</c>),
+    /// e.g. main's build against a branch's, so both share the machine's load.</summary>
+    public string? BaselineHostFolder { get; init; }
+
     public bool NoVitrage { get; init; }
 
     /// <summary><c>--api</c>: snapshots every 10 s in the host, so requests meet snapshots being applied.</summary>
@@ -84,6 +88,7 @@ internal sealed record ScaleOptions
                 "--cold" => options with { Cold = true },
                 "--startup" => options with { Startup = true },
                 "--host" => options with { HostFolder = Next() },
+                "--baseline-host" => options with { BaselineHostFolder = Next() },
                 "--no-vitrage" => options with { NoVitrage = true },
                 "--during-snapshots" => options with { DuringSnapshots = true },
                 "--run" => options with { Run = true },

@@ -24,9 +24,21 @@ public sealed class KubernetesDatasourcePlugin : IDatasourcePlugin
         return new Dictionary<string, IEntityTransformer>
         {
             [KubernetesEntityTypes.Cluster] = new KubernetesClusterTransformer(mapping),
-            [KubernetesEntityTypes.Node] = new KubernetesNodeTransformer(mapping, LoadAlarms(settings)),
+            [KubernetesEntityTypes.Node] = new KubernetesNodeTransformer(mapping, TransformerAlarms(settings)),
         };
     }
+
+    /// <summary>
+    /// The operator's <c>alarms_file</c> is input: it is read now, so a broken file stops the start or
+    /// keeps a reload's running transformers, as before. The file the plugin ships is read on the node
+    /// transformer's first event instead: <c>plugins</c> lists the entity types without loading a YAML
+    /// parser (bench/README.md, start-up), and an enabled datasource's driver reads it at start anyway
+    /// (<see cref="CreateDriver"/>), so a broken install still fails there.
+    /// </summary>
+    private static Lazy<NodeAlarmMapping> TransformerAlarms(DatasourceSettings settings) =>
+        settings.Get(KubernetesOptions.AlarmsFileOption) is { Length: > 0 } file
+            ? new Lazy<NodeAlarmMapping>(NodeAlarmMappingParser.Load(file))
+            : new Lazy<NodeAlarmMapping>(() => NodeAlarmMappingParser.Load(NodeAlarmMapping.ShippedPath), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The contexts of <c>contexts</c> (each a datasource of its own), or none for one datasource.</summary>
     public IReadOnlyList<string> ListInstances(DatasourceSettings settings)

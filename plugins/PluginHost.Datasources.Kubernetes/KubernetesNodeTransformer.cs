@@ -10,8 +10,15 @@ namespace PluginHost.Datasources.Kubernetes;
 /// alarms its conditions and taints raise (<paramref name="alarms"/>) are derived vertices. A
 /// watched DELETED deletes the vertex, its edges and its alarms at once.
 /// </summary>
-internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping, NodeAlarmMapping? alarms = null) : IEntityTransformer
+/// <param name="alarms">The alarm mapping, read on the first event at the latest (the plugin's own
+/// file is read then, see <see cref="KubernetesDatasourcePlugin.CreateTransformers"/>); none when null.</param>
+internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping, Lazy<NodeAlarmMapping>? alarms = null) : IEntityTransformer
 {
+    public KubernetesNodeTransformer(NodeMappingSettings mapping, NodeAlarmMapping alarms)
+        : this(mapping, new Lazy<NodeAlarmMapping>(alarms))
+    {
+    }
+
     public EntityUpdate Transform(DatasourceEvent datasourceEvent)
     {
         ArgumentNullException.ThrowIfNull(datasourceEvent);
@@ -43,7 +50,7 @@ internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping, Nod
 
         return new EntityUpdate(vertex, neighbors, ActionOf(datasourceEvent))
         {
-            Derived = NodeAlarms.Derive(node, id, name, alarms ?? NodeAlarmMapping.None),
+            Derived = NodeAlarms.Derive(node, id, name, alarms?.Value ?? NodeAlarmMapping.None),
         };
     }
 

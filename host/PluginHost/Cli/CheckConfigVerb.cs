@@ -16,16 +16,13 @@ internal static class CheckConfigVerb
         var command = new Command("check-config", "Validate the configuration and the datasources' settings; exit 2 with every problem found.");
         command.SetAction((parseResult, _) => VerbExecution.GuardAsync(async () =>
         {
-            Operations.HostMetrics.WithoutProcessMetrics();
             var configuration = HostConfigurationLoader.Load(config.LoadFiles(parseResult), loadedPlugins: null, throwOnErrors: false);
             var errors = configuration.Diagnostics.Errors.ToList();
             using var logging = HostLogging.Create(configuration.Host.Logging);
             HostLogging.Report(configuration.Diagnostics, logging.CreateLogger("PluginHost.Configuration"));
             try
             {
-                await using (DatasourceScheduler.Create(configuration, logging, TimeProvider.System, writeOutputs: false))
-                {
-                }
+                await DatasourceScheduler.CheckAsync(configuration, logging, TimeProvider.System);
             }
             catch (ConfigException e)
             {

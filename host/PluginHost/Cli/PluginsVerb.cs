@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using PluginHost.Configuration;
+using PluginHost.Contracts;
+using PluginHost.Logging;
 using PluginHost.Plugins;
 
 namespace PluginHost.Cli;
@@ -21,6 +23,7 @@ internal static class PluginsVerb
             using var catalog = configuration.Catalog;
             // A plugin runs as one datasource, or as several instances (kubernetes/prod-a, ...): name them.
             var datasources = configuration.Datasources.ToLookup(d => d.Plugin.Name, d => d.Name, StringComparer.OrdinalIgnoreCase);
+            var entityTypes = EntityTypes(configuration, catalog.Plugins);
             if (parseResult.GetValue(format) == OutputFormat.Json)
             {
                 var document = new
@@ -33,7 +36,7 @@ internal static class PluginsVerb
                         folder = p.Folder,
                         enabled = datasources.Contains(p.Name),
                         datasources = datasources[p.Name],
-                        entity_types = EntityTypes(configuration, p),
+                        entity_types = entityTypes[p.Name],
                         options = HostOptionCatalog.DatasourceOptions(p.Instance, (long)configuration.Host.SnapshotsInterval.TotalSeconds)
                             .Select(o => new { name = o.Name, type = OptionValueParser.Describe(o), @default = o.Default, help = o.Help, secret = o.Secret }),
                     }),
@@ -49,7 +52,7 @@ internal static class PluginsVerb
                     await Console.Out.WriteLineAsync();
                     await Console.Out.WriteLineAsync($"{plugin.Name} {plugin.Version}{Enabled(datasources[plugin.Name].ToList(), plugin.Name)}");
                     await Console.Out.WriteLineAsync($"  folder: {plugin.Folder}");
-                    await Console.Out.WriteLineAsync($"  entity types: {string.Join(", ", EntityTypes(configuration, plugin))}");
+                    await Console.Out.WriteLineAsync($"  entity types: {string.Join(", ", entityTypes[plugin.Name])}");
                     await Console.Out.WriteLineAsync("  options:");
                     foreach (var option in HostOptionCatalog.DatasourceOptions(plugin.Instance, (long)configuration.Host.SnapshotsInterval.TotalSeconds))
                     {
@@ -83,6 +86,27 @@ internal static class PluginsVerb
         _ => $" (enabled: {string.Join(", ", datasources)})",
     };
 
-    private static IEnumerable<string> EntityTypes(HostConfiguration configuration, LoadedPlugin plugin) =>
-        plugin.Instance.CreateTransformers(configuration.PluginSettings[plugin.Name]).Keys.Order(StringComparer.Ordinal);
+    /// <summary>
+    /// Each plugin's entity types, before anything is written: a transformer that cannot be made (an
+    /// operator's alarms_file with an error) is a configuration error, exit 2 naming the file and line,
+    /// not a stack trace after half a listing.
+    /// </summary>
+    private static Dictionary<string, List<string>> EntityTypes(HostConfiguration configuration, IReadOnlyList<LoadedPlugin> plugins)
+    {
+        var types = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        var errors = new List<string>();
+        foreach (var plugin in plugins)
+        {
+            try
+            {
+                types[plugin.Name] = plugin.Instance.CreateTransformers(configuration.PluginSettings[plugin.Name]).Keys.Order(StringComparer.Ordinal).ToList();
+            }
+            catch (DatasourceConfigurationException e)
+            {
+                errors.Add($"[{plugin.Name}] {LogText.Escape(e.Message)}");
+            }
+        }
+
+        return errors.Count == 0 ? types : throw new ConfigException(errors);
+    }
 }

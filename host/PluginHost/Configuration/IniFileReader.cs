@@ -35,9 +35,16 @@ internal static class IniFileReader
         // oslo.config accepts a key repeated in a section (multi-valued options); the library
         // refuses it. It is given each key's last line only; who owns the section decides later
         // whether a repeat deserves a warning.
-        var repeats = lines.GroupBy(l => (l.Section.ToUpperInvariant(), l.Key.ToUpperInvariant()))
+        // (A string key, not a tuple: LINQ over reference types runs precompiled code, a tuple key was
+        // JIT-compiled at every start.)
+        var repeats = lines.GroupBy(l => $"{l.Section}\n{l.Key}", StringComparer.OrdinalIgnoreCase)
             .Where(g => g.Count() > 1).ToDictionary(g => g.Last(), g => g.SkipLast(1).Select(l => l.Location).ToList());
-        var earlier = repeats.Values.SelectMany(l => l).Select(l => l.Line).ToHashSet();
+        var earlier = new HashSet<int>();
+        foreach (var location in repeats.Values.SelectMany(l => l))
+        {
+            earlier.Add(location.Line);
+        }
+
         IDictionary<string, string?> values;
         try
         {

@@ -82,7 +82,7 @@ internal sealed class PluginCatalog : IDisposable
         try
         {
             var path = Path.GetFullPath(dll);
-            assembly = new PluginLoadContext(path, SharedAssemblies.Value).LoadFromAssemblyPath(path);
+            assembly = new PluginLoadContext(path, SharedAssemblies).LoadFromAssemblyPath(path);
         }
         catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or InvalidOperationException)
         {

@@ -22,9 +22,12 @@ internal sealed class PluginLoadContext : AssemblyLoadContext
 {
     private readonly AssemblyDependencyResolver _resolver;
     private readonly string _folder;
-    private readonly IReadOnlySet<string> _shared;
+    private readonly Lazy<IReadOnlySet<string>> _shared;
 
-    public PluginLoadContext(string mainAssemblyPath, IReadOnlySet<string> sharedAssemblies)
+    /// <param name="mainAssemblyPath">The plugin's DLL; its deps.json is beside it.</param>
+    /// <param name="sharedAssemblies">Computed on first need only: walking the closure loads some
+    /// thirty framework assemblies, a cost only a plugin shipping a DLL of its own has a use for.</param>
+    public PluginLoadContext(string mainAssemblyPath, Lazy<IReadOnlySet<string>> sharedAssemblies)
         : base(Path.GetFileNameWithoutExtension(mainAssemblyPath), isCollectible: false)
     {
         _resolver = new AssemblyDependencyResolver(mainAssemblyPath);
@@ -62,19 +65,16 @@ internal sealed class PluginLoadContext : AssemblyLoadContext
 
     protected override Assembly? Load(AssemblyName assemblyName)
     {
-        if (assemblyName.Name is not { } name || _shared.Contains(name))
+        if (assemblyName.Name is not { } name)
         {
             return null; // the host's context
         }
 
-        if (_resolver.ResolveAssemblyToPath(assemblyName) is { } path)
-        {
-            return LoadFromAssemblyPath(path);
-        }
-
-        // A DLL beside the plugin that its deps.json does not list (a hand-copied dependency).
-        var local = Path.Combine(_folder, name + ".dll");
-        return File.Exists(local) ? LoadFromAssemblyPath(local) : null;
+        // The plugin's deps.json, else a DLL beside the plugin that it does not list (a hand-copied
+        // dependency); neither: the host's context. Only a copy of its own is weighed against the
+        // shared assemblies, so their closure is walked only when a plugin ships one.
+        var path = _resolver.ResolveAssemblyToPath(assemblyName) ?? Path.Combine(_folder, name + ".dll");
+        return File.Exists(path) && !_shared.Value.Contains(name) ? LoadFromAssemblyPath(path) : null;
     }
 
     protected override IntPtr LoadUnmanagedDll(string unmanagedDllName) =>

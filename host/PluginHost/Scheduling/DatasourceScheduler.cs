@@ -10,7 +10,8 @@ namespace PluginHost.Scheduling;
 
 /// <summary>
 /// Wires a validated configuration into a running pipeline: drivers → queue → processor → graph
-/// versions → outputs. Used by <c>run</c> (scheduled), <c>snapshot</c> and <c>demo</c> (once).
+/// versions → outputs. Used by <c>run</c> (scheduled), <c>snapshot</c> and <c>demo</c> (once);
+/// <c>check-config</c> only creates and closes the drivers (<see cref="CheckAsync"/>).
 /// The processor task is watched: if it ever dies, every wait on it ends with its error instead
 /// of hanging, and stopping is bounded by <c>[plugin_host] shutdown_timeout</c>.
 /// </summary>
@@ -107,7 +108,65 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         var registry = CreateRegistry(configuration, logger);
         var queue = new GraphQueue(configuration.Host.QueueCapacity);
         var backoff = new RetryBackoff(configuration.Host.RetryInitialDelay, configuration.Host.RetryMaxDelay);
-        var runners = new List<DriverRunner>();
+        // Each runner's backoff is its own: one failing datasource never slows another's retries.
+        var runners = CreateDrivers(configuration, loggerFactory, time, logger)
+            .Select(d => new DriverRunner(d.Datasource, d.Driver, queue, time, backoff, d.Logger))
+            .ToList();
+        var outputs = writeOutputs ? OutputFactory.Create(configuration.Host, loggerFactory, time) : [];
+        outputs.AddRange(extraOutputs ?? []);
+        var values = LoadValues(configuration, registry, logger);
+        var processor = new GraphProcessor(queue, new EntityGraph(time, values), registry, outputs, new GraphVersionPublisher(),
+            configuration.Host.DeletedEntityRetention, time, logger);
+        return new DatasourceScheduler(configuration, queue, processor, outputs, runners, loggerFactory, time, registry);
+    }
+
+    /// <summary>
+    /// <c>check-config</c>: what <see cref="Create"/> checks, in the same order and with the same
+    /// log lines (the transformers, every enabled datasource's driver, the datasource values), without
+    /// the queue, graph, processor and outputs a check never uses; the drivers are closed again within
+    /// <c>shutdown_timeout</c>. An unusable datasource throws <see cref="ConfigException"/> as Create does.
+    /// </summary>
+    public static async Task CheckAsync(HostConfiguration configuration, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        var logger = loggerFactory.CreateLogger("PluginHost");
+        var registry = CreateRegistry(configuration, logger);
+        var drivers = CreateDrivers(configuration, loggerFactory, time, logger);
+        try
+        {
+            LoadValues(configuration, registry, logger);
+        }
+        finally
+        {
+            using var deadline = new CancellationTokenSource(configuration.Host.ShutdownTimeout);
+            foreach (var (datasource, driver, _) in drivers)
+            {
+                try
+                {
+                    await driver.DisposeAsync().AsTask().WaitAsync(deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+                {
+                    logger.LogWarning("Timeout ([plugin_host] shutdown_timeout) reached while closing datasource {Datasource}; it is abandoned", datasource.Name);
+                }
+#pragma warning disable CA1031 // a driver failing to close must not keep the others open
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    logger.LogError("While stopping, closing datasource {Datasource} failed: {Message}", datasource.Name, LogText.Escape(e.Message));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every enabled datasource's driver. A datasource whose configuration is unusable makes it close
+    /// the drivers created so far and throw <see cref="ConfigException"/> with every such error; one
+    /// that fails otherwise is logged and left out.
+    /// </summary>
+    private static List<(DatasourceConfiguration Datasource, IDatasourceDriver Driver, ILogger Logger)> CreateDrivers(
+        HostConfiguration configuration, ILoggerFactory loggerFactory, TimeProvider time, ILogger logger)
+    {
+        var drivers = new List<(DatasourceConfiguration, IDatasourceDriver, ILogger)>();
         var errors = new List<string>();
         // With [datasources] types empty every plugin found is enabled; one that cannot work with the
         // settings it has (no kubeconfig, no static folder) is then left out with a warning, not an error.
@@ -116,7 +175,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         {
             try
             {
-                runners.Add(CreateRunner(datasource, queue, backoff, loggerFactory, time));
+                drivers.Add(CreateDriver(datasource, loggerFactory, time));
             }
             catch (DatasourceConfigurationException e) when (implicitlyEnabled)
             {
@@ -141,20 +200,15 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
 
         if (errors.Count > 0)
         {
-            foreach (var runner in runners)
+            foreach (var (_, driver, _) in drivers)
             {
-                runner.Driver.DisposeAsync().AsTask().Wait(configuration.Host.ShutdownTimeout);
+                driver.DisposeAsync().AsTask().Wait(configuration.Host.ShutdownTimeout);
             }
 
             throw new ConfigException(errors);
         }
 
-        var outputs = writeOutputs ? OutputFactory.Create(configuration.Host, loggerFactory, time) : [];
-        outputs.AddRange(extraOutputs ?? []);
-        var values = LoadValues(configuration, registry, logger);
-        var processor = new GraphProcessor(queue, new EntityGraph(time, values), registry, outputs, new GraphVersionPublisher(),
-            configuration.Host.DeletedEntityRetention, time, logger);
-        return new DatasourceScheduler(configuration, queue, processor, outputs, runners, loggerFactory, time, registry);
+        return drivers;
     }
 
     /// <summary>
@@ -206,10 +260,9 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         return new TransformerRegistry(created);
     }
 
-    private static DriverRunner CreateRunner(
-        DatasourceConfiguration datasource, GraphQueue queue, RetryBackoff backoff, ILoggerFactory loggerFactory, TimeProvider time)
+    private static (DatasourceConfiguration Datasource, IDatasourceDriver Driver, ILogger Logger) CreateDriver(
+        DatasourceConfiguration datasource, ILoggerFactory loggerFactory, TimeProvider time)
     {
-        // Each runner's backoff is its own: one failing datasource never slows another's retries.
         var context = new DatasourceContext(
             datasource.Name, datasource.Settings, loggerFactory.CreateLogger($"PluginHost.Datasources.{datasource.Name}"), time)
         {
@@ -223,7 +276,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
                 $"[{datasource.Plugin.Name}] update_method = {datasource.UpdateMethod.ToString().ToLowerInvariant()}: this datasource only supports none");
         }
 
-        return new DriverRunner(datasource, driver, queue, time, backoff, context.Logger);
+        return (datasource, driver, context.Logger);
     }
 
     private async Task RunProcessorAsync(CancellationToken cancellationToken)
@@ -410,7 +463,8 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
     {
         try
         {
-            return CreateRunner(datasource, _queue, backoff, _loggerFactory, _time);
+            var (_, driver, logger) = CreateDriver(datasource, _loggerFactory, _time);
+            return new DriverRunner(datasource, driver, _queue, _time, backoff, logger);
         }
         catch (Exception e) when (e is DatasourceConfigurationException or ConfigException)
         {

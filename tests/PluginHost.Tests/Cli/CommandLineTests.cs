@@ -111,6 +111,41 @@ public sealed class CommandLineTests
         result.Stderr.ShouldContain("error: [static] static folder /nonexistent/static ([static] directory) does not exist");
     }
 
+    public static TheoryData<string, int, bool> CloseCases => new()
+    {
+        // name, how long the driver takes to close (ms), whether check-config gives up on it
+        { "driver closes at once", 0, false },
+        { "driver hangs on close past shutdown_timeout", 600_000, true },
+    };
+
+    /// <summary>check-config closes the drivers it created, each within [plugin_host] shutdown_timeout.</summary>
+    [Theory]
+    [MemberData(nameof(CloseCases))]
+    public async Task CheckConfig_DriverClose_BoundedByShutdownTimeout(string name, int closeDelayMs, bool abandoned)
+    {
+        using var temp = new TempFolder();
+        var entities = temp.File("entities", "a\n");
+        temp.DropPlugin(temp.Combine("plugins"), TestRepository.TestPluginOutput("PluginHost.TestPlugins.Echo"));
+        var config = temp.File("vitrage.conf", $"""
+            [datasources]
+            types = echo
+            plugin_path = {temp.Combine("plugins")}
+            [plugin_host]
+            shutdown_timeout = 1
+            [echo]
+            entities_file = {entities}
+            close_delay_ms = {closeDelayMs}
+            """);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await HostProcess.RunAsync("check-config", "--config-file", config);
+
+        result.ExitCode.ShouldBe(0, $"{name}\n{result.Stderr}");
+        result.Stdout.ShouldContain("Enabled datasources: echo", Case.Sensitive, name);
+        result.Stderr.Contains("Timeout ([plugin_host] shutdown_timeout) reached while closing datasource echo", StringComparison.Ordinal).ShouldBe(abandoned, name);
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60), name); // not the driver's ten minutes
+    }
+
     [Fact]
     public async Task Plugins_NoPluginFolder_ExitsTwoNamingWhereItLooked()
     {

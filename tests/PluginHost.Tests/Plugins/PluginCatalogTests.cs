@@ -24,7 +24,7 @@ public sealed class PluginCatalogTests
         plugin.Version.ShouldBe("2.3.4");
         plugin.Folder.ShouldBe(Path.Combine(plugins, "PluginHost.TestPlugins.Echo"));
         var driver = plugin.Instance.CreateDriver(new DatasourceContext("echo",
-            new DatasourceSettings(new Dictionary<string, object?> { ["entities_file"] = entities, ["fail_on_create"] = false, ["reject_config"] = false, ["create_delay_ms"] = 0L, ["line_delay_ms"] = 0L }),
+            new DatasourceSettings(new Dictionary<string, object?> { ["entities_file"] = entities, ["fail_on_create"] = false, ["reject_config"] = false, ["create_delay_ms"] = 0L, ["line_delay_ms"] = 0L, ["close_delay_ms"] = 0L }),
             NullLogger.Instance, TimeProvider.System));
         var events = new List<DatasourceEvent>();
         await foreach (var e in driver.GetAllAsync(DatasourceAction.Snapshot, CancellationToken.None))

@@ -25,7 +25,10 @@ public sealed class EchoPlugin : IDatasourcePlugin
     internal static readonly OptionDefinition<int> LineDelay = OptionDefinition.Int("line_delay_ms", 0,
         "Wait this long before each entity, like a slow API.", min: 0, max: 60_000);
 
-    public IReadOnlyList<OptionDefinition> Options { get; } = [EntitiesFile, FailOnCreate, RejectConfig, CreateDelay, LineDelay];
+    internal static readonly OptionDefinition<int> CloseDelay = OptionDefinition.Int("close_delay_ms", 0,
+        "Take this long to close the driver, ignoring any deadline, like a connection that hangs on close.", min: 0, max: 600_000);
+
+    public IReadOnlyList<OptionDefinition> Options { get; } = [EntitiesFile, FailOnCreate, RejectConfig, CreateDelay, LineDelay, CloseDelay];
 
     public IReadOnlyDictionary<string, IEntityTransformer> CreateTransformers(DatasourceSettings settings) =>
         new Dictionary<string, IEntityTransformer> { ["echo.thing"] = new EchoTransformer() };
@@ -84,7 +87,13 @@ internal sealed class EchoDriver(DatasourceContext context) : IDatasourceDriver
         }
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        if (context.Settings.Get(EchoPlugin.CloseDelay) is > 0 and var delay)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(delay), context.Time, CancellationToken.None);
+        }
+    }
 }
 
 internal sealed class EchoTransformer : IEntityTransformer
