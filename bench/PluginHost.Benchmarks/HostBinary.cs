@@ -24,5 +24,18 @@ internal sealed record HostBinary(string Program, IReadOnlyList<string> Prefix, 
         return new HostBinary(apphost, [], Path.Combine(full, "plugins"), $"install folder {full}");
     }
 
+    /// <summary>Another build's output folder (<c>host/PluginHost/bin/Release/net10.0</c> of another clone, or a copy of one).</summary>
+    public static HostBinary FromBuildOutput(string folder)
+    {
+        var full = Path.GetFullPath(folder);
+        var dll = Path.Combine(full, "PluginHost.dll");
+        if (!File.Exists(dll) || !Directory.Exists(Path.Combine(full, "plugins")))
+        {
+            throw new ArgumentException($"{full} holds no PluginHost.dll and plugins/: give a host build output folder (host/PluginHost/bin/Release/net10.0)");
+        }
+
+        return new HostBinary("dotnet", [dll], Path.Combine(full, "plugins"), $"build output {dll}");
+    }
+
     public IEnumerable<string> Arguments(params string[] arguments) => Prefix.Concat(arguments);
 }

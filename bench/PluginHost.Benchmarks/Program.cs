@@ -27,7 +27,7 @@ static int Usage()
                PluginHost.Benchmarks scale --api [--nodes 5000] [--runs 20]
                PluginHost.Benchmarks scale --index [--nodes 65000] [--runs 5]
                PluginHost.Benchmarks scale --push-latency [--nodes 5000] [--flips 200]
-               PluginHost.Benchmarks scale --push-load [--nodes 20000] [--rate 50] [--minutes 10]
+               PluginHost.Benchmarks scale --push-load [--nodes 20000] [--rate 50] [--minutes 10] [--baseline-host OTHER_BUILD_OUTPUT_DIR]
                PluginHost.Benchmarks scale --push-requests [--nodes 5000] [--rate 1] [--minutes 60]
                PluginHost.Benchmarks scale --cold [--nodes 5000] [--runs 5] [--host PUBLISHED_DIR] [--no-vitrage] [--variant "label:NAME=VALUE,..."]...
                PluginHost.Benchmarks scale --startup [--runs 20] [--host PUBLISHED_DIR] [--variant "label:NAME=VALUE,..."]...

@@ -11,7 +11,8 @@ namespace PluginHost.Benchmarks;
 /// host's CPU time against one core, and its resident memory every 10 s (flat: the last minute's
 /// mean against the first's, and the slope); the same host watching with no change for two
 /// minutes before is the baseline. Default settings otherwise, so the window holds the
-/// resync a 600 s snapshots_interval brings.
+/// resync a 600 s snapshots_interval brings. With <c>--baseline-host</c> another build runs beside
+/// this one on the same cluster and changes, measured over the same windows: a same-run before/after.
 /// </summary>
 internal static class PushLoadRunner
 {
@@ -29,62 +30,141 @@ internal static class PushLoadRunner
         await using var cluster = await BenchmarkCluster.StartAsync(nodes, options.PageSize, watchHistory: 100_000);
         await cluster.UseLogLevelAsync("info"); // the default: the log lines of each watched change are part of the cost
         await cluster.AddConfigAsync("update_method = push\n[api]\nport = 0");
-        await using var host = await HostProcess.StartAsync(cluster.ConfigFile);
-        using var http = new HttpClient { BaseAddress = host.BaseUrl, Timeout = TimeSpan.FromMinutes(2) };
-        http.DefaultRequestHeaders.Add("X-Roles", "admin");
-        http.DefaultRequestHeaders.Add("X-Project-Id", "admin");
-        await ApiCalls.WaitForNodesAsync(http, nodes);
-        Console.Error.WriteLine($"{nodes:N0} nodes watched; {options.Rate}/s changes: {WarmUp.TotalSeconds:F0} s warm-up, then {options.Duration.TotalMinutes:F1} min measured");
 
-        // The same-run baseline: the same host watching the same nodes with nothing changing.
-        await Task.Delay(SettleTime);
-        var idleCpuStart = host.CpuSeconds();
-        var idleClock = Stopwatch.StartNew();
-        await Task.Delay(IdleWindow);
-        var idleCpuPercent = (host.CpuSeconds() - idleCpuStart) / idleClock.Elapsed.TotalSeconds * 100;
-        var idleResident = host.ResidentMiB();
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  idle: cpu {idleCpuPercent:F2} % of one core, rss {idleResident:F0} MiB"));
-
-        var flipper = NodeFlipper.Start(cluster.Simulator, options.Rate);
-        await Task.Delay(WarmUp);
-        var counters = cluster.Simulator.Counters;
-        var (watchesBefore, listsBefore, changesBefore) = (counters.WatchRequests, counters.NodeListRequests, flipper.Changes);
-        var clock = Stopwatch.StartNew();
-        var cpuStart = host.CpuSeconds();
-        var samples = new List<(double Seconds, double Cpu, double ResidentMiB)>();
-        while (clock.Elapsed < options.Duration)
+        // With --baseline-host, another build watches the same cluster beside this one: the same changes,
+        // the same machine load, the same window; its own state_dir, so each has its own alarm history.
+        var hosts = new List<MeasuredHost>();
+        try
         {
-            await Task.Delay(SampleEvery);
-            samples.Add((clock.Elapsed.TotalSeconds, host.CpuSeconds(), host.ResidentMiB()));
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {samples[^1].Seconds,5:F0} s  cpu {samples[^1].Cpu - cpuStart,7:F2} s  rss {samples[^1].ResidentMiB,6:F0} MiB"));
+            hosts.Add(await MeasuredHost.StartAsync("this build", cluster.ConfigFile, HostBinary.From(null)));
+            if (options.BaselineHost is { } baselineFolder)
+            {
+                var baseline = HostBinary.FromBuildOutput(baselineFolder);
+                var config = Path.Combine(cluster.Folder, "baseline.conf");
+                var text = await File.ReadAllTextAsync(cluster.ConfigFile);
+                await File.WriteAllTextAsync(config, text
+                    .Replace($"plugin_path = {BenchmarkPaths.PluginFolder}", $"plugin_path = {baseline.PluginFolder}", StringComparison.Ordinal)
+                    .Replace($"state_dir = {Path.Combine(cluster.Folder, "state")}", $"state_dir = {Path.Combine(cluster.Folder, "baseline-state")}", StringComparison.Ordinal));
+                hosts.Add(await MeasuredHost.StartAsync("baseline", config, baseline));
+            }
+
+            foreach (var host in hosts)
+            {
+                await ApiCalls.WaitForNodesAsync(host.Http, nodes);
+                Console.Error.WriteLine($"{host.Label}: {host.Binary.Description}, pid {host.Process.Id}");
+            }
+
+            Console.Error.WriteLine($"{nodes:N0} nodes watched; {options.Rate}/s changes: {WarmUp.TotalSeconds:F0} s warm-up, then {options.Duration.TotalMinutes:F1} min measured");
+
+            // The same-run baseline: the same hosts watching the same nodes with nothing changing.
+            await Task.Delay(SettleTime);
+            var idleCpuStart = hosts.Select(h => h.Process.CpuSeconds()).ToList();
+            var idleClock = Stopwatch.StartNew();
+            await Task.Delay(IdleWindow);
+            var idleCpuPercent = hosts.Select((h, i) => (h.Process.CpuSeconds() - idleCpuStart[i]) / idleClock.Elapsed.TotalSeconds * 100).ToList();
+            var idleResident = hosts.Select(h => h.Process.ResidentMiB()).ToList();
+            for (var i = 0; i < hosts.Count; i++)
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {hosts[i].Label} idle: cpu {idleCpuPercent[i]:F2} % of one core, rss {idleResident[i]:F0} MiB"));
+            }
+
+            var flipper = NodeFlipper.Start(cluster.Simulator, options.Rate);
+            await Task.Delay(WarmUp);
+            var counters = cluster.Simulator.Counters;
+            var (watchesBefore, listsBefore, changesBefore) = (counters.WatchRequests, counters.NodeListRequests, flipper.Changes);
+            var clock = Stopwatch.StartNew();
+            var cpuStart = hosts.Select(h => h.Process.CpuSeconds()).ToList();
+            var samples = hosts.Select(_ => new List<(double Seconds, double Cpu, double ResidentMiB)>()).ToList();
+            var loads = new List<string>();
+            while (clock.Elapsed < options.Duration)
+            {
+                await Task.Delay(SampleEvery);
+                var line = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds,5:F0} s"));
+                for (var i = 0; i < hosts.Count; i++)
+                {
+                    samples[i].Add((clock.Elapsed.TotalSeconds, hosts[i].Process.CpuSeconds(), hosts[i].Process.ResidentMiB()));
+                    line.Append(string.Create(CultureInfo.InvariantCulture, $"  {hosts[i].Label}: cpu {samples[i][^1].Cpu - cpuStart[i],7:F2} s rss {samples[i][^1].ResidentMiB,5:F0} MiB"));
+                }
+
+                if (samples[0].Count % 6 == 0)
+                {
+                    loads.Add(LoadAverage.Now().ToString("F1", CultureInfo.InvariantCulture));
+                }
+
+                Console.Error.WriteLine(line);
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            var cpu = hosts.Select((h, i) => h.Process.CpuSeconds() - cpuStart[i]).ToList();
+            var changes = flipper.Changes - changesBefore;
+            await flipper.DisposeAsync();
+            var inSync = new List<bool>();
+            foreach (var host in hosts)
+            {
+                inSync.Add(await WaitForSameNotReadyCountAsync(host.Http, cluster));
+            }
+
+            var perMinute = (int)(60 / SampleEvery.TotalSeconds);
+            var table = new StringBuilder();
+            table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{nodes:N0} nodes, push, {changes / seconds:F1} changes/s for {seconds / 60:F1} min after {WarmUp.TotalMinutes:F0} min warm-up"));
+            table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"load average (1 min) every minute: {string.Join(", ", loads)}"));
+            table.AppendLine();
+            table.AppendLine($"| measure | {string.Join(" | ", hosts.Select(h => h.Label))} |");
+            table.AppendLine($"|---|{string.Concat(hosts.Select(_ => "---:|"))}");
+            Row(table, "host CPU, average over the window (% of one core)", hosts.Select((_, i) => F(cpu[i] / seconds * 100)));
+            Row(table, $"host CPU, idle baseline ({IdleWindow.TotalMinutes:F0} min, same host, no changes)", idleCpuPercent.Select(F));
+            Row(table, "resident memory at the idle baseline / at the end (MiB)", hosts.Select((_, i) => $"{idleResident[i]:F0} / {samples[i][^1].ResidentMiB:F0}"));
+            Row(table, "host CPU per 10 s sample: median / min / max (%)", hosts.Select((_, i) =>
+            {
+                var perSample = samples[i].Select((s, j) => (s.Cpu - (j == 0 ? cpuStart[i] : samples[i][j - 1].Cpu)) / SampleEvery.TotalSeconds * 100).ToList();
+                return string.Create(CultureInfo.InvariantCulture, $"{Statistics.Median(perSample):F2} / {perSample.Min():F2} / {perSample.Max():F1}");
+            }));
+            Row(table, "resident memory: first minute / last minute (mean, MiB)", samples.Select(s =>
+                string.Create(CultureInfo.InvariantCulture, $"{s.Take(perMinute).Average(x => x.ResidentMiB):F0} / {s.TakeLast(perMinute).Average(x => x.ResidentMiB):F0}")));
+            Row(table, "resident memory: min / max over the window (MiB)", samples.Select(s => $"{s.Min(x => x.ResidentMiB):F0} / {s.Max(x => x.ResidentMiB):F0}"));
+            Row(table, "resident memory slope (MiB/min)", samples.Select(s => F(Statistics.Slope(s.Select(x => x.ResidentMiB).ToList()) * perMinute)));
+            Row(table, "graph NotReady count equals the simulator's after the changes stop", inSync.Select(ok => ok ? "yes" : "NO"));
+            if (hosts.Count == 2)
+            {
+                table.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"\nthis build / baseline, CPU over the window: {cpu[0] / cpu[1]:F2}; above idle: {(cpu[0] / seconds * 100 - idleCpuPercent[0]) / (cpu[1] / seconds * 100 - idleCpuPercent[1]):F2}"));
+            }
+
+            table.AppendLine($"watch requests / list pages in the window (all hosts): {counters.WatchRequests - watchesBefore} / {counters.NodeListRequests - listsBefore}");
+            Console.WriteLine(table);
+            return inSync.All(ok => ok) ? 0 : 1;
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+
+    private static string F(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
+
+    private static void Row(StringBuilder table, string measure, IEnumerable<string> values) =>
+        table.AppendLine($"| {measure} | {string.Join(" | ", values)} |");
+
+    /// <summary>One host process of the run, with a client for its API.</summary>
+    private sealed record MeasuredHost(string Label, HostBinary Binary, HostProcess Process, HttpClient Http) : IAsyncDisposable
+    {
+        public static async Task<MeasuredHost> StartAsync(string label, string config, HostBinary binary)
+        {
+            var process = await HostProcess.StartAsync(config, binary);
+            var http = new HttpClient { BaseAddress = process.BaseUrl, Timeout = TimeSpan.FromMinutes(2) };
+            http.DefaultRequestHeaders.Add("X-Roles", "admin");
+            http.DefaultRequestHeaders.Add("X-Project-Id", "admin");
+            return new MeasuredHost(label, binary, process, http);
         }
 
-        var seconds = clock.Elapsed.TotalSeconds;
-        var cpu = host.CpuSeconds() - cpuStart;
-        var changes = flipper.Changes - changesBefore;
-        await flipper.DisposeAsync();
-        var inSync = await WaitForSameNotReadyCountAsync(http, cluster);
-
-        var perSample = samples.Select((s, i) => (s.Cpu - (i == 0 ? cpuStart : samples[i - 1].Cpu)) / SampleEvery.TotalSeconds * 100).ToList();
-        var perMinute = (int)(60 / SampleEvery.TotalSeconds);
-        var first = samples.Take(perMinute).Average(s => s.ResidentMiB);
-        var last = samples.TakeLast(perMinute).Average(s => s.ResidentMiB);
-        var table = new StringBuilder();
-        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{nodes:N0} nodes, push, {changes / seconds:F1} changes/s for {seconds / 60:F1} min after {WarmUp.TotalMinutes:F0} min warm-up"));
-        table.AppendLine();
-        table.AppendLine("| measure | value |");
-        table.AppendLine("|---|---:|");
-        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| host CPU, average over the window | {cpu / seconds * 100:F2} % of one core |"));
-        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| host CPU, idle baseline ({IdleWindow.TotalMinutes:F0} min, same host, no changes) | {idleCpuPercent:F2} % of one core |"));
-        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| resident memory at the idle baseline / at the end | {idleResident:F0} / {samples[^1].ResidentMiB:F0} MiB |"));
-        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| host CPU per 10 s sample: median / max | {Statistics.Median(perSample):F2} % / {perSample.Max():F1} % |"));
-        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| resident memory: first minute / last minute (mean) | {first:F0} / {last:F0} MiB |"));
-        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| resident memory: min / max over the window | {samples.Min(s => s.ResidentMiB):F0} / {samples.Max(s => s.ResidentMiB):F0} MiB |"));
-        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| resident memory slope | {Statistics.Slope(samples.Select(s => s.ResidentMiB).ToList()) * perMinute:F2} MiB/min |"));
-        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| watch requests / list pages in the window | {counters.WatchRequests - watchesBefore} / {counters.NodeListRequests - listsBefore} |"));
-        table.AppendLine($"| graph NotReady count equals the simulator's after the changes stop | {(inSync ? "yes" : "NO")} |");
-        Console.WriteLine(table);
-        return inSync ? 0 : 1;
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            await Process.DisposeAsync();
+        }
     }
 
     // The watch caught every change: the API counts as many NotReady (Ready False) and Unknown nodes as the simulator holds.

@@ -52,6 +52,12 @@ internal sealed record ScaleOptions
 
     public bool PushRequests { get; init; }
 
+    /// <summary>
+    /// <c>--push-load</c>: another host's build output folder (its <c>PluginHost.dll</c> and <c>plugins/</c>),
+    /// run beside this build's against the same cluster and changes (<c>--baseline-host DIR</c>).
+    /// </summary>
+    public string? BaselineHost { get; init; }
+
     /// <summary>Nodes flipped one at a time (<c>--push-latency</c>).</summary>
     public int Flips { get; init; } = 200;
 
@@ -96,6 +102,7 @@ internal sealed record ScaleOptions
                 "--push-latency" => options with { PushLatency = true },
                 "--push-load" => options with { PushLoad = true },
                 "--push-requests" => options with { PushRequests = true },
+                "--baseline-host" => options with { BaselineHost = Next() },
                 "--flips" => options with { Flips = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--rate" => options with { Rate = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--minutes" => options with { Duration = TimeSpan.FromMinutes(double.Parse(Next(), CultureInfo.InvariantCulture)) },

@@ -44,6 +44,9 @@ internal sealed class GraphProcessor(
     // Alarms that started or ended, not yet told to the outputs.
     private readonly List<GraphChange> _pendingAlarms = [];
 
+    // Changes outside snapshots: one info line a second, not one per watched change.
+    private readonly WatchedChangeLog _watchedLog = new(logger, time);
+
     public EntityGraph Graph => graph;
 
     public GraphVersionPublisher Publisher => publisher;
@@ -51,15 +54,22 @@ internal sealed class GraphProcessor(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var reader = queue.Reader;
-        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            while (reader.TryRead(out var item))
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                await ApplyAsync(item, cancellationToken).ConfigureAwait(false);
-                SortChanges();
-                await TellAlarmsAsync(cancellationToken).ConfigureAwait(false);
-                PublishIfDue(idle: reader.Count == 0);
+                while (reader.TryRead(out var item))
+                {
+                    await ApplyAsync(item, cancellationToken).ConfigureAwait(false);
+                    SortChanges();
+                    await TellAlarmsAsync(cancellationToken).ConfigureAwait(false);
+                    PublishIfDue(idle: reader.Count == 0);
+                }
             }
+        }
+        finally
+        {
+            _watchedLog.Dispose(); // the changes of the last second are logged too
         }
     }
 
@@ -108,7 +118,7 @@ internal sealed class GraphProcessor(
     // Changes during a snapshot are told when it ends; others (watched changes) at once.
     private void SortChanges()
     {
-        Dictionary<string, ChangeSummary>? immediate = null;
+        Dictionary<string, List<GraphChange>>? immediate = null;
         foreach (var change in TakeChanges())
         {
             var datasource = change.DatasourceName ?? string.Empty;
@@ -118,14 +128,14 @@ internal sealed class GraphProcessor(
             }
             else
             {
-                immediate ??= new Dictionary<string, ChangeSummary>(StringComparer.Ordinal);
-                (immediate.TryGetValue(datasource, out var summary) ? summary : immediate[datasource] = new ChangeSummary()).Add(change);
+                immediate ??= new Dictionary<string, List<GraphChange>>(StringComparer.Ordinal);
+                (immediate.TryGetValue(datasource, out var list) ? list : immediate[datasource] = []).Add(change);
             }
         }
 
-        foreach (var (datasource, summary) in immediate ?? [])
+        if (immediate is not null)
         {
-            logger.LogInformation("{Datasource}: {Changes}", datasource, summary);
+            _watchedLog.Add(immediate);
         }
     }
 

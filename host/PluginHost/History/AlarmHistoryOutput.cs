@@ -11,7 +11,10 @@ namespace PluginHost.History;
 /// <summary>
 /// Keeps the alarm history (Vitrage's alarms table) in SQLite: every alarm that becomes active is a
 /// row, ended when the alarm ends. The graph only hands work to a bounded buffer; a worker writes
-/// it in batches, one transaction each. A locked, full or unwritable database is logged once per
+/// it in batches, one transaction each: once work comes, the worker collects for up to
+/// <see cref="BatchWindow"/> (or until <see cref="MaxBatch"/> changes wait, or a flush asks) and writes
+/// what came in one transaction, in the order the graph made it. With watched changes trickling in,
+/// this is one wake-up and one commit per window instead of per alarm change. A locked, full or unwritable database is logged once per
 /// distinct error and the batch is tried again with a growing delay (at most 30 s) while new work
 /// waits in the buffer; when the buffer is full, work is dropped and counted: the history never
 /// holds back the graph. After the first complete snapshot of a datasource, alarms still open from
@@ -21,7 +24,10 @@ namespace PluginHost.History;
 internal sealed class AlarmHistoryOutput : IGraphOutput
 {
     public const int Capacity = 10_000;
-    private const int MaxBatch = 500;
+    public const int MaxBatch = 500;
+
+    /// <summary>How long the worker collects changes before it writes them (a row is in the file at most this much later).</summary>
+    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
 
@@ -39,6 +45,10 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _worker;
 
+    // Ends the worker's batch window early: a full batch is waiting, or a flush was asked for.
+    private TaskCompletionSource _hurry = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _flushesAsked;
+
     // Only the processor's thread touches these: the alarms each datasource has active now.
     private readonly Dictionary<string, HashSet<string>> _active = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reconciled = new(StringComparer.Ordinal);
@@ -46,6 +56,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
     private readonly bool _reconcile;
     private long _dropped;
     private long _written;
+    private long _transactions;
 
     /// <param name="reconcile">End, after each datasource's first complete snapshot, the open alarms it no
     /// longer reports (a starting host); not for an output a reload made while alarms are already active.</param>
@@ -65,6 +76,9 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
 
     /// <summary>Work items written so far (tests and status).</summary>
     public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Batches written so far, one transaction each (tests and status).</summary>
+    public long Transactions => Interlocked.Read(ref _transactions);
 
     /// <summary>Work items dropped because the buffer was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -111,10 +125,18 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
 
     private void Offer(AlarmHistoryWork work)
     {
-        if (!_buffer.Writer.TryWrite(work) && Interlocked.Increment(ref _dropped) == 1)
+        if (!_buffer.Writer.TryWrite(work))
         {
-            _logger.LogWarning("alarm history {Path}: its buffer of {Capacity} changes is full (the database is failing or slow); changes are dropped and counted",
-                _settings.DatabasePath, Capacity);
+            if (Interlocked.Increment(ref _dropped) == 1)
+            {
+                _logger.LogWarning("alarm history {Path}: its buffer of {Capacity} changes is full (the database is failing or slow); changes are dropped and counted",
+                    _settings.DatabasePath, Capacity);
+            }
+        }
+        else if (_buffer.Reader.Count >= MaxBatch)
+        {
+            // A burst (a snapshot's alarms): a full batch is written at once, so the buffer drains as fast as before.
+            Volatile.Read(ref _hurry).TrySetResult();
         }
     }
 
@@ -135,6 +157,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                 {
                     if (work is HistoryFlushed flush)
                     {
+                        Interlocked.Decrement(ref _flushesAsked);
                         flushed.Add(flush.Done);
                     }
                     else
@@ -156,6 +179,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                     {
                         writer.Write(batch);
                         Interlocked.Add(ref _written, batch.Count);
+                        Interlocked.Increment(ref _transactions);
                         batch.Clear();
                     }
 
@@ -166,6 +190,10 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                     if (_buffer.Reader.Count == 0)
                     {
                         more = await WaitForWorkAsync(nextPrune, stop).ConfigureAwait(false);
+                        if (more)
+                        {
+                            await CollectAsync(stop).ConfigureAwait(false);
+                        }
                     }
                 }
                 catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
@@ -210,6 +238,28 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
         return first != work || await work.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Lets changes gather for <see cref="BatchWindow"/> after the first one came, unless a full batch
+    /// waits, a flush is asked for or the host stops. The window is on the system clock, not the host's
+    /// <see cref="TimeProvider"/>: it only bounds how often the worker wakes, it stamps nothing.
+    /// </summary>
+    private async Task CollectAsync(CancellationToken stop)
+    {
+        var hurry = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _hurry, hurry);
+
+        // Asked before the signal above was there: Offer and FlushAsync count first and signal after.
+        if (_buffer.Reader.Count >= MaxBatch || Volatile.Read(ref _flushesAsked) > 0 || stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        using var windowEnd = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var window = Task.Delay(BatchWindow, TimeProvider.System, windowEnd.Token);
+        await Task.WhenAny(hurry.Task, window).ConfigureAwait(false);
+        await windowEnd.CancelAsync().ConfigureAwait(false); // its timer goes at once when hurried
+    }
+
     private void Prune(AlarmHistoryWriter writer)
     {
         if (_settings.Retention is not { } retention)
@@ -229,9 +279,15 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Increment(ref _flushesAsked);
         if (_buffer.Writer.TryWrite(new HistoryFlushed(done)))
         {
+            Volatile.Read(ref _hurry).TrySetResult(); // no batch window: write what is there now
             await Task.WhenAny(done.Task, _worker).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _flushesAsked);
         }
     }
 

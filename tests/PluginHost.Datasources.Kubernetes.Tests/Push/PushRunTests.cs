@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PluginHost.History;
 using PluginHost.KubeApiSimulator;
 using PluginHost.Tests.Support;
 
@@ -160,6 +161,51 @@ public sealed partial class PushRunTests
         took.ShouldBeLessThan(TimeSpan.FromSeconds(1), name);
         host.Stderr.ShouldNotContain("ERROR", Case.Sensitive, name);
         await host.WaitUntilAsync(() => cluster.Simulator.OpenWatches == 0, "the watch closed", seconds: 5);
+    }
+
+    // case, how many Ready nodes turn NotReady in the burst (each starts an alarm)
+    [Theory]
+    [InlineData("a few alarms", 3)]
+    [InlineData("a burst of alarms", 50)]
+    public async Task Run_SigtermRightAfterABurstOfAlarms_EveryAlarmInTheHistory(string name, int burst)
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 60 });
+        using var temp = new TempFolder();
+        var database = temp.Combine("state", "history.db");
+        await using var host = RunningHost.Start("run", "--config-file", Config(temp, cluster, $"state_dir = {temp.Combine("state")}"));
+        using var api = new HttpClient { BaseAddress = await host.ApiUrlAsync(), Timeout = TimeSpan.FromSeconds(10) };
+        api.DefaultRequestHeaders.Add("X-Roles", "admin");
+        api.DefaultRequestHeaders.Add("X-Project-Id", "admin");
+        await host.WaitUntilAsync(() => cluster.Simulator.OpenWatches == 1, "the watch");
+        await host.WaitForLogAsync("kubernetes init_snapshot complete");
+        var before = (await AlarmIdsAsync(api)).Count;
+        var nodes = cluster.Simulator.Nodes;
+        var ready = nodes.Names.Where(n => PushHost.Expected(cluster.Simulator)[n] == "Ready").Take(burst).ToList();
+        ready.Count.ShouldBe(burst, name);
+
+        ready.ForEach(n => nodes.SetReady(n, "False"));
+        HashSet<string> alarms = [];
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); (alarms = await AlarmIdsAsync(api)).Count < before + burst;)
+        {
+            (DateTime.UtcNow < deadline).ShouldBeTrue($"{name}: waited for {before + burst} alarms, the API has {alarms.Count}");
+        }
+
+        // At once: the history's batch window (0.2 s) is still open for most of these rows.
+        host.Signal(RunningHost.SigTerm);
+        await host.WaitForExitAsync();
+
+        host.ExitCode.ShouldBe(0, host.Stderr);
+        var open = new AlarmHistoryReader(database).Read(new AlarmHistoryQuery()).Where(r => r.End is null)
+            .Select(r => JsonDocument.Parse(r.Payload).RootElement.GetProperty("vitrage_id").GetString()!).ToHashSet(StringComparer.Ordinal);
+        open.ShouldBe(alarms, ignoreOrder: true, name);
+        host.Stderr.ShouldNotContain("were not written", Case.Sensitive, name);
+    }
+
+    // The vitrage ids of the active alarms the API serves (the published graph).
+    private static async Task<HashSet<string>> AlarmIdsAsync(HttpClient api)
+    {
+        using var list = JsonDocument.Parse(await api.GetStringAsync("v1/alarm/?all_tenants=true", TestContext.Current.CancellationToken));
+        return list.RootElement.EnumerateArray().Select(a => a.GetProperty("vitrage_id").GetString()!).ToHashSet(StringComparer.Ordinal);
     }
 
     [GeneratedRegex("\"resourceVersion\":\"([0-9]+)\"")]

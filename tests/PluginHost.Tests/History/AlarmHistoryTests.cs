@@ -15,8 +15,8 @@ public sealed class AlarmHistoryTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private AlarmHistoryOutput Output(TimeSpan? retention = null) =>
-        new(new HistorySettings(DatabasePath, retention), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _timeline.Time);
+    private AlarmHistoryOutput Output(TimeSpan? retention = null, Microsoft.Extensions.Logging.ILogger? logger = null, string? databasePath = null) =>
+        new(new HistorySettings(databasePath ?? DatabasePath, retention), logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _timeline.Time);
 
     private async Task WriteAsync(params IReadOnlyList<PluginHost.Graph.GraphChange>[] changes)
     {
@@ -151,6 +151,76 @@ public sealed class AlarmHistoryTests : IDisposable
         _timeline.Time.Advance(TimeSpan.FromSeconds(30)); // the retry's delay
         await WaitUntilAsync(() => output.LastError is null, "the retry to succeed");
         Read().Select(Node).ShouldBe(["n0", "n1"]);
+    }
+
+    // case, alarm changes told one call each without a flush, each call's changes
+    public static TheoryData<string, int, int> Bursts => new()
+    {
+        { "a few watched changes", 5, 1 },
+        { "a trickle of single changes", 40, 1 },
+        { "a snapshot's worth (more than one batch)", 3, AlarmHistoryOutput.MaxBatch + 100 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Bursts))]
+    public async Task Write_ChangesWithinTheWindow_AllVisibleAfterItInFewTransactions(string name, int calls, int perCall)
+    {
+        await using var output = Output();
+        var told = System.Diagnostics.Stopwatch.StartNew();
+        for (var call = 0; call < calls; call++)
+        {
+            var changes = Enumerable.Range(0, perCall).SelectMany(i => _timeline.Node($"c{call}-n{i}", 0, alarm: true)).ToList();
+            await output.OnAlarmsChangedAsync(changes, TestContext.Current.CancellationToken);
+        }
+
+        told.Stop();
+        var expected = calls * perCall;
+        await WaitUntilAsync(() => output.Written == expected, $"{name}: every row");
+
+        Read(new AlarmHistoryQuery { Limit = 10_000 }).Count.ShouldBe(expected, name);
+        output.LastError.ShouldBeNull(name);
+
+        // Changes told within one window share its transaction: one per window and per full batch
+        // (one more for a window that the telling straddled on a slow machine), never one per change.
+        var windows = 1 + (int)(told.Elapsed / AlarmHistoryOutput.BatchWindow) + 1;
+        var batches = (expected + AlarmHistoryOutput.MaxBatch - 1) / AlarmHistoryOutput.MaxBatch;
+        output.Transactions.ShouldBeLessThanOrEqualTo(windows + batches, $"{name}: {output.Transactions} transactions for {expected} rows told in {told.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Write_DiskFullDuringABatch_EveryRowWrittenByTheRetryAndTheErrorLoggedOnce()
+    {
+        using var disk = SmallDisk.Mount(_temp.Combine("small-disk"), kibibytes: 512);
+        var database = Path.Combine(disk.Path, "history.db");
+        var logger = new PluginHost.Tests.Support.CapturingLogger();
+        await using var output = Output(logger: logger, databasePath: database);
+        await output.OnAlarmsChangedAsync(_timeline.Node("first", 0, alarm: true), TestContext.Current.CancellationToken);
+        await output.FlushAsync(TestContext.Current.CancellationToken); // the file, its schema and the open connection
+        disk.Fill();
+
+        // Two windows' worth while the disk is full: the first fails, the second waits behind it in the buffer.
+        var told = 1;
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                var changes = _timeline.Node($"r{round}-n{i}", 10 + (round * 100) + i, alarm: true);
+                told += changes.Count;
+                await output.OnAlarmsChangedAsync(changes, TestContext.Current.CancellationToken);
+            }
+
+            await WaitUntilAsync(() => output.LastError is not null, "the full disk to be reported");
+        }
+
+        output.LastError!.ShouldContain("full");
+        disk.Free();
+        _timeline.Time.Advance(TimeSpan.FromSeconds(30)); // the retry's delay
+        await WaitUntilAsync(() => output.LastError is null && output.Written == told, "the retry to write every row");
+
+        new AlarmHistoryReader(database).Read(new AlarmHistoryQuery { Limit = 10_000 }).Count.ShouldBe(told);
+        output.Dropped.ShouldBe(0);
+        logger.Errors.Count().ShouldBe(1, string.Join("\n", logger.Errors));
+        logger.Errors.Single().ShouldContain("full");
     }
 
     [Fact]
