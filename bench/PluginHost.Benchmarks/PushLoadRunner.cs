@@ -37,7 +37,7 @@ internal static class PushLoadRunner
         try
         {
             hosts.Add(await MeasuredHost.StartAsync("this build", cluster.ConfigFile, HostBinary.From(null)));
-            if (options.BaselineHost is { } baselineFolder)
+            if (options.BaselineHostFolder is { } baselineFolder)
             {
                 var baseline = HostBinary.FromBuildOutput(baselineFolder);
                 var config = Path.Combine(cluster.Folder, "baseline.conf");

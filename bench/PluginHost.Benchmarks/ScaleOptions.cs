@@ -31,8 +31,12 @@ internal sealed record ScaleOptions
     /// <summary>A published install folder to start instead of the build output (<c>--host DIR</c>).</summary>
     public string? HostFolder { get; init; }
 
-    /// <summary><c>--startup</c>: a second install timed in the same interleaved runs (<c>--baseline-host DIR</c>),
-    /// e.g. main's build against a branch's, so both share the machine's load.</summary>
+    /// <summary>
+    /// <c>--baseline-host DIR</c>: another host (an install, or a build output folder with its
+    /// <c>PluginHost.dll</c> and <c>plugins/</c>), e.g. main's build against a branch's, measured in the
+    /// same run so both share the machine's load: <c>--startup</c> times it in the same interleaved
+    /// runs, <c>--push-load</c> runs it beside this build on the same cluster and changes.
+    /// </summary>
     public string? BaselineHostFolder { get; init; }
 
     public bool NoVitrage { get; init; }
@@ -51,12 +55,6 @@ internal sealed record ScaleOptions
     public bool PushLoad { get; init; }
 
     public bool PushRequests { get; init; }
-
-    /// <summary>
-    /// <c>--push-load</c>: another host's build output folder (its <c>PluginHost.dll</c> and <c>plugins/</c>),
-    /// run beside this build's against the same cluster and changes (<c>--baseline-host DIR</c>).
-    /// </summary>
-    public string? BaselineHost { get; init; }
 
     /// <summary>Nodes flipped one at a time (<c>--push-latency</c>).</summary>
     public int Flips { get; init; } = 200;
@@ -102,7 +100,6 @@ internal sealed record ScaleOptions
                 "--push-latency" => options with { PushLatency = true },
                 "--push-load" => options with { PushLoad = true },
                 "--push-requests" => options with { PushRequests = true },
-                "--baseline-host" => options with { BaselineHost = Next() },
                 "--flips" => options with { Flips = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--rate" => options with { Rate = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--minutes" => options with { Duration = TimeSpan.FromMinutes(double.Parse(Next(), CultureInfo.InvariantCulture)) },
