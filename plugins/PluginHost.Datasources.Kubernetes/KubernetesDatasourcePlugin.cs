@@ -30,15 +30,16 @@ public sealed class KubernetesDatasourcePlugin : IDatasourcePlugin
 
     /// <summary>
     /// The operator's <c>alarms_file</c> is input: it is read now, so a broken file stops the start or
-    /// keeps a reload's running transformers, as before. The file the plugin ships is read on the node
-    /// transformer's first event instead: <c>plugins</c> lists the entity types without loading a YAML
-    /// parser (bench/README.md, start-up), and an enabled datasource's driver reads it at start anyway
-    /// (<see cref="CreateDriver"/>), so a broken install still fails there.
+    /// keeps a reload's running transformers, as before. The file the plugin ships is parsed once per
+    /// process (<see cref="ShippedAlarmMapping"/>), on the first driver made or the node transformer's
+    /// first event: <c>plugins</c> lists the entity types without loading a YAML parser (bench/README.md,
+    /// start-up), an enabled datasource's driver parses it at start (<see cref="CreateDriver"/>), so a
+    /// broken install still fails there, and a reload reuses that parse.
     /// </summary>
     private static Lazy<NodeAlarmMapping> TransformerAlarms(DatasourceSettings settings) =>
         settings.Get(KubernetesOptions.AlarmsFileOption) is { Length: > 0 } file
             ? new Lazy<NodeAlarmMapping>(NodeAlarmMappingParser.Load(file))
-            : new Lazy<NodeAlarmMapping>(() => NodeAlarmMappingParser.Load(NodeAlarmMapping.ShippedPath), LazyThreadSafetyMode.ExecutionAndPublication);
+            : new Lazy<NodeAlarmMapping>(ShippedAlarmMapping.Get, LazyThreadSafetyMode.PublicationOnly);
 
     /// <summary>The contexts of <c>contexts</c> (each a datasource of its own), or none for one datasource.</summary>
     public IReadOnlyList<string> ListInstances(DatasourceSettings settings)
@@ -50,7 +51,7 @@ public sealed class KubernetesDatasourcePlugin : IDatasourcePlugin
     /// <summary>The alarm mapping: <c>alarms_file</c>, or the one the plugin ships.</summary>
     /// <exception cref="DatasourceConfigurationException">The file is missing or invalid (it names the file, line and entry).</exception>
     private static NodeAlarmMapping LoadAlarms(DatasourceSettings settings) =>
-        NodeAlarmMappingParser.Load(settings.Get(KubernetesOptions.AlarmsFileOption) is { Length: > 0 } file ? file : NodeAlarmMapping.ShippedPath);
+        settings.Get(KubernetesOptions.AlarmsFileOption) is { Length: > 0 } file ? NodeAlarmMappingParser.Load(file) : ShippedAlarmMapping.Get();
 
     public IDatasourceDriver CreateDriver(DatasourceContext context)
     {
