@@ -5,6 +5,8 @@ namespace PluginHost.Graph;
 /// <summary>
 /// What a snapshot (or a batch of watched changes) did, in words an operator reads at a glance:
 /// "3 added (kubernetes.node n1, n2, n3), 1 deleted (kubernetes.node n9), 1 changed state (k8s-w-17 NotReady)".
+/// A vertex whose state changed and came back within the same summary (a node flapping inside the
+/// second a watched-change line covers) is not dropped: "1 flapped (k8s-w-17 Ready→NotReady→Ready)".
 /// </summary>
 internal sealed class ChangeSummary
 {
@@ -12,7 +14,8 @@ internal sealed class ChangeSummary
 
     private readonly List<GraphChange> _added = [];
     private readonly List<GraphChange> _deleted = [];
-    private readonly Dictionary<string, GraphChange> _stateChanged = new(StringComparer.Ordinal);
+    // key → its first and its latest state change in this summary.
+    private readonly Dictionary<string, (GraphChange First, GraphChange Last)> _stateChanged = new(StringComparer.Ordinal);
 
     public bool IsEmpty => _added.Count == 0 && _deleted.Count == 0 && _stateChanged.Count == 0;
 
@@ -27,8 +30,9 @@ internal sealed class ChangeSummary
                 _deleted.Add(change);
                 break;
             default:
-                // A vertex that flipped twice is reported once, with its state now.
-                _stateChanged[change.Key] = _stateChanged.TryGetValue(change.Key, out var first) ? change with { PreviousState = first.PreviousState } : change;
+                // A vertex that flipped twice is reported once, with its state now (or as a flap,
+                // when it is back where it started).
+                _stateChanged[change.Key] = _stateChanged.TryGetValue(change.Key, out var seen) ? (seen.First, change) : (change, change);
                 break;
         }
     }
@@ -51,14 +55,24 @@ internal sealed class ChangeSummary
             parts.Add(Invariant($"{_deleted.Count} deleted ({Names(_deleted)})"));
         }
 
-        var changed = _stateChanged.Values.Where(c => !string.Equals(c.PreviousState, c.State, StringComparison.Ordinal)).ToList();
+        var changed = _stateChanged.Values.Where(c => !IsFlap(c)).ToList();
         if (changed.Count > 0)
         {
-            parts.Add(Invariant($"{changed.Count} changed state ({string.Join(", ", changed.Take(NamesShown).Select(c => $"{c.Name ?? c.Key} {c.State ?? "-"}"))}{More(changed.Count)})"));
+            parts.Add(Invariant($"{changed.Count} changed state ({string.Join(", ", changed.Take(NamesShown).Select(c => $"{c.Last.Name ?? c.Last.Key} {c.Last.State ?? "-"}"))}{More(changed.Count)})"));
         }
 
-        return parts.Count == 0 ? "no change" : string.Join(", ", parts);
+        var flapped = _stateChanged.Values.Where(IsFlap).ToList();
+        if (flapped.Count > 0)
+        {
+            parts.Add(Invariant($"{flapped.Count} flapped ({string.Join(", ", flapped.Take(NamesShown).Select(c => $"{c.Last.Name ?? c.Last.Key} {c.First.PreviousState ?? "-"}→{c.First.State ?? "-"}→{c.Last.State ?? "-"}"))}{More(flapped.Count)})"));
+        }
+
+        return string.Join(", ", parts);
     }
+
+    // Back in the state it had before its first change.
+    private static bool IsFlap((GraphChange First, GraphChange Last) change) =>
+        string.Equals(change.First.PreviousState, change.Last.State, StringComparison.Ordinal);
 
     private static string Names(List<GraphChange> changes) =>
         string.Join("; ", changes.GroupBy(c => c.Type).OrderBy(g => g.Key, StringComparer.Ordinal)
