@@ -137,24 +137,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         }
         finally
         {
-            using var deadline = new CancellationTokenSource(configuration.Host.ShutdownTimeout);
-            foreach (var (datasource, driver, _) in drivers)
-            {
-                try
-                {
-                    await driver.DisposeAsync().AsTask().WaitAsync(deadline.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-                {
-                    logger.LogWarning("Timeout ([plugin_host] shutdown_timeout) reached while closing datasource {Datasource}; it is abandoned", datasource.Name);
-                }
-#pragma warning disable CA1031 // a driver failing to close must not keep the others open
-                catch (Exception e)
-#pragma warning restore CA1031
-                {
-                    logger.LogError("While stopping, closing datasource {Datasource} failed: {Message}", datasource.Name, LogText.Escape(e.Message));
-                }
-            }
+            await DriverClosing.CloseAllAsync(drivers, configuration.Host.ShutdownTimeout, logger).ConfigureAwait(false);
         }
     }
 
@@ -200,11 +183,8 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
 
         if (errors.Count > 0)
         {
-            foreach (var (_, driver, _) in drivers)
-            {
-                driver.DisposeAsync().AsTask().Wait(configuration.Host.ShutdownTimeout);
-            }
-
+            // Synchronous: Create is; no synchronization context here to deadlock on.
+            DriverClosing.CloseAllAsync(drivers, configuration.Host.ShutdownTimeout, logger).GetAwaiter().GetResult();
             throw new ConfigException(errors);
         }
 

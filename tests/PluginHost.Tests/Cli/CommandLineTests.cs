@@ -146,6 +146,38 @@ public sealed class CommandLineTests
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60), name); // not the driver's ten minutes
     }
 
+    /// <summary>
+    /// A configuration error in one datasource stops the start after the drivers made so far are
+    /// closed again: a driver that hangs on close is given up after shutdown_timeout, not waited for.
+    /// </summary>
+    [Fact]
+    public async Task CheckConfig_ErrorAfterADriverThatHangsOnClose_ExitsTwoWithinShutdownTimeout()
+    {
+        using var temp = new TempFolder();
+        var entities = temp.File("entities", "a\n");
+        var plugins = temp.Combine("plugins");
+        temp.DropPlugin(plugins, TestRepository.TestPluginOutput("PluginHost.TestPlugins.Echo"));
+        var config = temp.File("vitrage.conf", $"""
+            [datasources]
+            types = echo, static
+            plugin_path = {plugins}, {TestRepository.HostPluginFolder}
+            [plugin_host]
+            shutdown_timeout = 1
+            [echo]
+            entities_file = {entities}
+            close_delay_ms = 600000
+            [static]
+            directory = /nonexistent/static
+            """);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await HostProcess.RunAsync("check-config", "--config-file", config);
+
+        result.ExitCode.ShouldBe(2, result.Stderr);
+        result.Stderr.ShouldContain("error: [static] static folder /nonexistent/static ([static] directory) does not exist");
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60)); // not the echo driver's ten minutes
+    }
+
     [Fact]
     public async Task Plugins_NoPluginFolder_ExitsTwoNamingWhereItLooked()
     {
