@@ -190,7 +190,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                     if (_buffer.Reader.Count == 0)
                     {
                         more = await WaitForWorkAsync(nextPrune, stop).ConfigureAwait(false);
-                        if (more)
+                        if (more && _buffer.Reader.Count > 0) // not when only a prune is due
                         {
                             await CollectAsync(stop).ConfigureAwait(false);
                         }
