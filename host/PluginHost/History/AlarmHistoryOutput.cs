@@ -54,15 +54,20 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
     private readonly HashSet<string> _reconciled = new(StringComparer.Ordinal);
 
     private readonly bool _reconcile;
+    private readonly Task _writeAfter;
     private long _dropped;
     private long _written;
     private long _transactions;
 
     /// <param name="reconcile">End, after each datasource's first complete snapshot, the open alarms it no
     /// longer reports (a starting host); not for an output a reload made while alarms are already active.</param>
-    public AlarmHistoryOutput(HistorySettings settings, ILogger logger, TimeProvider time, bool reconcile = true)
+    /// <param name="writeAfter">For an output a reload made: the previous output's flush. Nothing is
+    /// written before it ends, so an alarm's end told to this output is never written before its start
+    /// still waiting in the previous one (which would leave the alarm open for good).</param>
+    public AlarmHistoryOutput(HistorySettings settings, ILogger logger, TimeProvider time, bool reconcile = true, Task? writeAfter = null)
     {
         _reconcile = reconcile;
+        _writeAfter = writeAfter ?? Task.CompletedTask;
         _settings = settings;
         _logger = logger;
         _time = time;
@@ -149,6 +154,9 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
         var flushed = new List<TaskCompletionSource>();
         try
         {
+            // Whoever made this output bounds the wait (the reload's shutdown_timeout) and always ends it.
+            await _writeAfter.WaitAsync(stop).ConfigureAwait(false);
+
             // The first round opens the file (and prunes) at once; later ones wait for work or the next prune.
             var more = true;
             while (more)

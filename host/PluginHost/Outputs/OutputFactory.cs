@@ -9,7 +9,9 @@ internal static class OutputFactory
 {
     /// <param name="reload">Outputs made again by a reload: the alarm history then knows nothing of the
     /// alarms already active, so it must not end open ones after the next snapshot as a starting host does.</param>
-    public static List<IGraphOutput> Create(HostSettings host, ILoggerFactory loggerFactory, TimeProvider time, bool reload = false)
+    /// <param name="previousFlushed">With <paramref name="reload"/>: ends when the outputs being replaced are
+    /// flushed; the new alarm history writes nothing before (its rows must follow theirs).</param>
+    public static List<IGraphOutput> Create(HostSettings host, ILoggerFactory loggerFactory, TimeProvider time, bool reload = false, Task? previousFlushed = null)
     {
         var logger = loggerFactory.CreateLogger("PluginHost.Outputs");
         var outputs = new List<IGraphOutput>();
@@ -25,7 +27,7 @@ internal static class OutputFactory
 
         if (host.History is { } history)
         {
-            outputs.Add(new History.AlarmHistoryOutput(history, loggerFactory.CreateLogger("PluginHost.History"), time, reconcile: !reload));
+            outputs.Add(new History.AlarmHistoryOutput(history, loggerFactory.CreateLogger("PluginHost.History"), time, reconcile: !reload, writeAfter: previousFlushed));
         }
 
         if (host.Notifications is { } notifications)

@@ -364,21 +364,30 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
 
         var registry = transformersChanged ? CreateRegistry(next, _logger, _registry) : null;
         _registry = registry ?? _registry;
-        var outputs = outputsChanged ? OutputFactory.Create(next.Host, _loggerFactory, _time, reload: true) : null;
-        var replaced = new TaskCompletionSource<IReadOnlyList<IGraphOutput>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _queue.EnqueueAsync(new ReconfigureQueueItem(registry, outputs, next.Host.DeletedEntityRetention, replaced), cancellationToken)
-            .ConfigureAwait(false);
-        var old = await replaced.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (outputs is not null)
+        // The new alarm history writes after the old outputs are flushed (or given up on), never before.
+        var oldFlushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
         {
-            Volatile.Write(ref _outputs, outputs);
-            changes.Add($"outputs: {Describe(old)} -> {Describe(outputs)}");
-            using var deadline = new CancellationTokenSource(next.Host.ShutdownTimeout);
-            foreach (var output in old)
+            var outputs = outputsChanged ? OutputFactory.Create(next.Host, _loggerFactory, _time, reload: true, previousFlushed: oldFlushed.Task) : null;
+            var replaced = new TaskCompletionSource<IReadOnlyList<IGraphOutput>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            await _queue.EnqueueAsync(new ReconfigureQueueItem(registry, outputs, next.Host.DeletedEntityRetention, replaced), cancellationToken)
+                .ConfigureAwait(false);
+            var old = await replaced.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (outputs is not null)
             {
-                await BoundedAsync($"flushing output {output.Name}", () => output.FlushAsync(deadline.Token), deadline.Token).ConfigureAwait(false);
-                await BoundedAsync($"closing output {output.Name}", () => output.DisposeAsync().AsTask(), deadline.Token).ConfigureAwait(false);
+                Volatile.Write(ref _outputs, outputs);
+                changes.Add($"outputs: {Describe(old)} -> {Describe(outputs)}");
+                using var deadline = new CancellationTokenSource(next.Host.ShutdownTimeout);
+                foreach (var output in old)
+                {
+                    await BoundedAsync($"flushing output {output.Name}", () => output.FlushAsync(deadline.Token), deadline.Token).ConfigureAwait(false);
+                    await BoundedAsync($"closing output {output.Name}", () => output.DisposeAsync().AsTask(), deadline.Token).ConfigureAwait(false);
+                }
             }
+        }
+        finally
+        {
+            oldFlushed.TrySetResult();
         }
 
         if (transformersChanged)

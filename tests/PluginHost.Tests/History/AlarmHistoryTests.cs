@@ -129,6 +129,38 @@ public sealed class AlarmHistoryTests : IDisposable
         Read(query).Select(Node).ShouldBe(expected, name);
     }
 
+    /// <summary>
+    /// A reload replaces the history output while the old one still holds an alarm's start: the new
+    /// output, told the alarm's end, writes it only after the old one is flushed, so the alarm ends
+    /// (written first, the end would match no row and the start after it would stay open for good).
+    /// </summary>
+    [Fact]
+    public async Task Reload_EndToldToTheNewOutputBeforeTheOldWroteTheStart_AlarmEnded()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await WriteAsync(_timeline.Node("n0", 0, alarm: true)); // the file and its schema exist
+        var started = _timeline.Node("n1", 10, alarm: true);
+        var ended = _timeline.Node("n1", 20, alarm: false);
+        var oldFlushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var replacement = new AlarmHistoryOutput(new HistorySettings(DatabasePath, null),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _timeline.Time, reconcile: false, writeAfter: oldFlushed.Task);
+
+        await replacement.OnAlarmsChangedAsync(ended, ct);
+        await Task.Delay(AlarmHistoryOutput.BatchWindow * 3, ct); // without the wait the end would be written by now
+        replacement.Written.ShouldBe(0);
+        await using (var previous = Output())
+        {
+            await previous.OnAlarmsChangedAsync(started, ct);
+            await previous.FlushAsync(ct);
+        }
+
+        oldFlushed.SetResult();
+        await replacement.FlushAsync(ct);
+
+        replacement.LastError.ShouldBeNull();
+        Read().Where(r => Node(r) == "n1").Select(r => r.End).ShouldBe(["2026-03-01T00:00:20.000000Z"]);
+    }
+
     [Fact]
     public async Task Write_DatabaseLockedByAnotherProcess_RetriedUntilWrittenAndTheCallerNeverWaits()
     {
