@@ -137,7 +137,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         }
         finally
         {
-            await DriverClosing.CloseAllAsync(drivers, configuration.Host.ShutdownTimeout, logger).ConfigureAwait(false);
+            await ShutdownSteps.CloseDriversAsync(drivers, configuration.Host.ShutdownTimeout, logger).ConfigureAwait(false);
         }
     }
 
@@ -184,7 +184,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         if (errors.Count > 0)
         {
             // Synchronous: Create is; no synchronization context here to deadlock on.
-            DriverClosing.CloseAllAsync(drivers, configuration.Host.ShutdownTimeout, logger).GetAwaiter().GetResult();
+            ShutdownSteps.CloseDriversAsync(drivers, configuration.Host.ShutdownTimeout, logger).GetAwaiter().GetResult();
             throw new ConfigException(errors);
         }
 
@@ -556,23 +556,8 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         _reloading.Dispose();
     }
 
-    private async Task BoundedAsync(string what, Func<Task> step, CancellationToken deadline)
-    {
-        try
-        {
-            await step().WaitAsync(deadline).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            _logger.LogWarning("Timeout ([plugin_host] shutdown_timeout) reached while {What}; it is abandoned", what);
-        }
-#pragma warning disable CA1031 // a failing step must not keep the others from closing
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            _logger.LogError("While stopping, {What} failed: {Message}", what, LogText.Escape(e.Message));
-        }
-    }
+    private Task BoundedAsync(string what, Func<Task> step, CancellationToken deadline) =>
+        ShutdownSteps.BoundedAsync(_logger, what, step, deadline);
 
     /// <summary>A runner and the task that runs it, stoppable on its own (a reload).</summary>
     private sealed class RunnerSlot(DriverRunner runner)
