@@ -20,6 +20,60 @@ public sealed record DatasourceEvent(
     string DatasourceName,
     JsonElement Properties)
 {
+    private JsonElement _properties = Properties;
+
+    // Set by FromUtf8: the entity's bytes, parsed into _parsed on the first read of Properties.
+    private ReadOnlyMemory<byte> _utf8Properties;
+    private JsonDocument? _parsed;
+
+    /// <summary>
+    /// The raw entity, a JSON object. For an event made by <see cref="FromUtf8"/> it is parsed on
+    /// the first read (thread-safe), so an event whose transform the host skips is never parsed.
+    /// </summary>
+    /// <exception cref="JsonException">The bytes given to <see cref="FromUtf8"/> are not one JSON value.</exception>
+    public JsonElement Properties
+    {
+        get => _utf8Properties.IsEmpty ? _properties : Parse();
+        init
+        {
+            _properties = value;
+            _utf8Properties = default;
+            _parsed = null;
+        }
+    }
+
+    /// <summary>
+    /// An event whose <see cref="Properties"/> are the UTF-8 JSON object <paramref name="utf8Properties"/>,
+    /// parsed only when first read. The host reads <see cref="EntityId"/> and <see cref="EntityVersion"/>
+    /// first, so an entity it already holds at that version is never parsed: for a driver that has the
+    /// raw bytes (and validated them while reading), this saves a parse per unchanged entity.
+    /// </summary>
+    /// <param name="entityType">Selects the transformer.</param>
+    /// <param name="action">Why the event was read.</param>
+    /// <param name="sampleTime">When the datasource read the entity.</param>
+    /// <param name="datasourceName">The datasource that read it.</param>
+    /// <param name="utf8Properties">One JSON object, owned by the event from now on: it must not change
+    /// while the event lives. Invalid JSON throws <see cref="JsonException"/> when <see cref="Properties"/>
+    /// is read (in the transformer, which then fails on this event only).</param>
+    public static DatasourceEvent FromUtf8(string entityType, DatasourceAction action, DateTimeOffset sampleTime, string datasourceName,
+        ReadOnlyMemory<byte> utf8Properties) =>
+        utf8Properties.IsEmpty
+            ? throw new ArgumentException("the properties are empty; give one JSON object", nameof(utf8Properties))
+            : new(entityType, action, sampleTime, datasourceName, default) { _utf8Properties = utf8Properties };
+
+    private JsonElement Parse()
+    {
+        var parsed = Volatile.Read(ref _parsed);
+        if (parsed is null)
+        {
+            // A racing reader may parse too; the first document stored wins and the other is garbage.
+            var document = JsonDocument.Parse(_utf8Properties);
+            parsed = Interlocked.CompareExchange(ref _parsed, document, null) ?? document;
+        }
+
+        return parsed.RootElement;
+    }
+
     /// <summary>
     /// Optional: the entity's identity at its source (Kubernetes' <c>metadata.uid</c>). Together with
     /// <see cref="EntityVersion"/> it lets the host skip the transform of an unchanged entity.

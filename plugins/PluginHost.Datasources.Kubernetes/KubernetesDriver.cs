@@ -71,7 +71,6 @@ internal sealed class KubernetesDriver : IDatasourceDriver, IChangesDriver, IDri
             await _reflector.DisposeAsync().ConfigureAwait(false);
         }
 
-        _snapshot.Dispose();
         _connection.Dispose();
     }
 }

@@ -4,22 +4,25 @@ namespace PluginHost.Datasources.Kubernetes;
 
 /// <summary>
 /// One page of <c>GET /api/v1/nodes</c>, read into the driver's page buffer and scanned once with
-/// <see cref="Utf8JsonReader"/> (which validates the whole body): where each node's JSON is, and
-/// the continue token. Nodes are not parsed here; the driver copies each node's bytes into its
-/// event, so every node is parsed once. The page is valid until the next page is read into the
-/// same buffer, so the driver holds one page of raw nodes at a time.
+/// <see cref="Utf8JsonReader"/> (which validates the whole body): where each node's JSON is, its
+/// <see cref="NodeHeader"/> (read in the same pass), and the continue token. Nodes are not parsed
+/// into documents here; the driver copies each node's bytes into its event, which is parsed only
+/// if a transformer reads it. The page is valid until the next page is read into the same buffer,
+/// so the driver holds one page of raw nodes at a time.
 /// </summary>
 internal sealed class NodeListPage
 {
     private readonly byte[] _buffer;
     private readonly int _length;
     private readonly List<Range> _items;
+    private readonly List<NodeHeader> _headers;
 
-    private NodeListPage(byte[] buffer, int length, List<Range> items, ListMetadata metadata, bool hasItems)
+    private NodeListPage(byte[] buffer, int length, List<Range> items, List<NodeHeader> headers, ListMetadata metadata, bool hasItems)
     {
         _buffer = buffer;
         _length = length;
         _items = items;
+        _headers = headers;
         ContinueToken = metadata.ContinueToken;
         RemainingItemCount = metadata.RemainingItemCount;
         ResourceVersion = metadata.ResourceVersion;
@@ -45,6 +48,9 @@ internal sealed class NodeListPage
     /// <summary>The raw JSON of node <paramref name="index"/>, valid until the page is disposed.</summary>
     public ReadOnlySpan<byte> Item(int index) => _buffer.AsSpan(0, _length)[_items[index]];
 
+    /// <summary>What the driver needs of node <paramref name="index"/>, read in the scan.</summary>
+    public NodeHeader Header(int index) => _headers[index];
+
     /// <summary>
     /// Reads a whole body into <paramref name="buffer"/> (grown as needed, never past its limit)
     /// and scans it; a body over the limit throws <see cref="PageTooLargeException"/> without
@@ -53,14 +59,15 @@ internal sealed class NodeListPage
     public static async Task<NodeListPage> ReadAsync(Stream body, PageBuffer buffer, CancellationToken cancellationToken)
     {
         var length = await buffer.FillAsync(body, cancellationToken).ConfigureAwait(false);
-        var (items, metadata, hasItems) = Scan(buffer.Bytes.AsSpan(0, length));
-        return new NodeListPage(buffer.Bytes, length, items, metadata, hasItems);
+        var (items, headers, metadata, hasItems) = Scan(buffer.Bytes.AsSpan(0, length));
+        return new NodeListPage(buffer.Bytes, length, items, headers, metadata, hasItems);
     }
 
-    private static (List<Range> Items, ListMetadata Metadata, bool HasItems) Scan(ReadOnlySpan<byte> json)
+    private static (List<Range> Items, List<NodeHeader> Headers, ListMetadata Metadata, bool HasItems) Scan(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         var items = new List<Range>();
+        var headers = new List<NodeHeader>();
         string? continueToken = null;
         string? resourceVersion = null;
         long? remaining = null;
@@ -80,9 +87,16 @@ internal sealed class NodeListPage
                     hasItems = true;
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
+                        // Only objects are nodes; anything else in items is ignored like an unknown field.
+                        if (reader.TokenType != JsonTokenType.StartObject)
+                        {
+                            reader.Skip();
+                            continue;
+                        }
+
                         var start = (int)reader.TokenStartIndex;
-                        reader.Skip();
-                        items.Add(reader.TokenType == JsonTokenType.EndObject ? new Range(start, (int)reader.BytesConsumed) : new Range(start, start));
+                        headers.Add(NodeHeader.Read(ref reader));
+                        items.Add(new Range(start, (int)reader.BytesConsumed));
                     }
                 }
                 else
@@ -135,9 +149,7 @@ internal sealed class NodeListPage
             throw new JsonException("the body ends too early or has more than one JSON value", null, 0, reader.BytesConsumed);
         }
 
-        // Only objects are nodes; anything else in items is ignored like an unknown field.
-        items.RemoveAll(r => r.Start.Value == r.End.Value);
-        return (items, new ListMetadata(string.IsNullOrEmpty(continueToken) ? null : continueToken, remaining, resourceVersion), hasItems);
+        return (items, headers, new ListMetadata(string.IsNullOrEmpty(continueToken) ? null : continueToken, remaining, resourceVersion), hasItems);
     }
 
     private readonly record struct ListMetadata(string? ContinueToken, long? RemainingItemCount, string? ResourceVersion);

@@ -33,14 +33,11 @@ internal sealed class NodeScreen
         return false;
     }
 
-    /// <summary>Whether the parsed node has a uid no earlier node of this snapshot had.</summary>
-    public bool HasNewUid(JsonElement node, int page, int index)
+    /// <summary>Whether the node <paramref name="header"/> was read from has a uid no earlier node of this snapshot had.</summary>
+    public bool HasNewUid(NodeHeader header, int page, int index)
     {
-        var metadata = node.TryGetProperty("metadata"u8, out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
-        var name = metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("name"u8, out var n) && n.ValueKind == JsonValueKind.String
-            ? n.GetString()!
-            : $"item {index + 1} of page {page}";
-        if (metadata.ValueKind != JsonValueKind.Object || !metadata.TryGetProperty("uid"u8, out var u) || u.ValueKind != JsonValueKind.String || u.GetString() is not { Length: > 0 } uid)
+        var name = header.Name ?? $"item {index + 1} of page {page}";
+        if (header.Uid is not { Length: > 0 } uid)
         {
             _withoutUid++;
             Name($"{name} (no metadata.uid)");

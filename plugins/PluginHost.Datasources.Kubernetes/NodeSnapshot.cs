@@ -13,7 +13,7 @@ namespace PluginHost.Datasources.Kubernetes;
 /// warning per snapshot. One list at a time per instance (its page buffer and event factory are
 /// reused); a driver has one for its snapshots and, in push mode, one for its watch's relists.
 /// </summary>
-internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions options, KubernetesApiClient api, ClusterEvents clusterEvents) : IDisposable
+internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions options, KubernetesApiClient api, ClusterEvents clusterEvents)
 {
     private readonly KubernetesConnection _connection = api.Connection;
     private readonly PageBuffer _pageBuffer = new(options.MaxPageBytes);
@@ -84,9 +84,8 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
                         continue;
                     }
 
-                    var nodeEvent = _events.Create(page.Item(i), action, sampleTime);
-                    var node = nodeEvent.Properties.GetProperty(KubernetesEventKeys.Node);
-                    if (!screen.HasNewUid(node, paging.Pages, i))
+                    var header = page.Header(i);
+                    if (!screen.HasNewUid(header, paging.Pages, i))
                     {
                         continue;
                     }
@@ -94,18 +93,17 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
                     // What the cluster transformer needs to link the cluster to each node's VM.
                     if (listed is not null)
                     {
-                        var watched = WatchedNode.From(node)!;
+                        var watched = WatchedNode.From(header)!;
                         listed.Nodes.Add(watched);
                         AddIdentity(identities, watched.Identity);
                     }
                     else
                     {
-                        var (providerId, externalId, systemUuid) = KubernetesNodeProperties.IdentityFields(node);
-                        AddIdentity(identities, providerId is null && externalId is null ? null : new NodeIdentity(providerId, externalId, systemUuid));
+                        AddIdentity(identities, NodeIdentity.From(header));
                     }
 
                     nodeCount++;
-                    yield return nodeEvent;
+                    yield return _events.Create(page.Item(i), header, action, sampleTime);
                 }
 
                 continueToken = page.ContinueToken;
@@ -140,6 +138,4 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
     private string NodeListPath(string? continueToken) => continueToken is null
         ? $"api/v1/nodes?limit={options.PageSize}"
         : $"api/v1/nodes?limit={options.PageSize}&continue={Uri.EscapeDataString(continueToken)}";
-
-    public void Dispose() => _events.Dispose();
 }

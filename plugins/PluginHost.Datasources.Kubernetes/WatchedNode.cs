@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace PluginHost.Datasources.Kubernetes;
 
@@ -9,19 +8,11 @@ namespace PluginHost.Datasources.Kubernetes;
 /// </summary>
 internal sealed record WatchedNode(string Uid, string Name, string ResourceVersion, NodeIdentity? Identity)
 {
-    /// <summary>The node of an event's properties (<c>{"node": …}</c>), or null when it has no uid.</summary>
-    public static WatchedNode? From(JsonElement node)
-    {
-        if (node.ValueKind != JsonValueKind.Object || !node.TryGetProperty("metadata"u8, out var metadata) || metadata.ValueKind != JsonValueKind.Object
-            || Text(metadata, "uid"u8) is not { Length: > 0 } uid)
-        {
-            return null;
-        }
-
-        var (providerId, externalId, systemUuid) = KubernetesNodeProperties.IdentityFields(node);
-        return new WatchedNode(uid, Text(metadata, "name"u8) ?? uid, Text(metadata, "resourceVersion"u8) ?? string.Empty,
-            providerId is null && externalId is null ? null : new NodeIdentity(providerId, externalId, systemUuid));
-    }
+    /// <summary>The node <paramref name="header"/> was read from, or null when it has no uid.</summary>
+    public static WatchedNode? From(NodeHeader header) =>
+        header.Uid is { Length: > 0 } uid
+            ? new WatchedNode(uid, header.Name ?? uid, header.ResourceVersion ?? string.Empty, NodeIdentity.From(header))
+            : null;
 
     /// <summary>
     /// The version as a number, or null. Kubernetes calls versions opaque, but every API server
@@ -32,13 +23,15 @@ internal sealed record WatchedNode(string Uid, string Name, string ResourceVersi
 
     public static ulong? ParseVersion(string? resourceVersion) =>
         ulong.TryParse(resourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
-
-    private static string? Text(JsonElement element, ReadOnlySpan<byte> name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
 
 /// <summary>What the cluster event needs of a node to link the cluster to the node's cloud instance.</summary>
-internal sealed record NodeIdentity(string? ProviderId, string? ExternalId, string? SystemUuid);
+internal sealed record NodeIdentity(string? ProviderId, string? ExternalId, string? SystemUuid)
+{
+    /// <summary>The identity of a node, or null when it has neither providerID nor externalID.</summary>
+    public static NodeIdentity? From(NodeHeader header) =>
+        header.ProviderId is null && header.ExternalId is null ? null : new NodeIdentity(header.ProviderId, header.ExternalId, header.SystemUuid);
+}
 
 /// <summary>
 /// What a complete list (or WatchList) saw: every node kept and the versions a watch goes on from

@@ -19,6 +19,71 @@ public sealed class DatasourceEventTests
             .IsEndOfSnapshot.ShouldBeFalse();
     }
 
+    public static TheoryData<string, string> Utf8Objects => new()
+    {
+        { "object", """{"node":{"metadata":{"uid":"u1"}},"cluster_name":"c"}""" },
+        { "escaped text", """{"name":"caf\u00e9 \"quoted\""}""" },
+        { "empty object", "{}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Utf8Objects))]
+    public void FromUtf8_PropertiesRead_AreTheParsedBytes(string name, string json)
+    {
+        _ = name;
+        var e = DatasourceEvent.FromUtf8("thing", DatasourceAction.Update, default, "ds", System.Text.Encoding.UTF8.GetBytes(json));
+
+        JsonSerializer.Serialize(e.Properties).ShouldBe(JsonSerializer.Serialize(JsonDocument.Parse(json).RootElement));
+        e.EntityType.ShouldBe("thing");
+        e.Action.ShouldBe(DatasourceAction.Update);
+        e.IsEndOfSnapshot.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void FromUtf8_InvalidJson_ThrowsOnlyWhenPropertiesAreRead()
+    {
+        var e = DatasourceEvent.FromUtf8("thing", DatasourceAction.Snapshot, default, "ds", "{\"id\": nope"u8.ToArray()) with { EntityId = "a", EntityVersion = "7" };
+
+        e.EntityId.ShouldBe("a"); // what the host reads first works without a parse
+        e.EntityVersion.ShouldBe("7");
+        Should.Throw<JsonException>(() => e.Properties);
+    }
+
+    [Fact]
+    public void FromUtf8_EmptyBytes_IsRefused() =>
+        Should.Throw<ArgumentException>(() => DatasourceEvent.FromUtf8("thing", DatasourceAction.Snapshot, default, "ds", ReadOnlyMemory<byte>.Empty))
+            .ParamName.ShouldBe("utf8Properties");
+
+    [Fact]
+    public void FromUtf8_ReadTwiceAndCopied_GivesOneDocumentAndWithReplacesIt()
+    {
+        var e = DatasourceEvent.FromUtf8("thing", DatasourceAction.Snapshot, default, "ds", """{"id":"a"}"""u8.ToArray());
+
+        var first = e.Properties;
+        var copy = e with { EntityVersion = "2" };
+        var replaced = e with { Properties = JsonSerializer.SerializeToElement(new { id = "b" }) };
+
+        e.Properties.ShouldBe(first); // the same element of the same document, not a second parse
+        copy.Properties.GetProperty("id").GetString().ShouldBe("a");
+        replaced.Properties.GetProperty("id").GetString().ShouldBe("b");
+    }
+
+    [Fact]
+    public async Task FromUtf8_ReadFromManyThreadsAtOnce_AllSeeTheSameDocument()
+    {
+        var e = DatasourceEvent.FromUtf8("thing", DatasourceAction.Snapshot, default, "ds", """{"id":"a","n":[1,2,3]}"""u8.ToArray());
+        using var start = new Barrier(8);
+
+        var read = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            start.SignalAndWait(TestContext.Current.CancellationToken);
+            return e.Properties;
+        }, TestContext.Current.CancellationToken)));
+
+        read.Distinct().Count().ShouldBe(1); // racing first reads keep one document
+        read[0].GetProperty("n").GetArrayLength().ShouldBe(3);
+    }
+
     [Fact]
     public void BuildKey_Vertex_IsCategoryTypeAndId()
     {

@@ -64,12 +64,12 @@ internal static class BenchmarkData
     /// <summary>Node events exactly as the driver makes them, then the cluster event.</summary>
     public static List<DatasourceEvent> SnapshotEvents(int nodes)
     {
-        using var factory = new NodeEventFactory("kubernetes", "bench");
+        var factory = new NodeEventFactory("kubernetes", "bench");
         var events = new List<DatasourceEvent>(nodes + 1);
         foreach (var bytes in NodeListPages(nodes, 5000))
         {
             var page = PluginHost.Datasources.Kubernetes.NodeListPage.ReadAsync(new MemoryStream(bytes), new PageBuffer(Options.MaxPageBytes), CancellationToken.None).GetAwaiter().GetResult();
-            events.AddRange(Enumerable.Range(0, page.Count).Select(i => factory.Create(page.Item(i), DatasourceAction.Snapshot, DateTimeOffset.UtcNow)));
+            events.AddRange(Enumerable.Range(0, page.Count).Select(i => factory.Create(page.Item(i), page.Header(i), DatasourceAction.Snapshot, DateTimeOffset.UtcNow)));
         }
 
         var identities = events.Select(e => KubernetesNodeProperties.IdentityFields(e.Properties.GetProperty("node")))

@@ -126,7 +126,5 @@ internal sealed class CompleteRead(DatasourceContext context, KubernetesOptions 
             await unread.DisposeAsync().ConfigureAwait(false);
         }
 
-        _list.Dispose();
-        _watchList.Dispose();
     }
 }

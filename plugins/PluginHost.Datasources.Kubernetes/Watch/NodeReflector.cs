@@ -249,8 +249,8 @@ internal sealed class NodeReflector : IAsyncDisposable
             return;
         }
 
-        var nodeEvent = _events.Create(e.Object.Span, DatasourceAction.Update, _context.Time.GetUtcNow(), e.TypeName);
-        if (WatchedNode.From(nodeEvent.Properties.GetProperty(KubernetesEventKeys.Node)) is not { } node)
+        var header = NodeHeader.Read(e.Object.Span);
+        if (WatchedNode.From(header) is not { } node)
         {
             Logger.LogWarning("Kubernetes {Server}: skipped a watched {Type} of a node without metadata.uid", Server, e.TypeName);
             return;
@@ -266,7 +266,8 @@ internal sealed class NodeReflector : IAsyncDisposable
         }
 
         _resourceVersion = node.ResourceVersion.Length > 0 ? node.ResourceVersion : _resourceVersion;
-        await output.WriteAsync(nodeEvent, cancellationToken).ConfigureAwait(false);
+        await output.WriteAsync(_events.Create(e.Object.Span, header, DatasourceAction.Update, _context.Time.GetUtcNow(), e.TypeName), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     // Nodes came, went or changed their instance: the cluster event says so once a burst passed.
@@ -346,7 +347,6 @@ internal sealed class NodeReflector : IAsyncDisposable
         }
 
         await _read.DisposeAsync().ConfigureAwait(false);
-        _events.Dispose();
     }
 
     private enum WatchEnd

@@ -11,7 +11,7 @@ namespace PluginHost.Datasources.Kubernetes.Watch;
 /// reading it. Bounded like a list: <c>snapshot_timeout</c> over the initial events, the stream's
 /// per-event bound and idle deadline, nodes no transformer can use skipped with one warning.
 /// </summary>
-internal sealed class WatchListSnapshot(DatasourceContext context, KubernetesOptions options, KubernetesApiClient api, ClusterEvents clusterEvents) : IDisposable
+internal sealed class WatchListSnapshot(DatasourceContext context, KubernetesOptions options, KubernetesApiClient api, ClusterEvents clusterEvents)
 {
     private readonly KubernetesConnection _connection = api.Connection;
     private readonly NodeEventFactory _events = new(context.Name, api.Connection.ClusterName);
@@ -64,21 +64,20 @@ internal sealed class WatchListSnapshot(DatasourceContext context, KubernetesOpt
                 continue;
             }
 
-            var nodeEvent = _events.Create(e.Object.Span, action, sampleTime);
-            var node = nodeEvent.Properties.GetProperty(KubernetesEventKeys.Node);
-            if (!screen.HasNewUid(node, 1, read - 1))
+            var header = NodeHeader.Read(e.Object.Span);
+            if (!screen.HasNewUid(header, 1, read - 1))
             {
                 continue;
             }
 
-            var watched = WatchedNode.From(node)!;
+            var watched = WatchedNode.From(header)!;
             listed.Nodes.Add(watched);
             if (watched.Identity is { } identity)
             {
                 identities.Add(identity);
             }
 
-            yield return nodeEvent;
+            yield return _events.Create(e.Object.Span, header, action, sampleTime);
         }
 
         if (screen.Skipped > 0)
@@ -117,8 +116,6 @@ internal sealed class WatchListSnapshot(DatasourceContext context, KubernetesOpt
                 $"the WatchList stream of {_connection.SafeServer} failed after {read} nodes, before its initial-events-end bookmark: {KubernetesApiClient.Innermost(e)}");
         }
     }
-
-    public void Dispose() => _events.Dispose();
 }
 
 /// <summary>A WatchList stream that did not deliver its initial events up to the end bookmark.</summary>
