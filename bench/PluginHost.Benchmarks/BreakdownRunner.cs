@@ -106,14 +106,17 @@ internal static class BreakdownRunner
             }
 
             var times = stages.ToDictionary(s => s.Name, _ => new List<double>());
+            var allocated = stages.ToDictionary(s => s.Name, _ => new List<double>());
             for (var run = 0; run < options.Runs; run++)
             {
                 foreach (var stage in stages)
                 {
                     GC.Collect();
+                    var before = GC.GetTotalAllocatedBytes(precise: true);
                     var clock = Stopwatch.StartNew();
                     await stage.Work();
                     times[stage.Name].Add(clock.Elapsed.TotalMilliseconds);
+                    allocated[stage.Name].Add((GC.GetTotalAllocatedBytes(precise: true) - before) / 1024.0 / 1024.0);
                 }
             }
 
@@ -122,7 +125,8 @@ internal static class BreakdownRunner
             foreach (var (name, values) in times)
             {
                 var median = Statistics.Median(values);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-20} {median,8:F1} ms  {median / floorMs,5:F2}× floor"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {name,-20} {median,8:F1} ms  {median / floorMs,5:F2}× floor  {Statistics.Median(allocated[name]),8:F1} MiB allocated"));
             }
         }
 
