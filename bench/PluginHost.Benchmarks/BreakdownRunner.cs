@@ -107,15 +107,21 @@ internal static class BreakdownRunner
 
             var times = stages.ToDictionary(s => s.Name, _ => new List<double>());
             var allocated = stages.ToDictionary(s => s.Name, _ => new List<double>());
+            var paused = stages.ToDictionary(s => s.Name, _ => new List<double>());
+            var collections = stages.ToDictionary(s => s.Name, _ => new List<(int, int, int)>());
             for (var run = 0; run < options.Runs; run++)
             {
                 foreach (var stage in stages)
                 {
                     GC.Collect();
                     var before = GC.GetTotalAllocatedBytes(precise: true);
+                    var pausedBefore = GC.GetTotalPauseDuration();
+                    var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
                     var clock = Stopwatch.StartNew();
                     await stage.Work();
                     times[stage.Name].Add(clock.Elapsed.TotalMilliseconds);
+                    paused[stage.Name].Add((GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds);
+                    collections[stage.Name].Add((GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2));
                     allocated[stage.Name].Add((GC.GetTotalAllocatedBytes(precise: true) - before) / 1024.0 / 1024.0);
                 }
             }
@@ -126,7 +132,7 @@ internal static class BreakdownRunner
             {
                 var median = Statistics.Median(values);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {name,-20} {median,8:F1} ms  {median / floorMs,5:F2}× floor  {Statistics.Median(allocated[name]),8:F1} MiB allocated"));
+                    $"  {name,-20} {median,8:F1} ms  {median / floorMs,5:F2}× floor  {Statistics.Median(allocated[name]),8:F1} MiB allocated  GC paused {Statistics.Median(paused[name]),7:F1} ms  collections (gen0/1/2, last run) {collections[name][^1]}"));
             }
         }
 
