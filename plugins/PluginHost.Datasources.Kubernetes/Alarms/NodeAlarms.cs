@@ -57,7 +57,8 @@ internal static class NodeAlarms
     {
         foreach (var condition in Items(Json.Child(Json.Child(node, "status"), "conditions")))
         {
-            if (Json.String(condition, "type") == rule.Match && Json.String(condition, "status") is { } status
+            // Compared in place: every rule reads every condition, most of them another type.
+            if (Is(Json.Child(condition, "type"), rule.Match) && Json.String(condition, "status") is { } status
                 && rule.Statuses.Contains(status, StringComparer.OrdinalIgnoreCase))
             {
                 var properties = new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -79,11 +80,13 @@ internal static class NodeAlarms
     // A key tainted with several effects (NoSchedule and NoExecute) is one alarm.
     private static Dictionary<string, object?>? FromTaint(JsonElement node, NodeAlarmRule rule)
     {
-        var taints = Items(Json.Child(Json.Child(node, "spec"), "taints")).Where(t => Json.String(t, "key") == rule.Match).ToList();
-        if (taints.Count == 0)
+        var all = Json.Child(Json.Child(node, "spec"), "taints");
+        if (!Items(all).Any(t => Is(Json.Child(t, "key"), rule.Match)))
         {
-            return null;
+            return null; // most nodes: no list built, no key read into a string
         }
+
+        var taints = Items(all).Where(t => Is(Json.Child(t, "key"), rule.Match)).ToList();
 
         var properties = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
@@ -104,4 +107,6 @@ internal static class NodeAlarms
 
     private static IEnumerable<JsonElement> Items(JsonElement list) =>
         list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object) : [];
+
+    private static bool Is(JsonElement value, string text) => value.ValueKind == JsonValueKind.String && value.ValueEquals(text);
 }
