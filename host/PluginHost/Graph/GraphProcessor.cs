@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PluginHost.Contracts;
 using PluginHost.Logging;
@@ -11,6 +13,14 @@ namespace PluginHost.Graph;
 /// publishes immutable <see cref="GraphVersion"/>s for readers. Outputs are only told (they never
 /// make it wait); an output that throws is logged and the others go on.
 /// </summary>
+/// <remarks>
+/// Watched changes (outside snapshots) are published together: after the first one the processor
+/// waits up to <paramref name="publishWindow"/> (default <see cref="PublishWindow"/>) without
+/// being woken, then applies whatever arrived meanwhile, in order, and publishes one version. Each
+/// change is still applied and told to the outputs on its own; only the publication (and the
+/// outputs' <see cref="IGraphOutput.OnGraphPublished"/>) is shared. Anything else queued ends the
+/// window at once (see <see cref="GraphQueue.HoldAsync"/>).
+/// </remarks>
 internal sealed class GraphProcessor(
     GraphQueue queue,
     EntityGraph graph,
@@ -19,8 +29,18 @@ internal sealed class GraphProcessor(
     GraphVersionPublisher publisher,
     TimeSpan initialRetention,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    TimeSpan? publishWindow = null)
 {
+    /// <summary>
+    /// How long a watched change may wait for others before its version is published. At 50 changes
+    /// a second it turns about 50 publications (each a new version, an index update, and a wake-up of
+    /// the processor) into about 8, for 0.1 s of latency against the 1 s target.
+    /// </summary>
+    public static readonly TimeSpan PublishWindow = TimeSpan.FromMilliseconds(100);
+
+    private readonly TimeSpan _publishWindow = publishWindow ?? PublishWindow;
+
     // Only the processor's task reads or replaces these (a reload sends a ReconfigureQueueItem).
     private TransformerRegistry _transformers = initialTransformers;
     private IReadOnlyList<IGraphOutput> _outputs = initialOutputs;
@@ -41,6 +61,9 @@ internal sealed class GraphProcessor(
     private readonly Dictionary<string, ChangeSummary> _snapshotChanges = new(StringComparer.Ordinal);
     private DateTimeOffset? _firstUnpublishedAt;
 
+    // When the oldest unpublished change outside a snapshot was applied (Stopwatch ticks; 0: none).
+    private long _heldSince;
+
     // Alarms that started or ended, not yet told to the outputs.
     private readonly List<GraphChange> _pendingAlarms = [];
 
@@ -58,19 +81,51 @@ internal sealed class GraphProcessor(
         {
             while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var item))
+                var urgentSeen = queue.UrgentCount;
+                await ApplyQueuedAsync(reader, cancellationToken).ConfigureAwait(false);
+                var held = HeldFor();
+                if (held < _publishWindow)
                 {
-                    await ApplyAsync(item, cancellationToken).ConfigureAwait(false);
-                    SortChanges();
-                    await TellAlarmsAsync(cancellationToken).ConfigureAwait(false);
-                    PublishIfDue(idle: reader.Count == 0);
+                    // Gather the watch's next changes without being woken by each of them.
+                    await queue.HoldAsync(_publishWindow - held, urgentSeen, cancellationToken).ConfigureAwait(false);
+                    await ApplyQueuedAsync(reader, cancellationToken).ConfigureAwait(false);
                 }
+
+                PublishIfDue(idle: reader.Count == 0);
             }
         }
         finally
         {
             _watchedLog.Dispose(); // the changes of the last second are logged too
         }
+    }
+
+    // Everything queued now, in order; a snapshot's long burst is still published after MaxPublishDelay.
+    private async ValueTask ApplyQueuedAsync(ChannelReader<GraphQueueItem> reader, CancellationToken cancellationToken)
+    {
+        while (reader.TryRead(out var item))
+        {
+            await ApplyAsync(item, cancellationToken).ConfigureAwait(false);
+            SortChanges();
+            await TellAlarmsAsync(cancellationToken).ConfigureAwait(false);
+            PublishIfDue(idle: false);
+        }
+    }
+
+    // How long unpublished watched changes have waited; the window when there are none to hold.
+    private TimeSpan HeldFor()
+    {
+        if (!graph.HasUnpublishedChanges || _openSnapshots.Count > 0 || _publishWindow <= TimeSpan.Zero)
+        {
+            return TimeSpan.MaxValue;
+        }
+
+        if (_heldSince == 0)
+        {
+            _heldSince = Stopwatch.GetTimestamp();
+        }
+
+        return Stopwatch.GetElapsedTime(_heldSince);
     }
 
     private async ValueTask ApplyAsync(GraphQueueItem item, CancellationToken cancellationToken)
@@ -296,6 +351,7 @@ internal sealed class GraphProcessor(
 
         var version = graph.Publish();
         _firstUnpublishedAt = null;
+        _heldSince = 0;
         publisher.Publish(version);
         TellEach(o => o.OnGraphPublished(version));
     }

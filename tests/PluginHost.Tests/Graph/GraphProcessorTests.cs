@@ -14,21 +14,31 @@ public sealed class GraphProcessorTests
     private sealed class ThingTransformer : IEntityTransformer
     {
         public EntityUpdate Transform(DatasourceEvent e) =>
-            new(new EntityVertex("thing", e.Properties.GetProperty("id").GetString()!), [], GraphAction.Create);
+            new(new EntityVertex("thing", e.Properties.GetProperty("id").GetString()!) { State = e.Properties.GetProperty("state").GetString() },
+                [], GraphAction.Create);
     }
 
-    private static DatasourceEvent Thing(string id, DatasourceAction action = DatasourceAction.Snapshot) =>
-        new("thing", action, Start, "ds", JsonSerializer.SerializeToElement(new { id }));
+    private static DatasourceEvent Thing(string id, DatasourceAction action = DatasourceAction.Snapshot, string state = "OK") =>
+        new("thing", action, Start, "ds", JsonSerializer.SerializeToElement(new { id, state }));
 
-    private static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start_(params IGraphOutput[] outputs)
+    // A watch's change: one event in a batch of its own, as EventBatcher queues it.
+    private static EventBatchQueueItem Watched(string id, string state = "OK") => new([Thing(id, DatasourceAction.Update, state)]);
+
+    private static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start_(params IGraphOutput[] outputs) =>
+        Start_(null, outputs);
+
+    private static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start_(TimeSpan? publishWindow, params IGraphOutput[] outputs)
     {
         var queue = new GraphQueue(256);
         var processor = new GraphProcessor(queue, new EntityGraph(TimeProvider.System),
             new TransformerRegistry([("things", new Dictionary<string, IEntityTransformer> { ["thing"] = new ThingTransformer() })]),
-            outputs, new GraphVersionPublisher(), TimeSpan.FromMinutes(10), TimeProvider.System, NullLogger.Instance);
+            outputs, new GraphVersionPublisher(), TimeSpan.FromMinutes(10), TimeProvider.System, NullLogger.Instance, publishWindow);
         var stop = new CancellationTokenSource();
         return (queue, processor, Task.Run(() => processor.RunAsync(stop.Token)), stop);
     }
+
+    private static Task<GraphVersion> FirstVersionAsync(GraphProcessor processor) =>
+        processor.Publisher.WaitForNewerAsync(0, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task RunAsync_SnapshotBeingApplied_IsNotPublishedBeforeItsEnd()
@@ -48,7 +58,7 @@ public sealed class GraphProcessorTests
     }
 
     [Fact]
-    public async Task RunAsync_UpdateOutsideSnapshots_IsPublishedAtOnce()
+    public async Task RunAsync_UpdateOutsideSnapshots_IsPublishedWithinTheWindow()
     {
         var (queue, processor, running, stop) = Start_();
 
@@ -76,11 +86,91 @@ public sealed class GraphProcessorTests
         await Should.ThrowAsync<OperationCanceledException>(() => running);
     }
 
+    [Fact]
+    public async Task RunAsync_WatchedChangesWithinTheWindow_AreAppliedInOrderAndPublishedOnce()
+    {
+        var healthy = new RecordingOutput();
+        // A window under MaxPublishDelay (1 s), as the host's is, and wide enough for a loaded machine.
+        var (queue, processor, running, stop) = Start_(TimeSpan.FromMilliseconds(600), new RecordingOutput { Throw = true }, healthy);
+        var publications = 0;
+        processor.Publisher.Published += _ => Interlocked.Increment(ref publications);
+
+        await queue.EnqueueAsync(Watched("a", "Ready"), TestContext.Current.CancellationToken);
+        await Task.Delay(100, TestContext.Current.CancellationToken); // applied, and held: inside the window
+        processor.Publisher.Current.Number.ShouldBe(0);
+        await queue.EnqueueAsync(Watched("b", "Ready"), TestContext.Current.CancellationToken);
+        await queue.EnqueueAsync(Watched("a", "NotReady"), TestContext.Current.CancellationToken); // a later change of a: it wins
+
+        var version = await FirstVersionAsync(processor);
+        version.LiveVertices.Select(v => (v.Id, v.State)).Order().ShouldBe([("a", "NotReady"), ("b", "Ready")]);
+        await queue.DrainAsync(TestContext.Current.CancellationToken); // the publication's calls are done
+        publications.ShouldBe(1);
+        healthy.Events.ShouldBe(3); // each change is told on its own; a failing output stops neither
+        healthy.Publications.ShouldBe(1);
+        await stop.CancelAsync();
+        await Should.ThrowAsync<OperationCanceledException>(() => running);
+    }
+
+    public static TheoryData<string> ItemsThatEndTheWindow => ["barrier", "full batch", "end of a snapshot", "queue completed"];
+
+    [Theory]
+    [MemberData(nameof(ItemsThatEndTheWindow))]
+    public async Task RunAsync_ItemThatMustNotWaitDuringTheWindow_EndsItAtOnce(string item)
+    {
+        var (queue, processor, running, stop) = Start_(TimeSpan.FromMinutes(5));
+        var token = TestContext.Current.CancellationToken;
+        await queue.EnqueueAsync(Watched("held"), token);
+        await Task.Delay(100, token);
+
+        var expected = new List<string> { "held" };
+        switch (item)
+        {
+            case "barrier":
+                await queue.DrainAsync(token).WaitAsync(TimeSpan.FromSeconds(5), token);
+                break;
+            case "full batch":
+                var burst = Enumerable.Range(0, GraphQueue.MaxBatch).Select(i => $"burst-{i}").ToList();
+                await queue.EnqueueAsync(new EventBatchQueueItem(burst.Select(id => Thing(id, DatasourceAction.Update)).ToList()), token);
+                expected.AddRange(burst);
+                break;
+            case "end of a snapshot":
+                await queue.EnqueueAsync(new EventBatchQueueItem([Thing("listed"), DatasourceEvent.EndOfSnapshot("ds", Start)]), token);
+                expected.Add("listed");
+                break;
+            case "queue completed":
+                queue.Complete(); // shutdown: what is queued is applied and published before the processor ends
+                await running.WaitAsync(TimeSpan.FromSeconds(5), token);
+                break;
+        }
+
+        var version = await FirstVersionAsync(processor);
+        version.LiveVertices.Select(v => v.Id).Order().ShouldBe(expected.Order());
+        await stop.CancelAsync();
+        if (item != "queue completed")
+        {
+            await Should.ThrowAsync<OperationCanceledException>(() => running);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_CancelledDuringTheWindow_EndsWithinBound()
+    {
+        var (queue, _, running, stop) = Start_(TimeSpan.FromMinutes(5));
+        await queue.EnqueueAsync(Watched("held"), TestContext.Current.CancellationToken);
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+
+        await stop.CancelAsync(); // the shutdown timeout ran out: the processor stops without waiting the window out
+
+        await Should.ThrowAsync<OperationCanceledException>(() => running.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
+    }
+
     private sealed class RecordingOutput : IGraphOutput
     {
         public bool Throw { get; init; }
 
         public int Events { get; private set; }
+
+        public int Publications { get; private set; }
 
         public string Name => Throw ? "broken" : "healthy";
 
@@ -98,6 +188,11 @@ public sealed class GraphProcessorTests
 
         public void OnGraphPublished(GraphVersion version)
         {
+            Publications++;
+            if (Throw)
+            {
+                throw new InvalidOperationException("a bug in an output");
+            }
         }
 
         public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
