@@ -54,7 +54,8 @@ public sealed record DatasourceEvent(
     /// <param name="datasourceName">The datasource that read it.</param>
     /// <param name="utf8Properties">One JSON object, owned by the event from now on: it must not change
     /// while the event lives. Invalid JSON throws <see cref="JsonException"/> when <see cref="Properties"/>
-    /// is read (in the transformer, which then fails on this event only).</param>
+    /// is read (in the transformer, which then fails on this event only, and in the host's outputs that
+    /// write events — event log, notifications — which drop it).</param>
     public static DatasourceEvent FromUtf8(string entityType, DatasourceAction action, DateTimeOffset sampleTime, string datasourceName,
         ReadOnlyMemory<byte> utf8Properties) =>
         utf8Properties.IsEmpty
