@@ -54,12 +54,46 @@ public sealed record DatasourceEvent(
     /// <param name="datasourceName">The datasource that read it.</param>
     /// <param name="utf8Properties">One JSON object, owned by the event from now on: it must not change
     /// while the event lives. Invalid JSON throws <see cref="JsonException"/> when <see cref="Properties"/>
-    /// is read (in the transformer, which then fails on this event only).</param>
+    /// is read (in the transformer, which then fails on this event only, and in the host's outputs that
+    /// write events — event log, notifications — which drop it).</param>
     public static DatasourceEvent FromUtf8(string entityType, DatasourceAction action, DateTimeOffset sampleTime, string datasourceName,
         ReadOnlyMemory<byte> utf8Properties) =>
         utf8Properties.IsEmpty
             ? throw new ArgumentException("the properties are empty; give one JSON object", nameof(utf8Properties))
             : new(entityType, action, sampleTime, datasourceName, default) { _utf8Properties = utf8Properties };
+
+    /// <summary>
+    /// Record equality over what the event says; the document parsed on a first read of
+    /// <see cref="Properties"/> is a cache, so reading never changes equality or the hash.
+    /// </summary>
+    public bool Equals(DatasourceEvent? other) =>
+        ReferenceEquals(this, other)
+        || (other is not null
+            && EntityType == other.EntityType
+            && Action == other.Action
+            && SampleTime.Equals(other.SampleTime)
+            && DatasourceName == other.DatasourceName
+            && _properties.Equals(other._properties)
+            && _utf8Properties.Equals(other._utf8Properties)
+            && EntityId == other.EntityId
+            && EntityVersion == other.EntityVersion
+            && IsEndOfSnapshot == other.IsEndOfSnapshot);
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(EntityType);
+        hash.Add(Action);
+        hash.Add(SampleTime);
+        hash.Add(DatasourceName);
+        hash.Add(_properties);
+        hash.Add(_utf8Properties);
+        hash.Add(EntityId);
+        hash.Add(EntityVersion);
+        hash.Add(IsEndOfSnapshot);
+        return hash.ToHashCode();
+    }
 
     private JsonElement Parse()
     {

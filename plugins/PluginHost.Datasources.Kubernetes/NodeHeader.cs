@@ -37,6 +37,22 @@ internal readonly record struct NodeHeader(string? Uid, string? Name, string? Re
                 : reader.ValueTextEquals("spec"u8) ? Member.Spec
                 : reader.ValueTextEquals("status"u8) ? Member.Status
                 : Member.Other;
+
+            // A repeated member replaces the earlier one, as in the document the transformer reads
+            // (JsonElement's lookup takes the last of duplicate names), so forget what it gave.
+            switch (member)
+            {
+                case Member.Metadata:
+                    uid = name = resourceVersion = null;
+                    break;
+                case Member.Spec:
+                    providerId = externalId = null;
+                    break;
+                case Member.Status:
+                    systemUuid = null;
+                    break;
+            }
+
             if (!EnterObject(ref reader, member != Member.Other))
             {
                 continue;
@@ -62,6 +78,7 @@ internal readonly record struct NodeHeader(string? Uid, string? Name, string? Re
                         externalId = Text(ref reader);
                         break;
                     case Member.Status when reader.ValueTextEquals("nodeInfo"u8):
+                        systemUuid = null; // a repeated nodeInfo replaces the earlier one
                         if (EnterObject(ref reader, enter: true))
                         {
                             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)

@@ -68,6 +68,31 @@ public sealed class DatasourceEventTests
         replaced.Properties.GetProperty("id").GetString().ShouldBe("b");
     }
 
+    public static TheoryData<string, Func<DatasourceEvent, DatasourceEvent>> Copies => new()
+    {
+        { "a copy", e => e with { } },
+        { "a copy with the same version", e => e with { EntityVersion = e.EntityVersion } },
+        { "the event itself", e => e },
+    };
+
+    [Theory]
+    [MemberData(nameof(Copies))]
+    public void FromUtf8_PropertiesReadOnOneOfTwoEqualEvents_StillEqualWithTheSameHash(string name, Func<DatasourceEvent, DatasourceEvent> copy)
+    {
+        _ = name;
+        var e = DatasourceEvent.FromUtf8("thing", DatasourceAction.Snapshot, default, "ds", """{"id":"a"}"""u8.ToArray()) with { EntityId = "a", EntityVersion = "1" };
+        var other = copy(e);
+        var hash = e.GetHashCode();
+
+        _ = e.Properties; // a read parses the bytes into a cached document; it is not a change of the event
+
+        e.ShouldBe(other);
+        other.ShouldBe(e);
+        e.GetHashCode().ShouldBe(hash);
+        other.GetHashCode().ShouldBe(hash);
+        (e with { EntityVersion = "2" }).ShouldNotBe(e);
+    }
+
     [Fact]
     public async Task FromUtf8_ReadFromManyThreadsAtOnce_AllSeeTheSameDocument()
     {

@@ -76,4 +76,32 @@ public sealed class NodeHeaderTests
         page.ContinueToken.ShouldBe("c");
         page.ResourceVersion.ShouldBe("9");
     }
+
+    // Kubernetes never repeats a name, but a proxy or a hand-made body may: the header must then
+    // name the node the transformer reads (the parsed document takes the last of duplicate names),
+    // or the host would skip or key a node by a uid the transformer never sees.
+    public static TheoryData<string, string> Duplicates => new()
+    {
+        { "metadata twice", """{"metadata":{"uid":"u-1","name":"n1","resourceVersion":"1"},"metadata":{"name":"n2"}}""" },
+        { "metadata then not an object", """{"metadata":{"uid":"u-1","resourceVersion":"1"},"metadata":7}""" },
+        { "spec twice", """{"metadata":{"uid":"u"},"spec":{"providerID":"p","externalID":"e"},"spec":{}}""" },
+        { "status twice", """{"metadata":{"uid":"u"},"status":{"nodeInfo":{"systemUUID":"S"}},"status":{"phase":"x"}}""" },
+        { "nodeInfo twice", """{"metadata":{"uid":"u"},"spec":{"providerID":"p"},"status":{"nodeInfo":{"systemUUID":"S"},"nodeInfo":[]}}""" },
+        { "a field twice", """{"metadata":{"uid":"u-1","uid":"u-2","name":"a","name":5}}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Duplicates))]
+    public void Read_RepeatedMember_AgreesWithTheParsedNode(string name, string json)
+    {
+        _ = name;
+        var node = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        var metadata = node.TryGetProperty("metadata", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Object ? m : default;
+        string? Text(System.Text.Json.JsonElement e, string key) =>
+            e.ValueKind == System.Text.Json.JsonValueKind.Object && e.TryGetProperty(key, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+        var (providerId, externalId, systemUuid) = KubernetesNodeProperties.IdentityFields(node);
+
+        NodeHeader.Read(Encoding.UTF8.GetBytes(json))
+            .ShouldBe(new NodeHeader(Text(metadata, "uid"), Text(metadata, "name"), Text(metadata, "resourceVersion"), providerId, externalId, systemUuid));
+    }
 }

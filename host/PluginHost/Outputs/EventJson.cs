@@ -40,10 +40,14 @@ internal static class EventJson
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(datasourceEvent);
+
+        // Read before anything is written: an event made by FromUtf8 parses here, and bytes that
+        // are not JSON throw JsonException with the writer still clean for the caller's next event.
+        var properties = datasourceEvent.Properties;
         writer.WriteStartObject();
-        if (datasourceEvent.Properties.ValueKind == JsonValueKind.Object)
+        if (properties.ValueKind == JsonValueKind.Object)
         {
-            foreach (var property in datasourceEvent.Properties.EnumerateObject())
+            foreach (var property in properties.EnumerateObject())
             {
                 property.WriteTo(writer);
             }

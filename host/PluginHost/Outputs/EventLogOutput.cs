@@ -34,6 +34,7 @@ internal sealed class EventLogOutput : IGraphOutput
     private readonly Task _worker;
     private long _dropped;
     private long _written;
+    private long _badEvents;
 
     public EventLogOutput(string target, ILogger logger, TimeProvider time)
     {
@@ -194,6 +195,16 @@ internal sealed class EventLogOutput : IGraphOutput
         {
             Interlocked.Increment(ref _dropped);
             Fail(e);
+        }
+        catch (JsonException e)
+        {
+            // A plugin's FromUtf8 bytes that are not JSON: that event is dropped, the log goes on.
+            if (Interlocked.Increment(ref _badEvents) == 1)
+            {
+                _logger.LogWarning("event_log {Target}: an event whose properties are not JSON was dropped (counted): {Error}", _target, e.Message);
+            }
+
+            Interlocked.Increment(ref _dropped);
         }
     }
 
