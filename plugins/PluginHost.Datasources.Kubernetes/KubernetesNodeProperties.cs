@@ -263,7 +263,8 @@ internal static class KubernetesNodeProperties
         return roles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
     }
 
-    private static bool Is(JsonElement element, string text) =>
+    /// <summary>Whether the element is the string <paramref name="text"/>, compared in place (no string made).</summary>
+    internal static bool Is(JsonElement element, string text) =>
         element.ValueKind == JsonValueKind.String && element.ValueEquals(text);
 
     /// <summary>A member of an object, or an undefined element (never a throw on a partial node).</summary>

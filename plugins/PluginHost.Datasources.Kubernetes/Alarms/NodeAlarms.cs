@@ -58,7 +58,7 @@ internal static class NodeAlarms
         foreach (var condition in Items(Json.Child(Json.Child(node, "status"), "conditions")))
         {
             // Compared in place: every rule reads every condition, most of them another type.
-            if (Is(Json.Child(condition, "type"), rule.Match) && Json.String(condition, "status") is { } status
+            if (Json.Is(Json.Child(condition, "type"), rule.Match) && Json.String(condition, "status") is { } status
                 && rule.Statuses.Contains(status, StringComparer.OrdinalIgnoreCase))
             {
                 var properties = new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -81,12 +81,12 @@ internal static class NodeAlarms
     private static Dictionary<string, object?>? FromTaint(JsonElement node, NodeAlarmRule rule)
     {
         var all = Json.Child(Json.Child(node, "spec"), "taints");
-        if (!Items(all).Any(t => Is(Json.Child(t, "key"), rule.Match)))
+        if (!Items(all).Any(t => Json.Is(Json.Child(t, "key"), rule.Match)))
         {
             return null; // most nodes: no list built, no key read into a string
         }
 
-        var taints = Items(all).Where(t => Is(Json.Child(t, "key"), rule.Match)).ToList();
+        var taints = Items(all).Where(t => Json.Is(Json.Child(t, "key"), rule.Match)).ToList();
 
         var properties = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
@@ -107,6 +107,4 @@ internal static class NodeAlarms
 
     private static IEnumerable<JsonElement> Items(JsonElement list) =>
         list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object) : [];
-
-    private static bool Is(JsonElement value, string text) => value.ValueKind == JsonValueKind.String && value.ValueEquals(text);
 }
