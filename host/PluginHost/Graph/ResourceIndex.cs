@@ -28,8 +28,8 @@ internal sealed class ResourceIndex
     public static ImmutableSortedSet<string> NoKeys { get; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 
     /// <summary>
-    /// Whether the index holds the vertex: live, real resources, as Vitrage's RESOURCES_ALL_QUERY
-    /// (the API's <c>VertexFilters.Resource</c>, which a test holds to the same rule).
+    /// Whether the index holds the vertex: live, real resources, Vitrage's RESOURCES_ALL_QUERY (the
+    /// API's <c>VertexFilters.Resource</c> is this rule).
     /// </summary>
     public static bool Holds(VertexView vertex) =>
         !vertex.IsDeleted && !vertex.IsPlaceholder && vertex.Category == EntityCategories.Resource;

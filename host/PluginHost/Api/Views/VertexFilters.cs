@@ -13,10 +13,9 @@ internal static class VertexFilters
 
     /// <summary>
     /// RESOURCES_ALL_QUERY: live, real resources. A resource query is added to it, never replaces it.
-    /// The version's <see cref="ResourceIndex"/> holds exactly these (<see cref="ResourceIndex.Holds"/>; a test keeps the two equal).
+    /// One rule with the version's <see cref="ResourceIndex"/>, which holds exactly these.
     /// </summary>
-    public static bool Resource(VertexView vertex) =>
-        !vertex.IsDeleted && !vertex.IsPlaceholder && vertex.Category == EntityCategories.Resource;
+    public static bool Resource(VertexView vertex) => ResourceIndex.Holds(vertex);
 
     /// <summary>ALARMS_ALL_QUERY: live alarms.</summary>
     public static bool Alarm(VertexView vertex) => !vertex.IsDeleted && vertex.Category == EntityCategories.Alarm;
