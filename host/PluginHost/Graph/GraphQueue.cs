@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using PluginHost.Scheduling;
 
 namespace PluginHost.Graph;
 
@@ -23,7 +24,7 @@ internal sealed class GraphQueue
     // Items that end a hold, counted by the writers; the processor compares the count with the one
     // it read before its last drain, so an item that came between the drain and the hold is not missed.
     private long _urgent;
-    private TaskCompletionSource? _hold;
+    private readonly GatheringWindow _hold = new();
 
     public GraphQueue(int capacityInEvents)
     {
@@ -73,30 +74,9 @@ internal sealed class GraphQueue
     /// </summary>
     public async Task HoldAsync(TimeSpan window, long urgentSeen, CancellationToken cancellationToken)
     {
-        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Interlocked.Exchange(ref _hold, hold);
-        try
-        {
-            if (UrgentCount != urgentSeen || _channel.Reader.Completion.IsCompleted)
-            {
-                return;
-            }
-
-            // Task.Delay rather than the host's TimeProvider: the window is wall-clock gathering of
-            // work, and a test's fake clock must not stall the pipeline.
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var delay = Task.Delay(window, timeout.Token);
-            var ended = await Task.WhenAny(delay, hold.Task).ConfigureAwait(false);
-            await timeout.CancelAsync().ConfigureAwait(false);
-            if (ended == delay)
-            {
-                await delay.ConfigureAwait(false); // cancellation of the processor surfaces here
-            }
-        }
-        finally
-        {
-            Interlocked.CompareExchange(ref _hold, null, hold);
-        }
+        await _hold.WaitAsync(window, () => UrgentCount != urgentSeen || _channel.Reader.Completion.IsCompleted, cancellationToken)
+            .ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested(); // the processor is stopping
     }
 
     // A few events a driver yielded and then had to wait: a watch's trickle, worth gathering.
@@ -125,5 +105,5 @@ internal sealed class GraphQueue
         EndHold();
     }
 
-    private void EndHold() => Volatile.Read(ref _hold)?.TrySetResult();
+    private void EndHold() => _hold.EndEarly();
 }

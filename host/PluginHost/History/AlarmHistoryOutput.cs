@@ -5,6 +5,7 @@ using PluginHost.Configuration;
 using PluginHost.Contracts;
 using PluginHost.Graph;
 using PluginHost.Outputs;
+using PluginHost.Scheduling;
 
 namespace PluginHost.History;
 
@@ -46,7 +47,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
     private readonly Task _worker;
 
     // Ends the worker's batch window early: a full batch is waiting, or a flush was asked for.
-    private TaskCompletionSource _hurry = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly GatheringWindow _hurry = new();
     private int _flushesAsked;
 
     // Only the processor's thread touches these: the alarms each datasource has active now.
@@ -141,7 +142,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
         else if (_buffer.Reader.Count >= MaxBatch)
         {
             // A burst (a snapshot's alarms): a full batch is written at once, so the buffer drains as fast as before.
-            Volatile.Read(ref _hurry).TrySetResult();
+            _hurry.EndEarly();
         }
     }
 
@@ -248,25 +249,11 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
 
     /// <summary>
     /// Lets changes gather for <see cref="BatchWindow"/> after the first one came, unless a full batch
-    /// waits, a flush is asked for or the host stops. The window is on the system clock, not the host's
-    /// <see cref="TimeProvider"/>: it only bounds how often the worker wakes, it stamps nothing.
+    /// waits, a flush is asked for or the host stops (Offer and FlushAsync count first and signal
+    /// after, so what came before the wait is seen by its check).
     /// </summary>
-    private async Task CollectAsync(CancellationToken stop)
-    {
-        var hurry = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _hurry, hurry);
-
-        // Asked before the signal above was there: Offer and FlushAsync count first and signal after.
-        if (_buffer.Reader.Count >= MaxBatch || Volatile.Read(ref _flushesAsked) > 0 || stop.IsCancellationRequested)
-        {
-            return;
-        }
-
-        using var windowEnd = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var window = Task.Delay(BatchWindow, TimeProvider.System, windowEnd.Token);
-        await Task.WhenAny(hurry.Task, window).ConfigureAwait(false);
-        await windowEnd.CancelAsync().ConfigureAwait(false); // its timer goes at once when hurried
-    }
+    private Task CollectAsync(CancellationToken stop) =>
+        _hurry.WaitAsync(BatchWindow, () => _buffer.Reader.Count >= MaxBatch || Volatile.Read(ref _flushesAsked) > 0, stop);
 
     private void Prune(AlarmHistoryWriter writer)
     {
@@ -290,7 +277,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
         Interlocked.Increment(ref _flushesAsked);
         if (_buffer.Writer.TryWrite(new HistoryFlushed(done)))
         {
-            Volatile.Read(ref _hurry).TrySetResult(); // no batch window: write what is there now
+            _hurry.EndEarly(); // no batch window: write what is there now
             await Task.WhenAny(done.Task, _worker).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         else
