@@ -43,8 +43,12 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private GraphVersion _published = GraphVersion.Empty;
 
+    // A published view's sample time moved (see Refresh): the next version has nothing to copy,
+    // but is still published, so readers and outputs learn of the snapshot as before.
+    private bool _sampleTimesMoved;
+
     /// <summary>Whether anything changed since the last <see cref="Publish"/>.</summary>
-    public bool HasUnpublishedChanges => _dirty.Count > 0;
+    public bool HasUnpublishedChanges => _dirty.Count > 0 || _sampleTimesMoved;
 
     /// <summary>
     /// An immutable copy of the graph as it is now. Only what changed since the previous version is
@@ -52,10 +56,12 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     /// </summary>
     public GraphVersion Publish()
     {
-        if (_dirty.Count == 0 && _published.Number > 0)
+        if (_dirty.Count == 0 && !_sampleTimesMoved && _published.Number > 0)
         {
             return _published;
         }
+
+        _sampleTimesMoved = false;
 
         var vertices = _published.Vertices.ToBuilder();
         ImmutableDictionary<string, string>.Builder? ids = null;
@@ -269,7 +275,17 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     private void Refresh(GraphVertex vertex, string datasourceName, DateTimeOffset sampleTime)
     {
         vertex.SampleTimestamp = sampleTime;
-        Touch(vertex);
+        if (vertex.Published is { } view && !_dirty.Contains(vertex.Key))
+        {
+            // Unchanged since it was published: its view is still the vertex as reported now.
+            view.MoveSampleTime(sampleTime);
+            _sampleTimesMoved = true;
+        }
+        else
+        {
+            Touch(vertex);
+        }
+
         var owner = new EdgeOwner(datasourceName, vertex.Key);
         foreach (var edge in vertex.Edges.Values)
         {

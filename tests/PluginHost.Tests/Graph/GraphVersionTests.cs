@@ -54,4 +54,65 @@ public sealed class GraphVersionTests
         version.Find(Key("n1")).ShouldBeNull();
         version.FindByVitrageId(id).ShouldBeNull();
     }
+
+    public static TheoryData<string> AfterARefresh => new() { "nothing else", "a new state", "a new edge", "a deletion", "a change before it" };
+
+    // A steady snapshot reports most vertices at the version the graph holds: their published view
+    // only moves its sample time, in place (no copy of every vertex per snapshot), and anything
+    // else that changes a vertex still freezes it again whole.
+    [Theory]
+    [MemberData(nameof(AfterARefresh))]
+    public void Publish_AfterARefresh_ShowsTheNewSampleTimeAndEveryOtherChange(string then)
+    {
+        var g = new GraphScenario();
+        g.Report("k8s", Node, "n1", 0, state: "Ready", neighbors: [Instance("i1")], version: "1");
+        var first = g.Graph.Publish();
+        var before = first.Find(Key("n1"))!;
+
+        if (then == "a change before it")
+        {
+            g.Report("k8s", Node, "n1", 10, state: "NotReady", neighbors: [Instance("i1")], version: "2");
+        }
+
+        g.Refresh("k8s", Node, "n1", then == "a change before it" ? "2" : "1", 600).ShouldBeTrue();
+        g.Graph.HasUnpublishedChanges.ShouldBeTrue();
+        switch (then)
+        {
+            case "a new state":
+                g.Report("k8s", Node, "n1", 600, state: "NotReady", neighbors: [Instance("i1")], version: "2");
+                break;
+            case "a new edge":
+                g.Report("k8s", Node, "n2", 600, neighbors: [new EntityNeighbor(new EntityVertex(Node, "n1"), EdgeLabels.Contains, EdgeDirection.FromVertex)]);
+                break;
+            case "a deletion":
+                g.Report("k8s", Node, "n1", 601, action: GraphAction.Delete);
+                break;
+        }
+
+        var second = g.Graph.Publish();
+        var view = second.Find(Key("n1"))!;
+
+        second.Number.ShouldBe(first.Number + 1);
+        view.SampleTimestamp.ShouldBe(then == "a deletion" ? At(601) : At(600));
+        view.State.ShouldBe(then is "a new state" or "a change before it" ? "NotReady" : "Ready");
+        view.IsDeleted.ShouldBe(then == "a deletion");
+        view.Edges.Count.ShouldBe(then == "a new edge" ? 2 : 1);
+        ReferenceEquals(view, before).ShouldBe(then == "nothing else");
+
+        // The first version's view moved only if the state it shows was the one reported again.
+        before.State.ShouldBe("Ready");
+        before.SampleTimestamp.ShouldBe(then == "a change before it" ? At(0) : At(600));
+    }
+
+    [Fact]
+    public void MoveSampleTime_AnOlderTime_NeverMovesBack()
+    {
+        var g = new GraphScenario();
+        g.Report("k8s", Node, "n1", 100, version: "1");
+        var view = g.Graph.Publish().Find(Key("n1"))!;
+
+        view.MoveSampleTime(At(50));
+
+        view.SampleTimestamp.ShouldBe(At(100));
+    }
 }
