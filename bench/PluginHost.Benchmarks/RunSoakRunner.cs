@@ -76,6 +76,7 @@ internal static partial class RunSoakRunner
                 var times = hosts[i].Lines().Select(l => CompleteLine().Match(l)).Where(m => m.Success)
                     .Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Skip(1).ToList();
                 var r = rss[i];
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: steady get_all → queued, in order (s): {string.Join(", ", times.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))}"));
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {label} | {(environment.Count == 0 ? "—" : string.Join(" ", environment.Select(e => $"{e.Key}={e.Value}")))} | {r.Count} | {At(r, 0)} | {At(r, 9)} | {At(r, r.Count - 1)} | {(r.Count > 10 ? r.Skip(9).Max().ToString("F0", CultureInfo.InvariantCulture) : "—")} | {(times.Count == 0 ? "—" : ColdRunner.Spread(times, "F2"))} |"));
             }
