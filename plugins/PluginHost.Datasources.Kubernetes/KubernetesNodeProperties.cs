@@ -44,13 +44,12 @@ internal static class KubernetesNodeProperties
             Copy(properties, "ip", PreferredAddressTypes.Select(t => FirstAddress(addresses, t)).FirstOrDefault(a => a is not null));
         }
 
-        var providerIdText = String(spec, "providerID");
+        var (providerIdText, externalIdText, systemUuid) = IdentityFields(node);
         var providerId = ProviderId.Parse(providerIdText);
         Copy(properties, "provider_id", providerIdText);
         Copy(properties, "provider", providerId.Provider);
-        var (_, externalIdText, systemUuid) = IdentityFields(node);
         Copy(properties, "instance_id", InstanceId(providerIdText, externalIdText, systemUuid, instanceIdFromSystemUuid));
-        Copy(properties, "external_id", String(spec, "externalID"));
+        Copy(properties, "external_id", externalIdText);
 
         if (Child(spec, "unschedulable") is { ValueKind: JsonValueKind.True or JsonValueKind.False } unschedulable)
         {

@@ -80,13 +80,19 @@ internal static class NodeAlarms
     // A key tainted with several effects (NoSchedule and NoExecute) is one alarm.
     private static Dictionary<string, object?>? FromTaint(JsonElement node, NodeAlarmRule rule)
     {
-        var all = Json.Child(Json.Child(node, "spec"), "taints");
-        if (!Items(all).Any(t => Json.Is(Json.Child(t, "key"), rule.Match)))
+        List<JsonElement>? taints = null;
+        foreach (var taint in Items(Json.Child(Json.Child(node, "spec"), "taints")))
+        {
+            if (Json.Is(Json.Child(taint, "key"), rule.Match))
+            {
+                (taints ??= []).Add(taint);
+            }
+        }
+
+        if (taints is null)
         {
             return null; // most nodes: no list built, no key read into a string
         }
-
-        var taints = Items(all).Where(t => Json.Is(Json.Child(t, "key"), rule.Match)).ToList();
 
         var properties = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
