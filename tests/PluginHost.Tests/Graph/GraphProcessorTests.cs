@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
 using PluginHost.Contracts;
 using PluginHost.Graph;
 using PluginHost.Outputs;
@@ -11,13 +10,6 @@ public sealed class GraphProcessorTests
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private sealed class ThingTransformer : IEntityTransformer
-    {
-        public EntityUpdate Transform(DatasourceEvent e) =>
-            new(new EntityVertex("thing", e.Properties.GetProperty("id").GetString()!) { State = e.Properties.GetProperty("state").GetString() },
-                [], GraphAction.Create);
-    }
-
     private static DatasourceEvent Thing(string id, DatasourceAction action = DatasourceAction.Snapshot, string state = "OK") =>
         new("thing", action, Start, "ds", JsonSerializer.SerializeToElement(new { id, state }));
 
@@ -25,17 +17,7 @@ public sealed class GraphProcessorTests
     private static EventBatchQueueItem Watched(string id, string state = "OK") => new([Thing(id, DatasourceAction.Update, state)]);
 
     private static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start_(params IGraphOutput[] outputs) =>
-        Start_(null, outputs);
-
-    private static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start_(TimeSpan? publishWindow, params IGraphOutput[] outputs)
-    {
-        var queue = new GraphQueue(256);
-        var processor = new GraphProcessor(queue, new EntityGraph(TimeProvider.System),
-            new TransformerRegistry([("things", new Dictionary<string, IEntityTransformer> { ["thing"] = new ThingTransformer() })]),
-            outputs, new GraphVersionPublisher(), TimeSpan.FromMinutes(10), TimeProvider.System, NullLogger.Instance, publishWindow);
-        var stop = new CancellationTokenSource();
-        return (queue, processor, Task.Run(() => processor.RunAsync(stop.Token)), stop);
-    }
+        ThingPipeline.Start(null, outputs);
 
     private static Task<GraphVersion> FirstVersionAsync(GraphProcessor processor) =>
         processor.Publisher.WaitForNewerAsync(0, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
@@ -91,7 +73,7 @@ public sealed class GraphProcessorTests
     {
         var healthy = new RecordingOutput();
         // A window under MaxPublishDelay (1 s), as the host's is, and wide enough for a loaded machine.
-        var (queue, processor, running, stop) = Start_(TimeSpan.FromMilliseconds(600), new RecordingOutput { Throw = true }, healthy);
+        var (queue, processor, running, stop) = ThingPipeline.Start(TimeSpan.FromMilliseconds(600), new RecordingOutput { Throw = true }, healthy);
         var publications = 0;
         processor.Publisher.Published += _ => Interlocked.Increment(ref publications);
 
@@ -117,7 +99,7 @@ public sealed class GraphProcessorTests
     [MemberData(nameof(ItemsThatEndTheWindow))]
     public async Task RunAsync_ItemThatMustNotWaitDuringTheWindow_EndsItAtOnce(string item)
     {
-        var (queue, processor, running, stop) = Start_(TimeSpan.FromMinutes(5));
+        var (queue, processor, running, stop) = ThingPipeline.Start(TimeSpan.FromMinutes(5));
         var token = TestContext.Current.CancellationToken;
         await queue.EnqueueAsync(Watched("held"), token);
         await Task.Delay(100, token);
@@ -155,7 +137,7 @@ public sealed class GraphProcessorTests
     [Fact]
     public async Task RunAsync_CancelledDuringTheWindow_EndsWithinBound()
     {
-        var (queue, _, running, stop) = Start_(TimeSpan.FromMinutes(5));
+        var (queue, _, running, stop) = ThingPipeline.Start(TimeSpan.FromMinutes(5));
         await queue.EnqueueAsync(Watched("held"), TestContext.Current.CancellationToken);
         await Task.Delay(100, TestContext.Current.CancellationToken);
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using PluginHost.Contracts;
 using PluginHost.Graph;
 
@@ -14,13 +13,6 @@ public sealed class UnchangedEntityTests
 {
     private static readonly DateTimeOffset First = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Second = First.AddMinutes(10);
-
-    private sealed class ThingTransformer : IEntityTransformer
-    {
-        public EntityUpdate Transform(DatasourceEvent e) =>
-            new(new EntityVertex("thing", e.Properties.GetProperty("id").GetString()!) { State = e.Properties.GetProperty("state").GetString() }, [],
-                GraphAction.Create);
-    }
 
     private static DatasourceEvent Thing(string utf8, DateTimeOffset at, string version) =>
         DatasourceEvent.FromUtf8("thing", DatasourceAction.Snapshot, at, "ds", System.Text.Encoding.UTF8.GetBytes(utf8)) with
@@ -42,12 +34,7 @@ public sealed class UnchangedEntityTests
     {
         _ = name;
         var cancellation = TestContext.Current.CancellationToken;
-        var queue = new GraphQueue(64);
-        var processor = new GraphProcessor(queue, new EntityGraph(TimeProvider.System),
-            new TransformerRegistry([("things", new Dictionary<string, IEntityTransformer> { ["thing"] = new ThingTransformer() })]),
-            [], new GraphVersionPublisher(), TimeSpan.FromMinutes(10), TimeProvider.System, NullLogger.Instance);
-        using var stop = new CancellationTokenSource();
-        var running = Task.Run(() => processor.RunAsync(stop.Token), cancellation);
+        var (queue, processor, running, stop) = ThingPipeline.Start(publishWindow: null);
 
         await SnapshotAsync(queue, First, Thing("""{"id":"a","state":"up"}""", First, "1"), cancellation);
         await SnapshotAsync(queue, Second, Thing("not JSON at all", Second, version), cancellation);

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using PluginHost.Contracts;
+using PluginHost.Graph;
+using PluginHost.Outputs;
+
+namespace PluginHost.Tests.Graph;
+
+/// <summary>
+/// A running graph processor whose one transformer turns a <c>thing</c> event (<c>{"id", "state"}</c>)
+/// into a vertex, for tests of what the processor does with events rather than of a datasource.
+/// </summary>
+internal static class ThingPipeline
+{
+    private sealed class ThingTransformer : IEntityTransformer
+    {
+        public EntityUpdate Transform(DatasourceEvent e) =>
+            new(new EntityVertex("thing", e.Properties.GetProperty("id").GetString()!) { State = e.Properties.GetProperty("state").GetString() },
+                [], GraphAction.Create);
+    }
+
+    /// <summary>Starts the processor on its own task; cancel <c>Stop</c> to end it.</summary>
+    public static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start(TimeSpan? publishWindow, params IGraphOutput[] outputs)
+    {
+        var queue = new GraphQueue(256);
+        var processor = new GraphProcessor(queue, new EntityGraph(TimeProvider.System),
+            new TransformerRegistry([("things", new Dictionary<string, IEntityTransformer> { ["thing"] = new ThingTransformer() })]),
+            outputs, new GraphVersionPublisher(), TimeSpan.FromMinutes(10), TimeProvider.System, NullLogger.Instance, publishWindow);
+        var stop = new CancellationTokenSource();
+        return (queue, processor, Task.Run(() => processor.RunAsync(stop.Token)), stop);
+    }
+}
