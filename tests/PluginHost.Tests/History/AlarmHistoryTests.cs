@@ -246,8 +246,19 @@ public sealed class AlarmHistoryTests : IDisposable
 
         output.LastError!.ShouldContain("full");
         disk.Free();
-        _timeline.Time.Advance(TimeSpan.FromSeconds(30)); // the retry's delay
-        await WaitUntilAsync(() => output.LastError is null && output.Written == told, "the retry to write every row");
+
+        // The retry's delay is on the fake clock, and the worker may start it (after a failure it has
+        // already reported) only after a single advance: advance until the retry has written.
+        await WaitUntilAsync(() =>
+        {
+            var done = output.LastError is null && output.Written == told;
+            if (!done)
+            {
+                _timeline.Time.Advance(TimeSpan.FromSeconds(30));
+            }
+
+            return done;
+        }, "the retry to write every row");
 
         new AlarmHistoryReader(database).Read(new AlarmHistoryQuery { Limit = 10_000 }).Count.ShouldBe(told);
         output.Dropped.ShouldBe(0);
