@@ -207,7 +207,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     {
         vertex.Name = described.Name;
         vertex.State = described.State;
-        vertex.Properties = described.Properties;
+        vertex.Properties = UnchangedPropertyValues.Keep(vertex.Properties, described.Properties);
         vertex.UpdateTimestamp = now;
         ComputeValues(vertex);
     }

@@ -3,7 +3,9 @@ namespace PluginHost.Graph;
 /// <summary>
 /// A vertex as one published <see cref="GraphVersion"/> shows it: immutable, so readers on any
 /// thread (API requests, output writers) never see it change under them. The properties
-/// dictionary is the transformer's own, which nothing mutates after the transform.
+/// dictionary is the transformer's own, or the host's copy of it that keeps the values the vertex
+/// already held where they did not change (<see cref="UnchangedPropertyValues"/>); nothing mutates
+/// it after the transform.
 /// </summary>
 /// <remarks>
 /// One exception: <see cref="SampleTimestamp"/>, which <see cref="MoveSampleTime"/> moves forward
