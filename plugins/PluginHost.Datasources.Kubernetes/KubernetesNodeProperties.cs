@@ -15,6 +15,9 @@ internal static class KubernetesNodeProperties
     private static readonly string[] PreferredAddressTypes = ["InternalIP", "InternalDNS", "ExternalIP", "ExternalDNS", "Hostname"];
 
     private const string RoleLabelPrefix = "node-role.kubernetes.io/";
+    private const string LegacyRoleLabel = "kubernetes.io/role";
+    private static ReadOnlySpan<byte> RoleLabelPrefixUtf8 => "node-role.kubernetes.io/"u8;
+    private static ReadOnlySpan<byte> LegacyRoleLabelUtf8 => "kubernetes.io/role"u8;
 
     public static Dictionary<string, object?> Read(JsonElement node, bool includeAnnotations, bool instanceIdFromSystemUuid)
     {
@@ -59,8 +62,7 @@ internal static class KubernetesNodeProperties
         var labels = Child(metadata, "labels");
         if (labels.ValueKind == JsonValueKind.Object)
         {
-            var roles = Roles(labels);
-            if (roles.Count > 0)
+            if (Roles(labels) is { } roles)
             {
                 properties["roles"] = roles;
             }
@@ -73,7 +75,7 @@ internal static class KubernetesNodeProperties
         var structured = StructuredProperties(addresses, status, spec, labels, includeAnnotations ? Child(metadata, "annotations") : default);
         foreach (var name in StructuredNames)
         {
-            if (structured.TryGetProperty(name, out var value))
+            if (structured.Health.TryGetProperty(name, out var value) || structured.Description.TryGetProperty(name, out value))
             {
                 properties[name] = value;
             }
@@ -82,7 +84,7 @@ internal static class KubernetesNodeProperties
         return properties;
     }
 
-    // What StructuredProperties writes, in its order.
+    // What StructuredProperties writes, in the vertex's order.
     private static readonly string[] StructuredNames = ["addresses", "conditions", "taints", "labels", "annotations", "node_info", "capacity", "allocatable", "pod_cidrs"];
 
     [ThreadStatic]
@@ -92,27 +94,45 @@ internal static class KubernetesNodeProperties
     private static Utf8JsonWriter? t_writer;
 
     /// <summary>
-    /// The map- and list-shaped properties as one compact JSON document per node, copied from the
-    /// event's bytes. A vertex keeps only this document, not the event (whose images and the like
-    /// would otherwise stay in memory for as long as the vertex), and a handful of objects per node
-    /// instead of a dictionary per label or condition.
+    /// The map- and list-shaped properties as two compact JSON documents per node, copied from the
+    /// event's bytes: the node's health (conditions, taints), which its watched changes are mostly
+    /// about, and its description (addresses, labels, annotations, node info, capacity,
+    /// allocatable, pod CIDRs), which seldom changes. A vertex keeps only these documents, not the
+    /// event (whose images and the like would otherwise stay in memory for as long as the vertex),
+    /// and a handful of objects per node instead of a dictionary per label or condition. Two, so
+    /// that when only the health changed the host keeps the description document it already holds
+    /// (values equal to the held ones are not replaced) and the new one dies young.
     /// </summary>
-    private static JsonElement StructuredProperties(JsonElement addresses, JsonElement status, JsonElement spec, JsonElement labels, JsonElement annotations)
+    private static (JsonElement Health, JsonElement Description) StructuredProperties(
+        JsonElement addresses, JsonElement status, JsonElement spec, JsonElement labels, JsonElement annotations)
+    {
+        var health = Document((status, spec), static (writer, node) =>
+        {
+            WriteConditions(writer, Child(node.status, "conditions"));
+            WriteRaw(writer, "taints", Child(node.spec, "taints"), JsonValueKind.Array);
+        });
+        var description = Document((addresses, status, spec, labels, annotations), static (writer, node) =>
+        {
+            WriteRaw(writer, "addresses", node.addresses, JsonValueKind.Array);
+            WriteRaw(writer, "labels", node.labels, JsonValueKind.Object);
+            WriteRaw(writer, "annotations", node.annotations, JsonValueKind.Object);
+            WriteRaw(writer, "node_info", Child(node.status, "nodeInfo"), JsonValueKind.Object);
+            WriteRaw(writer, "capacity", Child(node.status, "capacity"), JsonValueKind.Object);
+            WriteRaw(writer, "allocatable", Child(node.status, "allocatable"), JsonValueKind.Object);
+            WritePodCidrs(writer, node.spec);
+        });
+        return (health, description);
+    }
+
+    // One object written by writeMembers into the thread's buffer, parsed into a document of its own.
+    private static JsonElement Document<TState>(TState state, Action<Utf8JsonWriter, TState> writeMembers)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer);
         writer.Reset(buffer);
         writer.WriteStartObject();
-        WriteRaw(writer, "addresses", addresses, JsonValueKind.Array);
-        WriteConditions(writer, Child(status, "conditions"));
-        WriteRaw(writer, "taints", Child(spec, "taints"), JsonValueKind.Array);
-        WriteRaw(writer, "labels", labels, JsonValueKind.Object);
-        WriteRaw(writer, "annotations", annotations, JsonValueKind.Object);
-        WriteRaw(writer, "node_info", Child(status, "nodeInfo"), JsonValueKind.Object);
-        WriteRaw(writer, "capacity", Child(status, "capacity"), JsonValueKind.Object);
-        WriteRaw(writer, "allocatable", Child(status, "allocatable"), JsonValueKind.Object);
-        WritePodCidrs(writer, spec);
+        writeMembers(writer, state);
         writer.WriteEndObject();
         writer.Flush();
         var reader = new Utf8JsonReader(buffer.WrittenSpan);
@@ -244,22 +264,31 @@ internal static class KubernetesNodeProperties
         return null;
     }
 
-    private static List<string> Roles(JsonElement labels)
+    // Label names are compared as the raw bytes the node holds: a string is made only for a role
+    // (a node has dozens of labels and one or two roles). A name written with escapes is read as text.
+    private static List<string>? Roles(JsonElement labels)
     {
-        var roles = new List<string>();
+        List<string>? roles = null;
         foreach (var label in labels.EnumerateObject())
         {
-            if (label.Name.StartsWith(RoleLabelPrefix, StringComparison.Ordinal) && label.Name.Length > RoleLabelPrefix.Length)
+            var raw = JsonMarshal.GetRawUtf8PropertyName(label);
+            if (!raw.StartsWith(RoleLabelPrefixUtf8) && !raw.StartsWith(LegacyRoleLabelUtf8) && !raw.Contains((byte)'\\'))
             {
-                roles.Add(label.Name[RoleLabelPrefix.Length..]);
+                continue;
             }
-            else if (label.NameEquals("kubernetes.io/role") && label.Value.GetString() is { Length: > 0 } legacyRole)
+
+            var name = label.Name;
+            if (name.StartsWith(RoleLabelPrefix, StringComparison.Ordinal) && name.Length > RoleLabelPrefix.Length)
             {
-                roles.Add(legacyRole);
+                (roles ??= []).Add(name[RoleLabelPrefix.Length..]);
+            }
+            else if (name == LegacyRoleLabel && label.Value.ValueKind == JsonValueKind.String && label.Value.GetString() is { Length: > 0 } legacyRole)
+            {
+                (roles ??= []).Add(legacyRole);
             }
         }
 
-        return roles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return roles?.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Whether the element is the string <paramref name="text"/>, compared in place (no string made).</summary>

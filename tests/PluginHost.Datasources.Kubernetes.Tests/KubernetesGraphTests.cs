@@ -111,6 +111,42 @@ public sealed class KubernetesGraphTests
     }
 
     [Fact]
+    public async Task Snapshot_OnlyTheHealthChanged_KeepsTheHeldDescriptionAndItsStrings()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 3, Provider = ProviderMode.OpenStack });
+        using var temp = new TempFolder();
+        await using var host = await StartHostAsync(cluster, temp);
+        await host.SnapshotOnceAsync(TestContext.Current.CancellationToken);
+        var flipped = cluster.Simulator.Nodes.Names[1];
+        var before = Node(host.Graph, flipped).Properties;
+
+        cluster.Simulator.Nodes.SetReady(flipped, "False");
+        await host.SnapshotOnceAsync(TestContext.Current.CancellationToken);
+
+        var after = Node(host.Graph, flipped).Properties;
+        after.ShouldNotBeSameAs(before);
+        after.Keys.ShouldBe(before.Keys); // same names, same order
+        foreach (var described in new[] { "addresses", "labels", "node_info", "capacity", "allocatable", "pod_cidrs" })
+        {
+            SameBytes(before[described], after[described]).ShouldBeTrue(described); // the held document, not an equal copy
+        }
+
+        SameBytes(before["conditions"], after["conditions"]).ShouldBeFalse();
+        JsonSerializer.Serialize(after["conditions"]).ShouldContain("\"status\":\"False\"");
+        after["name"].ShouldBeSameAs(before["name"]);
+        after["instance_id"].ShouldBeSameAs(before["instance_id"]);
+        after["resource_version"].ShouldNotBe(before["resource_version"]);
+    }
+
+    // The same instance of a JSON value: its raw bytes are the same memory.
+    private static bool SameBytes(object? held, object? value)
+    {
+        var a = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(held.ShouldBeOfType<JsonElement>());
+        var b = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value.ShouldBeOfType<JsonElement>());
+        return a.Length == b.Length && a.Overlaps(b);
+    }
+
+    [Fact]
     public async Task Snapshot_NodeRecreatedWithNewUid_IsANewVertex()
     {
         await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 5 });

@@ -133,6 +133,28 @@ public sealed class KubernetesNodeTransformerTests
         p["unschedulable"].ShouldBe(true);
     }
 
+    public static TheoryData<string, string, string[]?> RoleLabels => new()
+    {
+        { "no role labels", """{"kubernetes.io/hostname":"n1","node.kubernetes.io/instance-type":"m1"}""", null },
+        { "the prefix alone is no role", """{"node-role.kubernetes.io/":"true"}""", null },
+        { "a name written with escapes", """{"node-role.kubernetes.io\/worker":""}""", ["worker"] },
+        { "a legacy role that is not text", """{"kubernetes.io/role":7}""", null },
+        { "an empty legacy role", """{"kubernetes.io/role":""}""", null },
+        { "a legacy role beside the same role label", """{"kubernetes.io/role":"worker","node-role.kubernetes.io/worker":""}""", ["worker"] },
+        { "a look-alike name", """{"kubernetes.io/roles":"x","xnode-role.kubernetes.io/a":""}""", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(RoleLabels))]
+    public void Transform_RoleLabels_GiveSortedDistinctRolesOrNone(string name, string labels, string[]? roles)
+    {
+        var node = NodeEvents.Parse($$$"""{"metadata":{"name":"n1","uid":"u1","labels":{{{labels}}}}}""");
+
+        var p = _transformer.Transform(NodeEvents.For(node)).Vertex.Properties;
+
+        p.GetValueOrDefault("roles").ShouldBe(roles, name);
+    }
+
     [Fact]
     public void Transform_DualStackNode_TakesPodCidrsBeforePodCidr()
     {

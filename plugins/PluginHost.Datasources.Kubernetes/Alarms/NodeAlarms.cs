@@ -55,10 +55,16 @@ internal static class NodeAlarms
 
     private static Dictionary<string, object?>? FromCondition(JsonElement node, NodeAlarmRule rule)
     {
-        foreach (var condition in Items(Json.Child(Json.Child(node, "status"), "conditions")))
+        var conditions = Json.Child(Json.Child(node, "status"), "conditions");
+        if (conditions.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var condition in conditions.EnumerateArray())
         {
             // Compared in place: every rule reads every condition, most of them another type.
-            if (Json.Is(Json.Child(condition, "type"), rule.Match) && Json.String(condition, "status") is { } status
+            if (condition.ValueKind == JsonValueKind.Object && Json.Is(Json.Child(condition, "type"), rule.Match) && Json.String(condition, "status") is { } status
                 && rule.Statuses.Contains(status, StringComparer.OrdinalIgnoreCase))
             {
                 var properties = new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -80,10 +86,16 @@ internal static class NodeAlarms
     // A key tainted with several effects (NoSchedule and NoExecute) is one alarm.
     private static Dictionary<string, object?>? FromTaint(JsonElement node, NodeAlarmRule rule)
     {
-        List<JsonElement>? taints = null;
-        foreach (var taint in Items(Json.Child(Json.Child(node, "spec"), "taints")))
+        var listed = Json.Child(Json.Child(node, "spec"), "taints");
+        if (listed.ValueKind != JsonValueKind.Array)
         {
-            if (Json.Is(Json.Child(taint, "key"), rule.Match))
+            return null;
+        }
+
+        List<JsonElement>? taints = null;
+        foreach (var taint in listed.EnumerateArray())
+        {
+            if (taint.ValueKind == JsonValueKind.Object && Json.Is(Json.Child(taint, "key"), rule.Match))
             {
                 (taints ??= []).Add(taint);
             }
@@ -110,7 +122,4 @@ internal static class NodeAlarms
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
             ? time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)
             : null;
-
-    private static IEnumerable<JsonElement> Items(JsonElement list) =>
-        list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object) : [];
 }
