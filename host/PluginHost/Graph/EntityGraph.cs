@@ -19,8 +19,13 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     private List<GraphChange> _changes = [];
 
     /// <summary>The changes recorded since the last call (additions, state changes, deletions of reported vertices).</summary>
-    public List<GraphChange> TakeChanges()
+    public IReadOnlyList<GraphChange> TakeChanges()
     {
+        if (_changes.Count == 0)
+        {
+            return []; // most calls (one after every batch of events): no list made
+        }
+
         var taken = _changes;
         _changes = [];
         return taken;

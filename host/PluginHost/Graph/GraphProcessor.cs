@@ -174,8 +174,10 @@ internal sealed class GraphProcessor(
     private void SortChanges()
     {
         Dictionary<string, List<GraphChange>>? immediate = null;
-        foreach (var change in TakeChanges())
+        var changes = TakeChanges();
+        for (var i = 0; i < changes.Count; i++)
         {
+            var change = changes[i];
             var datasource = change.DatasourceName ?? string.Empty;
             if (_openSnapshots.ContainsKey(datasource))
             {
@@ -296,10 +298,17 @@ internal sealed class GraphProcessor(
     }
 
     // The graph's changes; the alarms among them wait for TellAlarmsAsync.
-    private List<GraphChange> TakeChanges()
+    private IReadOnlyList<GraphChange> TakeChanges()
     {
         var changes = graph.TakeChanges();
-        _pendingAlarms.AddRange(changes.Where(c => c.IsAlarmStartOrEnd));
+        for (var i = 0; i < changes.Count; i++)
+        {
+            if (changes[i].IsAlarmStartOrEnd)
+            {
+                _pendingAlarms.Add(changes[i]);
+            }
+        }
+
         return changes;
     }
 
