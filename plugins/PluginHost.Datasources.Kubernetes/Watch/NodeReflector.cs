@@ -86,17 +86,7 @@ internal sealed class NodeReflector : IAsyncDisposable
     /// <summary>The watch, until <paramref name="cancellationToken"/>; the host reads it as the push stream.</summary>
     public async IAsyncEnumerable<DatasourceEvent> StreamAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // A waiting host takes each event on the watch's own thread (synchronous continuations):
-        // a watched change then crosses no thread hand-off to reach the host's queue, which would
-        // cost two thread wake-ups (the reader's, and the idle worker the thread pool wakes beside
-        // it) per change. The host's side only moves the event on, so the watch is held back no
-        // longer than that; when the host is busy the channel buffers as before.
-        var channel = Channel.CreateBounded<DatasourceEvent>(new BoundedChannelOptions(OutputCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            AllowSynchronousContinuations = true,
-        });
+        var channel = Channel.CreateBounded<DatasourceEvent>(new BoundedChannelOptions(OutputCapacity) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() => ProduceAsync(channel.Writer, stop.Token), CancellationToken.None);
         try
