@@ -12,8 +12,8 @@ namespace PluginHost.History;
 /// <summary>
 /// Keeps the alarm history (Vitrage's alarms table) in SQLite: every alarm that becomes active is a
 /// row, ended when the alarm ends. The graph only hands work to a bounded buffer; a worker writes
-/// it in batches, one transaction each: once work comes, the worker collects for up to
-/// <see cref="BatchWindow"/> (or until <see cref="MaxBatch"/> changes wait, or a flush asks) and writes
+/// it in batches, one transaction each: once work comes (and after a full batch, for what is
+/// left), the worker collects for up to <see cref="BatchWindow"/> (or until <see cref="MaxBatch"/> changes wait, or a flush asks) and writes
 /// what came in one transaction, in the order the graph made it. With watched changes trickling in,
 /// this is one wake-up and one commit per window instead of per alarm change. A locked, full or unwritable database is logged once per
 /// distinct error and the batch is tried again with a growing delay (at most 30 s) while new work
@@ -204,6 +204,11 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                             await CollectAsync(stop).ConfigureAwait(false);
                         }
                     }
+                    else
+                    {
+                        // What came after a full batch gathers too (at once when another full batch waits).
+                        await CollectAsync(stop).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
                 {
@@ -243,7 +248,9 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
         using var pruneWait = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var pruneDue = Task.Delay(untilPrune > TimeSpan.Zero ? untilPrune : TimeSpan.Zero, _time, pruneWait.Token);
         var first = await Task.WhenAny(work, pruneDue).ConfigureAwait(false);
-        await pruneWait.CancelAsync().ConfigureAwait(false);
+#pragma warning disable CA1849 // Cancel, not CancelAsync: it only takes the delay's timer back, and CancelAsync would queue a task (a thread wake-up) for each wait
+        pruneWait.Cancel();
+#pragma warning restore CA1849
         return first != work || await work.ConfigureAwait(false);
     }
 
