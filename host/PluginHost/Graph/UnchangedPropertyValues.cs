@@ -67,7 +67,7 @@ internal static class UnchangedPropertyValues
     {
         try
         {
-            return held.ValueKind == value.ValueKind
+            return held.ValueKind == value.ValueKind && held.ValueKind != JsonValueKind.Undefined // an element of no document
                 && JsonMarshal.GetRawUtf8Value(held).SequenceEqual(JsonMarshal.GetRawUtf8Value(value));
         }
         catch (ObjectDisposedException)
