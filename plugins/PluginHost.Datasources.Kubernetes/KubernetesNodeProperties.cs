@@ -15,7 +15,6 @@ internal static class KubernetesNodeProperties
     private static readonly string[] PreferredAddressTypes = ["InternalIP", "InternalDNS", "ExternalIP", "ExternalDNS", "Hostname"];
 
     private const string RoleLabelPrefix = "node-role.kubernetes.io/";
-    private const string LegacyRoleLabel = "kubernetes.io/role";
     private static ReadOnlySpan<byte> RoleLabelPrefixUtf8 => "node-role.kubernetes.io/"u8;
     private static ReadOnlySpan<byte> LegacyRoleLabelUtf8 => "kubernetes.io/role"u8;
 
@@ -271,8 +270,18 @@ internal static class KubernetesNodeProperties
         List<string>? roles = null;
         foreach (var label in labels.EnumerateObject())
         {
+            if (label.NameEquals(LegacyRoleLabelUtf8))
+            {
+                if (label.Value.ValueKind == JsonValueKind.String && label.Value.GetString() is { Length: > 0 } legacyRole)
+                {
+                    (roles ??= []).Add(legacyRole);
+                }
+
+                continue;
+            }
+
             var raw = JsonMarshal.GetRawUtf8PropertyName(label);
-            if (!raw.StartsWith(RoleLabelPrefixUtf8) && !raw.StartsWith(LegacyRoleLabelUtf8) && !raw.Contains((byte)'\\'))
+            if (!raw.StartsWith(RoleLabelPrefixUtf8) && !raw.Contains((byte)'\\'))
             {
                 continue;
             }
@@ -281,10 +290,6 @@ internal static class KubernetesNodeProperties
             if (name.StartsWith(RoleLabelPrefix, StringComparison.Ordinal) && name.Length > RoleLabelPrefix.Length)
             {
                 (roles ??= []).Add(name[RoleLabelPrefix.Length..]);
-            }
-            else if (name == LegacyRoleLabel && label.Value.ValueKind == JsonValueKind.String && label.Value.GetString() is { Length: > 0 } legacyRole)
-            {
-                (roles ??= []).Add(legacyRole);
             }
         }
 

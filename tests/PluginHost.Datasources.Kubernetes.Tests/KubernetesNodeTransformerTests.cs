@@ -138,6 +138,7 @@ public sealed class KubernetesNodeTransformerTests
         { "no role labels", """{"kubernetes.io/hostname":"n1","node.kubernetes.io/instance-type":"m1"}""", null },
         { "the prefix alone is no role", """{"node-role.kubernetes.io/":"true"}""", null },
         { "a name written with escapes", """{"node-role.kubernetes.io\/worker":""}""", ["worker"] },
+        { "a legacy role label written with escapes", """{"kubernetes.io\/role":"worker"}""", ["worker"] },
         { "a legacy role that is not text", """{"kubernetes.io/role":7}""", null },
         { "an empty legacy role", """{"kubernetes.io/role":""}""", null },
         { "a legacy role beside the same role label", """{"kubernetes.io/role":"worker","node-role.kubernetes.io/worker":""}""", ["worker"] },
