@@ -27,8 +27,12 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
     public const int Capacity = 10_000;
     public const int MaxBatch = 500;
 
-    /// <summary>How long the worker collects changes before it writes them (a row is in the file at most this much later).</summary>
-    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// How long the worker collects changes before it writes them (a row is in the file at most this
+    /// much later). 0.5 s, one commit and one wake-up for the alarms of about two publications of
+    /// watched changes (<see cref="GraphProcessor.PublishWindow"/>).
+    /// </summary>
+    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
 
