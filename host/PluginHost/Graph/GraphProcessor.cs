@@ -36,8 +36,9 @@ internal sealed class GraphProcessor(
     /// How long a watched change may wait for others before its version is published. At 50 changes
     /// a second it turns about 50 publications (each a new version, an index update, a call to every
     /// output and a wake-up of the processor) into about 4, for at most 0.25 s of latency against the
-    /// 1 s target. 250 ms rather than 100: 0.89 of the host's CPU at 20,000 nodes and 50 changes a
-    /// second, same run (bench/README.md, push load).
+    /// 1 s target. 250 ms rather than 100: 0.89–0.96 of the host's CPU over 10 minutes at 20,000
+    /// nodes and 50 changes a second, 0.82–0.87 between collections, beside the 100 ms build in the
+    /// same runs (bench/README.md, push load, runs S–U).
     /// </summary>
     public static readonly TimeSpan PublishWindow = TimeSpan.FromMilliseconds(250);
 
