@@ -203,14 +203,12 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                     if (_buffer.Reader.Count == 0)
                     {
                         more = await WaitForWorkAsync(nextPrune, stop).ConfigureAwait(false);
-                        if (more && _buffer.Reader.Count > 0) // not when only a prune is due
-                        {
-                            await CollectAsync(stop).ConfigureAwait(false);
-                        }
                     }
-                    else
+
+                    // New work gathers, and so does what came after a full batch (at once when another
+                    // full batch waits); not when only a prune is due.
+                    if (more && _buffer.Reader.Count > 0)
                     {
-                        // What came after a full batch gathers too (at once when another full batch waits).
                         await CollectAsync(stop).ConfigureAwait(false);
                     }
                 }
