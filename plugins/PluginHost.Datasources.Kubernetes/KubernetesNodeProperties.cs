@@ -150,13 +150,14 @@ internal static class KubernetesNodeProperties
     // [{type, status, reason, message, last_transition_time}], the API's values copied as they are.
     private static void WriteConditions(Utf8JsonWriter writer, JsonElement conditions)
     {
-        if (conditions.ValueKind != JsonValueKind.Array || !conditions.EnumerateArray().Any(c => c.ValueKind == JsonValueKind.Object))
+        var items = Items(conditions, JsonValueKind.Object);
+        if (!items.Any())
         {
             return;
         }
 
         writer.WriteStartArray("conditions");
-        foreach (var condition in conditions.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object))
+        foreach (var condition in items)
         {
             writer.WriteStartObject();
             WriteRaw(writer, "type", Child(condition, "type"), JsonValueKind.String);
@@ -172,11 +173,11 @@ internal static class KubernetesNodeProperties
 
     private static void WritePodCidrs(Utf8JsonWriter writer, JsonElement spec)
     {
-        var cidrs = Child(spec, "podCIDRs");
-        if (cidrs.ValueKind == JsonValueKind.Array && cidrs.EnumerateArray().Any(c => c.ValueKind == JsonValueKind.String))
+        var cidrs = Items(Child(spec, "podCIDRs"), JsonValueKind.String);
+        if (cidrs.Any())
         {
             writer.WriteStartArray("pod_cidrs");
-            foreach (var cidr in cidrs.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.String))
+            foreach (var cidr in cidrs)
             {
                 writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(cidr), skipInputValidation: true);
             }
@@ -303,6 +304,9 @@ internal static class KubernetesNodeProperties
     /// <summary>A member of an object, or an undefined element (never a throw on a partial node).</summary>
     internal static JsonElement Child(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var child) ? child : default;
+
+    /// <summary>The items of <paramref name="kind"/> in <paramref name="list"/>; none when it is no array.</summary>
+    internal static JsonItemsOfKind Items(JsonElement list, JsonValueKind kind) => new(list, kind);
 
     /// <summary>A string member of an object, or <c>null</c>.</summary>
     internal static string? String(JsonElement element, string name) =>

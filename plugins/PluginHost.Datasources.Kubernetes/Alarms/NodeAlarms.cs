@@ -55,16 +55,10 @@ internal static class NodeAlarms
 
     private static Dictionary<string, object?>? FromCondition(JsonElement node, NodeAlarmRule rule)
     {
-        var conditions = Json.Child(Json.Child(node, "status"), "conditions");
-        if (conditions.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        foreach (var condition in conditions.EnumerateArray())
+        foreach (var condition in Json.Items(Json.Child(Json.Child(node, "status"), "conditions"), JsonValueKind.Object))
         {
             // Compared in place: every rule reads every condition, most of them another type.
-            if (condition.ValueKind == JsonValueKind.Object && Json.Is(Json.Child(condition, "type"), rule.Match) && Json.String(condition, "status") is { } status
+            if (Json.Is(Json.Child(condition, "type"), rule.Match) && Json.String(condition, "status") is { } status
                 && rule.Statuses.Contains(status, StringComparer.OrdinalIgnoreCase))
             {
                 var properties = new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -86,16 +80,10 @@ internal static class NodeAlarms
     // A key tainted with several effects (NoSchedule and NoExecute) is one alarm.
     private static Dictionary<string, object?>? FromTaint(JsonElement node, NodeAlarmRule rule)
     {
-        var listed = Json.Child(Json.Child(node, "spec"), "taints");
-        if (listed.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
         List<JsonElement>? taints = null;
-        foreach (var taint in listed.EnumerateArray())
+        foreach (var taint in Json.Items(Json.Child(Json.Child(node, "spec"), "taints"), JsonValueKind.Object))
         {
-            if (taint.ValueKind == JsonValueKind.Object && Json.Is(Json.Child(taint, "key"), rule.Match))
+            if (Json.Is(Json.Child(taint, "key"), rule.Match))
             {
                 (taints ??= []).Add(taint);
             }
