@@ -7,7 +7,8 @@ namespace PluginHost.Plugins;
 /// <summary>
 /// Finds and loads datasource plugins: every <c>&lt;folder&gt;/&lt;Name&gt;/&lt;Name&gt;.dll</c> of
 /// the plugin path, each in its own load context. Only the contracts (and the logging abstractions
-/// they expose) are shared with the host, so a plugin keeps its own versions of everything else.
+/// they expose) are shared with the host, so a plugin keeps its own versions of everything else (a
+/// dependency whose file is identical to the host's own copy is loaded once, from the host).
 /// A folder that fails to load is reported and skipped; the other plugins still load.
 /// </summary>
 internal sealed class PluginCatalog : IDisposable

@@ -8,7 +8,8 @@ namespace PluginHost.Plugins;
 /// <c>.deps.json</c> lists them (read by the runtime's own <see cref="AssemblyDependencyResolver"/>,
 /// the host's native deps.json reader), then any other DLL in its folder; the shared assemblies —
 /// the contracts, the logging abstractions and everything they reference — always come from the
-/// host's context, so <c>IDatasourcePlugin</c> and <c>ILogger</c> are the host's own types. What
+/// host's context, so <c>IDatasourcePlugin</c> and <c>ILogger</c> are the host's own types. A
+/// dependency whose file is identical to one the host ships comes from the host's context too. What
 /// neither provides falls back to the host's context (the shared framework).
 /// </summary>
 /// <remarks>
@@ -71,10 +72,12 @@ internal sealed class PluginLoadContext : AssemblyLoadContext
         }
 
         // The plugin's deps.json, else a DLL beside the plugin that it does not list (a hand-copied
-        // dependency); neither: the host's context. Only a copy of its own is weighed against the
-        // shared assemblies, so their closure is walked only when a plugin ships one.
+        // dependency); neither: the host's context. A file identical to one the host ships (the same
+        // package version, as the Kubernetes plugin's YamlDotNet is) is the host's: the same code,
+        // loaded and initialised once. Only a copy of its own is weighed against the shared
+        // assemblies, so their closure is walked only when a plugin ships a different one.
         var path = _resolver.ResolveAssemblyToPath(assemblyName) ?? Path.Combine(_folder, name + ".dll");
-        return File.Exists(path) && !_shared.Value.Contains(name) ? LoadFromAssemblyPath(path) : null;
+        return File.Exists(path) && !HostAssemblies.HasIdentical(name, path) && !_shared.Value.Contains(name) ? LoadFromAssemblyPath(path) : null;
     }
 
     protected override IntPtr LoadUnmanagedDll(string unmanagedDllName) =>

@@ -23,19 +23,36 @@ public sealed class PluginCatalogTests
         plugin.Name.ShouldBe("echo");
         plugin.Version.ShouldBe("2.3.4");
         plugin.Folder.ShouldBe(Path.Combine(plugins, "PluginHost.TestPlugins.Echo"));
-        var driver = plugin.Instance.CreateDriver(new DatasourceContext("echo",
-            new DatasourceSettings(new Dictionary<string, object?> { ["entities_file"] = entities, ["fail_on_create"] = false, ["reject_config"] = false, ["create_delay_ms"] = 0L, ["line_delay_ms"] = 0L, ["close_delay_ms"] = 0L }),
-            NullLogger.Instance, TimeProvider.System));
-        var events = new List<DatasourceEvent>();
-        await foreach (var e in driver.GetAllAsync(DatasourceAction.Snapshot, CancellationToken.None))
-        {
-            events.Add(e);
-        }
+        var events = await EchoEventsAsync(plugin, entities);
 
-        var pluginScriban = events.ShouldHaveSingleItem().Properties.GetProperty("scriban_version").GetString();
+        var properties = events.ShouldHaveSingleItem().Properties;
         var hostScriban = typeof(Scriban.Template).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
-        pluginScriban.ShouldStartWith("7.2.1");
+        properties.GetProperty("scriban_version").GetString().ShouldStartWith("7.2.1");
+        properties.GetProperty("scriban_context").GetString().ShouldBe("PluginHost.TestPlugins.Echo");
         hostScriban.ShouldStartWith("7.5.3");
+    }
+
+    /// <summary>
+    /// A dependency whose file is the host's own (the same package version: the Kubernetes plugin's
+    /// YamlDotNet) is loaded once, from the host's context, not a second time beside it.
+    /// </summary>
+    [Fact]
+    public async Task Discover_PluginShipsAFileIdenticalToTheHosts_UsesTheHostsAssembly()
+    {
+        using var temp = new TempFolder();
+        var plugins = temp.Combine("plugins");
+        var folder = temp.DropPlugin(plugins, Built("Echo"));
+        var hostScriban = typeof(Scriban.Template).Assembly;
+        var pluginCopy = Directory.GetFiles(folder, "Scriban*.dll").ShouldHaveSingleItem();
+        Path.GetFileName(pluginCopy).ShouldBe(Path.GetFileName(hostScriban.Location));
+        File.Copy(hostScriban.Location, pluginCopy, overwrite: true);
+        using var catalog = PluginCatalog.Discover([plugins]);
+
+        var events = await EchoEventsAsync(catalog.Plugins.ShouldHaveSingleItem(), temp.File("entities", "a\n"));
+
+        var properties = events.ShouldHaveSingleItem().Properties;
+        properties.GetProperty("scriban_version").GetString().ShouldStartWith("7.5.3");
+        properties.GetProperty("scriban_context").GetString().ShouldBe("Default");
     }
 
     [Fact]
@@ -120,6 +137,20 @@ public sealed class PluginCatalogTests
         kubernetes.Instance.CreateTransformers(settings).Keys.ShouldBe(["kubernetes", "kubernetes.node"], ignoreOrder: true);
         AppDomain.CurrentDomain.GetAssemblies().ShouldNotContain(a => a.GetName().Name == "KubernetesClient" && IsDefaultContext(a));
         File.Exists(Path.Combine(TestRepository.HostFolder, "KubernetesClient.dll")).ShouldBeFalse();
+    }
+
+    private static async Task<List<DatasourceEvent>> EchoEventsAsync(LoadedPlugin plugin, string entities)
+    {
+        await using var driver = plugin.Instance.CreateDriver(new DatasourceContext("echo",
+            new DatasourceSettings(new Dictionary<string, object?> { ["entities_file"] = entities, ["fail_on_create"] = false, ["reject_config"] = false, ["create_delay_ms"] = 0L, ["line_delay_ms"] = 0L, ["close_delay_ms"] = 0L }),
+            NullLogger.Instance, TimeProvider.System));
+        var events = new List<DatasourceEvent>();
+        await foreach (var e in driver.GetAllAsync(DatasourceAction.Snapshot, CancellationToken.None))
+        {
+            events.Add(e);
+        }
+
+        return events;
     }
 
     private static bool IsDefaultContext(Assembly assembly) =>

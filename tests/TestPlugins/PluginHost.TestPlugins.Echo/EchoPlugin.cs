@@ -10,7 +10,7 @@ namespace PluginHost.TestPlugins.Echo;
 /// Reports one <c>echo.thing</c> per line of <c>entities_file</c> (<c>id</c> or <c>id state</c>),
 /// linked to a <c>nova.instance</c> placeholder of the same id. A line <c>FAIL</c> makes the
 /// listing throw at that point; <c>FAIL text</c> throws with that text (<c>\n</c> and <c>\e</c>
-/// become a newline and ESC, as a hostile server's error message would carry them). Each event carries the Scriban version the plugin loaded.
+/// become a newline and ESC, as a hostile server's error message would carry them). Each event carries the Scriban version the plugin loaded and the load context it came from.
 /// </summary>
 public sealed class EchoPlugin : IDatasourcePlugin
 {
@@ -58,6 +58,7 @@ internal sealed class EchoDriver(DatasourceContext context) : IDatasourceDriver
     public async IAsyncEnumerable<DatasourceEvent> GetAllAsync(DatasourceAction action, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var scriban = typeof(Scriban.Template).Assembly.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        var scribanContext = System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(typeof(Scriban.Template).Assembly)?.Name ?? "none";
         var lines = await File.ReadAllLinesAsync(context.Settings.Get(EchoPlugin.EntitiesFile), cancellationToken);
         foreach (var line in lines.Where(l => l.Trim().Length > 0))
         {
@@ -83,6 +84,7 @@ internal sealed class EchoDriver(DatasourceContext context) : IDatasourceDriver
                     ["id"] = parts[0],
                     ["state"] = parts.Length > 1 ? parts[1] : "ok",
                     ["scriban_version"] = scriban,
+                    ["scriban_context"] = scribanContext,
                 }));
         }
     }
