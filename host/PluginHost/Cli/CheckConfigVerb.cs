@@ -22,7 +22,7 @@ internal static class CheckConfigVerb
             HostLogging.Report(configuration.Diagnostics, logging.CreateLogger("PluginHost.Configuration"));
             try
             {
-                await DatasourceScheduler.CheckAsync(configuration, logging, TimeProvider.System);
+                DatasourceScheduler.Check(configuration, logging, TimeProvider.System);
             }
             catch (ConfigException e)
             {

@@ -11,7 +11,7 @@ namespace PluginHost.Scheduling;
 /// <summary>
 /// Wires a validated configuration into a running pipeline: drivers → queue → processor → graph
 /// versions → outputs. Used by <c>run</c> (scheduled), <c>snapshot</c> and <c>demo</c> (once);
-/// <c>check-config</c> only creates and closes the drivers (<see cref="CheckAsync"/>).
+/// <c>check-config</c> only creates and closes the drivers (<see cref="Check"/>).
 /// The processor task is watched: if it ever dies, every wait on it ends with its error instead
 /// of hanging, and stopping is bounded by <c>[plugin_host] shutdown_timeout</c>.
 /// </summary>
@@ -126,7 +126,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
     /// the queue, graph, processor and outputs a check never uses; the drivers are closed again within
     /// <c>shutdown_timeout</c>. An unusable datasource throws <see cref="ConfigException"/> as Create does.
     /// </summary>
-    public static async Task CheckAsync(HostConfiguration configuration, ILoggerFactory loggerFactory, TimeProvider time)
+    public static void Check(HostConfiguration configuration, ILoggerFactory loggerFactory, TimeProvider time)
     {
         var logger = loggerFactory.CreateLogger("PluginHost");
         var registry = CreateRegistry(configuration, logger);
@@ -137,7 +137,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         }
         finally
         {
-            await ShutdownSteps.CloseDriversAsync(drivers, configuration.Host.ShutdownTimeout, logger).ConfigureAwait(false);
+            ShutdownSteps.CloseDrivers(drivers, configuration.Host.ShutdownTimeout, logger);
         }
     }
 
@@ -183,8 +183,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
 
         if (errors.Count > 0)
         {
-            // Synchronous: Create is; no synchronization context here to deadlock on.
-            ShutdownSteps.CloseDriversAsync(drivers, configuration.Host.ShutdownTimeout, logger).GetAwaiter().GetResult();
+            ShutdownSteps.CloseDrivers(drivers, configuration.Host.ShutdownTimeout, logger);
             throw new ConfigException(errors);
         }
 

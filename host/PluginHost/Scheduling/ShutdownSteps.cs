@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using PluginHost.Configuration;
 using PluginHost.Contracts;
@@ -35,13 +36,69 @@ internal static class ShutdownSteps
     /// stopped the start): all at once, under one deadline, so a driver that hangs on close uses up the
     /// time of no other, and the whole close takes at most <paramref name="timeout"/> however many there are.
     /// </summary>
-    public static async Task CloseDriversAsync(
+    /// <remarks>
+    /// Each close starts on a thread of its own, so a driver that blocks before its first await does
+    /// not hold up starting the others, and the wait is a plain bounded one. Neither the thread pool
+    /// nor a timer is started for a driver whose close has nothing to wait for: in a process that
+    /// only checks the configuration, starting them was about 10 ms of its 0.2 s.
+    /// </remarks>
+    public static void CloseDrivers(
         IEnumerable<(DatasourceConfiguration Datasource, IDatasourceDriver Driver, ILogger Logger)> drivers, TimeSpan timeout, ILogger logger)
     {
-        using var deadline = new CancellationTokenSource(timeout);
+        var started = Stopwatch.GetTimestamp();
+        var closing = drivers.Select(d => DriverClose.Start(d.Datasource.Name, d.Driver)).ToList();
+        foreach (var close in closing)
+        {
+            var left = timeout - Stopwatch.GetElapsedTime(started);
+            if (!close.Done.Wait(left > TimeSpan.Zero ? Min(left, MaxWait) : TimeSpan.Zero))
+            {
+                logger.LogWarning("Timeout ([plugin_host] shutdown_timeout) reached while {What}; it is abandoned", close.What);
+            }
+            else if (close.Error is { } error)
+            {
+                logger.LogError("While stopping, {What} failed: {Message}", close.What, LogText.Escape(error.Message));
+            }
+        }
+    }
 
-        // Task.Run: a driver that blocks before its first await must not hold up starting the others.
-        await Task.WhenAll(drivers.Select(d => BoundedAsync(
-            logger, $"closing datasource {d.Datasource.Name}", () => Task.Run(() => d.Driver.DisposeAsync().AsTask()), deadline.Token))).ConfigureAwait(false);
+    // A wait takes at most int.MaxValue milliseconds.
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(int.MaxValue);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>One driver's close on a background thread of its own, which an abandoned close leaves behind.</summary>
+    private sealed class DriverClose
+    {
+        private DriverClose(string what) => What = what;
+
+        public string What { get; }
+
+        public ManualResetEventSlim Done { get; } = new();
+
+        public Exception? Error { get; private set; }
+
+        public static DriverClose Start(string name, IDatasourceDriver driver)
+        {
+            var close = new DriverClose($"closing datasource {name}");
+            new Thread(() =>
+            {
+                try
+                {
+                    driver.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                }
+#pragma warning disable CA1031 // reported by the closing thread, like any failing step
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    close.Error = e;
+                }
+                finally
+                {
+                    close.Done.Set();
+                }
+            })
+            { IsBackground = true, Name = "driver close" }.Start();
+            return close;
+        }
     }
 }
