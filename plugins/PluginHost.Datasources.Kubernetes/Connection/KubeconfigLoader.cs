@@ -66,8 +66,7 @@ internal static class KubeconfigLoader
         var expectedName = cluster.TlsServerName ?? (target.Server.HostNameType == UriHostNameType.IPv6 ? target.Server.DnsSafeHost : target.Server.IdnHost);
         var verifier = new ServerCertificateVerifier(authorities, expectedName, cluster.InsecureSkipTlsVerify);
         X509Certificate2? CurrentClientCertificate() => (authenticator as ExecAuthenticator)?.ClientCertificate ?? clientCertificate;
-        var http = KubernetesHttpClientFactory.Create(verifier, CurrentClientCertificate, proxy, options.RequestTimeout);
-        return new KubernetesConnection(http, authenticator, target.Server, target.Source, target.ContextName, target.UserName,
+        return new KubernetesConnection(() => KubernetesHttpClientFactory.Create(verifier, CurrentClientCertificate, proxy, options.RequestTimeout), authenticator, target.Server, target.Source, target.ContextName, target.UserName,
             options.ClusterName.Length > 0 ? options.ClusterName : cluster.Name)
         {
             Warnings = warnings,
