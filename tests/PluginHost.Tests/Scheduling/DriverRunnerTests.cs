@@ -14,9 +14,12 @@ public sealed class DriverRunnerTests
     private readonly CountingTimeProvider _time = new(Start);
     private readonly CancellationTokenSource _stop = new();
 
-    private (ScriptedDriver Driver, Task Running) StartRunner(int intervalSeconds, RetryBackoff? backoff = null, TaskCompletionSource? gate = null)
+    // failing is set before the runner starts: set after, the first snapshot could already have run
+    // and succeeded (the runner starts on the thread pool at once), and the retry the test advances
+    // the clock for would never come.
+    private (ScriptedDriver Driver, Task Running) StartRunner(int intervalSeconds, RetryBackoff? backoff = null, TaskCompletionSource? gate = null, bool failing = false)
     {
-        var driver = new ScriptedDriver(_time) { Gate = gate };
+        var driver = new ScriptedDriver(_time) { Gate = gate, Fail = failing };
         var datasource = new DatasourceConfiguration(
             new LoadedPlugin(new NullPlugin(), "/plugins/scripted/scripted.dll", "1.0"),
             new DatasourceSettings(new Dictionary<string, object?>()),
@@ -119,8 +122,7 @@ public sealed class DriverRunnerTests
     [Fact]
     public async Task RunAsync_FailingDatasource_RetriesWithCappedExponentialBackoff()
     {
-        var (driver, running) = StartRunner(600, new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)));
-        driver.Fail = true;
+        var (driver, running) = StartRunner(600, new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)), failing: true);
         await WaitForCallsAsync(driver, 1);
         var expected = new[] { 0 };
         foreach (var delay in new[] { 10, 20, 40, 60, 60 })
@@ -190,8 +192,7 @@ public sealed class DriverRunnerTests
     [Fact]
     public async Task RunAsync_BackoffLongerThanInterval_IsCappedAtTheInterval()
     {
-        var (driver, running) = StartRunner(15, new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300)));
-        driver.Fail = true;
+        var (driver, running) = StartRunner(15, new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300)), failing: true);
         await WaitForCallsAsync(driver, 1);
         await AdvanceAsync(driver, 10, 2);
         await AdvanceAsync(driver, 15, 3);
