@@ -21,13 +21,13 @@ internal static class ShutdownSteps
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            logger.LogWarning("Timeout ([plugin_host] shutdown_timeout) reached while {What}; it is abandoned", what);
+            LogAbandoned(logger, what);
         }
 #pragma warning disable CA1031 // a failing step must not keep the others from closing
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            logger.LogError("While stopping, {What} failed: {Message}", what, LogText.Escape(e.Message));
+            LogFailed(logger, what, e);
         }
     }
 
@@ -49,22 +49,25 @@ internal static class ShutdownSteps
         var closing = drivers.Select(d => DriverClose.Start(d.Datasource.Name, d.Driver)).ToList();
         foreach (var close in closing)
         {
-            var left = timeout - Stopwatch.GetElapsedTime(started);
-            if (!close.Done.Wait(left > TimeSpan.Zero ? Min(left, MaxWait) : TimeSpan.Zero))
+            // What is left of the deadline, as a wait takes it: 0 to int.MaxValue milliseconds.
+            var left = (timeout - Stopwatch.GetElapsedTime(started)).TotalMilliseconds;
+            if (!close.Done.Wait((int)Math.Clamp(left, 0, int.MaxValue)))
             {
-                logger.LogWarning("Timeout ([plugin_host] shutdown_timeout) reached while {What}; it is abandoned", close.What);
+                LogAbandoned(logger, close.What);
             }
             else if (close.Error is { } error)
             {
-                logger.LogError("While stopping, {What} failed: {Message}", close.What, LogText.Escape(error.Message));
+                LogFailed(logger, close.What, error);
             }
         }
     }
 
-    // A wait takes at most int.MaxValue milliseconds.
-    private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(int.MaxValue);
+    // The two lines every bounded step of a stop writes, said the same way wherever the step runs.
+    private static void LogAbandoned(ILogger logger, string what) =>
+        logger.LogWarning("Timeout ([plugin_host] shutdown_timeout) reached while {What}; it is abandoned", what);
 
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+    private static void LogFailed(ILogger logger, string what, Exception e) =>
+        logger.LogError("While stopping, {What} failed: {Message}", what, LogText.Escape(e.Message));
 
     /// <summary>One driver's close on a background thread of its own, which an abandoned close leaves behind.</summary>
     private sealed class DriverClose
