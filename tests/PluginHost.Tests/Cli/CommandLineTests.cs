@@ -111,17 +111,18 @@ public sealed class CommandLineTests
         result.Stderr.ShouldContain("error: [static] static folder /nonexistent/static ([static] directory) does not exist");
     }
 
-    public static TheoryData<string, int, bool> CloseCases => new()
+    public static TheoryData<string, int, bool, bool> CloseCases => new()
     {
-        // name, how long the driver takes to close (ms), whether check-config gives up on it
-        { "driver closes at once", 0, false },
-        { "driver hangs on close past shutdown_timeout", 600_000, true },
+        // name, how long the driver takes to close (ms), whether its close throws, whether check-config gives up on it
+        { "driver closes at once", 0, false, false },
+        { "driver hangs on close past shutdown_timeout", 600_000, false, true },
+        { "driver's close throws", 0, true, false },
     };
 
     /// <summary>check-config closes the drivers it created, each within [plugin_host] shutdown_timeout.</summary>
     [Theory]
     [MemberData(nameof(CloseCases))]
-    public async Task CheckConfig_DriverClose_BoundedByShutdownTimeout(string name, int closeDelayMs, bool abandoned)
+    public async Task CheckConfig_DriverClose_BoundedByShutdownTimeout(string name, int closeDelayMs, bool closeThrows, bool abandoned)
     {
         using var temp = new TempFolder();
         var entities = temp.File("entities", "a\n");
@@ -135,6 +136,7 @@ public sealed class CommandLineTests
             [echo]
             entities_file = {entities}
             close_delay_ms = {closeDelayMs}
+            fail_on_close = {(closeThrows ? "true" : "false")}
             """);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
@@ -143,6 +145,7 @@ public sealed class CommandLineTests
         result.ExitCode.ShouldBe(0, $"{name}\n{result.Stderr}");
         result.Stdout.ShouldContain("Enabled datasources: echo", Case.Sensitive, name);
         result.Stderr.Contains("Timeout ([plugin_host] shutdown_timeout) reached while closing datasource echo", StringComparison.Ordinal).ShouldBe(abandoned, name);
+        result.Stderr.Contains("While stopping, closing datasource echo failed: echo: fail_on_close is set", StringComparison.Ordinal).ShouldBe(closeThrows, name);
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60), name); // not the driver's ten minutes
     }
 

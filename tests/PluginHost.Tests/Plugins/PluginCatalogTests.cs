@@ -142,7 +142,7 @@ public sealed class PluginCatalogTests
     private static async Task<List<DatasourceEvent>> EchoEventsAsync(LoadedPlugin plugin, string entities)
     {
         await using var driver = plugin.Instance.CreateDriver(new DatasourceContext("echo",
-            new DatasourceSettings(new Dictionary<string, object?> { ["entities_file"] = entities, ["fail_on_create"] = false, ["reject_config"] = false, ["create_delay_ms"] = 0L, ["line_delay_ms"] = 0L, ["close_delay_ms"] = 0L }),
+            new DatasourceSettings(new Dictionary<string, object?> { ["entities_file"] = entities, ["fail_on_create"] = false, ["reject_config"] = false, ["create_delay_ms"] = 0L, ["line_delay_ms"] = 0L, ["close_delay_ms"] = 0L, ["fail_on_close"] = false }),
             NullLogger.Instance, TimeProvider.System));
         var events = new List<DatasourceEvent>();
         await foreach (var e in driver.GetAllAsync(DatasourceAction.Snapshot, CancellationToken.None))

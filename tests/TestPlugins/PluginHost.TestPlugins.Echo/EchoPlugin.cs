@@ -28,7 +28,9 @@ public sealed class EchoPlugin : IDatasourcePlugin
     internal static readonly OptionDefinition<int> CloseDelay = OptionDefinition.Int("close_delay_ms", 0,
         "Take this long to close the driver, ignoring any deadline, like a connection that hangs on close.", min: 0, max: 600_000);
 
-    public IReadOnlyList<OptionDefinition> Options { get; } = [EntitiesFile, FailOnCreate, RejectConfig, CreateDelay, LineDelay, CloseDelay];
+    internal static readonly OptionDefinition<bool> FailOnClose = OptionDefinition.Bool("fail_on_close", false, "Throw from DisposeAsync, like a connection that breaks on close.");
+
+    public IReadOnlyList<OptionDefinition> Options { get; } = [EntitiesFile, FailOnCreate, RejectConfig, CreateDelay, LineDelay, CloseDelay, FailOnClose];
 
     public IReadOnlyDictionary<string, IEntityTransformer> CreateTransformers(DatasourceSettings settings) =>
         new Dictionary<string, IEntityTransformer> { ["echo.thing"] = new EchoTransformer() };
@@ -94,6 +96,11 @@ internal sealed class EchoDriver(DatasourceContext context) : IDatasourceDriver
         if (context.Settings.Get(EchoPlugin.CloseDelay) is > 0 and var delay)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(delay), context.Time, CancellationToken.None);
+        }
+
+        if (context.Settings.Get(EchoPlugin.FailOnClose))
+        {
+            throw new IOException("echo: fail_on_close is set");
         }
     }
 }
