@@ -15,9 +15,12 @@ internal static class EventBatcher
     /// <summary>
     /// Queues every event of <paramref name="events"/>; returns how many there were. The count so far
     /// is kept in <paramref name="progress"/> (read by a progress line while a long snapshot runs).
+    /// With <paramref name="transformAhead"/>, each batch is transformed on the thread pool as it is
+    /// queued.
     /// </summary>
     public static async Task<int> EnqueueAllAsync(
-        IAsyncEnumerable<DatasourceEvent> events, GraphQueue queue, CancellationToken cancellationToken, StrongBox<int>? progress = null)
+        IAsyncEnumerable<DatasourceEvent> events, GraphQueue queue, CancellationToken cancellationToken, StrongBox<int>? progress = null,
+        TransformAhead? transformAhead = null)
     {
         var count = 0;
         var batch = new List<DatasourceEvent>(GraphQueue.MaxBatch);
@@ -27,7 +30,7 @@ internal static class EventBatcher
             var next = enumerator.MoveNextAsync();
             if (!next.IsCompleted && batch.Count > 0)
             {
-                await queue.EnqueueAsync(new EventBatchQueueItem(batch), cancellationToken).ConfigureAwait(false);
+                await queue.EnqueueAsync(Item(batch, transformAhead), cancellationToken).ConfigureAwait(false);
                 batch = new List<DatasourceEvent>(GraphQueue.MaxBatch);
             }
 
@@ -39,7 +42,7 @@ internal static class EventBatcher
             catch (Exception) when (batch.Count > 0 && !cancellationToken.IsCancellationRequested)
             {
                 // What was read before a failure still updates the graph (nothing gets deleted).
-                await queue.EnqueueAsync(new EventBatchQueueItem(batch), cancellationToken).ConfigureAwait(false);
+                await queue.EnqueueAsync(Item(batch, transformAhead), cancellationToken).ConfigureAwait(false);
                 throw;
             }
 
@@ -56,16 +59,19 @@ internal static class EventBatcher
             }
             if (batch.Count == GraphQueue.MaxBatch)
             {
-                await queue.EnqueueAsync(new EventBatchQueueItem(batch), cancellationToken).ConfigureAwait(false);
+                await queue.EnqueueAsync(Item(batch, transformAhead), cancellationToken).ConfigureAwait(false);
                 batch = new List<DatasourceEvent>(GraphQueue.MaxBatch);
             }
         }
 
         if (batch.Count > 0)
         {
-            await queue.EnqueueAsync(new EventBatchQueueItem(batch), cancellationToken).ConfigureAwait(false);
+            await queue.EnqueueAsync(Item(batch, transformAhead), cancellationToken).ConfigureAwait(false);
         }
 
         return count;
     }
+
+    private static EventBatchQueueItem Item(List<DatasourceEvent> batch, TransformAhead? transformAhead) =>
+        new(batch) { Ahead = transformAhead?.Start(batch) };
 }

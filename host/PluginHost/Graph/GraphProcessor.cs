@@ -30,7 +30,8 @@ internal sealed class GraphProcessor(
     TimeSpan initialRetention,
     TimeProvider time,
     ILogger logger,
-    TimeSpan? publishWindow = null)
+    TimeSpan? publishWindow = null,
+    TransformAhead? transformAhead = null)
 {
     /// <summary>
     /// How long a watched change may wait for others before its version is published. At 50 changes
@@ -136,9 +137,12 @@ internal sealed class GraphProcessor(
         switch (item)
         {
             case EventBatchQueueItem batch:
-                foreach (var datasourceEvent in batch.Events)
+                var transformed = batch.Ahead is { } ahead && ReferenceEquals(ahead.Transformers, _transformers)
+                    ? await ahead.Updates.ConfigureAwait(false)
+                    : null;
+                for (var i = 0; i < batch.Events.Count; i++)
                 {
-                    await ApplyEventAsync(datasourceEvent, cancellationToken).ConfigureAwait(false);
+                    await ApplyEventAsync(batch.Events[i], transformed?[i], cancellationToken).ConfigureAwait(false);
                 }
 
                 break;
@@ -159,6 +163,7 @@ internal sealed class GraphProcessor(
                 if (reconfigure.Transformers is { } registry)
                 {
                     _transformers = registry;
+                    transformAhead?.Use(registry);
                     _vertexKeysBySource.Clear(); // new settings may map an unchanged entity differently
                 }
 
@@ -247,7 +252,8 @@ internal sealed class GraphProcessor(
         }
     }
 
-    private async ValueTask ApplyEventAsync(DatasourceEvent datasourceEvent, CancellationToken cancellationToken)
+    /// <param name="transformed">The event's update when it was transformed ahead (<see cref="TransformAhead"/>).</param>
+    private async ValueTask ApplyEventAsync(DatasourceEvent datasourceEvent, EntityUpdate? transformed, CancellationToken cancellationToken)
     {
         if (datasourceEvent.IsEndOfSnapshot)
         {
@@ -282,7 +288,7 @@ internal sealed class GraphProcessor(
                 return; // unchanged since the graph last saw it
             }
 
-            var update = transformer.Transform(datasourceEvent);
+            var update = transformed ?? transformer.Transform(datasourceEvent);
             var reference = _transformers.IsForeign(datasourceEvent.EntityType, update.Vertex.Type);
             graph.Apply(update, datasourceEvent.DatasourceName, datasourceEvent.SampleTime, reference, reference ? null : datasourceEvent.EntityVersion);
             if (source is { } identified && !reference)

@@ -6,7 +6,11 @@ namespace PluginHost.Graph;
 internal abstract record GraphQueueItem;
 
 /// <summary>Datasource events to transform and apply, in order.</summary>
-internal sealed record EventBatchQueueItem(IReadOnlyList<DatasourceEvent> Events) : GraphQueueItem;
+internal sealed record EventBatchQueueItem(IReadOnlyList<DatasourceEvent> Events) : GraphQueueItem
+{
+    /// <summary>The events transformed ahead, off the processor's task (a first snapshot's); <c>null</c>: none.</summary>
+    public TransformedBatch? Ahead { get; init; }
+}
 
 /// <summary>A datasource started a snapshot at <see cref="StartedAt"/>.</summary>
 internal sealed record SnapshotStartedQueueItem(string DatasourceName, DateTimeOffset StartedAt) : GraphQueueItem;

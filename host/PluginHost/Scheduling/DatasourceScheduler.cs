@@ -18,6 +18,7 @@ namespace PluginHost.Scheduling;
 internal sealed class DatasourceScheduler : IAsyncDisposable
 {
     private readonly GraphQueue _queue;
+    private readonly TransformAhead _transformAhead;
     private readonly GraphProcessor _processor;
     private readonly Task _processing;
     private readonly CancellationTokenSource _processorStop = new();
@@ -35,9 +36,11 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
 
     private DatasourceScheduler(
         HostConfiguration configuration, GraphQueue queue, GraphProcessor processor, IReadOnlyList<IGraphOutput> outputs,
-        IReadOnlyList<DriverRunner> runners, ILoggerFactory loggerFactory, TimeProvider time, TransformerRegistry registry)
+        IReadOnlyList<DriverRunner> runners, ILoggerFactory loggerFactory, TimeProvider time, TransformerRegistry registry,
+        TransformAhead transformAhead)
     {
         _configuration = configuration;
+        _transformAhead = transformAhead;
         _registry = registry;
         _queue = queue;
         _processor = processor;
@@ -107,17 +110,18 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         var logger = loggerFactory.CreateLogger("PluginHost");
         var registry = CreateRegistry(configuration, logger);
         var queue = new GraphQueue(configuration.Host.QueueCapacity);
+        var transformAhead = new TransformAhead(registry);
         var backoff = new RetryBackoff(configuration.Host.RetryInitialDelay, configuration.Host.RetryMaxDelay);
         // Each runner's backoff is its own: one failing datasource never slows another's retries.
         var runners = CreateDrivers(configuration, loggerFactory, time, logger)
-            .Select(d => new DriverRunner(d.Datasource, d.Driver, queue, time, backoff, d.Logger))
+            .Select(d => new DriverRunner(d.Datasource, d.Driver, queue, time, backoff, d.Logger, transformAhead))
             .ToList();
         var outputs = writeOutputs ? OutputFactory.Create(configuration.Host, loggerFactory, time) : [];
         outputs.AddRange(extraOutputs ?? []);
         var values = LoadValues(configuration, registry, logger);
         var processor = new GraphProcessor(queue, new EntityGraph(time, values), registry, outputs, new GraphVersionPublisher(),
-            configuration.Host.DeletedEntityRetention, time, logger);
-        return new DatasourceScheduler(configuration, queue, processor, outputs, runners, loggerFactory, time, registry);
+            configuration.Host.DeletedEntityRetention, time, logger, transformAhead: transformAhead);
+        return new DatasourceScheduler(configuration, queue, processor, outputs, runners, loggerFactory, time, registry, transformAhead);
     }
 
     /// <summary>
@@ -452,7 +456,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         try
         {
             var (_, driver, logger) = CreateDriver(datasource, _loggerFactory, _time);
-            return new DriverRunner(datasource, driver, _queue, _time, backoff, logger);
+            return new DriverRunner(datasource, driver, _queue, _time, backoff, logger, _transformAhead);
         }
         catch (Exception e) when (e is DatasourceConfigurationException or ConfigException)
         {

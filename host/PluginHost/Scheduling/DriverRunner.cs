@@ -14,13 +14,16 @@ namespace PluginHost.Scheduling;
 /// failure. One loop per datasource, so a slow snapshot is never overlapped by the next one, and a
 /// failure here never touches other datasources.
 /// </summary>
+/// <param name="transformAhead">Transforms the first snapshot's events off the graph processor's task
+/// (every entity of a first snapshot is new, so each of its events is transformed).</param>
 internal sealed class DriverRunner(
     DatasourceConfiguration datasource,
     IDatasourceDriver driver,
     GraphQueue queue,
     TimeProvider time,
     RetryBackoff backoff,
-    ILogger logger)
+    ILogger logger,
+    TransformAhead? transformAhead = null)
 {
     private DatasourceConfiguration _datasource = datasource;
 
@@ -146,7 +149,8 @@ internal sealed class DriverRunner(
             null, ProgressInterval, ProgressInterval);
         try
         {
-            count = await EventBatcher.EnqueueAllAsync(driver.GetAllAsync(action, cancellationToken), queue, cancellationToken, progress).ConfigureAwait(false);
+            count = await EventBatcher.EnqueueAllAsync(driver.GetAllAsync(action, cancellationToken), queue, cancellationToken, progress,
+                action == DatasourceAction.InitSnapshot ? transformAhead : null).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -53,6 +53,40 @@ public sealed class DriverRunnerTests
 
     private static int[] Offsets(ScriptedDriver driver) => driver.Calls.Select(c => (int)(c.At - Start).TotalSeconds).ToArray();
 
+    // A first snapshot's entities are all new to the graph: each is transformed, so ahead of the
+    // processor. A later snapshot's are mostly unchanged (the processor skips their transform).
+    [Theory]
+    [InlineData("first snapshot", DatasourceAction.InitSnapshot, true)]
+    [InlineData("later snapshot", DatasourceAction.Snapshot, false)]
+    public async Task RunSnapshotAsync_Action_TransformsAheadOnlyTheFirstSnapshot(string name, DatasourceAction action, bool ahead)
+    {
+        _ = name;
+        var driver = new ScriptedDriver(_time);
+        var datasource = new DatasourceConfiguration(
+            new LoadedPlugin(new NullPlugin(), "/plugins/scripted/scripted.dll", "1.0"),
+            new DatasourceSettings(new Dictionary<string, object?>()),
+            TimeSpan.FromSeconds(600),
+            UpdateMethod.None,
+            TimeSpan.FromSeconds(30));
+        var queue = new GraphQueue(10_000);
+        var runner = new DriverRunner(datasource, driver, queue, _time, new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300)),
+            NullLogger.Instance, new TransformAhead(new TransformerRegistry([])));
+
+        (await runner.RunSnapshotAsync(action, TestContext.Current.CancellationToken)).ShouldBeTrue();
+
+        var batches = new List<EventBatchQueueItem>();
+        while (queue.Reader.TryRead(out var item))
+        {
+            if (item is EventBatchQueueItem batch)
+            {
+                batches.Add(batch);
+            }
+        }
+
+        batches.ShouldHaveSingleItem().Events.ShouldHaveSingleItem().Action.ShouldBe(action);
+        (batches[0].Ahead is not null).ShouldBe(ahead);
+    }
+
     [Theory]
     [InlineData("default interval", 600)]
     [InlineData("per-datasource override", 30)]
