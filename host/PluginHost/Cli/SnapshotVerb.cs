@@ -59,7 +59,8 @@ internal static class SnapshotVerb
         {
             // Indented for a person at a terminal; compact when piped or redirected, where a program
             // reads it (jq, a file): a third fewer bytes to write and parse for the same JSON.
-            await using var stdout = Console.OpenStandardOutput();
+            await using var console = Console.OpenStandardOutput();
+            await using var stdout = new SynchronousWriteStream(console);
             await using var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = !Console.IsOutputRedirected });
             await NodeLinkGraphWriter.WriteAsync(writer, Subgraph.AllLive(scheduler.Versions.Current), CancellationToken.None);
             await writer.FlushAsync();
