@@ -8,7 +8,9 @@ namespace PluginHost.Benchmarks;
 /// <c>scale --run</c>: whole <c>pluginhost run</c> processes, one per variant (environment
 /// variables: GC settings and the like), side by side on one simulated cluster with churn (every
 /// 5 s one node deleted, one added, one flipped between Ready and NotReady), each taking a
-/// snapshot every 10 s (the shortest interval there is). After each applied snapshot the
+/// snapshot every 10 s (the shortest interval there is; <c>--interval</c> sets a longer one, e.g.
+/// one longer than a 65,000-node cold snapshot, so the first steady snapshot does not start while
+/// the cold one is still being applied). After each applied snapshot the
 /// process's resident set (VmRSS) is read; the host's own log gives each get_all's time.
 /// Side by side, a burst of load on the shared machine hits every variant alike.
 /// </summary>
@@ -18,10 +20,11 @@ internal static partial class RunSoakRunner
     {
         var nodes = options.Nodes.Count == 4 && options.Nodes[0] == 100 ? 5000 : options.Nodes[0];
         var snapshots = options.Snapshots;
+        var interval = (int)Math.Max(10, (options.Interval ?? TimeSpan.FromSeconds(10)).TotalSeconds);
         var binary = HostBinary.From(options.HostFolder);
         await using var cluster = await BenchmarkCluster.StartAsync(nodes, options.PageSize, watchHistory: 100, retentionSeconds: 60, pluginFolder: binary.PluginFolder);
         var config = (await File.ReadAllTextAsync(cluster.ConfigFile))
-            .Replace("[datasources]\n", "[datasources]\nsnapshots_interval = 10\n", StringComparison.Ordinal)
+            .Replace("[datasources]\n", $"[datasources]\nsnapshots_interval = {interval}\n", StringComparison.Ordinal)
             .Replace("log_level = warning", "log_level = info", StringComparison.Ordinal);
         await File.WriteAllTextAsync(cluster.ConfigFile, config + "\n[api]\nport = 0\n");
 
@@ -41,7 +44,7 @@ internal static partial class RunSoakRunner
             var churn = ChurnAsync(cluster, stop.Token);
             var rss = hosts.Select(_ => new List<double>()).ToList();
             var loads = new List<double>();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds((snapshots * 10 * 1.5) + 120);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds((snapshots * interval * 1.5) + 120);
             while (rss.Any(r => r.Count < snapshots) && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(250);
@@ -66,7 +69,7 @@ internal static partial class RunSoakRunner
             await churn;
             var text = new StringBuilder();
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"`run`, {nodes:N0} OpenStack nodes with churn, a snapshot every 10 s, {binary.Description}; {variants.Count} processes side by side; load average {loadBefore:F1} before, {(loads.Count == 0 ? 0 : loads.Min()):F1}–{(loads.Count == 0 ? 0 : loads.Max()):F1} during"));
+                $"`run`, {nodes:N0} OpenStack nodes with churn, a snapshot every {interval} s, {binary.Description}; {variants.Count} processes side by side; load average {loadBefore:F1} before, {(loads.Count == 0 ? 0 : loads.Min()):F1}–{(loads.Count == 0 ? 0 : loads.Max()):F1} during"));
             text.AppendLine();
             text.AppendLine("| variant | environment | snapshots | RSS after 1st (MiB) | after 10th | after last | max after 10th | get_all → queued (s), steady: median (min–max) |");
             text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");

@@ -67,7 +67,8 @@ internal sealed record ScaleOptions
 
     public int Snapshots { get; init; } = 200;
 
-    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Between two snapshots: the soak's pause (default 1 s), <c>--run</c>'s <c>snapshots_interval</c> (default 10 s).</summary>
+    public TimeSpan? Interval { get; init; }
 
     /// <summary>The one node count of a single-size run: <c>--nodes</c> when given, else <paramref name="fallback"/>.</summary>
     public int SingleNodeCount(int fallback) => Nodes.Count == 4 && Nodes[0] == 100 ? fallback : Nodes[0];

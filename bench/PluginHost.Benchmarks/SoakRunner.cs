@@ -14,6 +14,8 @@ internal static class SoakRunner
 {
     private const int WarmUp = 50;
 
+    private static readonly TimeSpan SoakInterval = TimeSpan.FromSeconds(1);
+
     public static async Task<int> RunAsync(ScaleOptions options)
     {
         var nodes = options.SingleNodeCount(5000);
@@ -45,7 +47,7 @@ internal static class SoakRunner
                     $"snapshot {round}: {seconds[^1]:F2} s, heap {heapMiB[^1]:F1} MiB, working set {workingSetMiB[^1]:F0} MiB"));
             }
 
-            await Task.Delay(options.Interval);
+            await Task.Delay(options.Interval ?? SoakInterval);
         }
 
         var expected = cluster.Simulator.Nodes.Names.Order(StringComparer.Ordinal).ToList();
@@ -60,7 +62,7 @@ internal static class SoakRunner
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
             | soak | value |
             |---|---|
-            | nodes, snapshots, interval | {nodes:N0}, {options.Snapshots}, {options.Interval.TotalSeconds:0.###} s |
+            | nodes, snapshots, interval | {nodes:N0}, {options.Snapshots}, {(options.Interval ?? SoakInterval).TotalSeconds:0.###} s |
             | snapshot time, median | {Statistics.Median(seconds):F2} s |
             | live heap after warm-up ({WarmUp} snapshots): min / max | {steady.Min():F1} / {steady.Max():F1} MiB |
             | live heap, mean of first / second half of the rest | {firstHalf:F1} / {secondHalf:F1} MiB |

@@ -14,18 +14,18 @@ public sealed class DriverRunnerTests
     private readonly CountingTimeProvider _time = new(Start);
     private readonly CancellationTokenSource _stop = new();
 
+    // A datasource of plugin <name> (folder and DLL of that name), with changes every 30 s when pulling.
+    private static DatasourceConfiguration Datasource(string plugin, TimeSpan interval, UpdateMethod method) =>
+        new(new LoadedPlugin(new NullPlugin(), $"/plugins/{plugin}/{plugin}.dll", "1.0"), new DatasourceSettings(new Dictionary<string, object?>()),
+            interval, method, TimeSpan.FromSeconds(30));
+
     // failing is set before the runner starts: set after, the first snapshot could already have run
     // and succeeded (the runner starts on the thread pool at once), and the retry the test advances
     // the clock for would never come.
     private (ScriptedDriver Driver, Task Running) StartRunner(int intervalSeconds, RetryBackoff? backoff = null, TaskCompletionSource? gate = null, bool failing = false)
     {
         var driver = new ScriptedDriver(_time) { Gate = gate, Fail = failing };
-        var datasource = new DatasourceConfiguration(
-            new LoadedPlugin(new NullPlugin(), "/plugins/scripted/scripted.dll", "1.0"),
-            new DatasourceSettings(new Dictionary<string, object?>()),
-            TimeSpan.FromSeconds(intervalSeconds),
-            UpdateMethod.None,
-            TimeSpan.FromSeconds(30));
+        var datasource = Datasource("scripted", TimeSpan.FromSeconds(intervalSeconds), UpdateMethod.None);
         var runner = new DriverRunner(datasource, driver, new GraphQueue(10_000), _time,
             backoff ?? new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300)), NullLogger.Instance);
         return (driver, Task.Run(() => runner.RunAsync(_stop.Token)));
@@ -62,12 +62,7 @@ public sealed class DriverRunnerTests
     {
         _ = name;
         var driver = new ScriptedDriver(_time);
-        var datasource = new DatasourceConfiguration(
-            new LoadedPlugin(new NullPlugin(), "/plugins/scripted/scripted.dll", "1.0"),
-            new DatasourceSettings(new Dictionary<string, object?>()),
-            TimeSpan.FromSeconds(600),
-            UpdateMethod.None,
-            TimeSpan.FromSeconds(30));
+        var datasource = Datasource("scripted", TimeSpan.FromSeconds(600), UpdateMethod.None);
         var queue = new GraphQueue(10_000);
         var runner = new DriverRunner(datasource, driver, queue, _time, new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300)),
             NullLogger.Instance, new TransformAhead(new TransformerRegistry([])));
@@ -182,12 +177,7 @@ public sealed class DriverRunnerTests
     {
         // fail, fail, fail, deliver 3 events and end, fail, fail
         var driver = new PushDriver(_time, PushDriver.Fails, PushDriver.Fails, PushDriver.Fails, 3, PushDriver.Fails, PushDriver.Fails);
-        var datasource = new DatasourceConfiguration(
-            new LoadedPlugin(new NullPlugin(), "/plugins/push/push.dll", "1.0"),
-            new DatasourceSettings(new Dictionary<string, object?>()),
-            TimeSpan.FromHours(1),
-            UpdateMethod.Push,
-            TimeSpan.FromSeconds(30));
+        var datasource = Datasource("push", TimeSpan.FromHours(1), UpdateMethod.Push);
         var runner = new DriverRunner(datasource, driver, new GraphQueue(10_000), _time,
             new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300)), NullLogger.Instance);
         var running = Task.Run(() => runner.RunAsync(_stop.Token));
