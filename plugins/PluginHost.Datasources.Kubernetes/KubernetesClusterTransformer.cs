@@ -34,10 +34,10 @@ internal sealed class KubernetesClusterTransformer(NodeMappingSettings mapping) 
         {
             foreach (var identity in identities.EnumerateArray())
             {
-                var providerIdText = Text(identity, KubernetesEventKeys.ProviderId);
-                var instanceId = KubernetesNodeProperties.InstanceId(providerIdText, Text(identity, KubernetesEventKeys.ExternalId),
+                var providerId = ProviderId.Parse(Text(identity, KubernetesEventKeys.ProviderId));
+                var instanceId = KubernetesNodeProperties.InstanceId(providerId, Text(identity, KubernetesEventKeys.ExternalId),
                     Text(identity, KubernetesEventKeys.SystemUuid), mapping.InstanceIdFromSystemUuid);
-                if (KubernetesNodeProperties.OpenStackInstanceId(ProviderId.Parse(providerIdText).Provider, instanceId) is { } novaId
+                if (KubernetesNodeProperties.OpenStackInstanceId(providerId.Provider, instanceId) is { } novaId
                     && linked.Add(novaId))
                 {
                     neighbors.Add(new(new EntityVertex(KnownEntityTypes.NovaInstance, novaId), EdgeLabels.Comprised, EdgeDirection.FromVertex));

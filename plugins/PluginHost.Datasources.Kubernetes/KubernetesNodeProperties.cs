@@ -11,9 +11,6 @@ namespace PluginHost.Datasources.Kubernetes;
 /// </summary>
 internal static class KubernetesNodeProperties
 {
-    // Prometheus' kubernetes_sd order for the one address to show.
-    private static readonly string[] PreferredAddressTypes = ["InternalIP", "InternalDNS", "ExternalIP", "ExternalDNS", "Hostname"];
-
     private const string RoleLabelPrefix = "node-role.kubernetes.io/";
     private static ReadOnlySpan<byte> RoleLabelPrefixUtf8 => "node-role.kubernetes.io/"u8;
     private static ReadOnlySpan<byte> LegacyRoleLabelUtf8 => "kubernetes.io/role"u8;
@@ -40,17 +37,22 @@ internal static class KubernetesNodeProperties
         var addresses = Child(status, "addresses");
         if (addresses.ValueKind == JsonValueKind.Array)
         {
-            Copy(properties, "internal_ip", FirstAddress(addresses, "InternalIP"));
-            Copy(properties, "external_ip", FirstAddress(addresses, "ExternalIP"));
-            Copy(properties, "hostname", FirstAddress(addresses, "Hostname"));
-            Copy(properties, "ip", PreferredAddressTypes.Select(t => FirstAddress(addresses, t)).FirstOrDefault(a => a is not null));
+            var internalIp = FirstAddress(addresses, "InternalIP");
+            var externalIp = FirstAddress(addresses, "ExternalIP");
+            var hostname = FirstAddress(addresses, "Hostname");
+            Copy(properties, "internal_ip", internalIp);
+            Copy(properties, "external_ip", externalIp);
+            Copy(properties, "hostname", hostname);
+
+            // The one address to show, in Prometheus' kubernetes_sd order; the ones read above are reused.
+            Copy(properties, "ip", internalIp ?? FirstAddress(addresses, "InternalDNS") ?? externalIp ?? FirstAddress(addresses, "ExternalDNS") ?? hostname);
         }
 
         var (providerIdText, externalIdText, systemUuid) = IdentityFields(node);
         var providerId = ProviderId.Parse(providerIdText);
         Copy(properties, "provider_id", providerIdText);
         Copy(properties, "provider", providerId.Provider);
-        Copy(properties, "instance_id", InstanceId(providerIdText, externalIdText, systemUuid, instanceIdFromSystemUuid));
+        Copy(properties, "instance_id", InstanceId(providerId, externalIdText, systemUuid, instanceIdFromSystemUuid));
         Copy(properties, "external_id", externalIdText);
 
         if (Child(spec, "unschedulable") is { ValueKind: JsonValueKind.True or JsonValueKind.False } unschedulable)
@@ -214,9 +216,8 @@ internal static class KubernetesNodeProperties
     /// The cloud's instance id: from providerID, else the deprecated externalID, else (opt-in, OpenStack
     /// nodes only) the lower-cased systemUUID.
     /// </summary>
-    public static string? InstanceId(string? providerIdText, string? externalId, string? systemUuid, bool instanceIdFromSystemUuid)
+    public static string? InstanceId(ProviderId providerId, string? externalId, string? systemUuid, bool instanceIdFromSystemUuid)
     {
-        var providerId = ProviderId.Parse(providerIdText);
         if (providerId.InstanceId is { } id)
         {
             return id;
@@ -232,7 +233,7 @@ internal static class KubernetesNodeProperties
             : null;
     }
 
-    /// <summary>The raw fields <see cref="InstanceId(string?, string?, string?, bool)"/> reads, from a node.</summary>
+    /// <summary>The raw fields <see cref="InstanceId(ProviderId, string?, string?, bool)"/> reads, from a node.</summary>
     public static (string? ProviderId, string? ExternalId, string? SystemUuid) IdentityFields(JsonElement node)
     {
         var spec = Child(node, "spec");

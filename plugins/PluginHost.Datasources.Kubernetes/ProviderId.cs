@@ -23,9 +23,47 @@ internal readonly record struct ProviderId(string? Provider, string? InstanceId)
             return default; // not a URI: no cloud can be told from it
         }
 
-        var provider = providerId[..separator].Trim().ToLowerInvariant();
-        var path = providerId[(separator + 3)..];
-        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new ProviderId(provider, segments.Length == 0 ? null : segments[^1]);
+        var scheme = providerId.AsSpan(0, separator).Trim();
+        return new ProviderId(KnownProvider(scheme) ?? scheme.ToString().ToLowerInvariant(), LastSegment(providerId.AsSpan(separator + 3)));
+    }
+
+    // The clouds Kubernetes' own cloud providers name, as one string each: every node of a cluster
+    // (and every watched change of one) shares it instead of holding its own copy.
+    private static readonly string[] KnownProviders = [OpenStack, "aws", "gce", "azure", "kind", "vsphere", "ibm", "alicloud", "oci", "digitalocean", "hcloud", "linode"];
+
+    private static string? KnownProvider(ReadOnlySpan<char> scheme)
+    {
+        foreach (var known in KnownProviders)
+        {
+            if (scheme.Equals(known, StringComparison.OrdinalIgnoreCase))
+            {
+                return known;
+            }
+        }
+
+        return null;
+    }
+
+    // The last segment that is not blank, trimmed; only it becomes a string.
+    private static string? LastSegment(ReadOnlySpan<char> path)
+    {
+        while (!path.IsEmpty)
+        {
+            var slash = path.LastIndexOf('/');
+            var segment = path[(slash + 1)..].Trim();
+            if (!segment.IsEmpty)
+            {
+                return segment.ToString();
+            }
+
+            if (slash < 0)
+            {
+                break;
+            }
+
+            path = path[..slash];
+        }
+
+        return null;
     }
 }

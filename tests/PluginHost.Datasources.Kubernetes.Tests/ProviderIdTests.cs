@@ -13,6 +13,9 @@ public sealed class ProviderIdTests
     [InlineData("vsphere", "vsphere://4237a0e1-8d2b-4b1c-9a3d-0f5e6a7b8c9d", "vsphere", "4237a0e1-8d2b-4b1c-9a3d-0f5e6a7b8c9d")]
     [InlineData("scheme in capitals", "OpenStack:///abc", "openstack", "abc")]
     [InlineData("trailing slash", "openstack:///abc/", "openstack", "abc")]
+    [InlineData("blank last segments", "openstack:///abc/ / ", "openstack", "abc")]
+    [InlineData("blanks around scheme and id", " AWS :///zone/ i-1 ", "aws", "i-1")]
+    [InlineData("a cloud this list does not know", "Acme://x/y", "acme", "y")]
     [InlineData("scheme only", "openstack://", "openstack", null)]
     [InlineData("empty", "", null, null)]
     [InlineData("blank", "   ", null, null)]
@@ -25,5 +28,14 @@ public sealed class ProviderIdTests
 
         parsed.Provider.ShouldBe(provider, name);
         parsed.InstanceId.ShouldBe(instanceId, name);
+    }
+
+    [Fact]
+    public void Parse_TwoNodesOfOneCloud_ShareTheProviderString()
+    {
+        var first = ProviderId.Parse("openstack:///" + Guid.NewGuid());
+        var second = ProviderId.Parse("OPENSTACK://RegionOne/" + Guid.NewGuid());
+
+        ReferenceEquals(first.Provider, second.Provider).ShouldBeTrue();
     }
 }
