@@ -42,8 +42,17 @@ internal sealed class SynchronousWriteStream(Stream inner) : Stream
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        inner.Write(buffer.Span);
-        return ValueTask.CompletedTask;
+        try
+        {
+            inner.Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+#pragma warning disable CA1031 // handed to the awaiter as a faulted task, as an asynchronous write would
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return ValueTask.FromException(e);
+        }
     }
 
     public override void Flush() => inner.Flush();
@@ -55,8 +64,17 @@ internal sealed class SynchronousWriteStream(Stream inner) : Stream
             return Task.FromCanceled(cancellationToken);
         }
 
-        inner.Flush();
-        return Task.CompletedTask;
+        try
+        {
+            inner.Flush();
+            return Task.CompletedTask;
+        }
+#pragma warning disable CA1031 // handed to the awaiter as a faulted task, as an asynchronous flush would
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return Task.FromException(e);
+        }
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();

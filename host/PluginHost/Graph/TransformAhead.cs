@@ -37,14 +37,13 @@ internal sealed class TransformAhead(TransformerRegistry initialTransformers)
         for (var i = 0; i < events.Count; i++)
         {
             var datasourceEvent = events[i];
-            if (datasourceEvent.IsEndOfSnapshot || transformers.Find(datasourceEvent.EntityType) is not { } transformer)
-            {
-                continue;
-            }
-
             try
             {
-                updates[i] = transformer.Transform(datasourceEvent);
+                // Inside the try: a task nobody awaits (the transformers were replaced) must not fault.
+                if (!datasourceEvent.IsEndOfSnapshot && transformers.Find(datasourceEvent.EntityType) is { } transformer)
+                {
+                    updates[i] = transformer.Transform(datasourceEvent);
+                }
             }
 #pragma warning disable CA1031 // the processor transforms this event again and reports its failure there
             catch (Exception)

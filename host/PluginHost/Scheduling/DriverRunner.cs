@@ -29,6 +29,10 @@ internal sealed class DriverRunner(
 
     private CancellationTokenSource _reconfigured = new();
 
+    // Only the first attempt's events are all new to the graph; a retry after a partial failure
+    // finds most of them held, and those are never parsed (the processor's fast path).
+    private bool _attemptedSnapshot;
+
     /// <summary>How often a running snapshot logs its progress.</summary>
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
 
@@ -147,10 +151,12 @@ internal sealed class DriverRunner(
             _ => logger.LogInformation("{Datasource} {Action} in progress: {Count} events so far, {Seconds:F0} s",
                 Name, EventJson.ActionName(action), Volatile.Read(ref progress.Value), (time.GetUtcNow() - started).TotalSeconds),
             null, ProgressInterval, ProgressInterval);
+        var ahead = action == DatasourceAction.InitSnapshot && !_attemptedSnapshot ? transformAhead : null;
+        _attemptedSnapshot = true;
         try
         {
-            count = await EventBatcher.EnqueueAllAsync(driver.GetAllAsync(action, cancellationToken), queue, cancellationToken, progress,
-                action == DatasourceAction.InitSnapshot ? transformAhead : null).ConfigureAwait(false);
+            count = await EventBatcher.EnqueueAllAsync(driver.GetAllAsync(action, cancellationToken), queue, cancellationToken, progress, ahead)
+                .ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -43,6 +43,19 @@ public sealed class SynchronousWriteStreamTests
     }
 
     [Fact]
+    public async Task WriteAsync_InnerWriteFails_ReturnsAFaultedTask()
+    {
+        var inner = new ThreadRecordingStream();
+        await inner.DisposeAsync(); // a closed pipe, say
+        using var stream = new SynchronousWriteStream(inner);
+
+        var write = stream.WriteAsync("x"u8.ToArray(), TestContext.Current.CancellationToken);
+
+        write.IsFaulted.ShouldBeTrue();
+        await Should.ThrowAsync<ObjectDisposedException>(() => write.AsTask());
+    }
+
+    [Fact]
     public void Dispose_InnerStream_IsLeftOpen()
     {
         using var inner = new ThreadRecordingStream();
