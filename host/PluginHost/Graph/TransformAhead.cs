@@ -15,7 +15,8 @@ namespace PluginHost.Graph;
 /// the fast path: work done ahead can be wasted, never wrong. A transform that throws here is left
 /// to the processor, which runs it again and reports the failure as it always does. Transformers
 /// are safe to call from any thread (<see cref="IEntityTransformer"/>); the queue's capacity bounds
-/// how many batches are transformed at once.
+/// how many batches are transformed at once, and so the memory their results hold while queued
+/// (the default 256 events: 8 batches).
 /// </remarks>
 internal sealed class TransformAhead(TransformerRegistry initialTransformers)
 {
