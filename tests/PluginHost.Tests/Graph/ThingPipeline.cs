@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PluginHost.Contracts;
 using PluginHost.Graph;
@@ -19,12 +20,17 @@ internal static class ThingPipeline
     }
 
     /// <summary>Starts the processor on its own task; cancel <c>Stop</c> to end it.</summary>
-    public static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start(TimeSpan? publishWindow, params IGraphOutput[] outputs)
+    public static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start(TimeSpan? publishWindow, params IGraphOutput[] outputs) =>
+        Start(new TransformerRegistry([("things", new Dictionary<string, IEntityTransformer> { ["thing"] = new ThingTransformer() })]),
+            NullLogger.Instance, publishWindow, transformAhead: null, outputs);
+
+    /// <summary>The same with the test's own transformers, logger and <see cref="TransformAhead"/>.</summary>
+    public static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start(
+        TransformerRegistry transformers, ILogger logger, TimeSpan? publishWindow, TransformAhead? transformAhead, params IGraphOutput[] outputs)
     {
         var queue = new GraphQueue(256);
-        var processor = new GraphProcessor(queue, new EntityGraph(TimeProvider.System),
-            new TransformerRegistry([("things", new Dictionary<string, IEntityTransformer> { ["thing"] = new ThingTransformer() })]),
-            outputs, new GraphVersionPublisher(), TimeSpan.FromMinutes(10), TimeProvider.System, NullLogger.Instance, publishWindow);
+        var processor = new GraphProcessor(queue, new EntityGraph(TimeProvider.System), transformers,
+            outputs, new GraphVersionPublisher(), TimeSpan.FromMinutes(10), TimeProvider.System, logger, publishWindow, transformAhead);
         var stop = new CancellationTokenSource();
         return (queue, processor, Task.Run(() => processor.RunAsync(stop.Token)), stop);
     }

@@ -56,11 +56,7 @@ public sealed class TransformAheadTests
         var registry = Registry(first);
         var ahead = new TransformAhead(registry);
         var logger = new CapturingLogger();
-        var queue = new GraphQueue(256);
-        var processor = new GraphProcessor(queue, new EntityGraph(TimeProvider.System), registry, [], new GraphVersionPublisher(),
-            TimeSpan.FromMinutes(10), TimeProvider.System, logger, transformAhead: ahead);
-        using var stop = new CancellationTokenSource();
-        var running = Task.Run(() => processor.RunAsync(stop.Token), TestContext.Current.CancellationToken);
+        var (queue, processor, running, stop) = ThingPipeline.Start(registry, logger, publishWindow: null, ahead);
 
         var batch = new EventBatchQueueItem(ids.Select(id => Thing(id)).ToList()) { Ahead = ahead.Start(ids.Select(id => Thing(id)).ToList()) };
         await batch.Ahead!.Updates.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
@@ -90,11 +86,7 @@ public sealed class TransformAheadTests
         var transformer = new CountingTransformer("v1");
         var registry = Registry(transformer);
         var ahead = new TransformAhead(registry);
-        var queue = new GraphQueue(256);
-        var processor = new GraphProcessor(queue, new EntityGraph(TimeProvider.System), registry, [], new GraphVersionPublisher(),
-            TimeSpan.FromMinutes(10), TimeProvider.System, new CapturingLogger(), transformAhead: ahead);
-        using var stop = new CancellationTokenSource();
-        var running = Task.Run(() => processor.RunAsync(stop.Token), TestContext.Current.CancellationToken);
+        var (queue, processor, running, stop) = ThingPipeline.Start(registry, new CapturingLogger(), publishWindow: null, ahead);
 
         // More than one batch (32 events each), so batches are transformed at once and must still apply in order.
         var events = Enumerable.Range(0, 100).Select(i => Thing("a", $"S{i}")).ToAsyncEnumerable();
