@@ -50,7 +50,7 @@ internal sealed class TransformAhead(TransformerRegistry initialTransformers)
             catch (Exception)
 #pragma warning restore CA1031
             {
-                updates[i] = null;
+                // left null: not transformed ahead
             }
         }
 
