@@ -12,7 +12,9 @@ namespace PluginHost.Benchmarks;
 /// mean against the first's, and the slope); the same host watching with no change for two
 /// minutes before is the baseline. Default settings otherwise, so the window holds the
 /// resync a 600 s snapshots_interval brings. With <c>--baseline-host</c> another build runs beside
-/// this one on the same cluster and changes, measured over the same windows: a same-run before/after.
+/// this one on the same cluster and changes, measured over the same windows: a same-run before/after;
+/// each <c>--variant</c> runs this build once more beside it with that environment (a runtime knob, or
+/// nothing, to see what a second host on the same two cores does to the first).
 /// </summary>
 internal static class PushLoadRunner
 {
@@ -24,10 +26,13 @@ internal static class PushLoadRunner
 
     private static readonly TimeSpan IdleWindow = TimeSpan.FromMinutes(2);
 
+    // The cluster's deleted_entity_retention: the window's memory grows until the first ended alarms are purged.
+    private static readonly TimeSpan Retention = TimeSpan.FromSeconds(600);
+
     public static async Task<int> RunAsync(ScaleOptions options)
     {
         var nodes = options.SingleNodeCount(20_000);
-        await using var cluster = await BenchmarkCluster.StartAsync(nodes, options.PageSize, watchHistory: 100_000);
+        await using var cluster = await BenchmarkCluster.StartAsync(nodes, options.PageSize, watchHistory: 100_000, retentionSeconds: (int)Retention.TotalSeconds);
         await cluster.UseLogLevelAsync("info"); // the default: the log lines of each watched change are part of the cost
         await cluster.AddConfigAsync("update_method = push\n[api]\nport = 0");
 
@@ -40,12 +45,13 @@ internal static class PushLoadRunner
             if (options.BaselineHostFolder is { } baselineFolder)
             {
                 var baseline = HostBinary.FromBuildOutput(baselineFolder);
-                var config = Path.Combine(cluster.Folder, "baseline.conf");
-                var text = await File.ReadAllTextAsync(cluster.ConfigFile);
-                await File.WriteAllTextAsync(config, text
-                    .Replace($"plugin_path = {BenchmarkPaths.PluginFolder}", $"plugin_path = {baseline.PluginFolder}", StringComparison.Ordinal)
-                    .Replace($"state_dir = {Path.Combine(cluster.Folder, "state")}", $"state_dir = {Path.Combine(cluster.Folder, "baseline-state")}", StringComparison.Ordinal));
-                hosts.Add(await MeasuredHost.StartAsync("baseline", config, baseline));
+                hosts.Add(await MeasuredHost.StartAsync("baseline", await CopyConfigAsync(cluster, "baseline", baseline.PluginFolder), baseline));
+            }
+
+            // Each --variant is this build again with its environment (a runtime knob, or a second host on the same cores).
+            foreach (var (label, environment) in options.Variants)
+            {
+                hosts.Add(await MeasuredHost.StartAsync(label, await CopyConfigAsync(cluster, label, pluginFolder: null), HostBinary.From(null), environment));
             }
 
             foreach (var host in hosts)
@@ -123,11 +129,25 @@ internal static class PushLoadRunner
                 string.Create(CultureInfo.InvariantCulture, $"{s.Take(perMinute).Average(x => x.ResidentMiB):F0} / {s.TakeLast(perMinute).Average(x => x.ResidentMiB):F0}")));
             Row(table, "resident memory: min / max over the window (MiB)", samples.Select(s => $"{s.Min(x => x.ResidentMiB):F0} / {s.Max(x => x.ResidentMiB):F0}"));
             Row(table, "resident memory slope (MiB/min)", samples.Select(s => F(Statistics.Slope(s.Select(x => x.ResidentMiB).ToList()) * perMinute)));
+
+            // Ended alarms stay in the graph for deleted_entity_retention, so memory grows until the first of them
+            // are purged; flat means flat after that (the window starts a warm-up after the first change).
+            var retained = Retention - WarmUp;
+            if (seconds - retained.TotalSeconds >= 5 * 60)
+            {
+                Row(table, $"resident memory after the first {retained.TotalMinutes:F0} min (once ended alarms are purged): mean of each 5 min / slope (MiB/min)", samples.Select(s =>
+                {
+                    var after = s.Where(x => x.Seconds > retained.TotalSeconds).ToList();
+                    var spans = after.Chunk(5 * perMinute).Select(c => c.Average(x => x.ResidentMiB).ToString("F0", CultureInfo.InvariantCulture));
+                    return $"{string.Join(", ", spans)} / {F(Statistics.Slope(after.Select(x => x.ResidentMiB).ToList()) * perMinute)}";
+                }));
+            }
+
             Row(table, "graph NotReady count equals the simulator's after the changes stop", inSync.Select(ok => ok ? "yes" : "NO"));
-            if (hosts.Count == 2)
+            for (var i = 1; i < hosts.Count; i++)
             {
                 table.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"\nthis build / baseline, CPU over the window: {cpu[0] / cpu[1]:F2}; above idle: {(cpu[0] / seconds * 100 - idleCpuPercent[0]) / (cpu[1] / seconds * 100 - idleCpuPercent[1]):F2}"));
+                    $"\nthis build / {hosts[i].Label}, CPU over the window: {cpu[0] / cpu[i]:F2}; above idle: {(cpu[0] / seconds * 100 - idleCpuPercent[0]) / (cpu[i] / seconds * 100 - idleCpuPercent[i]):F2}"));
             }
 
             table.AppendLine($"watch requests / list pages in the window (all hosts): {counters.WatchRequests - watchesBefore} / {counters.NodeListRequests - listsBefore}");
@@ -143,6 +163,21 @@ internal static class PushLoadRunner
         }
     }
 
+    // The cluster's config for another host: its own state_dir (so its own alarm history), its own plugins if given.
+    private static async Task<string> CopyConfigAsync(BenchmarkCluster cluster, string label, string? pluginFolder)
+    {
+        var config = Path.Combine(cluster.Folder, $"{label}.conf");
+        var text = (await File.ReadAllTextAsync(cluster.ConfigFile))
+            .Replace($"state_dir = {Path.Combine(cluster.Folder, "state")}", $"state_dir = {Path.Combine(cluster.Folder, $"{label}-state")}", StringComparison.Ordinal);
+        if (pluginFolder is not null)
+        {
+            text = text.Replace($"plugin_path = {BenchmarkPaths.PluginFolder}", $"plugin_path = {pluginFolder}", StringComparison.Ordinal);
+        }
+
+        await File.WriteAllTextAsync(config, text);
+        return config;
+    }
+
     private static string F(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 
     private static void Row(StringBuilder table, string measure, IEnumerable<string> values) =>
@@ -151,9 +186,9 @@ internal static class PushLoadRunner
     /// <summary>One host process of the run, with a client for its API.</summary>
     private sealed record MeasuredHost(string Label, HostBinary Binary, HostProcess Process, HttpClient Http) : IAsyncDisposable
     {
-        public static async Task<MeasuredHost> StartAsync(string label, string config, HostBinary binary)
+        public static async Task<MeasuredHost> StartAsync(string label, string config, HostBinary binary, IReadOnlyDictionary<string, string>? environment = null)
         {
-            var process = await HostProcess.StartAsync(config, binary);
+            var process = await HostProcess.StartAsync(config, binary, environment);
             var http = new HttpClient { BaseAddress = process.BaseUrl, Timeout = TimeSpan.FromMinutes(2) };
             http.DefaultRequestHeaders.Add("X-Roles", "admin");
             http.DefaultRequestHeaders.Add("X-Project-Id", "admin");
