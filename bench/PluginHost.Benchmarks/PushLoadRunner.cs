@@ -8,8 +8,9 @@ namespace PluginHost.Benchmarks;
 /// <c>update_method = push</c> under steady change: a real <c>pluginhost run</c> process (its own
 /// process, so its CPU is its own; the simulator and the changes stay in this one) watching N
 /// nodes while R nodes a second flip, for the measured window after a minute's warm-up: the
-/// host's CPU time against one core, and its resident memory every 10 s (flat: the last minute's
-/// mean against the first's, and the slope); the same host watching with no change for two
+/// host's CPU time against one core, and its resident memory every 10 s (flat: judged once the
+/// first ended alarms are purged, by the 5-minute means and the slope after that; the first and
+/// last minute's means and the whole window's slope are shown too); the same host watching with no change for two
 /// minutes before is the baseline. Default settings otherwise, so the window holds the
 /// resync a 600 s snapshots_interval brings. With <c>--baseline-host</c> another build runs beside
 /// this one on the same cluster and changes, measured over the same windows: a same-run before/after;
