@@ -20,8 +20,9 @@ public sealed record EntityVertex(string Type, string Id)
     public string? State { get; init; }
 
     /// <summary>
-    /// The datasource's own properties: strings, numbers, booleans, lists and maps of those, or
-    /// <see cref="System.Text.Json.JsonElement"/>s. The host never changes the dictionary.
+    /// The datasource's own properties: strings, numbers, booleans, lists and maps of those,
+    /// <see cref="System.Text.Json.JsonElement"/>s, or (1.2) <see cref="Utf8JsonValue"/>s, which a
+    /// vertex holds without a parsed document. The host never changes the dictionary.
     /// </summary>
     public IReadOnlyDictionary<string, object?> Properties { get; init; } = EmptyProperties;
 

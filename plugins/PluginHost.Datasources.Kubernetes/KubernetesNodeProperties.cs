@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using PluginHost.Contracts;
 
 namespace PluginHost.Datasources.Kubernetes;
 
@@ -72,21 +73,26 @@ internal static class KubernetesNodeProperties
             Copy(properties, "region", String(labels, "topology.kubernetes.io/region") ?? String(labels, "failure-domain.beta.kubernetes.io/region"));
         }
 
-        // By the names written, not EnumerateObject's: its names would be new strings for every node.
-        var structured = StructuredProperties(addresses, status, spec, labels, includeAnnotations ? Child(metadata, "annotations") : default);
-        foreach (var name in StructuredNames)
+        // The map- and list-shaped properties, each the JSON text it is in the event (conditions and
+        // pod CIDRs rewritten with this vertex's names), without a parsed document: a vertex keeps
+        // only these bytes, not the event (whose images and the like would otherwise stay in memory
+        // for as long as the vertex), and none of a document's metadata. When only some changed the
+        // host keeps the held values of the others (equal bytes), so the new copies die young.
+        Raw(properties, "addresses", addresses, JsonValueKind.Array);
+        Written(properties, "conditions", Child(status, "conditions"), WriteConditions);
+        Raw(properties, "taints", Child(spec, "taints"), JsonValueKind.Array);
+        Raw(properties, "labels", labels, JsonValueKind.Object);
+        if (includeAnnotations)
         {
-            if (structured.Health.TryGetProperty(name, out var value) || structured.Description.TryGetProperty(name, out value))
-            {
-                properties[name] = value;
-            }
+            Raw(properties, "annotations", Child(metadata, "annotations"), JsonValueKind.Object);
         }
 
+        Raw(properties, "node_info", Child(status, "nodeInfo"), JsonValueKind.Object);
+        Raw(properties, "capacity", Child(status, "capacity"), JsonValueKind.Object);
+        Raw(properties, "allocatable", Child(status, "allocatable"), JsonValueKind.Object);
+        Written(properties, "pod_cidrs", spec, WritePodCidrs);
         return properties;
     }
-
-    // What StructuredProperties writes, in the vertex's order.
-    private static readonly string[] StructuredNames = ["addresses", "conditions", "taints", "labels", "annotations", "node_info", "capacity", "allocatable", "pod_cidrs"];
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
@@ -94,50 +100,28 @@ internal static class KubernetesNodeProperties
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    /// <summary>
-    /// The map- and list-shaped properties as two compact JSON documents per node, copied from the
-    /// event's bytes: the node's health (conditions, taints), which its watched changes are mostly
-    /// about, and its description (addresses, labels, annotations, node info, capacity,
-    /// allocatable, pod CIDRs), which seldom changes. A vertex keeps only these documents, not the
-    /// event (whose images and the like would otherwise stay in memory for as long as the vertex),
-    /// and a handful of objects per node instead of a dictionary per label or condition. Two, so
-    /// that when only the health changed the host keeps the description document it already holds
-    /// (values equal to the held ones are not replaced) and the new one dies young.
-    /// </summary>
-    private static (JsonElement Health, JsonElement Description) StructuredProperties(
-        JsonElement addresses, JsonElement status, JsonElement spec, JsonElement labels, JsonElement annotations)
+    // The element's own bytes (already read as valid JSON), when it is of the kind the property is.
+    private static void Raw(Dictionary<string, object?> properties, string name, JsonElement value, JsonValueKind kind)
     {
-        var health = Document((status, spec), static (writer, node) =>
+        if (value.ValueKind == kind)
         {
-            WriteConditions(writer, Child(node.status, "conditions"));
-            WriteRaw(writer, "taints", Child(node.spec, "taints"), JsonValueKind.Array);
-        });
-        var description = Document((addresses, status, spec, labels, annotations), static (writer, node) =>
-        {
-            WriteRaw(writer, "addresses", node.addresses, JsonValueKind.Array);
-            WriteRaw(writer, "labels", node.labels, JsonValueKind.Object);
-            WriteRaw(writer, "annotations", node.annotations, JsonValueKind.Object);
-            WriteRaw(writer, "node_info", Child(node.status, "nodeInfo"), JsonValueKind.Object);
-            WriteRaw(writer, "capacity", Child(node.status, "capacity"), JsonValueKind.Object);
-            WriteRaw(writer, "allocatable", Child(node.status, "allocatable"), JsonValueKind.Object);
-            WritePodCidrs(writer, node.spec);
-        });
-        return (health, description);
+            properties[name] = Utf8JsonValue.Parse(JsonMarshal.GetRawUtf8Value(value));
+        }
     }
 
-    // One object written by writeMembers into the thread's buffer, parsed into a document of its own.
-    private static JsonElement Document<TState>(TState state, Action<Utf8JsonWriter, TState> writeMembers)
+    // What write made of source in the thread's buffer, when it wrote anything.
+    private static void Written(Dictionary<string, object?> properties, string name, JsonElement source, Action<Utf8JsonWriter, JsonElement> write)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer);
         writer.Reset(buffer);
-        writer.WriteStartObject();
-        writeMembers(writer, state);
-        writer.WriteEndObject();
+        write(writer, source);
         writer.Flush();
-        var reader = new Utf8JsonReader(buffer.WrittenSpan);
-        return JsonElement.ParseValue(ref reader);
+        if (buffer.WrittenCount > 0)
+        {
+            properties[name] = Utf8JsonValue.Parse(buffer.WrittenSpan);
+        }
     }
 
     private static void WriteRaw(Utf8JsonWriter writer, string name, JsonElement value, JsonValueKind kind)
@@ -149,7 +133,8 @@ internal static class KubernetesNodeProperties
         }
     }
 
-    // [{type, status, reason, message, last_transition_time}], the API's values copied as they are.
+    // [{type, status, reason, message, last_transition_time}], the API's values copied as they are;
+    // nothing when the node has no conditions.
     private static void WriteConditions(Utf8JsonWriter writer, JsonElement conditions)
     {
         var items = Items(conditions, JsonValueKind.Object);
@@ -158,7 +143,7 @@ internal static class KubernetesNodeProperties
             return;
         }
 
-        writer.WriteStartArray("conditions");
+        writer.WriteStartArray();
         foreach (var condition in items)
         {
             writer.WriteStartObject();
@@ -178,7 +163,7 @@ internal static class KubernetesNodeProperties
         var cidrs = Items(Child(spec, "podCIDRs"), JsonValueKind.String);
         if (cidrs.Any())
         {
-            writer.WriteStartArray("pod_cidrs");
+            writer.WriteStartArray();
             foreach (var cidr in cidrs)
             {
                 writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(cidr), skipInputValidation: true);
@@ -188,7 +173,7 @@ internal static class KubernetesNodeProperties
         }
         else if (Child(spec, "podCIDR") is { ValueKind: JsonValueKind.String } single)
         {
-            writer.WriteStartArray("pod_cidrs");
+            writer.WriteStartArray();
             writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(single), skipInputValidation: true);
             writer.WriteEndArray();
         }

@@ -175,7 +175,7 @@ public sealed class KubernetesNodeTransformerTests
 
     private static string Json(object? value) => JsonSerializer.Serialize(value);
 
-    private static JsonElement Element(object? value) => value.ShouldBeOfType<JsonElement>();
+    private static JsonElement Element(object? value) => value.ShouldBeOfType<Utf8JsonValue>().ToElement();
 
     [Fact]
     public void Transform_NodeWithoutUidOrName_IsRejectedWithAClearMessage()

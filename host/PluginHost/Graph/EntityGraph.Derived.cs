@@ -123,6 +123,7 @@ internal sealed partial class EntityGraph
     {
         string text => text,
         System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } element => element.GetString(),
+        Utf8JsonValue { ValueKind: System.Text.Json.JsonValueKind.String } json => json.ToElement().GetString(),
         _ => null,
     };
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using PluginHost.Contracts;
 
 namespace PluginHost.Graph;
 
@@ -58,6 +59,7 @@ internal static class UnchangedPropertyValues
     {
         (string a, string b) => string.Equals(a, b, StringComparison.Ordinal),
         (JsonElement a, JsonElement b) => SameJson(a, b),
+        (Utf8JsonValue a, Utf8JsonValue b) => a.Equals(b),
         _ => false,
     };
 

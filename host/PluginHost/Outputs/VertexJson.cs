@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using PluginHost.Contracts;
 using PluginHost.Graph;
 
 namespace PluginHost.Outputs;
@@ -73,6 +74,9 @@ internal static class VertexJson
                 // Copied as the bytes they are (already valid, compact JSON): half of a node's
                 // output is such documents (conditions, labels, capacity), and WriteTo re-reads them.
                 writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(element), skipInputValidation: true);
+                break;
+            case Utf8JsonValue json:
+                json.WriteTo(writer);
                 break;
             case int or long or short or byte or sbyte or ushort or uint:
                 writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));

@@ -22,6 +22,8 @@ public sealed class QueryParserTests
         { "placeholders can be asked for", """{"==": {"vitrage_is_placeholder": true}}""", ["vm-gone", "vm-n1", "vm-n2", "vm-n3"] },
         { "an empty and matches nothing", """{"and": []}""", [] },
         { "an empty comparison matches nothing", """{"==": {}}""", [] },
+        { "a map held as JSON text equals the same map, in any key order", """{"==": {"labels": {"zone": "az1", "tier": "web"}}}""", ["n1", "n2"] },
+        { "a list held as JSON text compares element by element", """{"<": {"pod_cidrs": ["10.0.3.0/24"]}}""", ["n1", "n2", "n3"] },
         { "a string against a number never orders (Vitrage: 500)", """{"<": {"state": 5}}""", [] },
     };
 

@@ -30,7 +30,15 @@ internal static class SampleGraph
             {
                 Name = $"node-{id}",
                 State = state,
-                Properties = new Dictionary<string, object?> { ["zone"] = zone, ["cpu"] = id == "n3" ? 16L : 8L, ["roles"] = new List<string> { "worker" } },
+                Properties = new Dictionary<string, object?>
+                {
+                    ["zone"] = zone,
+                    ["cpu"] = id == "n3" ? 16L : 8L,
+                    ["roles"] = new List<string> { "worker" },
+                    // Held as JSON text, as the Kubernetes plugin holds a node's labels and conditions.
+                    ["labels"] = Utf8JsonValue.Parse(System.Text.Encoding.UTF8.GetBytes($$"""{"tier":"{{(id == "n3" ? "db" : "web")}}","zone":"{{zone}}"}""")),
+                    ["pod_cidrs"] = Utf8JsonValue.Parse(System.Text.Encoding.UTF8.GetBytes($$"""["10.0.{{id.Length}}.0/24"]""")),
+                },
             };
             graph.Apply(new EntityUpdate(node,
             [

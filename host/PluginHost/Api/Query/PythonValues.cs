@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Text.Json;
+using PluginHost.Contracts;
 
 namespace PluginHost.Api.Query;
 
@@ -10,7 +11,8 @@ namespace PluginHost.Api.Query;
 /// element; <c>==</c> between different kinds is false. Where Python raises a TypeError (ordering
 /// <c>None</c>, a string against a number, dicts), <see cref="Compare"/> returns <c>null</c> and the
 /// comparison does not match, instead of Vitrage's 500. Values are the transformers' own (strings,
-/// numbers, booleans, lists, maps) or <see cref="JsonElement"/>s.
+/// numbers, booleans, lists, maps), <see cref="JsonElement"/>s or <see cref="Utf8JsonValue"/>s (read
+/// as the element they parse into).
 /// </summary>
 internal static class PythonValues
 {
@@ -26,6 +28,7 @@ internal static class PythonValues
 
     public static bool AreEqual(object? left, object? right)
     {
+        (left, right) = (Readable(left), Readable(right));
         var (leftKind, rightKind) = (KindOf(left), KindOf(right));
         if (leftKind != rightKind)
         {
@@ -46,6 +49,7 @@ internal static class PythonValues
     /// <summary>Negative, zero or positive as Python orders them; <c>null</c> where Python raises.</summary>
     public static int? Compare(object? left, object? right)
     {
+        (left, right) = (Readable(left), Readable(right));
         var (leftKind, rightKind) = (KindOf(left), KindOf(right));
         if (leftKind != rightKind)
         {
@@ -60,6 +64,9 @@ internal static class PythonValues
             _ => null,
         };
     }
+
+    // A property held as JSON text is compared as the element it parses into.
+    private static object? Readable(object? value) => value is Utf8JsonValue json ? json.ToElement() : value;
 
     private static Kind KindOf(object? value) => value switch
     {

@@ -1,3 +1,4 @@
+using PluginHost.Contracts;
 using PluginHost.Graph;
 using PluginHost.Outputs;
 
@@ -34,6 +35,7 @@ internal static class VertexPropertyReader
     {
         string text => text,
         System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } element => element.GetString(),
+        Utf8JsonValue { ValueKind: System.Text.Json.JsonValueKind.String } json => json.ToElement().GetString(),
         _ => null,
     };
 }

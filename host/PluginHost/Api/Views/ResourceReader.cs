@@ -81,6 +81,8 @@ internal static class ResourceReader
         bool flag => flag ? "true" : "false",
         JsonElement { ValueKind: JsonValueKind.String } element => element.GetString()!,
         JsonElement element => element.GetRawText(),
+        Utf8JsonValue { ValueKind: JsonValueKind.String } json => json.ToElement().GetString()!,
+        Utf8JsonValue json => json.ToString(),
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
         _ => JsonSerializer.Serialize(value, value.GetType()),
     };

@@ -1,0 +1,110 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PluginHost.Contracts;
+
+/// <summary>
+/// A JSON value held as its UTF-8 text: a vertex property that is a list or a map (a node's
+/// conditions, labels, capacity) without a parsed document beside it. A <see cref="JsonElement"/>
+/// keeps its document's metadata, about as many bytes again as the JSON itself, for as long as
+/// the vertex lives; this keeps the bytes only and parses them when a reader asks
+/// (<see cref="ToElement"/>: the API's query filters on such a property). The host writes the
+/// bytes as they are into its JSON outputs, and compares two values by their bytes.
+/// </summary>
+[JsonConverter(typeof(Utf8JsonValueConverter))]
+public sealed class Utf8JsonValue : IEquatable<Utf8JsonValue>
+{
+    private readonly byte[] _utf8;
+
+    private Utf8JsonValue(byte[] utf8, JsonValueKind valueKind)
+    {
+        _utf8 = utf8;
+        ValueKind = valueKind;
+    }
+
+    /// <summary>The JSON text, as given to <see cref="Parse"/>.</summary>
+    public ReadOnlySpan<byte> Utf8 => _utf8;
+
+    /// <summary>What the value is: an object, an array, a string, a number, true, false or null.</summary>
+    public JsonValueKind ValueKind { get; }
+
+    /// <summary>
+    /// Checks that <paramref name="utf8Json"/> is one JSON value (surrounding white space allowed,
+    /// no comments) and keeps a copy of it.
+    /// </summary>
+    /// <exception cref="JsonException">The bytes are not exactly one JSON value. The message gives
+    /// the position, never the text.</exception>
+    public static Utf8JsonValue Parse(ReadOnlySpan<byte> utf8Json)
+    {
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        JsonValueKind kind;
+        try
+        {
+            if (!reader.Read())
+            {
+                throw new JsonException("the JSON value is empty");
+            }
+
+            kind = KindOf(reader.TokenType);
+            reader.Skip();
+            if (reader.Read())
+            {
+                throw new JsonException($"more than one JSON value (a second one at byte {reader.TokenStartIndex})");
+            }
+        }
+        catch (JsonException exception) when (exception.GetType() != typeof(JsonException))
+        {
+            // Not the reader's message: it quotes the offending byte of a value that may hold a secret.
+            throw new JsonException($"not valid JSON at byte {reader.BytesConsumed}");
+        }
+
+        return new Utf8JsonValue(utf8Json.ToArray(), kind);
+    }
+
+    /// <summary>
+    /// The value parsed into a new <see cref="JsonElement"/>. Each call parses again: read what you
+    /// need from it, do not keep it.
+    /// </summary>
+    public JsonElement ToElement()
+    {
+        var reader = new Utf8JsonReader(_utf8);
+        return JsonElement.ParseValue(ref reader);
+    }
+
+    /// <summary>Writes the value as it is (it was checked when made).</summary>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteRawValue(_utf8, skipInputValidation: true);
+    }
+
+    /// <summary>Equal when the bytes are: a value written alike by the same transformer.</summary>
+    public bool Equals(Utf8JsonValue? other) =>
+        ReferenceEquals(this, other) || (other is not null && _utf8.AsSpan().SequenceEqual(other._utf8));
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as Utf8JsonValue);
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.AddBytes(_utf8);
+        return hash.ToHashCode();
+    }
+
+    /// <summary>The JSON text.</summary>
+    public override string ToString() => Encoding.UTF8.GetString(_utf8);
+
+    private static JsonValueKind KindOf(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => JsonValueKind.Object,
+        JsonTokenType.StartArray => JsonValueKind.Array,
+        JsonTokenType.String => JsonValueKind.String,
+        JsonTokenType.Number => JsonValueKind.Number,
+        JsonTokenType.True => JsonValueKind.True,
+        JsonTokenType.False => JsonValueKind.False,
+        _ => JsonValueKind.Null,
+    };
+}

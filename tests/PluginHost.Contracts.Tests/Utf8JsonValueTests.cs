@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.Json;
+
+namespace PluginHost.Contracts.Tests;
+
+public sealed class Utf8JsonValueTests
+{
+    public static TheoryData<string, string, JsonValueKind> Values => new()
+    {
+        { "object", """{"cpu":"2","pods":"110"}""", JsonValueKind.Object },
+        { "array", """[{"type":"Ready","status":"True"}]""", JsonValueKind.Array },
+        { "string", "\"caf\\u00e9\"", JsonValueKind.String },
+        { "number", "-1.5e3", JsonValueKind.Number },
+        { "true", "true", JsonValueKind.True },
+        { "false", "false", JsonValueKind.False },
+        { "null", "null", JsonValueKind.Null },
+        { "white space around", " \n[1, 2]\t ", JsonValueKind.Array },
+    };
+
+    [Theory]
+    [MemberData(nameof(Values))]
+    public void Parse_OneJsonValue_KeepsItsBytesAndKind(string name, string json, JsonValueKind kind)
+    {
+        _ = name;
+        var value = Utf8JsonValue.Parse(Encoding.UTF8.GetBytes(json));
+
+        value.ValueKind.ShouldBe(kind);
+        value.ToString().ShouldBe(json);
+        value.ToElement().ValueKind.ShouldBe(kind);
+        value.ToElement().GetRawText().ShouldBe(json.Trim());
+    }
+
+    public static TheoryData<string, string> Invalid => new()
+    {
+        { "empty", "" },
+        { "white space only", "  " },
+        { "two values", """{"a":"s3cr3t"} {"b":1}""" },
+        { "truncated", """{"password":"s3cr3t""" },
+        { "a comment", """/* s3cr3t */ {"a":1}""" },
+        { "trailing comma", """{"token":"s3cr3t",}""" },
+        { "not JSON", "s3cr3t" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Parse_NotExactlyOneJsonValue_ThrowsWithoutQuotingTheInput(string name, string json)
+    {
+        _ = name;
+        var error = Should.Throw<JsonException>(() => Utf8JsonValue.Parse(Encoding.UTF8.GetBytes(json)));
+
+        error.GetType().ShouldBe(typeof(JsonException)); // the type callers catch, not System.Text.Json's internal one
+        error.Message.ShouldNotContain("s3cr3t");
+        error.Message.ShouldNotContain("'s'");
+        error.InnerException.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Parse_CallerChangesItsBuffer_ValueKeepsItsOwnCopy()
+    {
+        var buffer = Encoding.UTF8.GetBytes("""{"a":1}""");
+        var value = Utf8JsonValue.Parse(buffer);
+
+        buffer[5] = (byte)'2';
+
+        value.ToString().ShouldBe("""{"a":1}""");
+    }
+
+    [Fact]
+    public void Equals_SameBytes_EqualWithEqualHashes_OtherBytesNot()
+    {
+        var a = Utf8JsonValue.Parse("""{"a":1}"""u8);
+        var same = Utf8JsonValue.Parse("""{"a":1}"""u8);
+        var spaced = Utf8JsonValue.Parse("""{"a": 1}"""u8);
+
+        a.Equals(same).ShouldBeTrue();
+        a.Equals((object)same).ShouldBeTrue();
+        a.GetHashCode().ShouldBe(same.GetHashCode());
+        a.Equals(spaced).ShouldBeFalse(); // written differently: only ever kept as a new value, never wrong
+        a.Equals(null).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Serialize_ValueOrInsideAMap_WritesTheJsonItHolds()
+    {
+        var value = Utf8JsonValue.Parse("""[{"type":"Ready","message":"caf\u00e9 <ok>"}]"""u8);
+        var properties = new Dictionary<string, object?> { ["conditions"] = value, ["name"] = "n1" };
+
+        JsonSerializer.Serialize(value).ShouldBe("""[{"type":"Ready","message":"caf\u00e9 <ok>"}]""");
+        JsonSerializer.Serialize(properties).ShouldBe("""{"conditions":[{"type":"Ready","message":"caf\u00e9 <ok>"}],"name":"n1"}""");
+        JsonSerializer.Deserialize<Utf8JsonValue>(""" {"b": [true]} """)!.ToString().ShouldBe("""{"b": [true]}""");
+    }
+
+    [Fact]
+    public void WriteTo_Writer_WritesTheBytesAsTheyAre()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("labels");
+            Utf8JsonValue.Parse("""{"zone":"az-1"}"""u8).WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        Encoding.UTF8.GetString(buffer.WrittenSpan).ShouldBe("""{"labels":{"zone":"az-1"}}""");
+    }
+}
