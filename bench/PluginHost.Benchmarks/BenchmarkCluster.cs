@@ -62,6 +62,21 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
         await File.WriteAllTextAsync(ConfigFile, config.Replace("log_level = warning", $"log_level = {level}", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The cluster's config for another install: its own plugins and its own state_dir (so its
+    /// own alarm history), everything else the same.
+    /// </summary>
+    public async Task<string> ConfigForAsync(string label, string pluginFolder)
+    {
+        var lines = (await File.ReadAllLinesAsync(ConfigFile)).Select(line =>
+            line.StartsWith("plugin_path = ", StringComparison.Ordinal) ? $"plugin_path = {pluginFolder}"
+            : line.StartsWith("state_dir = ", StringComparison.Ordinal) ? $"state_dir = {Path.Combine(Folder, $"{label}-state")}"
+            : line);
+        var config = Path.Combine(Folder, $"{label}.conf");
+        await File.WriteAllLinesAsync(config, lines);
+        return config;
+    }
+
     /// <summary>The host pipeline exactly as <c>snapshot</c> and <c>run</c> build it.</summary>
     public DatasourceScheduler CreateHost() =>
         DatasourceScheduler.Create(

@@ -10,7 +10,8 @@ namespace PluginHost.Benchmarks;
 /// Vitrage 9's own Kubernetes datasource as a whole process (bench/vitrage/vitrage_k8s_snapshot.py
 /// --graph: get_all and its processor into its NetworkX graph) on the same simulated cluster, in
 /// the same run, interleaved. Each host variant (environment variables, e.g. runtime knobs) is
-/// timed beside the same Vitrage runs, so a lever is measured rather than assumed.
+/// timed beside the same Vitrage runs, so a lever is measured rather than assumed; with
+/// <c>--baseline-host DIR</c> another install (an earlier commit's) runs in the same rotation.
 /// </summary>
 internal static class ColdRunner
 {
@@ -25,6 +26,14 @@ internal static class ColdRunner
         var withVitrage = !options.NoVitrage && File.Exists(VitragePython);
         var variants = new List<(string Label, IReadOnlyDictionary<string, string> Environment)> { ("host", new Dictionary<string, string>()) };
         variants.AddRange(options.Variants);
+        var installs = variants.ToDictionary(v => v.Label, _ => (Binary: host, Config: cluster.ConfigFile));
+        if (options.BaselineHostFolder is { } baselineFolder)
+        {
+            var baseline = HostBinary.From(baselineFolder);
+            variants.Add(("baseline", new Dictionary<string, string>()));
+            installs["baseline"] = (baseline, await cluster.ConfigForAsync("baseline", baseline.PluginFolder));
+            Console.Error.WriteLine($"baseline: {baseline.Description}");
+        }
 
         Console.Error.WriteLine($"host: {host.Description}; {nodes:N0} nodes; {options.Runs} runs; vitrage: {(withVitrage ? script : "not run")}");
         var loadBefore = LoadAverage.Now();
@@ -48,7 +57,8 @@ internal static class ColdRunner
 
             foreach (var (label, environment) in order)
             {
-                var result = await TimedProcess.RunAsync(host.Program, host.Arguments("snapshot", "--config-file", cluster.ConfigFile, "--format", "json"), environment);
+                var (binary, config) = installs[label];
+                var result = await TimedProcess.RunAsync(binary.Program, binary.Arguments("snapshot", "--config-file", config, "--format", "json"), environment);
                 Require(result, $"snapshot ({label})");
                 figures[label].Add(result);
             }

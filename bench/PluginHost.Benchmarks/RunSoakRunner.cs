@@ -30,14 +30,24 @@ internal static partial class RunSoakRunner
 
         var variants = new List<(string Label, IReadOnlyDictionary<string, string> Environment)> { ("host", new Dictionary<string, string>()) };
         variants.AddRange(options.Variants);
+        var installs = variants.ToDictionary(v => v.Label, _ => (Binary: binary, Config: cluster.ConfigFile));
+        if (options.BaselineHostFolder is { } baselineFolder)
+        {
+            // Another install (an earlier commit's) side by side, on its own plugins and state_dir.
+            var baseline = HostBinary.From(baselineFolder);
+            variants.Add(("baseline", new Dictionary<string, string>()));
+            installs["baseline"] = (baseline, await cluster.ConfigForAsync("baseline", baseline.PluginFolder));
+            Console.Error.WriteLine($"baseline: {baseline.Description}");
+        }
+
         Console.Error.WriteLine($"host: {binary.Description}; {nodes:N0} nodes; {snapshots} snapshots; {variants.Count} run processes side by side");
         var loadBefore = LoadAverage.Now();
         var hosts = new List<HostProcess>();
         try
         {
-            foreach (var (_, environment) in variants)
+            foreach (var (label, environment) in variants)
             {
-                hosts.Add(await HostProcess.StartAsync(cluster.ConfigFile, binary, environment));
+                hosts.Add(await HostProcess.StartAsync(installs[label].Config, installs[label].Binary, environment));
             }
 
             using var stop = new CancellationTokenSource();
