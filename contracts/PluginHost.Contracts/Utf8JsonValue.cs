@@ -23,7 +23,7 @@ public sealed class Utf8JsonValue : IEquatable<Utf8JsonValue>
         ValueKind = valueKind;
     }
 
-    /// <summary>The JSON text, as given to <see cref="Parse"/>.</summary>
+    /// <summary>The JSON text, as given to <see cref="Parse"/> without the white space around it.</summary>
     public ReadOnlySpan<byte> Utf8 => _utf8;
 
     /// <summary>What the value is: an object, an array, a string, a number, true, false or null.</summary>
@@ -31,35 +31,33 @@ public sealed class Utf8JsonValue : IEquatable<Utf8JsonValue>
 
     /// <summary>
     /// Checks that <paramref name="utf8Json"/> is one JSON value (surrounding white space allowed,
-    /// no comments) and keeps a copy of it.
+    /// no comments) and keeps a copy of the value, without that white space.
     /// </summary>
     /// <exception cref="JsonException">The bytes are not exactly one JSON value. The message gives
     /// the position, never the text.</exception>
     public static Utf8JsonValue Parse(ReadOnlySpan<byte> utf8Json)
     {
+        // The reader (complete input, one value allowed, no comments) throws on empty input, on
+        // anything that is not JSON and on a second value.
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         JsonValueKind kind;
+        int start, end;
         try
         {
-            if (!reader.Read())
-            {
-                throw new JsonException("the JSON value is empty");
-            }
-
+            reader.Read();
             kind = KindOf(reader.TokenType);
+            start = (int)reader.TokenStartIndex;
             reader.Skip();
-            if (reader.Read())
-            {
-                throw new JsonException($"more than one JSON value (a second one at byte {reader.TokenStartIndex})");
-            }
+            end = (int)reader.BytesConsumed;
+            reader.Read();
         }
-        catch (JsonException exception) when (exception.GetType() != typeof(JsonException))
+        catch (JsonException)
         {
             // Not the reader's message: it quotes the offending byte of a value that may hold a secret.
-            throw new JsonException($"not valid JSON at byte {reader.BytesConsumed}");
+            throw new JsonException($"not exactly one valid JSON value (stopped at byte {reader.BytesConsumed})");
         }
 
-        return new Utf8JsonValue(utf8Json.ToArray(), kind);
+        return new Utf8JsonValue(utf8Json[start..end].ToArray(), kind);
     }
 
     /// <summary>

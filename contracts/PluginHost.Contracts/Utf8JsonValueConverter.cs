@@ -11,8 +11,10 @@ internal sealed class Utf8JsonValueConverter : JsonConverter<Utf8JsonValue>
 {
     public override Utf8JsonValue Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
+        // Written again rather than copied: options that allow comments or trailing commas leave
+        // them in the raw bytes, which Parse refuses.
         using var document = JsonDocument.ParseValue(ref reader);
-        return Utf8JsonValue.Parse(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(document.RootElement));
+        return Utf8JsonValue.Parse(JsonSerializer.SerializeToUtf8Bytes(document.RootElement));
     }
 
     public override void Write(Utf8JsonWriter writer, Utf8JsonValue value, JsonSerializerOptions options) => value.WriteTo(writer);

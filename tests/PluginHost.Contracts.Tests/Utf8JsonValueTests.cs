@@ -25,7 +25,7 @@ public sealed class Utf8JsonValueTests
         var value = Utf8JsonValue.Parse(Encoding.UTF8.GetBytes(json));
 
         value.ValueKind.ShouldBe(kind);
-        value.ToString().ShouldBe(json);
+        value.ToString().ShouldBe(json.Trim()); // the value without the white space around it
         value.ToElement().ValueKind.ShouldBe(kind);
         value.ToElement().GetRawText().ShouldBe(json.Trim());
     }
@@ -87,7 +87,9 @@ public sealed class Utf8JsonValueTests
 
         JsonSerializer.Serialize(value).ShouldBe("""[{"type":"Ready","message":"caf\u00e9 <ok>"}]""");
         JsonSerializer.Serialize(properties).ShouldBe("""{"conditions":[{"type":"Ready","message":"caf\u00e9 <ok>"}],"name":"n1"}""");
-        JsonSerializer.Deserialize<Utf8JsonValue>(""" {"b": [true]} """)!.ToString().ShouldBe("""{"b": [true]}""");
+        JsonSerializer.Deserialize<Utf8JsonValue>(""" {"b": [true]} """)!.ToString().ShouldBe("""{"b":[true]}""");
+        var lenient = new JsonSerializerOptions { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+        JsonSerializer.Deserialize<Utf8JsonValue>("""{"b": [true, /* c */ ],}""", lenient)!.ToString().ShouldBe("""{"b":[true]}""");
     }
 
     [Fact]

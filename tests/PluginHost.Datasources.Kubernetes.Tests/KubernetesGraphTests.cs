@@ -111,7 +111,7 @@ public sealed class KubernetesGraphTests
     }
 
     [Fact]
-    public async Task Snapshot_OnlyTheHealthChanged_KeepsTheHeldDescriptionAndItsStrings()
+    public async Task Snapshot_OnlyTheHealthChanged_KeepsTheHeldValuesAndStrings()
     {
         await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 3, Provider = ProviderMode.OpenStack });
         using var temp = new TempFolder();
@@ -138,7 +138,6 @@ public sealed class KubernetesGraphTests
         after["resource_version"].ShouldNotBe(before["resource_version"]);
     }
 
-    // The same instance of a JSON value: its raw bytes are the same memory.
     [Fact]
     public async Task Snapshot_NodeRecreatedWithNewUid_IsANewVertex()
     {

@@ -42,6 +42,12 @@ public sealed class KubernetesNodeTransformerTests
             """{"type":"Ready","status":"True","reason":"KubeletReady","message":"kubelet is posting ready status","last_transition_time":"2018-02-14T13:39:53Z"}""");
         Element(p["conditions"]).EnumerateArray().Select(c => c.GetProperty("type").GetString()).ShouldBe(["OutOfDisk", "MemoryPressure", "DiskPressure", "Ready"]);
         p.ShouldNotContainKey("annotations");
+        p.Keys.ShouldBe( // the order the API and the files show them in
+        [
+            "creation_timestamp", "name", "uid", "resource_version", "internal_ip", "hostname", "ip", "provider_id", "provider",
+            "instance_id", "external_id", "zone", "region", "addresses", "conditions", "taints", "labels", "node_info",
+            "capacity", "allocatable",
+        ]);
 
         update.Neighbors.Select(n => (n.Vertex.Key, n.RelationshipType, n.Direction)).ShouldBe(
         [

@@ -14,9 +14,10 @@ namespace PluginHost.Graph;
 /// watched node changes one condition at a time, yet its transformer reads every label, address
 /// and capacity into new values; kept, they would be promoted and the values they replace become
 /// old garbage, so the collector would sweep the whole graph more often (under a watch's steady
-/// changes most of the host's collection work, bench/README.md). A JSON value keeps its whole
-/// document alive, so this pays off for a document whose values are all equal (the Kubernetes
-/// transformer keeps the values that change with a node's health in a document of their own).
+/// changes most of the host's collection work, bench/README.md). The Kubernetes transformer makes
+/// each structured property (conditions, labels, capacity, ...) a <see cref="Utf8JsonValue"/> of its
+/// own, so a change of conditions keeps the held labels; a <see cref="JsonElement"/> keeps its
+/// whole document alive, so it pays off only when every value of that document is equal.
 /// The transformer's dictionary is never changed (it may be shared): a copy is made when a value
 /// is kept, in the same order and with the same comparer.
 /// </remarks>

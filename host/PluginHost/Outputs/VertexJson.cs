@@ -71,11 +71,11 @@ internal static class VertexJson
                 writer.WriteBooleanValue(flag);
                 break;
             case JsonElement element:
-                // Copied as the bytes they are (already valid, compact JSON): half of a node's
-                // output is such documents (conditions, labels, capacity), and WriteTo re-reads them.
+                // Copied as the bytes they are (already valid JSON); WriteTo would re-read them.
                 writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(element), skipInputValidation: true);
                 break;
             case Utf8JsonValue json:
+                // Half of a node's output is such values (conditions, labels, capacity): copied as they are.
                 json.WriteTo(writer);
                 break;
             case int or long or short or byte or sbyte or ushort or uint:

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using PluginHost.Contracts;
 using PluginHost.Graph;
 
 namespace PluginHost.Tests.Graph;
@@ -7,6 +8,8 @@ namespace PluginHost.Tests.Graph;
 public sealed class UnchangedPropertyValuesTests
 {
     private static JsonElement Json(string text) => JsonElement.Parse(text);
+
+    private static Utf8JsonValue Utf8(string text) => Utf8JsonValue.Parse(System.Text.Encoding.UTF8.GetBytes(text));
 
     // A string built at run time: equal to a literal, never the same instance.
     private static string Text(string text) => new(text.AsSpan());
@@ -21,6 +24,9 @@ public sealed class UnchangedPropertyValuesTests
         { "a JSON object written otherwise", Json("""{"a":"1","b":"2"}"""), Json("""{"b":"2","a":"1"}"""), false },
         { "a JSON string and a string", Json("\"x\""), Text("x"), false },
         { "a JSON number and a JSON string", Json("1"), Json("\"1\""), false },
+        { "JSON text with the same bytes", Utf8("""{"a":"1","b":[1,2]}"""), Utf8("""{"a":"1","b":[1,2]}"""), true },
+        { "JSON text with other bytes", Utf8("""{"a":"1"}"""), Utf8("""{"a":"2"}"""), false },
+        { "JSON text and an equal JSON element", Utf8("""{"a":"1"}"""), Json("""{"a":"1"}"""), false },
         { "equal numbers, boxed", 5L, 5L, false },
         { "null held", null, Text("x"), false },
         { "null described", Text("x"), null, false },
