@@ -24,16 +24,7 @@ internal static class ColdRunner
         await using var cluster = await BenchmarkCluster.StartAsync(nodes, options.PageSize, legacyExternalId: true, pluginFolder: host.PluginFolder);
         var script = Path.Combine(BenchmarkPaths.RepositoryRoot, "bench", "vitrage", "vitrage_k8s_snapshot.py");
         var withVitrage = !options.NoVitrage && File.Exists(VitragePython);
-        var variants = new List<(string Label, IReadOnlyDictionary<string, string> Environment)> { ("host", new Dictionary<string, string>()) };
-        variants.AddRange(options.Variants);
-        var installs = variants.ToDictionary(v => v.Label, _ => (Binary: host, Config: cluster.ConfigFile));
-        if (options.BaselineHostFolder is { } baselineFolder)
-        {
-            var baseline = HostBinary.From(baselineFolder);
-            variants.Add(("baseline", new Dictionary<string, string>()));
-            installs["baseline"] = (baseline, await cluster.ConfigForAsync("baseline", baseline.PluginFolder));
-            Console.Error.WriteLine($"baseline: {baseline.Description}");
-        }
+        var variants = await ProcessVariant.ForAsync(options, host, cluster);
 
         Console.Error.WriteLine($"host: {host.Description}; {nodes:N0} nodes; {options.Runs} runs; vitrage: {(withVitrage ? script : "not run")}");
         var loadBefore = LoadAverage.Now();
@@ -55,9 +46,8 @@ internal static class ColdRunner
                 vitrage.Add(await VitrageAsync(script, cluster.Kubeconfig));
             }
 
-            foreach (var (label, environment) in order)
+            foreach (var (label, environment, binary, config) in order)
             {
-                var (binary, config) = installs[label];
                 var result = await TimedProcess.RunAsync(binary.Program, binary.Arguments("snapshot", "--config-file", config, "--format", "json"), environment);
                 Require(result, $"snapshot ({label})");
                 figures[label].Add(result);
@@ -145,7 +135,7 @@ internal static class ColdRunner
         result.RootElement.GetProperty("vertices").GetInt32().ShouldBe(nodes + 1); // the cluster and one nova.instance per node
     }
 
-    private static string Render(int nodes, HostBinary host, List<(string Label, IReadOnlyDictionary<string, string> Environment)> variants,
+    private static string Render(int nodes, HostBinary host, List<ProcessVariant> variants,
         Dictionary<string, List<ProcessFigures>> figures, List<ProcessFigures> vitrage, double loadBefore, List<double> loads)
     {
         var text = new StringBuilder();
@@ -154,7 +144,7 @@ internal static class ColdRunner
         text.AppendLine();
         text.AppendLine("| process | environment | wall (s) median (min–max) | CPU (s) median | peak RSS (MiB) median (min–max) | Vitrage wall ÷ this wall: median (min–max over runs) |");
         text.AppendLine("|---|---|---:|---:|---:|---:|");
-        foreach (var (label, environment) in variants)
+        foreach (var (label, environment, _, _) in variants)
         {
             var runs = figures[label];
             var ratios = vitrage.Count == 0 ? [] : runs.Select((r, i) => vitrage[Math.Min(i, vitrage.Count - 1)].WallSeconds / r.WallSeconds).ToList();

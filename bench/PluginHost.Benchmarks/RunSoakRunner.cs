@@ -28,26 +28,16 @@ internal static partial class RunSoakRunner
             .Replace("log_level = warning", "log_level = info", StringComparison.Ordinal);
         await File.WriteAllTextAsync(cluster.ConfigFile, config + "\n[api]\nport = 0\n");
 
-        var variants = new List<(string Label, IReadOnlyDictionary<string, string> Environment)> { ("host", new Dictionary<string, string>()) };
-        variants.AddRange(options.Variants);
-        var installs = variants.ToDictionary(v => v.Label, _ => (Binary: binary, Config: cluster.ConfigFile));
-        if (options.BaselineHostFolder is { } baselineFolder)
-        {
-            // Another install (an earlier commit's) side by side, on its own plugins and state_dir.
-            var baseline = HostBinary.From(baselineFolder);
-            variants.Add(("baseline", new Dictionary<string, string>()));
-            installs["baseline"] = (baseline, await cluster.ConfigForAsync("baseline", baseline.PluginFolder));
-            Console.Error.WriteLine($"baseline: {baseline.Description}");
-        }
+        var variants = await ProcessVariant.ForAsync(options, binary, cluster);
 
         Console.Error.WriteLine($"host: {binary.Description}; {nodes:N0} nodes; {snapshots} snapshots; {variants.Count} run processes side by side");
         var loadBefore = LoadAverage.Now();
         var hosts = new List<HostProcess>();
         try
         {
-            foreach (var (label, environment) in variants)
+            foreach (var variant in variants)
             {
-                hosts.Add(await HostProcess.StartAsync(installs[label].Config, installs[label].Binary, environment));
+                hosts.Add(await HostProcess.StartAsync(variant.Config, variant.Binary, variant.Environment));
             }
 
             using var stop = new CancellationTokenSource();
@@ -85,7 +75,7 @@ internal static partial class RunSoakRunner
             text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
             for (var i = 0; i < hosts.Count; i++)
             {
-                var (label, environment) = variants[i];
+                var (label, environment, _, _) = variants[i];
                 var times = hosts[i].Lines().Select(l => CompleteLine().Match(l)).Where(m => m.Success)
                     .Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Skip(1).ToList();
                 var r = rss[i];
