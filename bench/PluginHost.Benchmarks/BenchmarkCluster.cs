@@ -63,13 +63,13 @@ internal sealed class BenchmarkCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// The cluster's config for another install: its own plugins and its own state_dir (so its
-    /// own alarm history), everything else the same.
+    /// The cluster's config for another host process: its own state_dir (so its own alarm
+    /// history) and, when given, its own plugins (another install's); everything else the same.
     /// </summary>
-    public async Task<string> ConfigForAsync(string label, string pluginFolder)
+    public async Task<string> ConfigForAsync(string label, string? pluginFolder = null)
     {
         var lines = (await File.ReadAllLinesAsync(ConfigFile)).Select(line =>
-            line.StartsWith("plugin_path = ", StringComparison.Ordinal) ? $"plugin_path = {pluginFolder}"
+            pluginFolder is not null && line.StartsWith("plugin_path = ", StringComparison.Ordinal) ? $"plugin_path = {pluginFolder}"
             : line.StartsWith("state_dir = ", StringComparison.Ordinal) ? $"state_dir = {Path.Combine(Folder, $"{label}-state")}"
             : line);
         var config = Path.Combine(Folder, $"{label}.conf");

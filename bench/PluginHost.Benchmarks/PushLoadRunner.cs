@@ -46,13 +46,13 @@ internal static class PushLoadRunner
             if (options.BaselineHostFolder is { } baselineFolder)
             {
                 var baseline = HostBinary.FromBuildOutput(baselineFolder);
-                hosts.Add(await MeasuredHost.StartAsync("baseline", await CopyConfigAsync(cluster, "baseline", baseline.PluginFolder), baseline));
+                hosts.Add(await MeasuredHost.StartAsync("baseline", await cluster.ConfigForAsync("baseline", baseline.PluginFolder), baseline));
             }
 
             // Each --variant is this build again with its environment (a runtime knob, or a second host on the same cores).
             foreach (var (label, environment) in options.Variants)
             {
-                hosts.Add(await MeasuredHost.StartAsync(label, await CopyConfigAsync(cluster, label, pluginFolder: null), HostBinary.From(null), environment));
+                hosts.Add(await MeasuredHost.StartAsync(label, await cluster.ConfigForAsync(label), HostBinary.From(null), environment));
             }
 
             foreach (var host in hosts)
@@ -162,21 +162,6 @@ internal static class PushLoadRunner
                 await host.DisposeAsync();
             }
         }
-    }
-
-    // The cluster's config for another host: its own state_dir (so its own alarm history), its own plugins if given.
-    private static async Task<string> CopyConfigAsync(BenchmarkCluster cluster, string label, string? pluginFolder)
-    {
-        var config = Path.Combine(cluster.Folder, $"{label}.conf");
-        var text = (await File.ReadAllTextAsync(cluster.ConfigFile))
-            .Replace($"state_dir = {Path.Combine(cluster.Folder, "state")}", $"state_dir = {Path.Combine(cluster.Folder, $"{label}-state")}", StringComparison.Ordinal);
-        if (pluginFolder is not null)
-        {
-            text = text.Replace($"plugin_path = {BenchmarkPaths.PluginFolder}", $"plugin_path = {pluginFolder}", StringComparison.Ordinal);
-        }
-
-        await File.WriteAllTextAsync(config, text);
-        return config;
     }
 
     private static string F(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
