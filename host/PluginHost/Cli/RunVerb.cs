@@ -28,7 +28,8 @@ internal static class RunVerb
             {
                 ProcessSignals.ShutdownTimeout = configuration.Host.ShutdownTimeout;
                 var logger = logging.CreateLogger("PluginHost");
-                var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System);
+                var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System,
+                    memoryRelease: new MemoryRelease(configuration.Host.ReleaseMemoryBelowMiB * 1024 * 1024, logger));
                 if (ProcessSignals.Stopping.IsCancellationRequested)
                 {
                     // Stopped while starting (a slow credential plugin): nothing ran, nothing to flush.

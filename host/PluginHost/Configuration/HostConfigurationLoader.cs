@@ -82,6 +82,7 @@ internal static class HostConfigurationLoader
             RetryMaxDelay = retryMax < retryInitial ? retryInitial : retryMax,
             LogLevel = (string)ph["log_level"]!,
             ShutdownTimeout = TimeSpan.FromSeconds((long)ph["shutdown_timeout"]!),
+            ReleaseMemoryBelowMiB = (long)ph["release_memory_below"]!,
             Logging = BindLogging(files, (string)ph["log_level"]!, diagnostics),
             Notifications = BindNotifications(files, ph, diagnostics),
             Api = ApiSettingsLoader.Bind(files, diagnostics),

@@ -31,7 +31,8 @@ internal sealed class GraphProcessor(
     TimeProvider time,
     ILogger logger,
     TimeSpan? publishWindow = null,
-    TransformAhead? transformAhead = null)
+    TransformAhead? transformAhead = null,
+    Operations.MemoryRelease? memoryRelease = null)
 {
     /// <summary>
     /// How long a watched change may wait for others before its version is published. At 50 changes
@@ -249,6 +250,11 @@ internal sealed class GraphProcessor(
         if (_openSnapshots.Count == 0)
         {
             Publish();
+            if (ended.Complete)
+            {
+                // After the publication: the previous version's vertices are garbage by now.
+                memoryRelease?.AfterSnapshot();
+            }
         }
     }
 

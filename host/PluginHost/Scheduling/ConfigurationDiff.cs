@@ -31,6 +31,11 @@ internal static class ConfigurationDiff
                 Describe(before.History), Describe(after.History));
         }
 
+        if (before.ReleaseMemoryBelowMiB != after.ReleaseMemoryBelowMiB)
+        {
+            yield return ("[plugin_host] release_memory_below", Invariant(before.ReleaseMemoryBelowMiB), Invariant(after.ReleaseMemoryBelowMiB));
+        }
+
         if (before.DatasourcesValuesDir != after.DatasourcesValuesDir)
         {
             yield return ("[entity_graph] datasources_values_dir", before.DatasourcesValuesDir, after.DatasourcesValuesDir);
@@ -50,6 +55,7 @@ internal static class ConfigurationDiff
         RetryMaxDelay = running.RetryMaxDelay,
         History = running.History,
         DatasourcesValuesDir = running.DatasourcesValuesDir,
+        ReleaseMemoryBelowMiB = running.ReleaseMemoryBelowMiB,
     };
 
     public static bool OutputsDiffer(HostSettings before, HostSettings after) =>
@@ -92,5 +98,5 @@ internal static class ConfigurationDiff
             && (a with { Transport = b.Transport, Topics = b.Topics }) == b;
     }
 
-    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string Invariant(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -99,13 +99,15 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
     /// <see cref="ConfigException"/> (exit 2); a plugin that fails otherwise is logged and left out.
     /// With <paramref name="writeOutputs"/> false (the <c>snapshot</c> verb without
     /// <c>--write-outputs</c>), graph_file, event_log and notifications are left alone.
+    /// <paramref name="memoryRelease"/> (<c>run</c>'s) runs after each complete snapshot.
     /// </summary>
     public static DatasourceScheduler Create(
         HostConfiguration configuration,
         ILoggerFactory loggerFactory,
         TimeProvider time,
         bool writeOutputs = true,
-        IReadOnlyList<IGraphOutput>? extraOutputs = null)
+        IReadOnlyList<IGraphOutput>? extraOutputs = null,
+        Operations.MemoryRelease? memoryRelease = null)
     {
         var logger = loggerFactory.CreateLogger("PluginHost");
         var registry = CreateRegistry(configuration, logger);
@@ -120,7 +122,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         outputs.AddRange(extraOutputs ?? []);
         var values = LoadValues(configuration, registry, logger);
         var processor = new GraphProcessor(queue, new EntityGraph(time, values), registry, outputs, new GraphVersionPublisher(),
-            configuration.Host.DeletedEntityRetention, time, logger, transformAhead: transformAhead);
+            configuration.Host.DeletedEntityRetention, time, logger, transformAhead: transformAhead, memoryRelease: memoryRelease);
         return new DatasourceScheduler(configuration, queue, processor, outputs, runners, loggerFactory, time, registry, transformAhead);
     }
 

@@ -46,6 +46,38 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         Nodes(graphFile).ShouldBe(4, name);
     }
 
+    // case, [plugin_host] lines, the debug line expected after the first snapshot (null: none about memory)
+    public static TheoryData<string, string, string?> MemoryReleases => new()
+    {
+        { "default bound: released", "", "Memory released after the snapshot in " },
+        { "0: never", "release_memory_below = 0\n", null },
+        { "a bound under the heap: left to the collector", "release_memory_below = 1\n", "Memory not released after the snapshot: the heap holds " },
+    };
+
+    [Theory]
+    [MemberData(nameof(MemoryReleases))]
+    public async Task Run_CompleteSnapshot_ReleasesMemoryWithinTheBound(string name, string lines, string? expected)
+    {
+        using var temp = new TempFolder();
+        var config = Config(temp, "a\nb\n", $"[plugin_host]\nlog_level = debug\n{lines}");
+        await using var host = RunningHost.Start("run", "--config-file", config);
+        await host.WaitForLogAsync("echo snapshot applied");
+        if (expected is not null)
+        {
+            await host.WaitForLogAsync(expected);
+        }
+
+        host.Signal(RunningHost.SigTerm);
+        await host.WaitForExitAsync();
+
+        host.ExitCode.ShouldBe(0, name);
+        if (expected is null)
+        {
+            host.Stderr.ShouldNotContain("Memory released", Case.Sensitive, name);
+            host.Stderr.ShouldNotContain("Memory not released", Case.Sensitive, name);
+        }
+    }
+
     [Fact]
     public async Task Run_SigtermWhileADriverIsBeingCreated_StopsInOrderAndExitsZero()
     {
