@@ -52,6 +52,7 @@ internal static partial class RunSoakRunner
             var rss = hosts.Select(_ => new List<double>()).ToList();
             var appliedAt = hosts.Select(_ => new List<DateTime>()).ToList();
             var loads = new List<double>();
+            var printed = 0;
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds((snapshots * interval * 1.5) + 120);
             while (rss.Any(r => r.Count < snapshots) && DateTime.UtcNow < deadline)
             {
@@ -71,9 +72,15 @@ internal static partial class RunSoakRunner
                     }
                 }
 
-                if (rss[0].Count % 10 == 0 && loads.Count < rss[0].Count / 10)
+                // One load sample per snapshot of the first process (a short run has fewer than 10).
+                if (loads.Count < rss[0].Count)
                 {
                     loads.Add(LoadAverage.Now());
+                }
+
+                if (rss[0].Count > 0 && rss[0].Count % 10 == 0 && loads.Count == rss[0].Count && printed < rss[0].Count)
+                {
+                    printed = rss[0].Count;
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"snapshot {rss[0].Count}: {string.Join(", ", variants.Select((v, i) => $"{v.Label} {(rss[i].Count > 0 ? rss[i][^1] : 0):F0} MiB"))}, load {loads[^1]:F1}"));
                 }
@@ -83,7 +90,7 @@ internal static partial class RunSoakRunner
             await churn;
             var text = new StringBuilder();
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"`run`, {nodes:N0} OpenStack nodes with churn, a snapshot every {interval} s, {binary.Description}; {variants.Count} processes side by side; load average {loadBefore:F1} before, {(loads.Count == 0 ? 0 : loads.Min()):F1}–{(loads.Count == 0 ? 0 : loads.Max()):F1} during"));
+                $"`run`, {nodes:N0} OpenStack nodes with churn, a snapshot every {interval} s, {binary.Description}; {variants.Count} processes side by side; load average {loadBefore:F1} before, {(loads.Count == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{loads.Min():F1}–{loads.Max():F1}"))} during"));
             text.AppendLine();
             text.AppendLine("| variant | environment | snapshots | RSS after 1st (MiB) | after 10th | after last | max after 10th | get_all → queued (s), steady: median (min–max) |");
             text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
