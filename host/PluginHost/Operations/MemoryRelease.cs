@@ -38,7 +38,6 @@ internal sealed class MemoryRelease(long belowBytes, ILogger logger)
         // garbage): what a compacting collection has to go through, so what its pause grows with.
         // Defined before the first collection too, unlike the last collection's figures.
         var heapBytes = GC.GetTotalMemory(forceFullCollection: false);
-        var committedBefore = GC.GetGCMemoryInfo().TotalCommittedBytes;
         if (heapBytes > belowBytes)
         {
             logger.LogDebug("Memory not released after the snapshot: the heap holds {Heap:F0} MiB, over release_memory_below ({Below:F0} MiB)",
@@ -46,12 +45,15 @@ internal sealed class MemoryRelease(long belowBytes, ILogger logger)
             return MemoryReleaseResult.HeapTooLarge(heapBytes);
         }
 
+        // The resident set is what an operator sees (and a container's limit counts); unlike the
+        // collector's figures it is defined before the first collection too.
+        var residentBefore = Environment.WorkingSet;
         var started = Stopwatch.GetTimestamp();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var after = GC.GetGCMemoryInfo(GCKind.FullBlocking);
-        logger.LogDebug("Memory released after the snapshot in {Ms:F0} ms: {Heap:F0} MiB of objects, {Committed:F0} MiB kept by the collector (was {Before:F0})",
-            elapsed.TotalMilliseconds, after.HeapSizeBytes / MiB, after.TotalCommittedBytes / MiB, committedBefore / MiB);
+        logger.LogDebug("Memory released after the snapshot in {Ms:F0} ms: resident {Before:F0} -> {After:F0} MiB, {Heap:F0} MiB of objects",
+            elapsed.TotalMilliseconds, residentBefore / MiB, Environment.WorkingSet / MiB, after.HeapSizeBytes / MiB);
         return new MemoryReleaseResult(true, heapBytes, after.Index, elapsed);
     }
 }
