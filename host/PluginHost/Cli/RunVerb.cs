@@ -29,7 +29,7 @@ internal static class RunVerb
                 ProcessSignals.ShutdownTimeout = configuration.Host.ShutdownTimeout;
                 var logger = logging.CreateLogger("PluginHost");
                 var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System,
-                    memoryRelease: new MemoryRelease(configuration.Host.ReleaseMemoryBelowMiB * 1024 * 1024, logger));
+                    memoryRelease: new MemoryRelease(configuration.Host.ReleaseMemoryBelowMiB, ProcessSignals.Stopping, logger));
                 if (ProcessSignals.Stopping.IsCancellationRequested)
                 {
                     // Stopped while starting (a slow credential plugin): nothing ran, nothing to flush.

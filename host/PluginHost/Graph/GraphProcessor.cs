@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PluginHost.Contracts;
 using PluginHost.Logging;
+using PluginHost.Operations;
 using PluginHost.Outputs;
 
 namespace PluginHost.Graph;
@@ -32,7 +33,7 @@ internal sealed class GraphProcessor(
     ILogger logger,
     TimeSpan? publishWindow = null,
     TransformAhead? transformAhead = null,
-    Operations.MemoryRelease? memoryRelease = null)
+    MemoryRelease? memoryRelease = null)
 {
     /// <summary>
     /// How long a watched change may wait for others before its version is published. At 50 changes
@@ -68,6 +69,9 @@ internal sealed class GraphProcessor(
 
     // When the oldest unpublished change outside a snapshot was applied (Stopwatch ticks; 0: none).
     private long _heldSince;
+
+    // A complete snapshot ended since the last release of memory (run's MemoryRelease).
+    private bool _releasePending;
 
     // Alarms that started or ended, not yet told to the outputs.
     private readonly List<GraphChange> _pendingAlarms = [];
@@ -247,12 +251,15 @@ internal sealed class GraphProcessor(
 
         await TellAlarmsAsync(cancellationToken).ConfigureAwait(false); // the snapshot's alarms come before its end
         await TellAsync(o => o.OnSnapshotEndedAsync(ended.DatasourceName, ended.StartedAt, ended.Complete, cancellationToken)).ConfigureAwait(false);
+        _releasePending |= ended.Complete;
         if (_openSnapshots.Count == 0)
         {
             Publish();
-            if (ended.Complete)
+            if (_releasePending)
             {
-                // After the publication: the previous version's vertices are garbage by now.
+                // Once no snapshot is open (a complete one that ended beside another counts too), after
+                // the publication: readers move to the new version, the previous one becomes garbage.
+                _releasePending = false;
                 memoryRelease?.AfterSnapshot();
             }
         }

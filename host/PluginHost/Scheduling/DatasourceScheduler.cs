@@ -3,6 +3,7 @@ using PluginHost.Configuration;
 using PluginHost.Contracts;
 using PluginHost.Graph;
 using PluginHost.Logging;
+using PluginHost.Operations;
 using PluginHost.Outputs;
 using PluginHost.States;
 
@@ -107,7 +108,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         TimeProvider time,
         bool writeOutputs = true,
         IReadOnlyList<IGraphOutput>? extraOutputs = null,
-        Operations.MemoryRelease? memoryRelease = null)
+        MemoryRelease? memoryRelease = null)
     {
         var logger = loggerFactory.CreateLogger("PluginHost");
         var registry = CreateRegistry(configuration, logger);

@@ -46,20 +46,21 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         Nodes(graphFile).ShouldBe(4, name);
     }
 
-    // case, [plugin_host] lines, the debug line expected after the first snapshot (null: none about memory)
-    public static TheoryData<string, string, string?> MemoryReleases => new()
+    // case, the echo plugin's entities, [plugin_host] lines, the debug line expected after the first snapshot (null: none about memory)
+    public static TheoryData<string, string, string, string?> MemoryReleases => new()
     {
-        { "default bound: released", "", "Memory released after the snapshot in " },
-        { "0: never", "release_memory_below = 0\n", null },
-        { "a bound under the heap: left to the collector", "release_memory_below = 1\n", "Memory not released after the snapshot: the heap holds " },
+        { "default bound: released", "a\nb\n", "", "Memory released after the snapshot in " },
+        { "0: never", "a\nb\n", "release_memory_below = 0\n", null },
+        { "a bound under the heap: left to the collector", "a\nb\n", "release_memory_below = 1\n", "Memory not released after the snapshot: the heap holds " },
+        { "a snapshot that failed part-way: not released", "a\nFAIL broken\n", "", null },
     };
 
     [Theory]
     [MemberData(nameof(MemoryReleases))]
-    public async Task Run_CompleteSnapshot_ReleasesMemoryWithinTheBound(string name, string lines, string? expected)
+    public async Task Run_SnapshotApplied_ReleasesMemoryOnlyAfterACompleteOneWithinTheBound(string name, string entities, string lines, string? expected)
     {
         using var temp = new TempFolder();
-        var config = Config(temp, "a\nb\n", $"[plugin_host]\nlog_level = debug\n{lines}");
+        var config = Config(temp, entities, $"[plugin_host]\nlog_level = debug\n{lines}");
         await using var host = RunningHost.Start("run", "--config-file", config);
         await host.WaitForLogAsync("echo snapshot applied");
         if (expected is not null)
