@@ -67,7 +67,7 @@ internal sealed class MemoryRelease(long belowMiB, CancellationToken stopping, I
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var after = GC.GetGCMemoryInfo(GCKind.FullBlocking);
-        _allocatedAtLastRelease = GC.GetTotalAllocatedBytes();
+        _allocatedAtLastRelease = allocated;
         logger.LogDebug("Memory released after the snapshot in {Ms:F0} ms: resident {Before:F0} -> {After:F0} MiB, {Heap:F0} MiB of objects",
             elapsed.TotalMilliseconds, residentBefore / MiB, Environment.WorkingSet / MiB, after.HeapSizeBytes / MiB);
         return new MemoryReleaseResult(true, heapBytes, after.Index, after.Compacted, elapsed);
