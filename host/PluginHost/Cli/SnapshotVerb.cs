@@ -61,9 +61,20 @@ internal static class SnapshotVerb
             // reads it (jq, a file): a third fewer bytes to write and parse for the same JSON.
             await using var console = Console.OpenStandardOutput();
             await using var stdout = new SynchronousWriteStream(console);
-            await using var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = !Console.IsOutputRedirected });
-            await NodeLinkGraphWriter.WriteAsync(writer, Subgraph.AllLive(scheduler.Versions.Current), CancellationToken.None);
-            await writer.FlushAsync();
+            var options = new JsonWriterOptions { Indented = !Console.IsOutputRedirected };
+            var graph = Subgraph.AllLive(scheduler.Versions.Current);
+            if (options.Indented)
+            {
+                await using var writer = new Utf8JsonWriter(stdout, options);
+                await NodeLinkGraphWriter.WriteAsync(writer, graph, CancellationToken.None);
+                await writer.FlushAsync();
+            }
+            else
+            {
+                // The caller waits for all of it: both cores turn the graph into JSON.
+                await ParallelNodeLinkWriter.WriteAsync(stdout, graph, options, CancellationToken.None);
+            }
+
             await stdout.WriteAsync("\n"u8.ToArray());
         }
         else

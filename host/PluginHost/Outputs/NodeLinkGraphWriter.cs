@@ -30,27 +30,40 @@ internal static class NodeLinkGraphWriter
         writer.WriteStartArray("nodes");
         for (var i = 0; i < graph.Nodes.Count; i++)
         {
-            writer.WriteStartObject();
-            VertexJson.WriteProperties(writer, graph.Nodes[i]);
-            writer.WriteNumber(GraphIndex, i);
-            writer.WriteEndObject();
+            WriteNode(writer, graph, i);
             await FlushIfFullAsync(writer, cancellationToken).ConfigureAwait(false);
         }
 
         writer.WriteEndArray();
         writer.WriteStartArray("links");
-        foreach (var link in graph.Links)
+        for (var i = 0; i < graph.Links.Count; i++)
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("source", link.Source);
-            writer.WriteNumber("target", link.Target);
-            VertexJson.WriteEdgeProperties(writer, link.Edge);
-            writer.WriteEndObject();
+            WriteLink(writer, graph, i);
             await FlushIfFullAsync(writer, cancellationToken).ConfigureAwait(false);
         }
 
         writer.WriteEndArray();
         writer.WriteBoolean("raw", true);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The node at <paramref name="index"/>, one element of <c>nodes</c>.</summary>
+    public static void WriteNode(Utf8JsonWriter writer, Subgraph graph, int index)
+    {
+        writer.WriteStartObject();
+        VertexJson.WriteProperties(writer, graph.Nodes[index]);
+        writer.WriteNumber(GraphIndex, index);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The link at <paramref name="index"/>, one element of <c>links</c>.</summary>
+    public static void WriteLink(Utf8JsonWriter writer, Subgraph graph, int index)
+    {
+        var link = graph.Links[index];
+        writer.WriteStartObject();
+        writer.WriteNumber("source", link.Source);
+        writer.WriteNumber("target", link.Target);
+        VertexJson.WriteEdgeProperties(writer, link.Edge);
         writer.WriteEndObject();
     }
 

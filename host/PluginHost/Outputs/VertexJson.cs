@@ -17,40 +17,71 @@ internal static class VertexJson
         writer.WriteEndObject();
     }
 
+    // Names encoded once rather than on every vertex: a graph writes each of them per vertex.
+    private static readonly JsonEncodedText VitrageIdName = JsonEncodedText.Encode(VertexProperties.VitrageId);
+    private static readonly JsonEncodedText CategoryName = JsonEncodedText.Encode(VertexProperties.Category);
+    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode(VertexProperties.Type);
+    private static readonly JsonEncodedText IdName = JsonEncodedText.Encode(VertexProperties.Id);
+    private static readonly JsonEncodedText NameName = JsonEncodedText.Encode(VertexProperties.Name);
+    private static readonly JsonEncodedText StateName = JsonEncodedText.Encode(VertexProperties.State);
+    private static readonly JsonEncodedText IsDeletedName = JsonEncodedText.Encode(VertexProperties.IsDeleted);
+    private static readonly JsonEncodedText IsPlaceholderName = JsonEncodedText.Encode(VertexProperties.IsPlaceholder);
+    private static readonly JsonEncodedText SampleTimestampName = JsonEncodedText.Encode(VertexProperties.SampleTimestamp);
+    private static readonly JsonEncodedText UpdateTimestampName = JsonEncodedText.Encode(VertexProperties.UpdateTimestamp);
+    private static readonly JsonEncodedText DatasourceNameName = JsonEncodedText.Encode(VertexProperties.DatasourceName);
+    private static readonly JsonEncodedText RelationshipTypeName = JsonEncodedText.Encode(VertexProperties.RelationshipType);
+    private static readonly JsonEncodedText KeyName = JsonEncodedText.Encode("key");
+
     /// <summary>The vertex's properties, without the enclosing braces (callers may add their own).</summary>
     public static void WriteProperties(Utf8JsonWriter writer, VertexView vertex)
     {
-        writer.WriteString(VertexProperties.VitrageId, vertex.VitrageId);
-        writer.WriteString(VertexProperties.Category, vertex.Category);
-        writer.WriteString(VertexProperties.Type, vertex.Type);
-        writer.WriteString(VertexProperties.Id, vertex.Id);
-        WriteOptional(writer, VertexProperties.Name, vertex.Name);
-        WriteOptional(writer, VertexProperties.State, vertex.State);
-        writer.WriteBoolean(VertexProperties.IsDeleted, vertex.IsDeleted);
-        writer.WriteBoolean(VertexProperties.IsPlaceholder, vertex.IsPlaceholder);
-        writer.WriteString(VertexProperties.SampleTimestamp, EventJson.FormatTime(vertex.SampleTimestamp));
-        writer.WriteString(VertexProperties.UpdateTimestamp, EventJson.FormatTime(vertex.UpdateTimestamp));
-        WriteOptional(writer, VertexProperties.DatasourceName, vertex.DatasourceName);
+        writer.WriteString(VitrageIdName, vertex.VitrageId);
+        writer.WriteString(CategoryName, vertex.Category);
+        writer.WriteString(TypeName, vertex.Type);
+        writer.WriteString(IdName, vertex.Id);
+        WriteOptional(writer, NameName, vertex.Name);
+        WriteOptional(writer, StateName, vertex.State);
+        writer.WriteBoolean(IsDeletedName, vertex.IsDeleted);
+        writer.WriteBoolean(IsPlaceholderName, vertex.IsPlaceholder);
+        EventJson.WriteTime(writer, SampleTimestampName, vertex.SampleTimestamp);
+        EventJson.WriteTime(writer, UpdateTimestampName, vertex.UpdateTimestamp);
+        WriteOptional(writer, DatasourceNameName, vertex.DatasourceName);
         ComputedProperties.Write(writer, vertex);
-        foreach (var (name, value) in vertex.Properties)
+        if (vertex.Properties is Dictionary<string, object?> own)
         {
-            if (ComputedProperties.TryGet(vertex, name, out _))
+            // The usual case, enumerated without an enumerator object per vertex.
+            foreach (var (name, value) in own)
             {
-                continue; // the graph's value wins, as in Vitrage
+                WriteProperty(writer, vertex, name, value);
             }
-
-            writer.WritePropertyName(name);
-            WriteValue(writer, value);
+        }
+        else
+        {
+            foreach (var (name, value) in vertex.Properties)
+            {
+                WriteProperty(writer, vertex, name, value);
+            }
         }
     }
 
     /// <summary>An edge's own properties (Vitrage's link keys besides source and target).</summary>
     public static void WriteEdgeProperties(Utf8JsonWriter writer, EdgeView edge)
     {
-        writer.WriteString(VertexProperties.RelationshipType, edge.RelationshipType);
-        writer.WriteString("key", edge.RelationshipType);
-        writer.WriteBoolean(VertexProperties.IsDeleted, edge.IsDeleted);
-        writer.WriteString(VertexProperties.UpdateTimestamp, EventJson.FormatTime(edge.UpdateTimestamp));
+        writer.WriteString(RelationshipTypeName, edge.RelationshipType);
+        writer.WriteString(KeyName, edge.RelationshipType);
+        writer.WriteBoolean(IsDeletedName, edge.IsDeleted);
+        EventJson.WriteTime(writer, UpdateTimestampName, edge.UpdateTimestamp);
+    }
+
+    private static void WriteProperty(Utf8JsonWriter writer, VertexView vertex, string name, object? value)
+    {
+        if (ComputedProperties.TryGet(vertex, name, out _))
+        {
+            return; // the graph's value wins, as in Vitrage
+        }
+
+        writer.WritePropertyName(name);
+        WriteValue(writer, value);
     }
 
     /// <summary>
@@ -115,7 +146,7 @@ internal static class VertexJson
         }
     }
 
-    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    private static void WriteOptional(Utf8JsonWriter writer, JsonEncodedText name, string? value)
     {
         if (value is not null)
         {
