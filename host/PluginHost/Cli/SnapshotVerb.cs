@@ -63,7 +63,7 @@ internal static class SnapshotVerb
             await using var stdout = new SynchronousWriteStream(console);
             var options = new JsonWriterOptions { Indented = !Console.IsOutputRedirected };
             var graph = Subgraph.AllLive(scheduler.Versions.Current);
-            if (options.Indented)
+            if (options.Indented || graph.Nodes.Count < ParallelNodeLinkWriter.MinVertices)
             {
                 await using var writer = new Utf8JsonWriter(stdout, options);
                 await NodeLinkGraphWriter.WriteAsync(writer, graph, CancellationToken.None);
@@ -71,7 +71,7 @@ internal static class SnapshotVerb
             }
             else
             {
-                // The caller waits for all of it: both cores turn the graph into JSON.
+                // A large graph, and the caller waits for all of it: both cores turn it into JSON.
                 await ParallelNodeLinkWriter.WriteAsync(stdout, graph, options, CancellationToken.None);
             }
 
