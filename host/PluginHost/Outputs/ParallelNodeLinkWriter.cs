@@ -15,10 +15,11 @@ namespace PluginHost.Outputs;
 internal static class ParallelNodeLinkWriter
 {
     /// <summary>
-    /// The graph size (vertices) from which <c>snapshot</c> writes in pieces: where they pay, measured on 2 cores against the
-    /// sequential writer: at 133,000 vertices (65,000 nodes, ~240 MB of JSON) 375–575 against
-    /// 540–900 ms; at 40,000 (20,000 nodes) 250–305 against 215–340 ms, no gain; at 10,000 no gain
-    /// and a higher peak (median 149 against 132 MiB in 6 runs: the pieces' buffers on top of the graph).
+    /// The graph size (vertices) from which <c>snapshot</c> writes in pieces, where they pay.
+    /// Measured on 2 cores against the sequential writer: at 133,000 vertices (65,000 nodes,
+    /// ~240 MB of JSON) 375–575 against 540–900 ms; at 40,000 (20,000 nodes) 250–305 against
+    /// 215–340 ms, no gain; at 10,000 no gain and a higher peak (median 149 against 132 MiB in
+    /// 6 runs: the pieces' buffers on top of the graph).
     /// </summary>
     public const int MinVertices = 100_000;
 
