@@ -108,7 +108,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         var i = 0;
         foreach (var edge in vertex.Edges.Values)
         {
-            edges[i++] = new EdgeView(edge.Source.Key, edge.Target.Key, edge.RelationshipType, edge.IsDeleted, edge.UpdateTimestamp);
+            edges[i++] = edge.View;
         }
 
         return new VertexView(vertex.Key, vertex.VitrageId, vertex.Category, vertex.Type, vertex.Id, vertex.Name, vertex.State,

@@ -25,6 +25,26 @@ internal sealed class GraphEdge(GraphVertex source, GraphVertex target, string r
 
     public DateTimeOffset UpdateTimestamp { get; set; }
 
+    /// <summary>
+    /// The edge as it was last published (processor thread only). Both ends' views, and the
+    /// versions after it until the edge changes, share it rather than each freezing a copy: a
+    /// cluster's view is frozen again with every publication of a snapshot that adds its nodes.
+    /// </summary>
+    public EdgeView View
+    {
+        get
+        {
+            if (_view is not { } view || view.IsDeleted != IsDeleted || !view.UpdateTimestamp.EqualsExact(UpdateTimestamp))
+            {
+                _view = view = new EdgeView(Source.Key, Target.Key, RelationshipType, IsDeleted, UpdateTimestamp);
+            }
+
+            return view;
+        }
+    }
+
+    private EdgeView? _view;
+
     public GraphEdgeKey Key => new(Source.Key, Target.Key, RelationshipType);
 
     public GraphVertex Other(GraphVertex vertex) => ReferenceEquals(vertex, Source) ? Target : Source;

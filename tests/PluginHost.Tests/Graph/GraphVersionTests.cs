@@ -29,6 +29,39 @@ public sealed class GraphVersionTests
     }
 
     [Fact]
+    public void Publish_EdgeUnchanged_BothEndsAndLaterVersionsShareItsView()
+    {
+        var g = new GraphScenario();
+        g.Report("k8s", Node, "n1", 0, neighbors: [Instance("vm-1")]);
+        var first = g.Graph.Publish();
+        g.Report("k8s", Node, "n1", 10, state: "NotReady", neighbors: [Instance("vm-1")]); // the vertex changes, its edge does not
+        var second = g.Graph.Publish();
+
+        var node = second.Find(Key("n1"))!;
+        var vm = second.Find(EntityVertex.BuildKey(EntityCategories.Resource, KnownEntityTypes.NovaInstance, "vm-1"))!;
+        node.Edges.ShouldHaveSingleItem();
+        ReferenceEquals(node.Edges[0], vm.Edges[0]).ShouldBeTrue();
+        ReferenceEquals(node.Edges[0], first.Find(Key("n1"))!.Edges[0]).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Publish_EdgeDeleted_ShowsANewViewWhileTheOldVersionKeepsItsOwn()
+    {
+        var g = new GraphScenario();
+        g.Report("k8s", Node, "n1", 0, neighbors: [Instance("vm-1")]);
+        var first = g.Graph.Publish();
+        g.Report("k8s", Node, "n1", 10, neighbors: []); // the owner no longer reports the edge
+        var second = g.Graph.Publish();
+
+        first.Find(Key("n1"))!.Edges[0].IsDeleted.ShouldBeFalse();
+        var deleted = second.Find(Key("n1"))!.Edges[0];
+        deleted.IsDeleted.ShouldBeTrue();
+        deleted.UpdateTimestamp.ShouldBe(At(10));
+        ReferenceEquals(deleted, second.Find(EntityVertex.BuildKey(EntityCategories.Resource, KnownEntityTypes.NovaInstance, "vm-1"))!.Edges[0])
+            .ShouldBeTrue();
+    }
+
+    [Fact]
     public void Publish_WithoutChanges_ReturnsTheSameVersion()
     {
         var g = new GraphScenario();
