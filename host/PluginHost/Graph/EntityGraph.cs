@@ -363,14 +363,29 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
             Touch(vertex);
         }
 
+        // Every vertex after every complete snapshot (133,000 at 65,000 nodes): a list only for a
+        // vertex that has an edge to purge, not one per vertex.
+        List<GraphEdge>? deadEdges = null;
         foreach (var vertex in _vertices.Values)
         {
-            var deadEdges = vertex.Edges.Values.Where(e => e.IsDeleted && e.UpdateTimestamp <= cutoff).ToList();
-            foreach (var edge in deadEdges)
+            foreach (var edge in vertex.Edges.Values)
             {
-                edge.Source.Edges.Remove(edge.Key);
-                edge.Target.Edges.Remove(edge.Key);
-                Touch(edge);
+                if (edge.IsDeleted && edge.UpdateTimestamp <= cutoff)
+                {
+                    (deadEdges ??= []).Add(edge);
+                }
+            }
+
+            if (deadEdges is { Count: > 0 })
+            {
+                foreach (var edge in deadEdges)
+                {
+                    edge.Source.Edges.Remove(edge.Key);
+                    edge.Target.Edges.Remove(edge.Key);
+                    Touch(edge);
+                }
+
+                deadEdges.Clear();
             }
         }
 

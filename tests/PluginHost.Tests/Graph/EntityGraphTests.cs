@@ -227,4 +227,26 @@ public sealed class EntityGraphTests
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void Apply_GraphRule_Holds(string rule) => Cases[rule](new GraphScenario());
+
+    [Fact]
+    public void Purge_EdgeDeletedBeyondRetention_RemovesItFromBothEndsAndKeepsTheOthers()
+    {
+        var g = new GraphScenario();
+        g.Report("nova", Vm, "vm-1", 0);
+        g.Report("nova", Vm, "vm-2", 0);
+        g.Report("k8s", Node, "n1", 0, neighbors: [Instance("vm-1"), Instance("vm-2")]);
+        g.Report("k8s", Node, "n1", 10, neighbors: [Instance("vm-2")]); // the edge from vm-1 is deleted at 10
+        g.Report("k8s", Node, "n2", 0, neighbors: [Instance("vm-2")]);
+        g.Report("k8s", Node, "n2", 80, neighbors: []); // deleted at 80: within the retention at 100
+        g.Time.SetUtcNow(At(100));
+
+        g.Graph.Purge(TimeSpan.FromSeconds(60)).ShouldBe(0); // no vertex is old enough
+
+        g.Edge(Vm, "vm-1", Node, "n1", EdgeLabels.Contains).ShouldBeNull();
+        g.Vertex(Vm, "vm-1").Edges.ShouldBeEmpty();
+        g.Vertex(Node, "n1").Edges.Count.ShouldBe(1);
+        g.Edge(Vm, "vm-2", Node, "n1", EdgeLabels.Contains)!.IsDeleted.ShouldBeFalse();
+        g.Edge(Vm, "vm-2", Node, "n2", EdgeLabels.Contains)!.IsDeleted.ShouldBeTrue();
+        g.Vertex(Vm, "vm-2").Edges.Count.ShouldBe(2);
+    }
 }
