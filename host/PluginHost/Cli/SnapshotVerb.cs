@@ -26,7 +26,9 @@ internal static class SnapshotVerb
             var (configuration, logging) = VerbExecution.LoadConfiguration(config.LoadFiles(parseResult), requireDatasource: true);
             using (logging)
             {
-                await using var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System, parseResult.GetValue(writeOutputs));
+                // Nothing reads the graph before the snapshot ends: one version, at the end.
+                await using var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System, parseResult.GetValue(writeOutputs),
+                    publishWhileSnapshotsOpen: false);
                 var failed = await scheduler.SnapshotOnceAsync(ProcessSignals.Stopping);
                 await WriteGraphAsync(scheduler, parseResult.GetValue(format) == OutputFormat.Json);
                 var errors = failed.Select(name => $"datasource {name} failed: {scheduler.Runners.First(r => r.Name == name).Status.Current.LastError}").ToList();

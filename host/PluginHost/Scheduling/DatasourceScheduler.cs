@@ -100,7 +100,9 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
     /// <see cref="ConfigException"/> (exit 2); a plugin that fails otherwise is logged and left out.
     /// With <paramref name="writeOutputs"/> false (the <c>snapshot</c> verb without
     /// <c>--write-outputs</c>), graph_file, event_log and notifications are left alone.
-    /// <paramref name="memoryRelease"/> (<c>run</c>'s) runs after each complete snapshot.
+    /// <paramref name="memoryRelease"/> (<c>run</c>'s) runs after each complete snapshot. With
+    /// <paramref name="publishWhileSnapshotsOpen"/> false (<c>snapshot</c>) a version is published only
+    /// once no snapshot is open, not every <see cref="GraphProcessor.MaxPublishDelay"/> during one.
     /// </summary>
     public static DatasourceScheduler Create(
         HostConfiguration configuration,
@@ -108,7 +110,8 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         TimeProvider time,
         bool writeOutputs = true,
         IReadOnlyList<IGraphOutput>? extraOutputs = null,
-        MemoryRelease? memoryRelease = null)
+        MemoryRelease? memoryRelease = null,
+        bool publishWhileSnapshotsOpen = true)
     {
         var logger = loggerFactory.CreateLogger("PluginHost");
         var registry = CreateRegistry(configuration, logger);
@@ -123,7 +126,8 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         outputs.AddRange(extraOutputs ?? []);
         var values = LoadValues(configuration, registry, logger);
         var processor = new GraphProcessor(queue, new EntityGraph(time, values), registry, outputs, new GraphVersionPublisher(),
-            configuration.Host.DeletedEntityRetention, time, logger, transformAhead: transformAhead, memoryRelease: memoryRelease);
+            configuration.Host.DeletedEntityRetention, time, logger, transformAhead: transformAhead, memoryRelease: memoryRelease,
+            publishWhileSnapshotsOpen: publishWhileSnapshotsOpen);
         return new DatasourceScheduler(configuration, queue, processor, outputs, runners, loggerFactory, time, registry, transformAhead);
     }
 

@@ -39,6 +39,35 @@ public sealed class GraphProcessorTests
         await Should.ThrowAsync<OperationCanceledException>(() => running);
     }
 
+    public static TheoryData<string, bool> SnapshotPublication => new()
+    {
+        { "run: readers see a long snapshot's progress after MaxPublishDelay", true },
+        { "snapshot: nothing reads a version before the end", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(SnapshotPublication))]
+    public async Task RunAsync_SnapshotLongerThanMaxPublishDelay_IsPublishedDuringItOnlyWhenAsked(string name, bool publishWhileSnapshotsOpen)
+    {
+        var (queue, processor, running, stop) = ThingPipeline.Start(publishWindow: null, publishWhileSnapshotsOpen);
+        await queue.EnqueueAsync(new SnapshotStartedQueueItem("ds", Start), TestContext.Current.CancellationToken);
+        await queue.EnqueueAsync(new EventBatchQueueItem([Thing("a")]), TestContext.Current.CancellationToken);
+        await Task.Delay(GraphProcessor.MaxPublishDelay + TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
+        await queue.EnqueueAsync(new EventBatchQueueItem([Thing("b")]), TestContext.Current.CancellationToken); // applied after the delay
+
+        // Not DrainAsync: its barrier publishes. A publication, when there is one, follows b at once.
+        var published = processor.Publisher.WaitForNewerAsync(0, TestContext.Current.CancellationToken);
+        var settled = await Task.WhenAny(published, Task.Delay(TimeSpan.FromSeconds(publishWhileSnapshotsOpen ? 5 : 1), TestContext.Current.CancellationToken));
+        (settled == published).ShouldBe(publishWhileSnapshotsOpen, name);
+        processor.Publisher.Current.LiveVertices.Select(v => v.Id).Order().ShouldBe(publishWhileSnapshotsOpen ? ["a", "b"] : [], ignoreOrder: false, customMessage: name);
+
+        await queue.EnqueueAsync(new SnapshotEndedQueueItem("ds", Start, Complete: true), TestContext.Current.CancellationToken);
+        await queue.DrainAsync(TestContext.Current.CancellationToken);
+        processor.Publisher.Current.LiveVertices.Select(v => v.Id).Order().ShouldBe(["a", "b"], ignoreOrder: false, customMessage: name);
+        await stop.CancelAsync();
+        await Should.ThrowAsync<OperationCanceledException>(() => running);
+    }
+
     [Fact]
     public async Task RunAsync_UpdateOutsideSnapshots_IsPublishedWithinTheWindow()
     {

@@ -21,16 +21,28 @@ internal static class ThingPipeline
 
     /// <summary>Starts the processor on its own task; cancel <c>Stop</c> to end it.</summary>
     public static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start(TimeSpan? publishWindow, params IGraphOutput[] outputs) =>
+        Start(publishWindow, publishWhileSnapshotsOpen: true, outputs);
+
+    /// <summary>The same, publishing during open snapshots or not.</summary>
+    public static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start(
+        TimeSpan? publishWindow, bool publishWhileSnapshotsOpen, params IGraphOutput[] outputs) =>
         Start(new TransformerRegistry([("things", new Dictionary<string, IEntityTransformer> { ["thing"] = new ThingTransformer() })]),
-            NullLogger.Instance, publishWindow, transformAhead: null, outputs);
+            NullLogger.Instance, publishWindow, transformAhead: null, publishWhileSnapshotsOpen, outputs);
 
     /// <summary>The same with the test's own transformers, logger and <see cref="TransformAhead"/>.</summary>
     public static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start(
-        TransformerRegistry transformers, ILogger logger, TimeSpan? publishWindow, TransformAhead? transformAhead, params IGraphOutput[] outputs)
+        TransformerRegistry transformers, ILogger logger, TimeSpan? publishWindow, TransformAhead? transformAhead, params IGraphOutput[] outputs) =>
+        Start(transformers, logger, publishWindow, transformAhead, publishWhileSnapshotsOpen: true, outputs);
+
+    /// <summary>The same, publishing during open snapshots or not (<c>run</c> does, <c>snapshot</c> does not).</summary>
+    public static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start(
+        TransformerRegistry transformers, ILogger logger, TimeSpan? publishWindow, TransformAhead? transformAhead, bool publishWhileSnapshotsOpen,
+        params IGraphOutput[] outputs)
     {
         var queue = new GraphQueue(256);
         var processor = new GraphProcessor(queue, new EntityGraph(TimeProvider.System), transformers,
-            outputs, new GraphVersionPublisher(), TimeSpan.FromMinutes(10), TimeProvider.System, logger, publishWindow, transformAhead);
+            outputs, new GraphVersionPublisher(), TimeSpan.FromMinutes(10), TimeProvider.System, logger, publishWindow, transformAhead,
+            publishWhileSnapshotsOpen: publishWhileSnapshotsOpen);
         var stop = new CancellationTokenSource();
         return (queue, processor, Task.Run(() => processor.RunAsync(stop.Token)), stop);
     }
