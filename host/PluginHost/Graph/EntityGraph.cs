@@ -68,6 +68,9 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
 
         _sampleTimesMoved = false;
 
+        // The first version (all of `snapshot`'s graph, 133,000 vertices at 65,000 nodes) has no
+        // earlier view to look up: looking anyway cost 70-125 ms of its 0.9-1.4 s publication.
+        var first = _published.Vertices.IsEmpty;
         var vertices = _published.Vertices.ToBuilder();
         ImmutableDictionary<string, string>.Builder? ids = null;
         var resources = _published.Resources.ToBuilder();
@@ -77,7 +80,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
             {
                 // A vertex purged and added again under its key since the last version has no
                 // Published of its own; the version still holds the purged one.
-                var before = vertex.Published ?? vertices.GetValueOrDefault(key);
+                var before = vertex.Published ?? (first ? null : vertices.GetValueOrDefault(key));
                 if (before is null)
                 {
                     (ids ??= _published.KeysByVitrageId.ToBuilder())[vertex.VitrageId] = key;
