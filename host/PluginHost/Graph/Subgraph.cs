@@ -56,12 +56,11 @@ internal sealed class Subgraph
         for (var source = 0; source < nodes.Length; source++)
         {
             outgoing.Clear();
-            var edges = nodes[source].Edges;
-            for (var e = 0; e < edges.Count; e++)
+            var vertex = nodes[source];
+            for (var e = 0; e < vertex.Edges.Count; e++)
             {
-                var edge = edges[e];
-                if (!edge.IsDeleted && string.Equals(edge.SourceKey, keys[source], StringComparison.Ordinal)
-                    && indexes.TryGetValue(edge.TargetKey, out var target))
+                var edge = vertex.Edges[e];
+                if (vertex.StartsLive(edge) && indexes.TryGetValue(edge.TargetKey, out var target))
                 {
                     outgoing.Add(new SubgraphLink(source, target, edge));
                 }

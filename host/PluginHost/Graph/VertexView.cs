@@ -63,7 +63,10 @@ internal sealed record VertexView(
     public AlarmDetails? Alarm { get; init; }
 
     /// <summary>Live edges that start at this vertex.</summary>
-    public IEnumerable<EdgeView> OutgoingLiveEdges => Edges.Where(e => !e.IsDeleted && string.Equals(e.SourceKey, Key, StringComparison.Ordinal));
+    public IEnumerable<EdgeView> OutgoingLiveEdges => Edges.Where(StartsLive);
+
+    /// <summary>Whether <paramref name="edge"/> (one of <see cref="Edges"/>) is live and starts at this vertex.</summary>
+    public bool StartsLive(EdgeView edge) => !edge.IsDeleted && string.Equals(edge.SourceKey, Key, StringComparison.Ordinal);
 
     /// <summary>Live edges that end at this vertex.</summary>
     public IEnumerable<EdgeView> IncomingLiveEdges => Edges.Where(e => !e.IsDeleted && string.Equals(e.TargetKey, Key, StringComparison.Ordinal));

@@ -44,11 +44,11 @@ internal static class ParallelNodeLinkWriter
 
         var buffers = new ConcurrentBag<ArrayBufferWriter<byte>>();
         await stream.WriteAsync(Start, cancellationToken).ConfigureAwait(false);
-        await WritePiecesAsync(stream, graph.Nodes.Count, NodesPerPiece, buffers, cancellationToken,
-            (writer, index) => NodeLinkGraphWriter.WriteNode(writer, graph, index), options).ConfigureAwait(false);
+        await WritePiecesAsync(stream, graph.Nodes.Count, NodesPerPiece, buffers,
+            (writer, index) => NodeLinkGraphWriter.WriteNode(writer, graph, index), options, cancellationToken).ConfigureAwait(false);
         await stream.WriteAsync(BetweenNodesAndLinks, cancellationToken).ConfigureAwait(false);
-        await WritePiecesAsync(stream, graph.Links.Count, LinksPerPiece, buffers, cancellationToken,
-            (writer, index) => NodeLinkGraphWriter.WriteLink(writer, graph, index), options).ConfigureAwait(false);
+        await WritePiecesAsync(stream, graph.Links.Count, LinksPerPiece, buffers,
+            (writer, index) => NodeLinkGraphWriter.WriteLink(writer, graph, index), options, cancellationToken).ConfigureAwait(false);
         await stream.WriteAsync(End, cancellationToken).ConfigureAwait(false);
     }
 
@@ -57,9 +57,9 @@ internal static class ParallelNodeLinkWriter
         int count,
         int perPiece,
         ConcurrentBag<ArrayBufferWriter<byte>> buffers,
-        CancellationToken cancellationToken,
         Action<Utf8JsonWriter, int> writeItem,
-        JsonWriterOptions options)
+        JsonWriterOptions options,
+        CancellationToken cancellationToken)
     {
         var pieces = (count + perPiece - 1) / perPiece;
         var pending = new Queue<Task<ArrayBufferWriter<byte>>>();
