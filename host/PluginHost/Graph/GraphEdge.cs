@@ -26,7 +26,8 @@ internal sealed class GraphEdge(GraphVertex source, GraphVertex target, string r
     public DateTimeOffset UpdateTimestamp { get; set; }
 
     /// <summary>
-    /// The edge as it was last published (processor thread only). Both ends' views, and the
+    /// The edge as it was last published (read while the graph processor publishes: on its thread,
+    /// or on the thread pool for a large publication). Both ends' views, and the
     /// versions after it until the edge changes, share it rather than each freezing a copy: a
     /// cluster's view is frozen again with every publication of a snapshot that adds its nodes.
     /// </summary>
@@ -34,9 +35,15 @@ internal sealed class GraphEdge(GraphVertex source, GraphVertex target, string r
     {
         get
         {
-            if (_view is not { } view || view.IsDeleted != IsDeleted || !view.UpdateTimestamp.EqualsExact(UpdateTimestamp))
+            var view = Volatile.Read(ref _view);
+            if (view is null || view.IsDeleted != IsDeleted || !view.UpdateTimestamp.EqualsExact(UpdateTimestamp))
             {
-                _view = view = new EdgeView(Source.Key, Target.Key, RelationshipType, IsDeleted, UpdateTimestamp);
+                // A large publication freezes vertices on several threads, and both ends of an edge
+                // may ask at once (the edge does not change meanwhile): the first view made is the
+                // one both ends share.
+                var made = new EdgeView(Source.Key, Target.Key, RelationshipType, IsDeleted, UpdateTimestamp);
+                var seen = Interlocked.CompareExchange(ref _view, made, view);
+                view = ReferenceEquals(seen, view) ? made : seen!;
             }
 
             return view;

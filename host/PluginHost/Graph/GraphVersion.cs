@@ -20,13 +20,42 @@ internal sealed class GraphVersion
         ImmutableDictionary<string, VertexView> vertices,
         ImmutableDictionary<string, string> keysByVitrageId,
         ResourceIndex resources)
+        : this(number, publishedAt, vertices, new Lazy<ImmutableDictionary<string, string>>(keysByVitrageId), new Lazy<ResourceIndex>(resources))
+    {
+    }
+
+    /// <summary>
+    /// A version whose lookups by <c>vitrage_id</c> and by resource value are made when first read
+    /// (by a reader, or by the publication of the next version, whichever comes first).
+    /// </summary>
+    public GraphVersion(
+        long number,
+        DateTimeOffset publishedAt,
+        ImmutableDictionary<string, VertexView> vertices,
+        Func<ImmutableDictionary<string, string>> keysByVitrageId,
+        Func<ResourceIndex> resources)
+        : this(number, publishedAt, vertices, new Lazy<ImmutableDictionary<string, string>>(keysByVitrageId), new Lazy<ResourceIndex>(resources))
+    {
+    }
+
+    private GraphVersion(
+        long number,
+        DateTimeOffset publishedAt,
+        ImmutableDictionary<string, VertexView> vertices,
+        Lazy<ImmutableDictionary<string, string>> keysByVitrageId,
+        Lazy<ResourceIndex> resources)
     {
         Number = number;
         PublishedAt = publishedAt;
         Vertices = vertices;
-        KeysByVitrageId = keysByVitrageId;
-        Resources = resources;
+        _keysByVitrageId = keysByVitrageId;
+        _resources = resources;
     }
+
+    // Lazy with its default mode: one thread makes the value, others wait for it, and the maker
+    // (with the earlier version it captured) is let go once it has run.
+    private readonly Lazy<ImmutableDictionary<string, string>> _keysByVitrageId;
+    private readonly Lazy<ResourceIndex> _resources;
 
     /// <summary>Increases by one with every publication.</summary>
     public long Number { get; }
@@ -37,10 +66,13 @@ internal sealed class GraphVersion
     public ImmutableDictionary<string, VertexView> Vertices { get; }
 
     /// <summary><c>vitrage_id</c> → key.</summary>
-    public ImmutableDictionary<string, string> KeysByVitrageId { get; }
+    public ImmutableDictionary<string, string> KeysByVitrageId => _keysByVitrageId.Value;
 
     /// <summary>The live, real resources by type, state and name: what a filtered resource list reads.</summary>
-    public ResourceIndex Resources { get; }
+    public ResourceIndex Resources => _resources.Value;
+
+    /// <summary>Whether both lookups are made (for tests).</summary>
+    internal bool LookupsMade => _keysByVitrageId.IsValueCreated && _resources.IsValueCreated;
 
     public VertexView? Find(string key) => Vertices.GetValueOrDefault(key);
 

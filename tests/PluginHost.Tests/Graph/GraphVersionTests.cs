@@ -73,6 +73,24 @@ public sealed class GraphVersionTests
     }
 
     [Fact]
+    public void Publish_Lookups_MadeWhenFirstReadOrByTheNextPublication()
+    {
+        var g = new GraphScenario();
+        g.Report("k8s", Node, "n1", 0, state: "Ready");
+        var first = g.Graph.Publish();
+        g.Report("k8s", Node, "n2", 10, state: "Ready");
+        var second = g.Graph.Publish();
+        g.Report("k8s", Node, "n3", 20, state: "Ready");
+
+        second.LookupsMade.ShouldBeFalse("nothing read the second version's lookups yet");
+        first.LookupsMade.ShouldBeTrue("the second publication made the first version's");
+        second.FindByVitrageId(first.Find(Key("n1"))!.VitrageId)!.Key.ShouldBe(Key("n1"));
+        second.Resources.Keys(ResourceIndexField.State, "Ready").ShouldBe([Key("n1"), Key("n2")]);
+        second.LookupsMade.ShouldBeTrue("reading them made them");
+        g.Graph.Publish().FindByVitrageId(second.Find(Key("n2"))!.VitrageId)!.Key.ShouldBe(Key("n2"));
+    }
+
+    [Fact]
     public void Publish_AfterAPurge_ForgetsTheVertexAndItsVitrageId()
     {
         var g = new GraphScenario();

@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+
+namespace PluginHost.Graph;
+
+/// <summary>
+/// Makes the version that follows another from the views that changed. Its vertex map is made at
+/// once. Its <c>vitrage_id</c> map and its resource index are made from the earlier version's
+/// when first read: `snapshot` reads neither, and those of a cold 65,000-node graph (133,000
+/// vertices) cost it 0.3-0.6 s. So that no version waits on a chain of earlier ones, each
+/// publication first makes the earlier version's, if no reader has (on `run`'s API, a version is
+/// read within a publication or not at all).
+/// </summary>
+internal static class NextGraphVersion
+{
+    /// <summary>
+    /// From this many changes the maps are made on the thread pool side by side (and a publication
+    /// freezes its vertices there in pieces of <see cref="ParallelRange"/>). A cold 65,000-node
+    /// graph's one publication spent 0.5-0.8 s on them on the graph processor's thread while the
+    /// other core idled; a steady snapshot's publications (a few changes) would only pay the
+    /// hand-over.
+    /// </summary>
+    public const int ParallelFrom = 4_096;
+
+    /// <summary>How many changes one piece of such parallel work takes.</summary>
+    public const int ParallelRange = 1_024;
+
+    public static GraphVersion Make(GraphVersion previous, ArraySegment<VertexChange> changes, DateTimeOffset publishedAt)
+    {
+        ImmutableDictionary<string, VertexView>? vertices = null;
+        Action[] parts =
+        [
+            () => vertices = Vertices(previous.Vertices, changes),
+            () => _ = previous.KeysByVitrageId,
+            () => _ = previous.Resources,
+        ];
+        if (changes.Count >= ParallelFrom)
+        {
+            Parallel.Invoke(parts);
+        }
+        else
+        {
+            foreach (var part in parts)
+            {
+                part();
+            }
+        }
+
+        return new GraphVersion(previous.Number + 1, publishedAt, vertices!,
+            () => KeysByVitrageId(previous.KeysByVitrageId, changes),
+            () => Resources(previous.Resources, changes));
+    }
+
+    private static ImmutableDictionary<string, VertexView> Vertices(ImmutableDictionary<string, VertexView> previous, ArraySegment<VertexChange> changes)
+    {
+        var vertices = previous.ToBuilder();
+        foreach (var (key, _, after) in changes)
+        {
+            if (after is null)
+            {
+                vertices.Remove(key);
+            }
+            else
+            {
+                vertices[key] = after;
+            }
+        }
+
+        return vertices.ToImmutable();
+    }
+
+    // A key keeps its vitrage_id (it is made from the key), so only new and purged keys change the map.
+    private static ImmutableDictionary<string, string> KeysByVitrageId(ImmutableDictionary<string, string> previous, ArraySegment<VertexChange> changes)
+    {
+        ImmutableDictionary<string, string>.Builder? ids = null;
+        foreach (var (key, before, after) in changes)
+        {
+            if (before is null && after is not null)
+            {
+                (ids ??= previous.ToBuilder())[after.VitrageId] = key;
+            }
+            else if (after is null && before is not null)
+            {
+                (ids ??= previous.ToBuilder()).Remove(before.VitrageId);
+            }
+        }
+
+        return ids?.ToImmutable() ?? previous;
+    }
+
+    private static ResourceIndex Resources(ResourceIndex previous, ArraySegment<VertexChange> changes)
+    {
+        var resources = previous.ToBuilder();
+        foreach (var (_, before, after) in changes)
+        {
+            resources.Replace(before, after);
+        }
+
+        return resources.ToImmutable();
+    }
+}
