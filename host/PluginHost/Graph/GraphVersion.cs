@@ -10,6 +10,11 @@ namespace PluginHost.Graph;
 /// </summary>
 internal sealed class GraphVersion
 {
+    // Lazy with its default mode: one thread makes the value, others wait for it, and the maker
+    // (with the earlier version it captured) is let go once it has run.
+    private readonly Lazy<ImmutableDictionary<string, string>> _keysByVitrageId;
+    private readonly Lazy<ResourceIndex> _resources;
+
     public static GraphVersion Empty { get; } = new(0, DateTimeOffset.MinValue,
         ImmutableDictionary.Create<string, VertexView>(StringComparer.Ordinal),
         ImmutableDictionary.Create<string, string>(StringComparer.Ordinal), ResourceIndex.Empty);
@@ -20,7 +25,7 @@ internal sealed class GraphVersion
         ImmutableDictionary<string, VertexView> vertices,
         ImmutableDictionary<string, string> keysByVitrageId,
         ResourceIndex resources)
-        : this(number, publishedAt, vertices, new Lazy<ImmutableDictionary<string, string>>(keysByVitrageId), new Lazy<ResourceIndex>(resources))
+        : this(number, publishedAt, vertices, () => keysByVitrageId, () => resources)
     {
     }
 
@@ -34,28 +39,13 @@ internal sealed class GraphVersion
         ImmutableDictionary<string, VertexView> vertices,
         Func<ImmutableDictionary<string, string>> keysByVitrageId,
         Func<ResourceIndex> resources)
-        : this(number, publishedAt, vertices, new Lazy<ImmutableDictionary<string, string>>(keysByVitrageId), new Lazy<ResourceIndex>(resources))
-    {
-    }
-
-    private GraphVersion(
-        long number,
-        DateTimeOffset publishedAt,
-        ImmutableDictionary<string, VertexView> vertices,
-        Lazy<ImmutableDictionary<string, string>> keysByVitrageId,
-        Lazy<ResourceIndex> resources)
     {
         Number = number;
         PublishedAt = publishedAt;
         Vertices = vertices;
-        _keysByVitrageId = keysByVitrageId;
-        _resources = resources;
+        _keysByVitrageId = new(keysByVitrageId);
+        _resources = new(resources);
     }
-
-    // Lazy with its default mode: one thread makes the value, others wait for it, and the maker
-    // (with the earlier version it captured) is let go once it has run.
-    private readonly Lazy<ImmutableDictionary<string, string>> _keysByVitrageId;
-    private readonly Lazy<ResourceIndex> _resources;
 
     /// <summary>Increases by one with every publication.</summary>
     public long Number { get; }

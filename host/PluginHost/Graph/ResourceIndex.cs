@@ -102,28 +102,12 @@ internal sealed class ResourceIndex
 
             if (was is not null)
             {
-                switch (Touch(was))
-                {
-                    case List<string> added:
-                        added.Remove(key);
-                        break;
-                    case ImmutableSortedSet<string>.Builder held:
-                        held.Remove(key);
-                        break;
-                }
+                Edit(Touch(was), key, add: false);
             }
 
             if (now is not null)
             {
-                switch (Touch(now))
-                {
-                    case List<string> added:
-                        added.Add(key);
-                        break;
-                    case ImmutableSortedSet<string>.Builder held:
-                        held.Add(key);
-                        break;
-                }
+                Edit(Touch(now), key, add: true);
             }
         }
 
@@ -154,6 +138,25 @@ internal sealed class ResourceIndex
             }
 
             return values.ToImmutable();
+        }
+
+        private static void Edit(object keys, string key, bool add)
+        {
+            switch (keys)
+            {
+                case List<string> added when add:
+                    added.Add(key);
+                    break;
+                case List<string> added:
+                    added.Remove(key);
+                    break;
+                case ImmutableSortedSet<string>.Builder held when add:
+                    held.Add(key);
+                    break;
+                case ImmutableSortedSet<string>.Builder held:
+                    held.Remove(key);
+                    break;
+            }
         }
 
         // What the index holds for a value: nothing, its one key, or its keys in order.
