@@ -9,9 +9,11 @@ namespace PluginHost.Graph;
 /// The in-memory entity graph with Vitrage's processor rules. Not thread-safe by design: one
 /// <see cref="GraphProcessor"/> owns it and everything else talks to it through the queue.
 /// Every vertex gets its operational and aggregated value from <paramref name="values"/>
-/// (Vitrage's datasource values; none: N/A).
+/// (Vitrage's datasource values; none: N/A). With <paramref name="lookupsWhenRead"/> (<c>snapshot</c>,
+/// which reads its one version once) each version's lookups by <c>vitrage_id</c> and by resource
+/// value are made when first read, not when it is published (<see cref="NextGraphVersion"/>).
 /// </summary>
-internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? values = null)
+internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? values = null, bool lookupsWhenRead = false)
 {
     private readonly DatasourceValues _values = values ?? DatasourceValues.None;
 
@@ -92,7 +94,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
 
         _dirty.Clear();
         FreezeAll(live, changes, count);
-        _published = NextGraphVersion.Make(_published, new ArraySegment<VertexChange>(changes, 0, count), time.GetUtcNow());
+        _published = NextGraphVersion.Make(_published, new ArraySegment<VertexChange>(changes, 0, count), time.GetUtcNow(), lookupsWhenRead);
         return _published;
     }
 

@@ -25,7 +25,7 @@ internal sealed class GraphVersion
         ImmutableDictionary<string, VertexView> vertices,
         ImmutableDictionary<string, string> keysByVitrageId,
         ResourceIndex resources)
-        : this(number, publishedAt, vertices, () => keysByVitrageId, () => resources)
+        : this(number, publishedAt, vertices, new Lazy<ImmutableDictionary<string, string>>(keysByVitrageId), new Lazy<ResourceIndex>(resources))
     {
     }
 
@@ -39,12 +39,22 @@ internal sealed class GraphVersion
         ImmutableDictionary<string, VertexView> vertices,
         Func<ImmutableDictionary<string, string>> keysByVitrageId,
         Func<ResourceIndex> resources)
+        : this(number, publishedAt, vertices, new Lazy<ImmutableDictionary<string, string>>(keysByVitrageId), new Lazy<ResourceIndex>(resources))
+    {
+    }
+
+    private GraphVersion(
+        long number,
+        DateTimeOffset publishedAt,
+        ImmutableDictionary<string, VertexView> vertices,
+        Lazy<ImmutableDictionary<string, string>> keysByVitrageId,
+        Lazy<ResourceIndex> resources)
     {
         Number = number;
         PublishedAt = publishedAt;
         Vertices = vertices;
-        _keysByVitrageId = new(keysByVitrageId);
-        _resources = new(resources);
+        _keysByVitrageId = keysByVitrageId;
+        _resources = resources;
     }
 
     /// <summary>Increases by one with every publication.</summary>

@@ -3,12 +3,12 @@ using System.Collections.Immutable;
 namespace PluginHost.Graph;
 
 /// <summary>
-/// Makes the version that follows another from the views that changed. Its vertex map is made at
-/// once. Its <c>vitrage_id</c> map and its resource index are made from the earlier version's
-/// when first read: `snapshot` reads neither, and those of a cold 65,000-node graph (133,000
-/// vertices) cost it 0.3-0.6 s. So that no version waits on a chain of earlier ones, each
-/// publication first makes the earlier version's, if no reader has (on `run`'s API, a version is
-/// read within a publication or not at all).
+/// Makes the version that follows another from the views that changed: its vertex map, its
+/// <c>vitrage_id</c> map and its resource index, side by side when there are many changes.
+/// A graph read once (<c>snapshot</c>) may leave the two lookups to be made when first read: it
+/// reads neither, and those of a cold 65,000-node graph (133,000 vertices) cost it 0.3-0.6 s. Such
+/// a lazy version holds the views its changes replaced until then, so <c>run</c>, whose next
+/// publication may be ten minutes away, makes them at once.
 /// </summary>
 internal static class NextGraphVersion
 {
@@ -24,30 +24,37 @@ internal static class NextGraphVersion
     /// <summary>How many changes one piece of such parallel work takes.</summary>
     public const int ParallelRange = 1_024;
 
-    public static GraphVersion Make(GraphVersion previous, ArraySegment<VertexChange> changes, DateTimeOffset publishedAt)
+    public static GraphVersion Make(GraphVersion previous, ArraySegment<VertexChange> changes, DateTimeOffset publishedAt, bool lookupsWhenRead)
     {
         ImmutableDictionary<string, VertexView>? vertices = null;
-        Action[] parts =
-        [
+        ImmutableDictionary<string, string>? ids = null;
+        ResourceIndex? resources = null;
+
+        // A lazy version's lookups start from the earlier version's, which are made here if no
+        // reader made them: no version waits on a chain of earlier ones.
+        Run(changes.Count,
             () => vertices = Vertices(previous.Vertices, changes),
-            () => _ = previous.KeysByVitrageId,
-            () => _ = previous.Resources,
-        ];
-        if (changes.Count >= ParallelFrom)
+            () => ids = lookupsWhenRead ? previous.KeysByVitrageId : KeysByVitrageId(previous.KeysByVitrageId, changes),
+            () => resources = lookupsWhenRead ? previous.Resources : Resources(previous.Resources, changes));
+
+        var number = previous.Number + 1;
+        return lookupsWhenRead
+            ? new GraphVersion(number, publishedAt, vertices!, () => KeysByVitrageId(ids!, changes), () => Resources(resources!, changes))
+            : new GraphVersion(number, publishedAt, vertices!, ids!, resources!);
+    }
+
+    private static void Run(int changes, params Action[] parts)
+    {
+        if (changes >= ParallelFrom)
         {
             Parallel.Invoke(parts);
-        }
-        else
-        {
-            foreach (var part in parts)
-            {
-                part();
-            }
+            return;
         }
 
-        return new GraphVersion(previous.Number + 1, publishedAt, vertices!,
-            () => KeysByVitrageId(previous.KeysByVitrageId, changes),
-            () => Resources(previous.Resources, changes));
+        foreach (var part in parts)
+        {
+            part();
+        }
     }
 
     private static ImmutableDictionary<string, VertexView> Vertices(ImmutableDictionary<string, VertexView> previous, ArraySegment<VertexChange> changes)

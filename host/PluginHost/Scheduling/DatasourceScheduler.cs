@@ -102,7 +102,8 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
     /// <c>--write-outputs</c>), graph_file, event_log and notifications are left alone.
     /// <paramref name="memoryRelease"/> (<c>run</c>'s) runs after each complete snapshot. With
     /// <paramref name="publishWhileSnapshotsOpen"/> false (<c>snapshot</c>) a version is published only
-    /// once no snapshot is open, not every <see cref="GraphProcessor.MaxPublishDelay"/> during one.
+    /// once no snapshot is open, not every <see cref="GraphProcessor.MaxPublishDelay"/> during one, and
+    /// a version's lookups by vitrage_id and by resource value are made only if something reads them.
     /// </summary>
     public static DatasourceScheduler Create(
         HostConfiguration configuration,
@@ -125,7 +126,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         var outputs = writeOutputs ? OutputFactory.Create(configuration.Host, loggerFactory, time) : [];
         outputs.AddRange(extraOutputs ?? []);
         var values = LoadValues(configuration, registry, logger);
-        var processor = new GraphProcessor(queue, new EntityGraph(time, values), registry, outputs, new GraphVersionPublisher(),
+        var processor = new GraphProcessor(queue, new EntityGraph(time, values, lookupsWhenRead: !publishWhileSnapshotsOpen), registry, outputs, new GraphVersionPublisher(),
             configuration.Host.DeletedEntityRetention, time, logger, transformAhead: transformAhead, memoryRelease: memoryRelease,
             publishWhileSnapshotsOpen: publishWhileSnapshotsOpen);
         return new DatasourceScheduler(configuration, queue, processor, outputs, runners, loggerFactory, time, registry, transformAhead);

@@ -13,9 +13,9 @@ internal sealed class GraphScenario
 
     public EntityGraph Graph { get; }
 
-    public GraphScenario()
+    public GraphScenario(bool lookupsWhenRead = false)
     {
-        Graph = new EntityGraph(Time);
+        Graph = new EntityGraph(Time, lookupsWhenRead: lookupsWhenRead);
     }
 
     public static DateTimeOffset At(int seconds) => Start.AddSeconds(seconds);

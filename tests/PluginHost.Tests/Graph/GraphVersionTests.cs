@@ -72,22 +72,29 @@ public sealed class GraphVersionTests
         ReferenceEquals(g.Graph.Publish(), first).ShouldBeTrue();
     }
 
-    [Fact]
-    public void Publish_Lookups_MadeWhenFirstReadOrByTheNextPublication()
+    public static TheoryData<string, bool> LookupModes => new()
     {
-        var g = new GraphScenario();
+        { "made when published (run)", false },
+        { "made when first read (snapshot)", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(LookupModes))]
+    public void Publish_Lookups_MadeWhenPublishedOrWhenFirstReadOrByTheNextPublication(string name, bool whenRead)
+    {
+        var g = new GraphScenario(lookupsWhenRead: whenRead);
         g.Report("k8s", Node, "n1", 0, state: "Ready");
         var first = g.Graph.Publish();
         g.Report("k8s", Node, "n2", 10, state: "Ready");
         var second = g.Graph.Publish();
         g.Report("k8s", Node, "n3", 20, state: "Ready");
 
-        second.LookupsMade.ShouldBeFalse("nothing read the second version's lookups yet");
-        first.LookupsMade.ShouldBeTrue("the second publication made the first version's");
-        second.FindByVitrageId(first.Find(Key("n1"))!.VitrageId)!.Key.ShouldBe(Key("n1"));
-        second.Resources.Keys(ResourceIndexField.State, "Ready").ShouldBe([Key("n1"), Key("n2")]);
-        second.LookupsMade.ShouldBeTrue("reading them made them");
-        g.Graph.Publish().FindByVitrageId(second.Find(Key("n2"))!.VitrageId)!.Key.ShouldBe(Key("n2"));
+        second.LookupsMade.ShouldBe(!whenRead, $"{name}: nothing read the second version's lookups yet");
+        first.LookupsMade.ShouldBeTrue($"{name}: the second publication made the first version's");
+        second.FindByVitrageId(first.Find(Key("n1"))!.VitrageId)!.Key.ShouldBe(Key("n1"), name);
+        second.Resources.Keys(ResourceIndexField.State, "Ready").ShouldBe([Key("n1"), Key("n2")], name);
+        second.LookupsMade.ShouldBeTrue($"{name}: reading them made them");
+        g.Graph.Publish().FindByVitrageId(second.Find(Key("n2"))!.VitrageId)!.Key.ShouldBe(Key("n2"), name);
     }
 
     [Fact]

@@ -14,18 +14,20 @@ public sealed class LargePublicationTests
 {
     private const string Node = "kubernetes.node";
 
-    public static TheoryData<string, int> Sizes => new()
+    public static TheoryData<string, int, bool> Sizes => new()
     {
-        { "a few changes, on the processor's thread", 10 },
-        { "as many as go to the thread pool (two per node)", NextGraphVersion.ParallelFrom / 2 },
-        { "a first snapshot's", 3 * NextGraphVersion.ParallelFrom },
+        { "a few changes, on the processor's thread", 10, false },
+        { "as many as go to the thread pool (two per node)", NextGraphVersion.ParallelFrom / 2, false },
+        { "a first snapshot's", 3 * NextGraphVersion.ParallelFrom, false },
+        { "a few changes, lookups made when read", 10, true },
+        { "a first snapshot's, lookups made when read", 3 * NextGraphVersion.ParallelFrom, true },
     };
 
     [Theory]
     [MemberData(nameof(Sizes))]
-    public void Publish_NodesAndTheirVms_EveryVertexFoundAndEveryEdgeViewShared(string name, int nodes)
+    public void Publish_NodesAndTheirVms_EveryVertexFoundAndEveryEdgeViewShared(string name, int nodes, bool lookupsWhenRead)
     {
-        var g = new GraphScenario();
+        var g = new GraphScenario(lookupsWhenRead);
         Report(g, nodes);
 
         var version = g.Graph.Publish();
@@ -51,9 +53,9 @@ public sealed class LargePublicationTests
 
     [Theory]
     [MemberData(nameof(Sizes))]
-    public void Publish_AfterAPurgeOfEveryNode_ForgetsThemAndTheirVitrageIds(string name, int nodes)
+    public void Publish_AfterAPurgeOfEveryNode_ForgetsThemAndTheirVitrageIds(string name, int nodes, bool lookupsWhenRead)
     {
-        var g = new GraphScenario();
+        var g = new GraphScenario(lookupsWhenRead);
         Report(g, nodes);
         var before = g.Graph.Publish();
         g.CompleteSnapshot("k8s", 10); // no node reported since: all are deleted
