@@ -29,7 +29,7 @@ internal sealed record HostSettings
     /// <summary>How long a stop may take before the process exits anyway.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary><c>release_memory_below</c>: <c>run</c> releases memory after a snapshot while the heap is at most this (0: never).</summary>
+    /// <summary><c>release_memory_below</c>: <c>run</c> releases memory after a snapshot while the heap is at most this, and once after the first at any size (0: never).</summary>
     public long ReleaseMemoryBelowMiB { get; init; } = Operations.MemoryRelease.DefaultBelowMiB;
 
     /// <summary>The REST API (<c>[api]</c>).</summary>

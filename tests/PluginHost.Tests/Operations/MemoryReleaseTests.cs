@@ -12,20 +12,27 @@ public sealed class MemoryReleaseTests
 {
     private const long OverAnyHeapMiB = 64 << 10; // 64 GiB
 
-    // case, the bound in MiB, whether the process is stopping, whether a collection runs
-    public static TheoryData<string, long, bool, bool> Cases => new()
+    // case, the bound in MiB, whether the process is stopping, whether a release ran before, whether a collection runs
+    public static TheoryData<string, long, bool, bool, bool> Cases => new()
     {
-        { "0 turns it off", 0, false, false },
-        { "a bound under the heap: left to the collector", 1, false, false },
-        { "a bound over the heap: released", OverAnyHeapMiB, false, true },
-        { "stopping: not released, the process is about to exit", OverAnyHeapMiB, true, false },
+        { "0 turns it off", 0, false, false, false },
+        { "a bound under the heap, the first release: released (the first graph's garbage)", 1, false, false, true },
+        { "a bound under the heap after the first release: left to the collector", 1, false, true, false },
+        { "a bound over the heap: released", OverAnyHeapMiB, false, true, true },
+        { "stopping: not released, the process is about to exit", OverAnyHeapMiB, true, false, false },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void AfterSnapshot_BoundAndStopping_CollectsOnlyWithinTheBoundWhileRunning(string name, long belowMiB, bool stopping, bool collects)
+    public void AfterSnapshot_BoundAndStopping_CollectsOnlyWithinTheBoundWhileRunning(string name, long belowMiB, bool stopping, bool releasedBefore, bool collects)
     {
         var release = new MemoryRelease(belowMiB, new CancellationToken(stopping), NullLogger.Instance);
+        if (releasedBefore)
+        {
+            AllocateGarbage();
+            release.AfterSnapshot().Released.ShouldBeTrue($"{name}: the first release");
+        }
+
         AllocateGarbage();
         var before = GC.GetGCMemoryInfo(GCKind.FullBlocking).Index;
 
