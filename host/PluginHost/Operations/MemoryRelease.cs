@@ -37,9 +37,9 @@ internal sealed class MemoryRelease(long belowMiB, CancellationToken stopping, I
     private const double MiB = 1024 * 1024;
 
     private readonly long _belowBytes = belowMiB * 1024 * 1024;
-    // The first complete snapshot may always release: the start's garbage and the first graph.
-    private long _allocatedAtLastRelease = -MinAllocatedBytes;
-    private bool _releasedOnce;
+    // What the process had allocated at the last release; none yet: the first complete snapshots
+    // may always release (the start's garbage and the first graph), at any heap size.
+    private long? _allocatedAtLastRelease;
 
     /// <summary>Releases memory when it is worth it and within the bound; says what it did.</summary>
     public MemoryReleaseResult AfterSnapshot()
@@ -50,7 +50,7 @@ internal sealed class MemoryRelease(long belowMiB, CancellationToken stopping, I
         }
 
         var allocated = GC.GetTotalAllocatedBytes();
-        if (allocated - _allocatedAtLastRelease < MinAllocatedBytes)
+        if (_allocatedAtLastRelease is { } last && allocated - last < MinAllocatedBytes)
         {
             return MemoryReleaseResult.NotRun(0);
         }
@@ -60,7 +60,7 @@ internal sealed class MemoryRelease(long belowMiB, CancellationToken stopping, I
         // collection has to move, so of its pause; not the resident set. Defined before the first
         // collection too, unlike the last collection's figures.
         var heapBytes = GC.GetTotalMemory(forceFullCollection: false);
-        if (heapBytes > _belowBytes && _releasedOnce)
+        if (heapBytes > _belowBytes && _allocatedAtLastRelease is not null)
         {
             logger.LogDebug("Memory not released after the snapshot: the heap holds {Heap:F0} MiB, over release_memory_below ({Below:F0} MiB)",
                 heapBytes / MiB, _belowBytes / MiB);
@@ -74,7 +74,6 @@ internal sealed class MemoryRelease(long belowMiB, CancellationToken stopping, I
         var elapsed = Stopwatch.GetElapsedTime(started);
         var after = GC.GetGCMemoryInfo(GCKind.FullBlocking);
         _allocatedAtLastRelease = allocated;
-        _releasedOnce = true;
         logger.LogDebug("Memory released after the snapshot in {Ms:F0} ms: resident {Before:F0} -> {After:F0} MiB, {Heap:F0} MiB of objects",
             elapsed.TotalMilliseconds, residentBefore / MiB, Environment.WorkingSet / MiB, after.HeapSizeBytes / MiB);
         return new MemoryReleaseResult(true, heapBytes, after.Index, after.Compacted, elapsed);
