@@ -95,6 +95,24 @@ public sealed record DatasourceEvent(
         return hash.ToHashCode();
     }
 
+    /// <summary>
+    /// (1.3) The entity's UTF-8 JSON as given to <see cref="FromUtf8"/>, unparsed; <c>false</c> for an
+    /// event made from a <see cref="JsonElement"/>. A transformer that keeps nothing of the entity's
+    /// elements (only strings, numbers and copied bytes) can parse these bytes into a document of its
+    /// own and dispose it when done: that document's metadata, pooled memory about the size of the
+    /// entity, then serves the next parse. The parse behind <see cref="Properties"/> lives as long as
+    /// the event and leaves that memory to the collector, a large share of what a first snapshot
+    /// of many entities allocates. The bytes are as the driver gave them: parsing them throws
+    /// <see cref="JsonException"/> where reading <see cref="Properties"/> would.
+    /// </summary>
+    /// <param name="utf8Properties">The bytes; empty when the method returns <c>false</c>. They belong
+    /// to the event: read them, never change them.</param>
+    public bool TryGetUtf8Properties(out ReadOnlyMemory<byte> utf8Properties)
+    {
+        utf8Properties = _utf8Properties;
+        return !utf8Properties.IsEmpty;
+    }
+
     private JsonElement Parse()
     {
         var parsed = Volatile.Read(ref _parsed);

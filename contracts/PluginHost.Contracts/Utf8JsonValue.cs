@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -59,6 +60,19 @@ public sealed class Utf8JsonValue : IEquatable<Utf8JsonValue>
 
         return new Utf8JsonValue(utf8Json[start..end].ToArray(), kind);
     }
+
+    /// <summary>
+    /// (1.3) A copy of <paramref name="element"/>'s JSON text, as its document holds it. The document
+    /// checked it when it parsed, so unlike <see cref="Parse"/> this does not read it again: a
+    /// transformer that keeps parts of an entity it has parsed (a node's labels, conditions, capacity)
+    /// makes each for the price of the copy.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="element"/> is the default (undefined) element.</exception>
+    /// <exception cref="ObjectDisposedException">Its document was disposed.</exception>
+    public static Utf8JsonValue FromElement(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Undefined
+            ? throw new ArgumentException("the element is undefined: give a value of a parsed document", nameof(element))
+            : new Utf8JsonValue(JsonMarshal.GetRawUtf8Value(element).ToArray(), element.ValueKind);
 
     /// <summary>
     /// The value parsed into a new <see cref="JsonElement"/>. Each call parses again: read what you

@@ -46,7 +46,7 @@ internal sealed class KubernetesClusterTransformer(NodeMappingSettings mapping) 
         }
 
         var vertex = new EntityVertex(KubernetesEntityTypes.Cluster, name) { Name = name, Properties = properties };
-        return new EntityUpdate(vertex, neighbors, KubernetesNodeTransformer.ActionOf(datasourceEvent));
+        return new EntityUpdate(vertex, neighbors, KubernetesNodeTransformer.ActionOf(datasourceEvent.Action, root));
     }
 
     private static string? Text(JsonElement element, string name) =>

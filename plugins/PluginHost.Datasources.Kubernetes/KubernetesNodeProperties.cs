@@ -105,7 +105,7 @@ internal static class KubernetesNodeProperties
     {
         if (value.ValueKind == kind)
         {
-            properties[name] = Utf8JsonValue.Parse(JsonMarshal.GetRawUtf8Value(value));
+            properties[name] = Utf8JsonValue.FromElement(value);
         }
     }
 

@@ -22,7 +22,20 @@ internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping, Laz
     public EntityUpdate Transform(DatasourceEvent datasourceEvent)
     {
         ArgumentNullException.ThrowIfNull(datasourceEvent);
-        var root = datasourceEvent.Properties;
+        if (datasourceEvent.TryGetUtf8Properties(out var utf8))
+        {
+            // The update holds strings and copied bytes only, nothing of the document: disposed here,
+            // its pooled metadata (about a node's size) serves the next node's parse instead of
+            // becoming garbage with the event, a fifth of what a cold snapshot allocated.
+            using var document = JsonDocument.Parse(utf8);
+            return Transform(datasourceEvent, document.RootElement);
+        }
+
+        return Transform(datasourceEvent, datasourceEvent.Properties);
+    }
+
+    private EntityUpdate Transform(DatasourceEvent datasourceEvent, JsonElement root)
+    {
         var node = root.GetProperty(KubernetesEventKeys.Node);
         var clusterName = root.GetProperty(KubernetesEventKeys.ClusterName).GetString() ?? string.Empty;
 
@@ -48,14 +61,15 @@ internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping, Laz
             neighbors.Add(new(new EntityVertex(KnownEntityTypes.NovaInstance, instanceId), EdgeLabels.Contains, EdgeDirection.ToVertex));
         }
 
-        return new EntityUpdate(vertex, neighbors, ActionOf(datasourceEvent))
+        return new EntityUpdate(vertex, neighbors, ActionOf(datasourceEvent.Action, root))
         {
             Derived = NodeAlarms.Derive(node, id, name, alarms?.Value ?? NodeAlarmMapping.None),
         };
     }
 
-    internal static GraphAction ActionOf(DatasourceEvent e) =>
-        e.Properties.TryGetProperty(KubernetesEventKeys.WatchEventType, out var type) && type.ValueEquals(KubernetesEventKeys.Deleted)
+    /// <summary>What an event of <paramref name="action"/> whose entity is <paramref name="root"/> does to its vertex.</summary>
+    internal static GraphAction ActionOf(DatasourceAction action, JsonElement root) =>
+        root.TryGetProperty(KubernetesEventKeys.WatchEventType, out var type) && type.ValueEquals(KubernetesEventKeys.Deleted)
             ? GraphAction.Delete
-            : e.Action == DatasourceAction.Update ? GraphAction.Update : GraphAction.Create;
+            : action == DatasourceAction.Update ? GraphAction.Update : GraphAction.Create;
 }

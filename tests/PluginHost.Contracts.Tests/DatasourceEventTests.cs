@@ -39,6 +39,48 @@ public sealed class DatasourceEventTests
         e.IsEndOfSnapshot.ShouldBeFalse();
     }
 
+    public static TheoryData<string, Func<DatasourceEvent>, string?> Utf8Sources => new()
+    {
+        { "made from bytes", () => DatasourceEvent.FromUtf8("thing", DatasourceAction.Snapshot, default, "ds", """{"id":"a"}"""u8.ToArray()), """{"id":"a"}""" },
+        { "made from bytes, read and copied", () => ReadAndCopied(DatasourceEvent.FromUtf8("thing", DatasourceAction.Snapshot, default, "ds", """{"id":"a"}"""u8.ToArray())), """{"id":"a"}""" },
+        { "made from bytes, invalid", () => DatasourceEvent.FromUtf8("thing", DatasourceAction.Snapshot, default, "ds", """{"id": nope"""u8.ToArray()), """{"id": nope""" },
+        { "made from an element", () => new DatasourceEvent("thing", DatasourceAction.Snapshot, default, "ds", JsonSerializer.SerializeToElement(new { id = "a" })), null },
+        { "made from bytes, then given an element", () => DatasourceEvent.FromUtf8("thing", DatasourceAction.Snapshot, default, "ds", """{"id":"a"}"""u8.ToArray()) with { Properties = JsonSerializer.SerializeToElement(new { id = "b" }) }, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Utf8Sources))]
+    public void TryGetUtf8Properties_Event_GivesTheBytesItWasMadeFromOrNothing(string name, Func<DatasourceEvent> make, string? expected)
+    {
+        _ = name;
+        var e = make();
+
+        var found = e.TryGetUtf8Properties(out var utf8);
+
+        found.ShouldBe(expected is not null);
+        System.Text.Encoding.UTF8.GetString(utf8.Span).ShouldBe(expected ?? string.Empty);
+    }
+
+    private static DatasourceEvent ReadAndCopied(DatasourceEvent e)
+    {
+        _ = e.Properties;
+        return e with { EntityVersion = "2" };
+    }
+
+    [Fact]
+    public void TryGetUtf8Properties_OwnDocumentDisposed_PropertiesStillReadable()
+    {
+        var e = DatasourceEvent.FromUtf8("thing", DatasourceAction.Snapshot, default, "ds", """{"id":"a"}"""u8.ToArray());
+        e.TryGetUtf8Properties(out var utf8).ShouldBeTrue();
+
+        using (var own = JsonDocument.Parse(utf8))
+        {
+            own.RootElement.GetProperty("id").GetString().ShouldBe("a");
+        }
+
+        e.Properties.GetProperty("id").GetString().ShouldBe("a"); // the event's own parse is another document
+    }
+
     [Fact]
     public void FromUtf8_InvalidJson_ThrowsOnlyWhenPropertiesAreRead()
     {

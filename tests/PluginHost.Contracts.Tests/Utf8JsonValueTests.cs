@@ -30,6 +30,57 @@ public sealed class Utf8JsonValueTests
         value.ToElement().GetRawText().ShouldBe(json.Trim());
     }
 
+    [Theory]
+    [MemberData(nameof(Values))]
+    public void FromElement_ValueOfAParsedDocument_EqualsWhatParseMakesOfIt(string name, string json, JsonValueKind kind)
+    {
+        _ = name;
+        // The element inside a document, with other members and white space around it.
+        using var document = JsonDocument.Parse($$"""{ "before": 1, "value": {{json}} , "after": [] }""");
+
+        var value = Utf8JsonValue.FromElement(document.RootElement.GetProperty("value"));
+
+        value.ValueKind.ShouldBe(kind);
+        value.ToString().ShouldBe(json.Trim());
+        value.ShouldBe(Utf8JsonValue.Parse(Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Fact]
+    public void FromElement_DocumentDisposedAfterwards_ValueKeepsItsOwnCopy()
+    {
+        Utf8JsonValue value;
+        using (var document = JsonDocument.Parse("""{"labels":{"zone":"a"}}"""))
+        {
+            value = Utf8JsonValue.FromElement(document.RootElement.GetProperty("labels"));
+        }
+
+        using var reused = JsonDocument.Parse("""{"labels":{"zone":"b"}}"""); // may reuse the pooled memory
+
+        value.ToString().ShouldBe("""{"zone":"a"}""");
+    }
+
+    public static TheoryData<string, Func<JsonElement>, Type> UnusableElements => new()
+    {
+        { "the default element", () => default, typeof(ArgumentException) },
+        { "an element of a disposed document", Disposed, typeof(ObjectDisposedException) },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnusableElements))]
+    public void FromElement_UnusableElement_Throws(string name, Func<JsonElement> element, Type exception)
+    {
+        _ = name;
+        Should.Throw(() => Utf8JsonValue.FromElement(element()), exception);
+    }
+
+    private static JsonElement Disposed()
+    {
+        var document = JsonDocument.Parse("[1]");
+        var root = document.RootElement;
+        document.Dispose();
+        return root;
+    }
+
     public static TheoryData<string, string> Invalid => new()
     {
         { "empty", "" },

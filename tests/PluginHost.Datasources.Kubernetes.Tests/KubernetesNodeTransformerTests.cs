@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PluginHost.Contracts;
+using PluginHost.Datasources.Kubernetes.Alarms;
 using PluginHost.KubeApiSimulator;
 
 namespace PluginHost.Datasources.Kubernetes.Tests;
@@ -180,6 +181,43 @@ public sealed class KubernetesNodeTransformerTests
     }
 
     private static string Json(object? value) => JsonSerializer.Serialize(value);
+
+    public static TheoryData<string, string?, GraphAction> DriverEvents => new()
+    {
+        { "a listed or added node", null, GraphAction.Update },
+        { "a watched change", "MODIFIED", GraphAction.Update },
+        { "a watched deletion", KubernetesEventKeys.Deleted, GraphAction.Delete },
+    };
+
+    [Theory]
+    [MemberData(nameof(DriverEvents))]
+    public void Transform_EventMadeFromBytes_SameUpdateAsFromAParsedElement(string name, string? watchEventType, GraphAction action)
+    {
+        _ = name;
+        var fromBytes = NodeEvents.FromBytes(VitrageSpecFixture.CreateNode(), "bcmt", watchEventType);
+        var parsed = fromBytes with { Properties = JsonSerializer.SerializeToElement(fromBytes.Properties) };
+        // Alarms from the fixture's Ready condition and taint: derived from the document too.
+        var transformer = new KubernetesNodeTransformer(new NodeMappingSettings(false, false), NodeAlarmMappingParser.Parse("test.yaml", """
+            conditions:
+              - condition: Ready
+                status: "True"
+                name: Ready
+                severity: INFO
+            taints:
+              - key: is_control
+                name: Control
+                severity: INFO
+            """));
+
+        // The transformer parses the bytes into a document of its own and disposes it: nothing of
+        // the update may point into it, so the update is compared after the next parse.
+        var update = transformer.Transform(fromBytes);
+        var expected = transformer.Transform(parsed);
+
+        update.Action.ShouldBe(action);
+        Json(update).ShouldBe(Json(expected));
+        update.Derived.Count.ShouldBe(2);
+    }
 
     private static JsonElement Element(object? value) => value.ShouldBeOfType<Utf8JsonValue>().ToElement();
 
