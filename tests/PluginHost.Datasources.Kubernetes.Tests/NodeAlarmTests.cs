@@ -172,6 +172,6 @@ public sealed class NodeAlarmTests
         graph.Vertices.Where(v => v.Type == "kubernetes.node" && v.Name == name).OrderBy(v => v.IsDeleted).First();
 
     private static List<GraphVertex> AlarmsOf(EntityGraph graph, GraphVertex node) =>
-        node.Edges.Values.Where(e => !e.IsDeleted && e.RelationshipType == EdgeLabels.On && ReferenceEquals(e.Target, node))
+        node.Edges.Where(e => !e.IsDeleted && e.RelationshipType == EdgeLabels.On && ReferenceEquals(e.Target, node))
             .Select(e => e.Source).Where(a => a.Category == EntityCategories.Alarm && !a.IsDeleted).ToList();
 }

@@ -56,7 +56,7 @@ public sealed class TwoPluginsTests
         vm.Id.ShouldBe(VitrageSpecFixture.InstanceId);
         vm.IsPlaceholder.ShouldBeTrue(); // Nova would own it; neither plugin made it theirs
         vm.DatasourceName.ShouldBeNull();
-        vm.Edges.Values.Where(e => !e.IsDeleted).Select(e => $"{e.Source.Type} {e.RelationshipType} {e.Target.Type}").Order().ShouldBe(
+        vm.Edges.Where(e => !e.IsDeleted).Select(e => $"{e.Source.Type} {e.RelationshipType} {e.Target.Type}").Order().ShouldBe(
         [
             "kubernetes comprised nova.instance",
             "nova.instance contains kubernetes.node",

@@ -109,7 +109,7 @@ internal sealed partial class EntityGraph
         var start = Text(vertex, ComputedProperties.StartTimestamp)
             ?? (wasActive ? vertex.Alarm?.StartTimestamp : null)
             ?? Outputs.EventJson.FormatTime(sampleTime);
-        var on = vertex.Edges.Values.FirstOrDefault(e => !e.IsDeleted && ReferenceEquals(e.Source, vertex) && e.RelationshipType == EdgeLabels.On);
+        var on = vertex.Edges.FirstOrDefault(e => !e.IsDeleted && ReferenceEquals(e.Source, vertex) && e.RelationshipType == EdgeLabels.On);
         var resource = on?.Target;
         var details = new AlarmDetails(start, resource?.VitrageId, resource?.Type, resource is null ? null : Text(resource, "project_id"));
         if (details != vertex.Alarm)

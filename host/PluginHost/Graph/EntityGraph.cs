@@ -38,7 +38,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     {
         var alarm = vertex.Category == EntityCategories.Alarm;
         var resource = alarm && vertex.Alarm?.ResourceVitrageId is not null
-            ? vertex.Edges.Values.FirstOrDefault(e => ReferenceEquals(e.Source, vertex) && e.RelationshipType == EdgeLabels.On)?.Target
+            ? vertex.Edges.FirstOrDefault(e => ReferenceEquals(e.Source, vertex) && e.RelationshipType == EdgeLabels.On)?.Target
             : null;
         _changes.Add(new GraphChange(kind, vertex.Key, vertex.Type, vertex.Name, vertex.State, previousState, vertex.DatasourceName)
         {
@@ -130,7 +130,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     {
         var edges = new EdgeView[vertex.Edges.Count];
         var i = 0;
-        foreach (var edge in vertex.Edges.Values)
+        foreach (var edge in vertex.Edges)
         {
             edges[i++] = edge.View;
         }
@@ -162,7 +162,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
 
     /// <summary>Live edges, each once (from its source).</summary>
     public IEnumerable<GraphEdge> LiveEdges =>
-        _vertices.Values.SelectMany(v => v.Edges.Values.Where(e => ReferenceEquals(e.Source, v) && !e.IsDeleted));
+        _vertices.Values.SelectMany(v => v.Edges.Where(e => ReferenceEquals(e.Source, v) && !e.IsDeleted));
 
     /// <summary>
     /// Applies one transformer output. Returns <c>false</c> when the update was older than the graph.
@@ -316,7 +316,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         }
 
         var owner = new EdgeOwner(datasourceName, vertex.Key);
-        foreach (var edge in vertex.Edges.Values)
+        foreach (var edge in vertex.Edges)
         {
             if (!edge.IsDeleted && edge.Owner == owner)
             {
@@ -341,7 +341,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
                 outdated.Add(vertex);
             }
 
-            foreach (var edge in vertex.Edges.Values)
+            foreach (var edge in vertex.Edges)
             {
                 if (ReferenceEquals(edge.Source, vertex) && !edge.IsDeleted && edge.SampleTimestamp < snapshotStart
                     && string.Equals(edge.Owner.DatasourceName, datasourceName, StringComparison.Ordinal))
@@ -376,11 +376,16 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         var expired = _vertices.Values.Where(v => v.IsDeleted && v.UpdateTimestamp <= cutoff).ToList();
         foreach (var vertex in expired)
         {
-            foreach (var edge in vertex.Edges.Values)
+            foreach (var edge in vertex.Edges)
             {
+                // An edge from the vertex to itself goes with it (and removing it would change the
+                // edges being enumerated).
                 var other = edge.Other(vertex);
-                other.Edges.Remove(edge.Key);
-                Touch(other);
+                if (!ReferenceEquals(other, vertex))
+                {
+                    other.Edges.Remove(edge.Key);
+                    Touch(other);
+                }
             }
 
             _vertices.Remove(vertex.Key);
@@ -392,7 +397,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         List<GraphEdge>? deadEdges = null;
         foreach (var vertex in _vertices.Values)
         {
-            foreach (var edge in vertex.Edges.Values)
+            foreach (var edge in vertex.Edges)
             {
                 if (edge.IsDeleted && edge.UpdateTimestamp <= cutoff)
                 {
@@ -463,7 +468,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
 
         // Edges this owner reported before but not now are gone (Vitrage's "delete old connections").
         List<GraphEdge>? gone = null;
-        foreach (var edge in vertex.Edges.Values)
+        foreach (var edge in vertex.Edges)
         {
             if (!edge.IsDeleted && edge.Owner == owner && !reported.Contains(edge.Key))
             {
@@ -502,7 +507,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         }
 
         DeleteDerived(vertex);
-        foreach (var edge in vertex.Edges.Values.Where(e => !e.IsDeleted))
+        foreach (var edge in vertex.Edges.Where(e => !e.IsDeleted))
         {
             edge.IsDeleted = true;
             edge.UpdateTimestamp = now;
@@ -515,7 +520,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     // consistency check would.
     private void DeleteIfOrphanPlaceholder(GraphVertex vertex, DateTimeOffset now)
     {
-        if (vertex.IsPlaceholder && !vertex.IsDeleted && vertex.Edges.Values.All(e => e.IsDeleted))
+        if (vertex.IsPlaceholder && !vertex.IsDeleted && vertex.Edges.All(e => e.IsDeleted))
         {
             vertex.IsDeleted = true;
             vertex.UpdateTimestamp = now;

@@ -66,5 +66,5 @@ internal sealed class GraphVertex
     public VertexView? Published { get; set; }
 
     /// <summary>Edges, keyed by (source, target, label), on both ends.</summary>
-    public Dictionary<GraphEdgeKey, GraphEdge> Edges { get; } = [];
+    public VertexEdges Edges { get; } = new();
 }

@@ -36,7 +36,7 @@ public sealed class DerivedVertexTests
         (node.OperationalValue, node.AggregatedValue).ShouldBe(("ERROR", "NOTREADY"));
         (alarm.OperationalValue, alarm.AggregatedValue).ShouldBe(("CRITICAL", "CRITICAL"));
         alarm.Alarm.ShouldBe(new AlarmDetails("2026-02-28T23:00:00.000000Z", node.VitrageId, "kubernetes.node", null));
-        alarm.Edges.Values.ShouldHaveSingleItem().ShouldSatisfyAllConditions(
+        alarm.Edges.ShouldHaveSingleItem().ShouldSatisfyAllConditions(
             e => e.Source.ShouldBeSameAs(alarm), e => e.Target.ShouldBeSameAs(node), e => e.RelationshipType.ShouldBe(EdgeLabels.On));
         _graph.TakeChanges().Where(c => c.IsAlarmStartOrEnd).ShouldHaveSingleItem().Alarm!.Alarm!.ResourceVitrageId.ShouldBe(node.VitrageId);
     }
@@ -77,7 +77,7 @@ public sealed class DerivedVertexTests
 
         var alarm = _graph.Find(AlarmKey)!;
         alarm.IsDeleted.ShouldBeTrue(name);
-        alarm.Edges.Values.ShouldAllBe(e => e.IsDeleted);
+        alarm.Edges.ShouldAllBe(e => e.IsDeleted);
         var ended = _graph.TakeChanges().Where(c => c.IsAlarmStartOrEnd).ShouldHaveSingleItem(name);
         ended.Kind.ShouldBe(GraphChangeKind.Deleted, name);
         ended.Alarm!.IsDeleted.ShouldBeTrue(name);
@@ -111,7 +111,7 @@ public sealed class DerivedVertexTests
         _graph.MarkOutdatedDeleted("kubernetes", Start.AddSeconds(600));
 
         _graph.Find(AlarmKey)!.IsDeleted.ShouldBeFalse();
-        _graph.Find(AlarmKey)!.Edges.Values.ShouldAllBe(e => !e.IsDeleted);
+        _graph.Find(AlarmKey)!.Edges.ShouldAllBe(e => !e.IsDeleted);
     }
 
     [Fact]

@@ -133,6 +133,15 @@ public sealed class EntityGraphTests
             g.Graph.Purge(TimeSpan.FromSeconds(60)).ShouldBe(2);
             g.Graph.Vertices.ShouldBeEmpty();
         },
+        ["a vertex linked to itself is purged with its edge"] = g =>
+        {
+            g.Report("static", "switch", "s1", 0, neighbors: [new(new EntityVertex("switch", "s1"), EdgeLabels.Attached, EdgeDirection.FromVertex)]);
+            g.Vertex("switch", "s1").Edges.ShouldHaveSingleItem().Target.ShouldBeSameAs(g.Vertex("switch", "s1"));
+            g.Report("static", "switch", "s1", 5, action: GraphAction.Delete);
+            g.Time.Advance(TimeSpan.FromSeconds(60));
+            g.Graph.Purge(TimeSpan.FromSeconds(60)).ShouldBe(1);
+            g.Graph.Vertices.ShouldBeEmpty();
+        },
         ["a reference links a real vertex without changing it"] = g =>
         {
             g.Report("nova", Vm, "vm1", 0, state: "ACTIVE", name: "vm-one");

@@ -64,6 +64,6 @@ internal sealed class GraphScenario
         Graph.Find(EntityVertex.BuildKey(EntityCategories.Resource, type, id)) ?? throw new ShouldAssertException($"no vertex {type}:{id}");
 
     public GraphEdge? Edge(string sourceType, string sourceId, string targetType, string targetId, string label) =>
-        Vertex(sourceType, sourceId).Edges.Values.FirstOrDefault(e =>
+        Vertex(sourceType, sourceId).Edges.FirstOrDefault(e =>
             e.Source.Type == sourceType && e.Source.Id == sourceId && e.Target.Type == targetType && e.Target.Id == targetId && e.RelationshipType == label);
 }
