@@ -61,9 +61,23 @@ internal static class EventJson
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(datasourceEvent);
 
-        // Read before anything is written: an event made by FromUtf8 parses here, and bytes that
-        // are not JSON throw JsonException with the writer still clean for the caller's next event.
-        var properties = datasourceEvent.Properties;
+        // An event made by FromUtf8 is parsed here into a document disposed once written, as its
+        // transformer does (contracts 1.3): the event's own cached parse would keep a pooled
+        // array per event until the collector took it. Parsed before anything is written: bytes
+        // that are not JSON throw JsonException with the writer still clean for the next event.
+        if (datasourceEvent.TryGetUtf8Properties(out var utf8))
+        {
+            using var document = JsonDocument.Parse(utf8);
+            Write(writer, datasourceEvent, document.RootElement);
+        }
+        else
+        {
+            Write(writer, datasourceEvent, datasourceEvent.Properties);
+        }
+    }
+
+    private static void Write(Utf8JsonWriter writer, DatasourceEvent datasourceEvent, JsonElement properties)
+    {
         writer.WriteStartObject();
         if (properties.ValueKind == JsonValueKind.Object)
         {
