@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -62,17 +63,65 @@ public sealed class Utf8JsonValue : IEquatable<Utf8JsonValue>
     }
 
     /// <summary>
-    /// (1.3) A copy of <paramref name="element"/>'s JSON text, as its document holds it. The document
-    /// checked it when it parsed, so unlike <see cref="Parse"/> this does not read it again: a
-    /// transformer that keeps parts of an entity it has parsed (a node's labels, conditions, capacity)
-    /// makes each for the price of the copy.
+    /// (1.3) <paramref name="element"/>'s JSON text, copied from its document without reading it
+    /// again where that is safe: a text without <c>//</c> or <c>/*</c> and without a comma before a
+    /// closing bracket cannot hold what a leniently parsed document keeps (comments, trailing commas). Any
+    /// other text is checked as <see cref="Parse"/> checks it and, if only such a document
+    /// accepted it, written anew from the element (without the comments and trailing commas). So
+    /// the value is always one valid JSON value, whatever options the document was parsed with.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="element"/> is the default (undefined) element.</exception>
     /// <exception cref="ObjectDisposedException">Its document was disposed.</exception>
-    public static Utf8JsonValue FromElement(JsonElement element) =>
-        element.ValueKind == JsonValueKind.Undefined
-            ? throw new ArgumentException("the element is undefined: give a value of a parsed document", nameof(element))
-            : new Utf8JsonValue(JsonMarshal.GetRawUtf8Value(element).ToArray(), element.ValueKind);
+    public static Utf8JsonValue FromElement(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Undefined)
+        {
+            throw new ArgumentException("the element is undefined: give a value of a parsed document", nameof(element));
+        }
+
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        if (!MayBeLenient(raw))
+        {
+            return new Utf8JsonValue(raw.ToArray(), element.ValueKind);
+        }
+
+        try
+        {
+            return Parse(raw); // valid as it is (a '/' or ",]" inside a string): the text is kept
+        }
+        catch (JsonException)
+        {
+            var buffer = new ArrayBufferWriter<byte>(raw.Length);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                element.WriteTo(writer);
+            }
+
+            return new Utf8JsonValue(buffer.WrittenSpan.ToArray(), element.ValueKind);
+        }
+    }
+
+    // Whether the text could hold a comment (it starts with "//" or "/*") or a trailing comma (a comma whose
+    // next non-blank byte closes an object or array). Strings may give a false alarm, never a miss.
+    private static bool MayBeLenient(ReadOnlySpan<byte> json)
+    {
+        if (json.IndexOf("//"u8) >= 0 || json.IndexOf("/*"u8) >= 0)
+        {
+            return true; // a single '/' (a label's "kubernetes.io/zone") starts no comment
+        }
+
+        for (var comma = json.IndexOf((byte)','); comma >= 0; comma = json.IndexOf((byte)','))
+        {
+            json = json[(comma + 1)..];
+            var next = json.TrimStart(" \t\r\n"u8);
+            if (next.Length > 0 && next[0] is (byte)'}' or (byte)']')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The value parsed into a new <see cref="JsonElement"/>. Each call parses again: read what you

@@ -45,6 +45,29 @@ public sealed class Utf8JsonValueTests
         value.ShouldBe(Utf8JsonValue.Parse(Encoding.UTF8.GetBytes(json)));
     }
 
+    public static TheoryData<string, string, string> LenientDocuments => new()
+    {
+        { "a comment", """{"v": {"a": 1, /* why */ "b": [2]}}""", """{"a":1,"b":[2]}""" },
+        { "a line comment", "{\"v\": [1, // one\n 2]}", "[1,2]" },
+        { "trailing commas", """{"v": {"a": [1, 2, ], "b": 3, }}""", """{"a":[1,2],"b":3}""" },
+        { "valid, \"//\" and \",]\" in strings: kept as written", """{"v": {"url": "http://h/p", "odd": "a, ]"}}""", """{"url": "http://h/p", "odd": "a, ]"}""" },
+        { "valid, a label's slash: copied as written", """{"v": {"topology.kubernetes.io/zone": "z1",  "x": [ 1 ]}}""", """{"topology.kubernetes.io/zone": "z1",  "x": [ 1 ]}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LenientDocuments))]
+    public void FromElement_DocumentParsedLeniently_ValueIsValidJsonWithoutCommentsOrTrailingCommas(string name, string json, string expected)
+    {
+        _ = name;
+        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+
+        var value = Utf8JsonValue.FromElement(document.RootElement.GetProperty("v"));
+
+        value.ToString().ShouldBe(expected);
+        Utf8JsonValue.Parse(Encoding.UTF8.GetBytes(value.ToString())).ShouldBe(value); // strict JSON
+        value.ToElement().ValueKind.ShouldBe(document.RootElement.GetProperty("v").ValueKind);
+    }
+
     [Fact]
     public void FromElement_DocumentDisposedAfterwards_ValueKeepsItsOwnCopy()
     {

@@ -182,6 +182,16 @@ public sealed class KubernetesNodeTransformerTests
 
     private static string Json(object? value) => JsonSerializer.Serialize(value);
 
+    [Fact]
+    public void Transform_EventMadeFromBytesThatAreNotJson_ThrowsJsonException()
+    {
+        var e = DatasourceEvent.FromUtf8(KubernetesEntityTypes.Node, DatasourceAction.Snapshot, NodeEvents.SampleTime, "kubernetes",
+            """{"cluster_name":"prod","node":{"metadata":{"uid": nope"""u8.ToArray());
+
+        // The host drops the one event that fails (and logs it), as when the transformer read Properties.
+        Should.Throw<JsonException>(() => _transformer.Transform(e));
+    }
+
     public static TheoryData<string, string?, GraphAction> DriverEvents => new()
     {
         { "a listed or added node", null, GraphAction.Update },
