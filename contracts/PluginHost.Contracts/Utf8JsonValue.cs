@@ -87,7 +87,7 @@ public sealed class Utf8JsonValue : IEquatable<Utf8JsonValue>
 
         try
         {
-            return Parse(raw); // valid as it is (a '/' or ",]" inside a string): the text is kept
+            return Parse(raw); // valid as it is ("//", "/*" or ", ]" inside a string): the text is kept
         }
         catch (JsonException)
         {
