@@ -142,20 +142,24 @@ internal static class ColdRunner
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"cold `snapshot --format json`, {nodes:N0} OpenStack nodes, {host.Description}; {figures["host"].Count} runs interleaved; load average {loadBefore:F1} before, {loads.Min():F1}–{loads.Max():F1} during"));
         text.AppendLine();
-        text.AppendLine("| process | environment | wall (s) median (min–max) | CPU (s) median | peak RSS (MiB) median (min–max) | Vitrage wall ÷ this wall: median (min–max over runs) |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|");
+        // The VM's speed drifts within a run: each process beside the baseline's process of the same
+        // turn (wall ÷ baseline wall) shows a difference the spread of the medians hides.
+        var baseline = figures.GetValueOrDefault("baseline");
+        text.AppendLine("| process | environment | wall (s) median (min–max) | CPU (s) median | peak RSS (MiB) median (min–max) | Vitrage wall ÷ this wall: median (min–max over runs) | this wall ÷ baseline wall, same turn: median (min–max) |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|");
         foreach (var (label, environment, _, _) in variants)
         {
             var runs = figures[label];
             var ratios = vitrage.Count == 0 ? [] : runs.Select((r, i) => vitrage[Math.Min(i, vitrage.Count - 1)].WallSeconds / r.WallSeconds).ToList();
+            var paired = baseline is null ? [] : runs.Select((r, i) => r.WallSeconds / baseline[i].WallSeconds).ToList();
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {label} | {(environment.Count == 0 ? "—" : string.Join(" ", environment.Select(e => $"{e.Key}={e.Value}")))} | {Spread(runs.Select(r => r.WallSeconds), "F2")} | {Statistics.Median(runs.Select(r => r.CpuSeconds).ToList()):F2} | {Spread(runs.Select(r => r.PeakMiB), "F0")} | {(ratios.Count == 0 ? "—" : Spread(ratios, "F1") + "×")} |"));
+                $"| {label} | {(environment.Count == 0 ? "—" : string.Join(" ", environment.Select(e => $"{e.Key}={e.Value}")))} | {Spread(runs.Select(r => r.WallSeconds), "F2")} | {Statistics.Median(runs.Select(r => r.CpuSeconds).ToList()):F2} | {Spread(runs.Select(r => r.PeakMiB), "F0")} | {(ratios.Count == 0 ? "—" : Spread(ratios, "F1") + "×")} | {(paired.Count == 0 ? "—" : Spread(paired, "F2"))} |"));
         }
 
         if (vitrage.Count > 0)
         {
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| Vitrage 9 (get_all + processor, `{VitragePython}`) | — | {Spread(vitrage.Select(r => r.WallSeconds), "F2")} | {Statistics.Median(vitrage.Select(r => r.CpuSeconds).ToList()):F2} | {Spread(vitrage.Select(r => r.PeakMiB), "F0")} | 1× |"));
+                $"| Vitrage 9 (get_all + processor, `{VitragePython}`) | — | {Spread(vitrage.Select(r => r.WallSeconds), "F2")} | {Statistics.Median(vitrage.Select(r => r.CpuSeconds).ToList()):F2} | {Spread(vitrage.Select(r => r.PeakMiB), "F0")} | 1× | — |"));
         }
 
         return text.ToString();
