@@ -31,4 +31,32 @@ public sealed class EventJsonTimeTests
         EventJson.FormatTime(time).ShouldBe(expected, name);
         Encoding.UTF8.GetString(buffer.WrittenSpan).ShouldBe($$"""{"t":"{{expected}}"}""", name);
     }
+
+    // The text is the round-trip format cut to microseconds; it must stay what the custom format
+    // "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'" gave before, for any time and offset.
+    [Fact]
+    public void FormatTime_RandomTimesAndOffsets_SameTextAsTheCustomFormat()
+    {
+        var random = new Random(17);
+        var buffer = new ArrayBufferWriter<byte>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var offset = TimeSpan.FromMinutes(random.Next(-14 * 60, 14 * 60 + 1));
+            var minTicks = Math.Max(DateTime.MinValue.Ticks, DateTime.MinValue.Ticks - offset.Ticks);
+            var maxTicks = Math.Min(DateTime.MaxValue.Ticks, DateTime.MaxValue.Ticks - offset.Ticks);
+            var time = new DateTimeOffset(random.NextInt64(minTicks, maxTicks + 1), TimeSpan.Zero).ToOffset(offset);
+            var expected = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+            EventJson.FormatTime(time).ShouldBe(expected, time.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            buffer.Clear();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                EventJson.WriteTime(writer, JsonEncodedText.Encode("t"), time);
+                writer.WriteEndObject();
+            }
+
+            Encoding.UTF8.GetString(buffer.WrittenSpan).ShouldBe($$"""{"t":"{{expected}}"}""");
+        }
+    }
 }
