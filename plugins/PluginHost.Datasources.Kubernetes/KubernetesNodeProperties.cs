@@ -26,9 +26,7 @@ internal static class KubernetesNodeProperties
 
         if (String(metadata, "creationTimestamp") is { } created)
         {
-            properties["creation_timestamp"] = DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-                ? time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
-                : created;
+            properties["creation_timestamp"] = UtcSecondsText(created);
         }
 
         Copy(properties, "name", String(metadata, "name"));
@@ -305,5 +303,44 @@ internal static class KubernetesNodeProperties
         {
             properties[name] = value;
         }
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> as UTC to the second ("2025-03-05T10:22:00Z"), or as it is when it is
+    /// not a time. The API server writes creationTimestamp in exactly that form, which parsing and
+    /// formatting would give back unchanged (and a text of that shape that is not a valid time is
+    /// kept as it is too), so such a text skips both: a cold 5,000-node snapshot parsed and
+    /// formatted 5,000 times for nothing.
+    /// </summary>
+    internal static string UtcSecondsText(string text)
+    {
+        if (IsUtcSecondsShape(text))
+        {
+            return text;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+            : text;
+    }
+
+    // yyyy-MM-ddTHH:mm:ssZ with digits where digits go; seconds below 60, so a leap second (which
+    // parsing may move) still takes the parse.
+    private static bool IsUtcSecondsShape(string text)
+    {
+        if (text.Length != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z' || text[17] > '5')
+        {
+            return false;
+        }
+
+        foreach (var digit in (ReadOnlySpan<int>)[0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
+        {
+            if (!char.IsAsciiDigit(text[digit]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
