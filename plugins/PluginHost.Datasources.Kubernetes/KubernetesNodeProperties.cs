@@ -1,94 +1,86 @@
 using System.Buffers;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using PluginHost.Contracts;
 
 namespace PluginHost.Datasources.Kubernetes;
 
 /// <summary>
-/// Reads a raw node into the vertex properties of DESIGN.md section 5. Absent fields are left out;
-/// nothing here throws on a partial node.
+/// Turns a node's fields (<see cref="NodeFieldsReader"/>) into the vertex properties of DESIGN.md
+/// section 5. Absent fields are left out; nothing here throws on a partial node.
 /// </summary>
 internal static class KubernetesNodeProperties
 {
-    private const string RoleLabelPrefix = "node-role.kubernetes.io/";
-    private static ReadOnlySpan<byte> RoleLabelPrefixUtf8 => "node-role.kubernetes.io/"u8;
-    private static ReadOnlySpan<byte> LegacyRoleLabelUtf8 => "kubernetes.io/role"u8;
-
-    public static Dictionary<string, object?> Read(JsonElement node, bool includeAnnotations, bool instanceIdFromSystemUuid)
+    /// <param name="node">The node's fields, read from <paramref name="json"/>.</param>
+    /// <param name="json">The event's bytes, where the node's lists and maps are.</param>
+    /// <param name="includeAnnotations">Whether the annotations are a property.</param>
+    /// <param name="instanceIdFromSystemUuid">Whether an OpenStack node without providerID takes its systemUUID as its instance id.</param>
+    public static Dictionary<string, object?> Read(NodeFields node, ReadOnlySpan<byte> json, bool includeAnnotations, bool instanceIdFromSystemUuid)
     {
         // Sized for a full node's properties (about 25), so it is not grown and copied three times.
         var properties = new Dictionary<string, object?>(28, StringComparer.Ordinal);
-        var metadata = Child(node, "metadata");
-        var spec = Child(node, "spec");
-        var status = Child(node, "status");
-
-        if (String(metadata, "creationTimestamp") is { } created)
+        if (node.CreationTimestamp is { } created)
         {
             properties["creation_timestamp"] = UtcSecondsText(created);
         }
 
-        Copy(properties, "name", String(metadata, "name"));
-        Copy(properties, "uid", String(metadata, "uid"));
-        Copy(properties, "resource_version", String(metadata, "resourceVersion"));
+        Copy(properties, "name", node.Name);
+        Copy(properties, "uid", node.Uid);
+        Copy(properties, "resource_version", node.ResourceVersion);
 
-        var addresses = Child(status, "addresses");
-        if (addresses.ValueKind == JsonValueKind.Array)
+        if (node.Addresses.IsPresent)
         {
-            var internalIp = FirstAddress(addresses, "InternalIP");
-            var externalIp = FirstAddress(addresses, "ExternalIP");
-            var hostname = FirstAddress(addresses, "Hostname");
+            var internalIp = node.Address(AddressType.InternalIp);
+            var externalIp = node.Address(AddressType.ExternalIp);
+            var hostname = node.Address(AddressType.Hostname);
             Copy(properties, "internal_ip", internalIp);
             Copy(properties, "external_ip", externalIp);
             Copy(properties, "hostname", hostname);
 
-            // The one address to show, in Prometheus' kubernetes_sd order; the ones read above are reused.
-            Copy(properties, "ip", internalIp ?? FirstAddress(addresses, "InternalDNS") ?? externalIp ?? FirstAddress(addresses, "ExternalDNS") ?? hostname);
+            // The one address to show, in Prometheus' kubernetes_sd order.
+            Copy(properties, "ip", internalIp ?? node.Address(AddressType.InternalDns) ?? externalIp ?? node.Address(AddressType.ExternalDns) ?? hostname);
         }
 
-        var (providerIdText, externalIdText, systemUuid) = IdentityFields(node);
-        var providerId = ProviderId.Parse(providerIdText);
-        Copy(properties, "provider_id", providerIdText);
+        var providerId = ProviderId.Parse(node.ProviderId);
+        Copy(properties, "provider_id", node.ProviderId);
         Copy(properties, "provider", providerId.Provider);
-        Copy(properties, "instance_id", InstanceId(providerId, externalIdText, systemUuid, instanceIdFromSystemUuid));
-        Copy(properties, "external_id", externalIdText);
+        Copy(properties, "instance_id", InstanceId(providerId, node.ExternalId, node.SystemUuid, instanceIdFromSystemUuid));
+        Copy(properties, "external_id", node.ExternalId);
 
-        if (Child(spec, "unschedulable") is { ValueKind: JsonValueKind.True or JsonValueKind.False } unschedulable)
+        if (node.Unschedulable is { } unschedulable)
         {
-            properties["unschedulable"] = unschedulable.GetBoolean();
+            properties["unschedulable"] = unschedulable;
         }
 
-        var labels = Child(metadata, "labels");
-        if (labels.ValueKind == JsonValueKind.Object)
+        if (node.Labels.IsPresent)
         {
-            if (Roles(labels) is { } roles)
+            if (node.Roles.Count > 0)
             {
-                properties["roles"] = roles;
+                properties["roles"] = node.Roles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             }
 
-            Copy(properties, "zone", String(labels, "topology.kubernetes.io/zone") ?? String(labels, "failure-domain.beta.kubernetes.io/zone"));
-            Copy(properties, "region", String(labels, "topology.kubernetes.io/region") ?? String(labels, "failure-domain.beta.kubernetes.io/region"));
+            Copy(properties, "zone", node.Zone ?? node.BetaZone);
+            Copy(properties, "region", node.Region ?? node.BetaRegion);
         }
 
         // The map- and list-shaped properties, each the JSON text it is in the event (conditions and
-        // pod CIDRs rewritten with this vertex's names), without a parsed document: a vertex keeps
-        // only these bytes, not the event (whose images and the like would otherwise stay in memory
-        // for as long as the vertex), and none of a document's metadata. When only some changed the
-        // host keeps the held values of the others (equal bytes), so the new copies die young.
-        Raw(properties, "addresses", addresses, JsonValueKind.Array);
-        Written(properties, "conditions", Child(status, "conditions"), WriteConditions);
-        Raw(properties, "taints", Child(spec, "taints"), JsonValueKind.Array);
-        Raw(properties, "labels", labels, JsonValueKind.Object);
+        // pod CIDRs rewritten with this vertex's names): a vertex keeps only these bytes, not the
+        // event (whose images and the like would otherwise stay in memory for as long as the vertex).
+        // When only some changed the host keeps the held values of the others (equal bytes), so the
+        // new copies die young.
+        Raw(properties, "addresses", node.Addresses, json);
+        Written(properties, "conditions", node, json, WriteConditions);
+        Raw(properties, "taints", node.Taints, json);
+        Raw(properties, "labels", node.Labels, json);
         if (includeAnnotations)
         {
-            Raw(properties, "annotations", Child(metadata, "annotations"), JsonValueKind.Object);
+            Raw(properties, "annotations", node.Annotations, json);
         }
 
-        Raw(properties, "node_info", Child(status, "nodeInfo"), JsonValueKind.Object);
-        Raw(properties, "capacity", Child(status, "capacity"), JsonValueKind.Object);
-        Raw(properties, "allocatable", Child(status, "allocatable"), JsonValueKind.Object);
-        Written(properties, "pod_cidrs", spec, WritePodCidrs);
+        Raw(properties, "node_info", node.NodeInfo, json);
+        Raw(properties, "capacity", node.Capacity, json);
+        Raw(properties, "allocatable", node.Allocatable, json);
+        Written(properties, "pod_cidrs", node, json, WritePodCidrs);
         return properties;
     }
 
@@ -98,23 +90,25 @@ internal static class KubernetesNodeProperties
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    // The element's own bytes (already read as valid JSON), when it is of the kind the property is.
-    private static void Raw(Dictionary<string, object?> properties, string name, JsonElement value, JsonValueKind kind)
+    private delegate void NodeWriter(Utf8JsonWriter writer, NodeFields node, ReadOnlySpan<byte> json);
+
+    // The value's own bytes, when present (the reader found it of the kind the property is).
+    private static void Raw(Dictionary<string, object?> properties, string name, RawJson value, ReadOnlySpan<byte> json)
     {
-        if (value.ValueKind == kind)
+        if (value.IsPresent)
         {
-            properties[name] = Utf8JsonValue.FromElement(value);
+            properties[name] = Utf8JsonValue.Parse(value.In(json));
         }
     }
 
-    // What write made of source in the thread's buffer, when it wrote anything.
-    private static void Written(Dictionary<string, object?> properties, string name, JsonElement source, Action<Utf8JsonWriter, JsonElement> write)
+    // What write made of the node in the thread's buffer, when it wrote anything.
+    private static void Written(Dictionary<string, object?> properties, string name, NodeFields node, ReadOnlySpan<byte> json, NodeWriter write)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer);
         writer.Reset(buffer);
-        write(writer, source);
+        write(writer, node, json);
         writer.Flush();
         if (buffer.WrittenCount > 0)
         {
@@ -122,73 +116,72 @@ internal static class KubernetesNodeProperties
         }
     }
 
-    private static void WriteRaw(Utf8JsonWriter writer, string name, JsonElement value, JsonValueKind kind)
+    private static void WriteRaw(Utf8JsonWriter writer, string name, RawJson value, ReadOnlySpan<byte> json)
     {
-        if (value.ValueKind == kind)
+        if (value.IsPresent)
         {
             writer.WritePropertyName(name);
-            writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
+            writer.WriteRawValue(value.In(json), skipInputValidation: true);
         }
     }
 
     // [{type, status, reason, message, last_transition_time}], the API's values copied as they are;
     // nothing when the node has no conditions.
-    private static void WriteConditions(Utf8JsonWriter writer, JsonElement conditions)
+    private static void WriteConditions(Utf8JsonWriter writer, NodeFields node, ReadOnlySpan<byte> json)
     {
-        var items = Items(conditions, JsonValueKind.Object);
-        if (!items.Any())
+        if (node.Conditions.Count == 0)
         {
             return;
         }
 
         writer.WriteStartArray();
-        foreach (var condition in items)
+        foreach (var condition in node.Conditions)
         {
             writer.WriteStartObject();
-            WriteRaw(writer, "type", Child(condition, "type"), JsonValueKind.String);
-            WriteRaw(writer, "status", Child(condition, "status"), JsonValueKind.String);
-            WriteRaw(writer, "reason", Child(condition, "reason"), JsonValueKind.String);
-            WriteRaw(writer, "message", Child(condition, "message"), JsonValueKind.String);
-            WriteRaw(writer, "last_transition_time", Child(condition, "lastTransitionTime"), JsonValueKind.String);
+            WriteRaw(writer, "type", condition.RawType, json);
+            WriteRaw(writer, "status", condition.RawStatus, json);
+            WriteRaw(writer, "reason", condition.Reason, json);
+            WriteRaw(writer, "message", condition.Message, json);
+            WriteRaw(writer, "last_transition_time", condition.LastTransitionTime, json);
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
     }
 
-    private static void WritePodCidrs(Utf8JsonWriter writer, JsonElement spec)
+    private static void WritePodCidrs(Utf8JsonWriter writer, NodeFields node, ReadOnlySpan<byte> json)
     {
-        var cidrs = Items(Child(spec, "podCIDRs"), JsonValueKind.String);
-        if (cidrs.Any())
+        if (node.PodCidrs.Count > 0)
         {
             writer.WriteStartArray();
-            foreach (var cidr in cidrs)
+            foreach (var cidr in node.PodCidrs)
             {
-                writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(cidr), skipInputValidation: true);
+                writer.WriteRawValue(cidr.In(json), skipInputValidation: true);
             }
 
             writer.WriteEndArray();
         }
-        else if (Child(spec, "podCIDR") is { ValueKind: JsonValueKind.String } single)
+        else if (node.PodCidr.IsPresent)
         {
             writer.WriteStartArray();
-            writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(single), skipInputValidation: true);
+            writer.WriteRawValue(node.PodCidr.In(json), skipInputValidation: true);
             writer.WriteEndArray();
         }
     }
 
     /// <summary><c>Ready</c>, <c>NotReady</c> or <c>Unknown</c>, from the Ready condition.</summary>
-    public static string State(JsonElement node)
+    public static string State(NodeFields node)
     {
-        if (Child(Child(node, "status"), "conditions") is { ValueKind: JsonValueKind.Array } conditions)
+        foreach (var condition in node.Conditions)
         {
-            foreach (var condition in conditions.EnumerateArray())
+            if (condition.Type == "Ready")
             {
-                if (Is(Child(condition, "type"), "Ready"))
+                return condition.Status switch
                 {
-                    var status = Child(condition, "status");
-                    return Is(status, "True") ? "Ready" : Is(status, "False") ? "NotReady" : "Unknown";
-                }
+                    "True" => "Ready",
+                    "False" => "NotReady",
+                    _ => "Unknown",
+                };
             }
         }
 
@@ -216,13 +209,6 @@ internal static class KubernetesNodeProperties
             : null;
     }
 
-    /// <summary>The raw fields <see cref="InstanceId(ProviderId, string?, string?, bool)"/> reads, from a node.</summary>
-    public static (string? ProviderId, string? ExternalId, string? SystemUuid) IdentityFields(JsonElement node)
-    {
-        var spec = Child(node, "spec");
-        return (String(spec, "providerID"), String(spec, "externalID"), String(Child(Child(node, "status"), "nodeInfo"), "systemUUID"));
-    }
-
     /// <summary>
     /// The Nova instance id of a node on OpenStack, or <c>null</c>. A node without providerID whose
     /// deprecated externalID is a UUID is taken as an OpenStack VM, as Vitrage's own datasource did.
@@ -234,67 +220,6 @@ internal static class KubernetesNodeProperties
             null when instanceId is not null && Guid.TryParse(instanceId, out _) => instanceId,
             _ => null,
         };
-
-    private static string? FirstAddress(JsonElement addresses, string type)
-    {
-        foreach (var address in addresses.EnumerateArray())
-        {
-            if (Is(Child(address, "type"), type) && String(address, "address") is { Length: > 0 } value)
-            {
-                return value;
-            }
-        }
-
-        return null;
-    }
-
-    // Label names are compared as the raw bytes the node holds: a string is made only for a role
-    // (a node has dozens of labels and one or two roles). A name written with escapes is read as text.
-    private static List<string>? Roles(JsonElement labels)
-    {
-        List<string>? roles = null;
-        foreach (var label in labels.EnumerateObject())
-        {
-            if (label.NameEquals(LegacyRoleLabelUtf8))
-            {
-                if (label.Value.ValueKind == JsonValueKind.String && label.Value.GetString() is { Length: > 0 } legacyRole)
-                {
-                    (roles ??= []).Add(legacyRole);
-                }
-
-                continue;
-            }
-
-            var raw = JsonMarshal.GetRawUtf8PropertyName(label);
-            if (!raw.StartsWith(RoleLabelPrefixUtf8) && !raw.Contains((byte)'\\'))
-            {
-                continue;
-            }
-
-            var name = label.Name;
-            if (name.StartsWith(RoleLabelPrefix, StringComparison.Ordinal) && name.Length > RoleLabelPrefix.Length)
-            {
-                (roles ??= []).Add(name[RoleLabelPrefix.Length..]);
-            }
-        }
-
-        return roles?.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>Whether the element is the string <paramref name="text"/>, compared in place (no string made).</summary>
-    internal static bool Is(JsonElement element, string text) =>
-        element.ValueKind == JsonValueKind.String && element.ValueEquals(text);
-
-    /// <summary>A member of an object, or an undefined element (never a throw on a partial node).</summary>
-    internal static JsonElement Child(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var child) ? child : default;
-
-    /// <summary>The items of <paramref name="kind"/> in <paramref name="list"/>; none when it is no array.</summary>
-    internal static JsonItemsOfKind Items(JsonElement list, JsonValueKind kind) => new(list, kind);
-
-    /// <summary>A string member of an object, or <c>null</c>.</summary>
-    internal static string? String(JsonElement element, string name) =>
-        Child(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
 
     /// <summary>Sets <paramref name="name"/> when there is a value: absent fields are left out.</summary>
     internal static void Copy(Dictionary<string, object?> properties, string name, string? value)

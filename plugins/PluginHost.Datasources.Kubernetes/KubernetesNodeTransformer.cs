@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using PluginHost.Contracts;
 using PluginHost.Datasources.Kubernetes.Alarms;
@@ -22,26 +24,31 @@ internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping, Laz
     public EntityUpdate Transform(DatasourceEvent datasourceEvent)
     {
         ArgumentNullException.ThrowIfNull(datasourceEvent);
-        if (datasourceEvent.TryGetUtf8Properties(out var utf8))
-        {
-            // The update holds strings and copied bytes only, nothing of the document: disposed here,
-            // its pooled metadata (about a node's size) serves the next node's parse instead of
-            // becoming garbage with the event, a fifth of what a cold snapshot allocated.
-            using var document = JsonDocument.Parse(utf8);
-            return Transform(datasourceEvent, document.RootElement);
-        }
 
-        return Transform(datasourceEvent, datasourceEvent.Properties);
+        // The driver's events are bytes (read here in one pass, never parsed into a document); an
+        // event made from an element is read from that element's text.
+        return datasourceEvent.TryGetUtf8Properties(out var utf8)
+            ? Transform(datasourceEvent.Action, utf8.Span)
+            : Transform(datasourceEvent.Action, TextOf(datasourceEvent.Properties));
     }
 
-    private EntityUpdate Transform(DatasourceEvent datasourceEvent, JsonElement root)
+    private EntityUpdate Transform(DatasourceAction action, ReadOnlySpan<byte> json)
     {
-        var node = root.GetProperty(KubernetesEventKeys.Node);
-        var clusterName = root.GetProperty(KubernetesEventKeys.ClusterName).GetString() ?? string.Empty;
+        var node = NodeFieldsReader.Read(json);
+        if (!node.HasNode)
+        {
+            throw new InvalidDataException("a node event has no 'node' member");
+        }
 
-        var properties = KubernetesNodeProperties.Read(node, mapping.IncludeAnnotations, mapping.InstanceIdFromSystemUuid);
-        var name = properties.GetValueOrDefault("name") as string;
-        var id = properties.GetValueOrDefault("uid") as string ?? name
+        if (!node.HasClusterName)
+        {
+            throw new InvalidDataException("a node event has no 'cluster_name' member");
+        }
+
+        var clusterName = node.ClusterName ?? string.Empty;
+        var properties = KubernetesNodeProperties.Read(node, json, mapping.IncludeAnnotations, mapping.InstanceIdFromSystemUuid);
+        var name = node.Name;
+        var id = node.Uid ?? name
             ?? throw new InvalidDataException("a node event has neither metadata.uid nor metadata.name");
         var vertex = new EntityVertex(KubernetesEntityTypes.Node, id)
         {
@@ -61,15 +68,41 @@ internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping, Laz
             neighbors.Add(new(new EntityVertex(KnownEntityTypes.NovaInstance, instanceId), EdgeLabels.Contains, EdgeDirection.ToVertex));
         }
 
-        return new EntityUpdate(vertex, neighbors, ActionOf(datasourceEvent.Action, root))
+        return new EntityUpdate(vertex, neighbors, ActionOf(action, node.Deleted))
         {
-            Derived = NodeAlarms.Derive(node, id, name, alarms?.Value ?? NodeAlarmMapping.None),
+            Derived = NodeAlarms.Derive(node, json, id, name, alarms?.Value ?? NodeAlarmMapping.None),
         };
     }
 
+    // An element's JSON text. A document parsed leniently may hold comments or trailing commas,
+    // which the reader refuses: such a text is written anew from the element.
+    private static ReadOnlySpan<byte> TextOf(JsonElement element)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        var reader = new Utf8JsonReader(raw);
+        try
+        {
+            reader.Read();
+            reader.Skip();
+            return raw;
+        }
+        catch (JsonException)
+        {
+            var buffer = new ArrayBufferWriter<byte>(raw.Length);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                element.WriteTo(writer);
+            }
+
+            return buffer.WrittenSpan;
+        }
+    }
+
+    /// <summary>What an event of <paramref name="action"/> (its node deleted by a watch or not) does to its vertex.</summary>
+    internal static GraphAction ActionOf(DatasourceAction action, bool deleted) =>
+        deleted ? GraphAction.Delete : action == DatasourceAction.Update ? GraphAction.Update : GraphAction.Create;
+
     /// <summary>What an event of <paramref name="action"/> whose entity is <paramref name="root"/> does to its vertex.</summary>
     internal static GraphAction ActionOf(DatasourceAction action, JsonElement root) =>
-        root.TryGetProperty(KubernetesEventKeys.WatchEventType, out var type) && type.ValueEquals(KubernetesEventKeys.Deleted)
-            ? GraphAction.Delete
-            : action == DatasourceAction.Update ? GraphAction.Update : GraphAction.Create;
+        ActionOf(action, root.TryGetProperty(KubernetesEventKeys.WatchEventType, out var type) && type.ValueEquals(KubernetesEventKeys.Deleted));
 }

@@ -5,8 +5,8 @@ namespace PluginHost.Datasources.Kubernetes;
 /// <summary>
 /// What the driver itself needs of a raw node — its identity and version, and what links the
 /// cluster to the node's cloud instance — read in the pass that already tokenizes the node (the
-/// page scan, or one pass over a watched object), so the node is not parsed into a document
-/// until a transformer needs it. A field absent, not a string, or not decodable is null.
+/// page scan, or one pass over a watched object), so the node is not read again until a
+/// transformer needs it. A field absent, not a string, or not decodable is null.
 /// </summary>
 internal readonly record struct NodeHeader(string? Uid, string? Name, string? ResourceVersion, string? ProviderId, string? ExternalId, string? SystemUuid)
 {
@@ -38,8 +38,8 @@ internal readonly record struct NodeHeader(string? Uid, string? Name, string? Re
                 : reader.ValueTextEquals("status"u8) ? Member.Status
                 : Member.Other;
 
-            // A repeated member replaces the earlier one, as in the document the transformer reads
-            // (JsonElement's lookup takes the last of duplicate names), so forget what it gave.
+            // A repeated member replaces the earlier one, as the transformer reads it
+            // (NodeFieldsReader, as JsonElement's lookup, takes the last of duplicate names), so forget what it gave.
             switch (member)
             {
                 case Member.Metadata:

@@ -99,9 +99,16 @@ public sealed class NodeHeaderTests
         var metadata = node.TryGetProperty("metadata", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Object ? m : default;
         string? Text(System.Text.Json.JsonElement e, string key) =>
             e.ValueKind == System.Text.Json.JsonValueKind.Object && e.TryGetProperty(key, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
-        var (providerId, externalId, systemUuid) = KubernetesNodeProperties.IdentityFields(node);
+        var spec = node.TryGetProperty("spec", out var s) ? s : default;
+        var status = node.TryGetProperty("status", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.Object ? t : default;
+        var nodeInfo = status.ValueKind == System.Text.Json.JsonValueKind.Object && status.TryGetProperty("nodeInfo", out var i) ? i : default;
+        var expected = new NodeHeader(Text(metadata, "uid"), Text(metadata, "name"), Text(metadata, "resourceVersion"),
+            Text(spec, "providerID"), Text(spec, "externalID"), Text(nodeInfo, "systemUUID"));
 
-        NodeHeader.Read(Encoding.UTF8.GetBytes(json))
-            .ShouldBe(new NodeHeader(Text(metadata, "uid"), Text(metadata, "name"), Text(metadata, "resourceVersion"), providerId, externalId, systemUuid));
+        NodeHeader.Read(Encoding.UTF8.GetBytes(json)).ShouldBe(expected);
+
+        // The transformer's own reader of the whole event reads the same node.
+        var fields = NodeFieldsReader.Read(Encoding.UTF8.GetBytes($$"""{"cluster_name":"c","node":{{json}}}"""));
+        new NodeHeader(fields.Uid, fields.Name, fields.ResourceVersion, fields.ProviderId, fields.ExternalId, fields.SystemUuid).ShouldBe(expected);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using PluginHost.Contracts;
 using PluginHost.Datasources.Kubernetes;
@@ -72,7 +73,7 @@ internal static class BenchmarkData
             events.AddRange(Enumerable.Range(0, page.Count).Select(i => factory.Create(page.Item(i), page.Header(i), DatasourceAction.Snapshot, DateTimeOffset.UtcNow)));
         }
 
-        var identities = events.Select(e => KubernetesNodeProperties.IdentityFields(e.Properties.GetProperty("node")))
+        var identities = events.Select(e => NodeHeader.Read(JsonMarshal.GetRawUtf8Value(e.Properties.GetProperty("node"))))
             .Select(i => new { provider_id = i.ProviderId, external_id = i.ExternalId, system_uuid = i.SystemUuid }).ToList();
         events.Add(new DatasourceEvent(KubernetesEntityTypes.Cluster, DatasourceAction.Snapshot, DateTimeOffset.UtcNow, "kubernetes",
             JsonSerializer.SerializeToElement(new { name = "bench", server = "https://127.0.0.1", context = "bench", node_count = nodes, node_identities = identities })));

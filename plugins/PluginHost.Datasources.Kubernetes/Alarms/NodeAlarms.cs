@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
 using PluginHost.Contracts;
-using Json = PluginHost.Datasources.Kubernetes.KubernetesNodeProperties; // its tolerant readers of a raw node
 
 namespace PluginHost.Datasources.Kubernetes.Alarms;
 
@@ -16,16 +14,21 @@ internal static class NodeAlarms
 {
     public const string ActiveState = "Active";
 
-    public static IReadOnlyList<EntityNeighbor> Derive(JsonElement node, string nodeId, string? nodeName, NodeAlarmMapping mapping)
+    /// <param name="node">The node's fields, read from <paramref name="json"/>.</param>
+    /// <param name="json">The event's bytes.</param>
+    /// <param name="nodeId">The node vertex's id.</param>
+    /// <param name="nodeName">The node's name, when it has one.</param>
+    /// <param name="mapping">Which conditions, taints and specs are alarms.</param>
+    public static IReadOnlyList<EntityNeighbor> Derive(NodeFields node, ReadOnlySpan<byte> json, string nodeId, string? nodeName, NodeAlarmMapping mapping)
     {
         List<EntityNeighbor>? alarms = null;
         foreach (var rule in mapping.Rules)
         {
             var properties = rule.Source switch
             {
-                NodeAlarmSource.Condition => FromCondition(node, rule),
+                NodeAlarmSource.Condition => FromCondition(node, json, rule),
                 NodeAlarmSource.Taint => FromTaint(node, rule),
-                _ => Json.Child(Json.Child(node, "spec"), "unschedulable").ValueKind == JsonValueKind.True
+                _ => node.Unschedulable == true
                     ? new Dictionary<string, object?>(StringComparer.Ordinal) { ["source"] = "unschedulable" }
                     : null,
             };
@@ -53,13 +56,11 @@ internal static class NodeAlarms
         return alarms ?? (IReadOnlyList<EntityNeighbor>)[];
     }
 
-    private static Dictionary<string, object?>? FromCondition(JsonElement node, NodeAlarmRule rule)
+    private static Dictionary<string, object?>? FromCondition(NodeFields node, ReadOnlySpan<byte> json, NodeAlarmRule rule)
     {
-        foreach (var condition in Json.Items(Json.Child(Json.Child(node, "status"), "conditions"), JsonValueKind.Object))
+        foreach (var condition in node.Conditions)
         {
-            // Compared in place: every rule reads every condition, most of them another type.
-            if (Json.Is(Json.Child(condition, "type"), rule.Match) && Json.String(condition, "status") is { } status
-                && rule.Statuses.Contains(status, StringComparer.OrdinalIgnoreCase))
+            if (condition.Type == rule.Match && condition.Status is { } status && rule.Statuses.Contains(status, StringComparer.OrdinalIgnoreCase))
             {
                 var properties = new Dictionary<string, object?>(StringComparer.Ordinal)
                 {
@@ -67,9 +68,9 @@ internal static class NodeAlarms
                     ["condition_type"] = rule.Match,
                     ["condition_status"] = status,
                 };
-                Json.Copy(properties, "reason", Json.String(condition, "reason"));
-                Json.Copy(properties, "message", Json.String(condition, "message"));
-                Json.Copy(properties, "start_timestamp", Time(Json.String(condition, "lastTransitionTime")));
+                KubernetesNodeProperties.Copy(properties, "reason", condition.Reason.Text(json));
+                KubernetesNodeProperties.Copy(properties, "message", condition.Message.Text(json));
+                KubernetesNodeProperties.Copy(properties, "start_timestamp", Time(condition.LastTransitionTime.Text(json)));
                 return properties;
             }
         }
@@ -78,12 +79,12 @@ internal static class NodeAlarms
     }
 
     // A key tainted with several effects (NoSchedule and NoExecute) is one alarm.
-    private static Dictionary<string, object?>? FromTaint(JsonElement node, NodeAlarmRule rule)
+    private static Dictionary<string, object?>? FromTaint(NodeFields node, NodeAlarmRule rule)
     {
-        List<JsonElement>? taints = null;
-        foreach (var taint in Json.Items(Json.Child(Json.Child(node, "spec"), "taints"), JsonValueKind.Object))
+        List<NodeTaint>? taints = null;
+        foreach (var taint in node.TaintItems)
         {
-            if (Json.Is(Json.Child(taint, "key"), rule.Match))
+            if (taint.Key == rule.Match)
             {
                 (taints ??= []).Add(taint);
             }
@@ -91,17 +92,17 @@ internal static class NodeAlarms
 
         if (taints is null)
         {
-            return null; // most nodes: no list built, no key read into a string
+            return null; // most nodes: no list built
         }
 
         var properties = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["source"] = "taint",
             ["taint_key"] = rule.Match,
-            ["taint_effect"] = string.Join(",", taints.Select(t => Json.String(t, "effect")).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
+            ["taint_effect"] = string.Join(",", taints.Select(t => t.Effect).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
         };
-        Json.Copy(properties, "taint_value", taints.Select(t => Json.String(t, "value")).FirstOrDefault(v => v is { Length: > 0 }));
-        Json.Copy(properties, "start_timestamp", taints.Select(t => Time(Json.String(t, "timeAdded"))).OfType<string>().Order(StringComparer.Ordinal).FirstOrDefault());
+        KubernetesNodeProperties.Copy(properties, "taint_value", taints.Select(t => t.Value).FirstOrDefault(v => v is { Length: > 0 }));
+        KubernetesNodeProperties.Copy(properties, "start_timestamp", taints.Select(t => Time(t.TimeAdded)).OfType<string>().Order(StringComparer.Ordinal).FirstOrDefault());
         return properties;
     }
 
