@@ -22,6 +22,13 @@ internal static class NodeFieldsReader
     [ThreadStatic]
     private static NodeFields? t_fields;
 
+    // Reads the value of a member the reader knows (the reader on its name; false for a name it
+    // does not know, whose value the caller skips).
+    private delegate bool MemberReader(ref Utf8JsonReader reader, NodeFields fields);
+
+    // Reads an item of an array (the reader on its first token).
+    private delegate void ItemReader(ref Utf8JsonReader reader, NodeFields fields);
+
     /// <summary>The fields of the event in <paramref name="utf8"/>; valid until this thread's next read.</summary>
     /// <exception cref="JsonException">The bytes are not one valid JSON value.</exception>
     /// <exception cref="InvalidDataException">The event is no object, or its cluster_name is neither a string nor null.</exception>
@@ -39,34 +46,7 @@ internal static class NodeFieldsReader
             throw new InvalidDataException("a node event is not a JSON object");
         }
 
-        while (NextMember(ref reader))
-        {
-            if (reader.ValueTextEquals("node"u8))
-            {
-                ReadNode(ref reader, fields);
-            }
-            else if (reader.ValueTextEquals("cluster_name"u8))
-            {
-                reader.Read();
-                fields.HasClusterName = true;
-                fields.ClusterName = reader.TokenType switch
-                {
-                    JsonTokenType.String => reader.GetString(),
-                    JsonTokenType.Null => null,
-                    _ => throw new InvalidDataException("a node event's cluster_name is not a string"),
-                };
-            }
-            else if (reader.ValueTextEquals("watch_event_type"u8))
-            {
-                reader.Read();
-                fields.Deleted = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("DELETED"u8);
-                reader.Skip();
-            }
-            else
-            {
-                SkipValue(ref reader);
-            }
-        }
+        ReadObject(ref reader, fields, EventMember);
 
         // On the event's end: the reader throws if anything but white space follows.
         if (reader.Read())
@@ -77,322 +57,286 @@ internal static class NodeFieldsReader
         return fields;
     }
 
-    private static void ReadNode(ref Utf8JsonReader reader, NodeFields fields)
+    private static bool EventMember(ref Utf8JsonReader reader, NodeFields fields)
     {
-        fields.ResetNode();
-        fields.HasNode = true;
-        if (!EnterObject(ref reader))
+        if (reader.ValueTextEquals("node"u8))
         {
-            return;
+            fields.ResetNode();
+            fields.HasNode = true;
+            ReadObject(ref reader, fields, NodeMember);
+        }
+        else if (reader.ValueTextEquals("cluster_name"u8))
+        {
+            reader.Read();
+            fields.HasClusterName = true;
+            fields.ClusterName = reader.TokenType switch
+            {
+                JsonTokenType.String => reader.GetString(),
+                JsonTokenType.Null => null,
+                _ => throw new InvalidDataException("a node event's cluster_name is not a string"),
+            };
+        }
+        else if (reader.ValueTextEquals("watch_event_type"u8))
+        {
+            reader.Read();
+            fields.Deleted = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("DELETED"u8);
+            reader.Skip();
+        }
+        else
+        {
+            return false;
         }
 
+        return true;
+    }
+
+    // A repeated metadata, spec or status replaces the earlier one: each is reset before it is read.
+    private static bool NodeMember(ref Utf8JsonReader reader, NodeFields fields)
+    {
+        if (reader.ValueTextEquals("metadata"u8))
+        {
+            fields.ResetMetadata();
+            ReadObject(ref reader, fields, MetadataMember);
+        }
+        else if (reader.ValueTextEquals("spec"u8))
+        {
+            fields.ResetSpec();
+            ReadObject(ref reader, fields, SpecMember);
+        }
+        else if (reader.ValueTextEquals("status"u8))
+        {
+            fields.ResetStatus();
+            ReadObject(ref reader, fields, StatusMember);
+        }
+        else
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool MetadataMember(ref Utf8JsonReader reader, NodeFields fields)
+    {
+        if (reader.ValueTextEquals("name"u8))
+        {
+            fields.Name = Text(ref reader);
+        }
+        else if (reader.ValueTextEquals("uid"u8))
+        {
+            fields.Uid = Text(ref reader);
+        }
+        else if (reader.ValueTextEquals("resourceVersion"u8))
+        {
+            fields.ResourceVersion = Text(ref reader);
+        }
+        else if (reader.ValueTextEquals("creationTimestamp"u8))
+        {
+            fields.CreationTimestamp = Text(ref reader);
+        }
+        else if (reader.ValueTextEquals("labels"u8))
+        {
+            fields.ResetLabels();
+            fields.Labels = ReadObject(ref reader, fields, LabelMember);
+        }
+        else if (reader.ValueTextEquals("annotations"u8))
+        {
+            fields.Annotations = Raw(ref reader, JsonTokenType.StartObject);
+        }
+        else
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    // Every label is the reader's: a name that is no role is skipped here. Names are compared as
+    // the raw bytes the node holds, and a string is made only for a role (a node has dozens of
+    // labels and one or two roles); a name written with escapes is read as text.
+    private static bool LabelMember(ref Utf8JsonReader reader, NodeFields fields)
+    {
+        if (reader.ValueTextEquals("kubernetes.io/role"u8))
+        {
+            if (Text(ref reader) is { Length: > 0 } legacyRole)
+            {
+                fields.Roles.Add(legacyRole);
+            }
+        }
+        else if (reader.ValueTextEquals("topology.kubernetes.io/zone"u8))
+        {
+            fields.Zone = Text(ref reader);
+        }
+        else if (reader.ValueTextEquals("failure-domain.beta.kubernetes.io/zone"u8))
+        {
+            fields.BetaZone = Text(ref reader);
+        }
+        else if (reader.ValueTextEquals("topology.kubernetes.io/region"u8))
+        {
+            fields.Region = Text(ref reader);
+        }
+        else if (reader.ValueTextEquals("failure-domain.beta.kubernetes.io/region"u8))
+        {
+            fields.BetaRegion = Text(ref reader);
+        }
+        else
+        {
+            if ((reader.ValueIsEscaped || reader.ValueSpan.StartsWith(RoleLabelPrefix))
+                && reader.GetString() is { } name
+                && name.Length > RoleLabelPrefixText.Length && name.StartsWith(RoleLabelPrefixText, StringComparison.Ordinal))
+            {
+                fields.Roles.Add(name[RoleLabelPrefixText.Length..]);
+            }
+
+            SkipValue(ref reader);
+        }
+
+        return true;
+    }
+
+    private static bool SpecMember(ref Utf8JsonReader reader, NodeFields fields)
+    {
+        if (reader.ValueTextEquals("providerID"u8))
+        {
+            fields.ProviderId = Text(ref reader);
+        }
+        else if (reader.ValueTextEquals("externalID"u8))
+        {
+            fields.ExternalId = Text(ref reader);
+        }
+        else if (reader.ValueTextEquals("unschedulable"u8))
+        {
+            reader.Read();
+            fields.Unschedulable = reader.TokenType switch
+            {
+                JsonTokenType.True => true,
+                JsonTokenType.False => false,
+                _ => null,
+            };
+            reader.Skip();
+        }
+        else if (reader.ValueTextEquals("taints"u8))
+        {
+            fields.TaintItems.Clear();
+            fields.Taints = ReadArray(ref reader, fields, JsonTokenType.StartObject, ReadTaint);
+        }
+        else if (reader.ValueTextEquals("podCIDRs"u8))
+        {
+            fields.PodCidrs.Clear();
+            ReadArray(ref reader, fields, JsonTokenType.String,
+                static (ref Utf8JsonReader reader, NodeFields fields) => fields.PodCidrs.Add(Since(ref reader, (int)reader.TokenStartIndex, JsonTokenType.String)));
+        }
+        else if (reader.ValueTextEquals("podCIDR"u8))
+        {
+            fields.PodCidr = Raw(ref reader, JsonTokenType.String);
+        }
+        else
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    private static void ReadTaint(ref Utf8JsonReader reader, NodeFields fields)
+    {
+        string? key = null, effect = null, value = null, timeAdded = null;
         while (NextMember(ref reader))
         {
-            if (reader.ValueTextEquals("metadata"u8))
+            if (reader.ValueTextEquals("key"u8))
             {
-                ReadMetadata(ref reader, fields);
+                key = Text(ref reader);
             }
-            else if (reader.ValueTextEquals("spec"u8))
+            else if (reader.ValueTextEquals("effect"u8))
             {
-                ReadSpec(ref reader, fields);
+                effect = Text(ref reader);
             }
-            else if (reader.ValueTextEquals("status"u8))
+            else if (reader.ValueTextEquals("value"u8))
             {
-                ReadStatus(ref reader, fields);
+                value = Text(ref reader);
+            }
+            else if (reader.ValueTextEquals("timeAdded"u8))
+            {
+                timeAdded = Text(ref reader);
             }
             else
             {
                 SkipValue(ref reader);
             }
         }
+
+        fields.TaintItems.Add(new NodeTaint(key, effect, value, timeAdded));
     }
 
-    private static void ReadMetadata(ref Utf8JsonReader reader, NodeFields fields)
+    private static bool StatusMember(ref Utf8JsonReader reader, NodeFields fields)
     {
-        fields.ResetMetadata();
-        if (!EnterObject(ref reader))
+        if (reader.ValueTextEquals("addresses"u8))
         {
-            return;
+            Array.Clear(fields.FirstAddresses);
+            fields.Addresses = ReadArray(ref reader, fields, JsonTokenType.StartObject, ReadAddress);
         }
-
-        while (NextMember(ref reader))
+        else if (reader.ValueTextEquals("conditions"u8))
         {
-            if (reader.ValueTextEquals("name"u8))
-            {
-                fields.Name = Text(ref reader);
-            }
-            else if (reader.ValueTextEquals("uid"u8))
-            {
-                fields.Uid = Text(ref reader);
-            }
-            else if (reader.ValueTextEquals("resourceVersion"u8))
-            {
-                fields.ResourceVersion = Text(ref reader);
-            }
-            else if (reader.ValueTextEquals("creationTimestamp"u8))
-            {
-                fields.CreationTimestamp = Text(ref reader);
-            }
-            else if (reader.ValueTextEquals("labels"u8))
-            {
-                ReadLabels(ref reader, fields);
-            }
-            else if (reader.ValueTextEquals("annotations"u8))
-            {
-                fields.Annotations = Raw(ref reader, JsonTokenType.StartObject);
-            }
-            else
-            {
-                SkipValue(ref reader);
-            }
+            fields.Conditions.Clear();
+            ReadArray(ref reader, fields, JsonTokenType.StartObject, ReadCondition);
         }
-    }
-
-    // Label names are compared as the raw bytes the node holds: a string is made only for a role
-    // (a node has dozens of labels and one or two roles). A name written with escapes is read as text.
-    private static void ReadLabels(ref Utf8JsonReader reader, NodeFields fields)
-    {
-        fields.ResetLabels();
-        if (!EnterObject(ref reader))
+        else if (reader.ValueTextEquals("nodeInfo"u8))
         {
-            return;
-        }
-
-        var start = (int)reader.TokenStartIndex;
-        while (NextMember(ref reader))
-        {
-            if (reader.ValueTextEquals("kubernetes.io/role"u8))
+            fields.SystemUuid = null;
+            fields.NodeInfo = ReadObject(ref reader, fields, static (ref Utf8JsonReader reader, NodeFields fields) =>
             {
-                if (Text(ref reader) is { Length: > 0 } legacyRole)
+                var isUuid = reader.ValueTextEquals("systemUUID"u8);
+                if (isUuid)
                 {
-                    fields.Roles.Add(legacyRole);
-                }
-            }
-            else if (reader.ValueTextEquals("topology.kubernetes.io/zone"u8))
-            {
-                fields.Zone = Text(ref reader);
-            }
-            else if (reader.ValueTextEquals("failure-domain.beta.kubernetes.io/zone"u8))
-            {
-                fields.BetaZone = Text(ref reader);
-            }
-            else if (reader.ValueTextEquals("topology.kubernetes.io/region"u8))
-            {
-                fields.Region = Text(ref reader);
-            }
-            else if (reader.ValueTextEquals("failure-domain.beta.kubernetes.io/region"u8))
-            {
-                fields.BetaRegion = Text(ref reader);
-            }
-            else
-            {
-                if ((reader.ValueIsEscaped || reader.ValueSpan.StartsWith(RoleLabelPrefix))
-                    && reader.GetString() is { } name
-                    && name.Length > RoleLabelPrefixText.Length && name.StartsWith(RoleLabelPrefixText, StringComparison.Ordinal))
-                {
-                    fields.Roles.Add(name[RoleLabelPrefixText.Length..]);
+                    fields.SystemUuid = Text(ref reader);
                 }
 
-                SkipValue(ref reader);
-            }
+                return isUuid;
+            });
+        }
+        else if (reader.ValueTextEquals("capacity"u8))
+        {
+            fields.Capacity = Raw(ref reader, JsonTokenType.StartObject);
+        }
+        else if (reader.ValueTextEquals("allocatable"u8))
+        {
+            fields.Allocatable = Raw(ref reader, JsonTokenType.StartObject);
+        }
+        else
+        {
+            return false;
         }
 
-        fields.Labels = Since(ref reader, start, JsonTokenType.StartObject);
+        return true;
     }
 
-    private static void ReadSpec(ref Utf8JsonReader reader, NodeFields fields)
+    // The first non-empty address of each type is kept.
+    private static void ReadAddress(ref Utf8JsonReader reader, NodeFields fields)
     {
-        fields.ResetSpec();
-        if (!EnterObject(ref reader))
-        {
-            return;
-        }
-
+        AddressType? type = null;
+        string? address = null;
         while (NextMember(ref reader))
         {
-            if (reader.ValueTextEquals("providerID"u8))
-            {
-                fields.ProviderId = Text(ref reader);
-            }
-            else if (reader.ValueTextEquals("externalID"u8))
-            {
-                fields.ExternalId = Text(ref reader);
-            }
-            else if (reader.ValueTextEquals("unschedulable"u8))
+            if (reader.ValueTextEquals("type"u8))
             {
                 reader.Read();
-                fields.Unschedulable = reader.TokenType switch
-                {
-                    JsonTokenType.True => true,
-                    JsonTokenType.False => false,
-                    _ => null,
-                };
+                type = reader.TokenType == JsonTokenType.String ? TypeOf(ref reader) : null;
                 reader.Skip();
             }
-            else if (reader.ValueTextEquals("taints"u8))
+            else if (reader.ValueTextEquals("address"u8))
             {
-                ReadTaints(ref reader, fields);
-            }
-            else if (reader.ValueTextEquals("podCIDRs"u8))
-            {
-                fields.PodCidrs.Clear();
-                if (EnterArray(ref reader))
-                {
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        if (reader.TokenType == JsonTokenType.String)
-                        {
-                            fields.PodCidrs.Add(Since(ref reader, (int)reader.TokenStartIndex, JsonTokenType.String));
-                        }
-                        else
-                        {
-                            reader.Skip();
-                        }
-                    }
-                }
-            }
-            else if (reader.ValueTextEquals("podCIDR"u8))
-            {
-                fields.PodCidr = Raw(ref reader, JsonTokenType.String);
+                address = Text(ref reader);
             }
             else
             {
                 SkipValue(ref reader);
             }
         }
-    }
 
-    private static void ReadTaints(ref Utf8JsonReader reader, NodeFields fields)
-    {
-        fields.Taints = default;
-        fields.TaintItems.Clear();
-        if (!EnterArray(ref reader))
+        if (type is { } known && address is { Length: > 0 })
         {
-            return;
+            fields.FirstAddresses[(int)known] ??= address;
         }
-
-        var start = (int)reader.TokenStartIndex;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            string? key = null, effect = null, value = null, timeAdded = null;
-            while (NextMember(ref reader))
-            {
-                if (reader.ValueTextEquals("key"u8))
-                {
-                    key = Text(ref reader);
-                }
-                else if (reader.ValueTextEquals("effect"u8))
-                {
-                    effect = Text(ref reader);
-                }
-                else if (reader.ValueTextEquals("value"u8))
-                {
-                    value = Text(ref reader);
-                }
-                else if (reader.ValueTextEquals("timeAdded"u8))
-                {
-                    timeAdded = Text(ref reader);
-                }
-                else
-                {
-                    SkipValue(ref reader);
-                }
-            }
-
-            fields.TaintItems.Add(new NodeTaint(key, effect, value, timeAdded));
-        }
-
-        fields.Taints = Since(ref reader, start, JsonTokenType.StartArray);
-    }
-
-    private static void ReadStatus(ref Utf8JsonReader reader, NodeFields fields)
-    {
-        fields.ResetStatus();
-        if (!EnterObject(ref reader))
-        {
-            return;
-        }
-
-        while (NextMember(ref reader))
-        {
-            if (reader.ValueTextEquals("addresses"u8))
-            {
-                ReadAddresses(ref reader, fields);
-            }
-            else if (reader.ValueTextEquals("conditions"u8))
-            {
-                ReadConditions(ref reader, fields);
-            }
-            else if (reader.ValueTextEquals("nodeInfo"u8))
-            {
-                ReadNodeInfo(ref reader, fields);
-            }
-            else if (reader.ValueTextEquals("capacity"u8))
-            {
-                fields.Capacity = Raw(ref reader, JsonTokenType.StartObject);
-            }
-            else if (reader.ValueTextEquals("allocatable"u8))
-            {
-                fields.Allocatable = Raw(ref reader, JsonTokenType.StartObject);
-            }
-            else
-            {
-                SkipValue(ref reader);
-            }
-        }
-    }
-
-    private static void ReadAddresses(ref Utf8JsonReader reader, NodeFields fields)
-    {
-        fields.Addresses = default;
-        Array.Clear(fields.FirstAddresses);
-        if (!EnterArray(ref reader))
-        {
-            return;
-        }
-
-        var start = (int)reader.TokenStartIndex;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            AddressType? type = null;
-            string? address = null;
-            while (NextMember(ref reader))
-            {
-                if (reader.ValueTextEquals("type"u8))
-                {
-                    reader.Read();
-                    type = reader.TokenType == JsonTokenType.String ? TypeOf(ref reader) : null;
-                    reader.Skip();
-                }
-                else if (reader.ValueTextEquals("address"u8))
-                {
-                    address = Text(ref reader);
-                }
-                else
-                {
-                    SkipValue(ref reader);
-                }
-            }
-
-            if (type is { } known && address is { Length: > 0 })
-            {
-                fields.FirstAddresses[(int)known] ??= address;
-            }
-        }
-
-        fields.Addresses = Since(ref reader, start, JsonTokenType.StartArray);
     }
 
     private static AddressType? TypeOf(ref Utf8JsonReader reader) =>
@@ -403,71 +347,31 @@ internal static class NodeFieldsReader
         : reader.ValueTextEquals("ExternalDNS"u8) ? AddressType.ExternalDns
         : null;
 
-    private static void ReadConditions(ref Utf8JsonReader reader, NodeFields fields)
+    private static void ReadCondition(ref Utf8JsonReader reader, NodeFields fields)
     {
-        fields.Conditions.Clear();
-        if (!EnterArray(ref reader))
-        {
-            return;
-        }
-
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            string? type = null, status = null;
-            RawJson rawType = default, rawStatus = default, reason = default, message = default, lastTransitionTime = default;
-            while (NextMember(ref reader))
-            {
-                if (reader.ValueTextEquals("type"u8))
-                {
-                    (type, rawType) = TextAndRaw(ref reader);
-                }
-                else if (reader.ValueTextEquals("status"u8))
-                {
-                    (status, rawStatus) = TextAndRaw(ref reader);
-                }
-                else if (reader.ValueTextEquals("reason"u8))
-                {
-                    reason = Raw(ref reader, JsonTokenType.String);
-                }
-                else if (reader.ValueTextEquals("message"u8))
-                {
-                    message = Raw(ref reader, JsonTokenType.String);
-                }
-                else if (reader.ValueTextEquals("lastTransitionTime"u8))
-                {
-                    lastTransitionTime = Raw(ref reader, JsonTokenType.String);
-                }
-                else
-                {
-                    SkipValue(ref reader);
-                }
-            }
-
-            fields.Conditions.Add(new NodeCondition(type, status, rawType, rawStatus, reason, message, lastTransitionTime));
-        }
-    }
-
-    private static void ReadNodeInfo(ref Utf8JsonReader reader, NodeFields fields)
-    {
-        fields.NodeInfo = default;
-        fields.SystemUuid = null;
-        if (!EnterObject(ref reader))
-        {
-            return;
-        }
-
-        var start = (int)reader.TokenStartIndex;
+        string? type = null, status = null;
+        RawJson rawType = default, rawStatus = default, reason = default, message = default, lastTransitionTime = default;
         while (NextMember(ref reader))
         {
-            if (reader.ValueTextEquals("systemUUID"u8))
+            if (reader.ValueTextEquals("type"u8))
             {
-                fields.SystemUuid = Text(ref reader);
+                (type, rawType) = TextAndRaw(ref reader);
+            }
+            else if (reader.ValueTextEquals("status"u8))
+            {
+                (status, rawStatus) = TextAndRaw(ref reader);
+            }
+            else if (reader.ValueTextEquals("reason"u8))
+            {
+                reason = Raw(ref reader, JsonTokenType.String);
+            }
+            else if (reader.ValueTextEquals("message"u8))
+            {
+                message = Raw(ref reader, JsonTokenType.String);
+            }
+            else if (reader.ValueTextEquals("lastTransitionTime"u8))
+            {
+                lastTransitionTime = Raw(ref reader, JsonTokenType.String);
             }
             else
             {
@@ -475,19 +379,61 @@ internal static class NodeFieldsReader
             }
         }
 
-        fields.NodeInfo = Since(ref reader, start, JsonTokenType.StartObject);
+        fields.Conditions.Add(new NodeCondition(type, status, rawType, rawStatus, reason, message, lastTransitionTime));
+    }
+
+    // On a member's name (or an object's start): reads the object's members with readMember and
+    // gives where the object is; when the value is no object, skips it and gives "absent".
+    private static RawJson ReadObject(ref Utf8JsonReader reader, NodeFields fields, MemberReader readMember)
+    {
+        if (!Enter(ref reader, JsonTokenType.StartObject))
+        {
+            return default;
+        }
+
+        var start = (int)reader.TokenStartIndex;
+        while (NextMember(ref reader))
+        {
+            if (!readMember(ref reader, fields))
+            {
+                SkipValue(ref reader);
+            }
+        }
+
+        return Since(ref reader, start, JsonTokenType.StartObject);
+    }
+
+    // On a member's name: reads each item that starts with itemStart with readItem (others are
+    // skipped) and gives where the array is; when the value is no array, skips it and gives "absent".
+    private static RawJson ReadArray(ref Utf8JsonReader reader, NodeFields fields, JsonTokenType itemStart, ItemReader readItem)
+    {
+        if (!Enter(ref reader, JsonTokenType.StartArray))
+        {
+            return default;
+        }
+
+        var start = (int)reader.TokenStartIndex;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == itemStart)
+            {
+                readItem(ref reader, fields);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return Since(ref reader, start, JsonTokenType.StartArray);
     }
 
     // Inside an object: moves to the next member's name; false on the object's end.
     private static bool NextMember(ref Utf8JsonReader reader) =>
         reader.Read() && reader.TokenType == JsonTokenType.PropertyName;
 
-    // On a member's name: moves to its value. True when it is an object (the caller reads its
-    // members up to its end); otherwise the value is skipped.
-    private static bool EnterObject(ref Utf8JsonReader reader) => Enter(ref reader, JsonTokenType.StartObject);
-
-    private static bool EnterArray(ref Utf8JsonReader reader) => Enter(ref reader, JsonTokenType.StartArray);
-
+    // On a member's name (or a value): moves to the value. True when it starts with start (the
+    // caller reads it up to its end); otherwise the value is skipped.
     private static bool Enter(ref Utf8JsonReader reader, JsonTokenType start)
     {
         if (reader.TokenType == JsonTokenType.PropertyName)
