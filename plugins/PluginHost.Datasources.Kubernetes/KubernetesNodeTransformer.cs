@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using PluginHost.Contracts;
 using PluginHost.Datasources.Kubernetes.Alarms;
@@ -26,10 +24,11 @@ internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping, Laz
         ArgumentNullException.ThrowIfNull(datasourceEvent);
 
         // The driver's events are bytes (read here in one pass, never parsed into a document); an
-        // event made from an element is read from that element's text.
+        // event made from an element is read from that element's text, which FromElement gives as
+        // strict JSON even from a leniently parsed document (comments, trailing commas).
         return datasourceEvent.TryGetUtf8Properties(out var utf8)
             ? Transform(datasourceEvent.Action, utf8.Span)
-            : Transform(datasourceEvent.Action, TextOf(datasourceEvent.Properties));
+            : Transform(datasourceEvent.Action, Utf8JsonValue.FromElement(datasourceEvent.Properties).Utf8);
     }
 
     private EntityUpdate Transform(DatasourceAction action, ReadOnlySpan<byte> json)
@@ -72,30 +71,6 @@ internal sealed class KubernetesNodeTransformer(NodeMappingSettings mapping, Laz
         {
             Derived = NodeAlarms.Derive(node, json, id, name, alarms?.Value ?? NodeAlarmMapping.None),
         };
-    }
-
-    // An element's JSON text. A document parsed leniently may hold comments or trailing commas,
-    // which the reader refuses: such a text is written anew from the element.
-    private static ReadOnlySpan<byte> TextOf(JsonElement element)
-    {
-        var raw = JsonMarshal.GetRawUtf8Value(element);
-        var reader = new Utf8JsonReader(raw);
-        try
-        {
-            reader.Read();
-            reader.Skip();
-            return raw;
-        }
-        catch (JsonException)
-        {
-            var buffer = new ArrayBufferWriter<byte>(raw.Length);
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                element.WriteTo(writer);
-            }
-
-            return buffer.WrittenSpan;
-        }
     }
 
     /// <summary>What an event of <paramref name="action"/> (its node deleted by a watch or not) does to its vertex.</summary>

@@ -63,6 +63,14 @@ internal sealed class NodeFields
 
     public string? Address(AddressType type) => FirstAddresses[(int)type];
 
+    /// <summary>Forgets everything the last read gave, before the next.</summary>
+    public void Reset()
+    {
+        ClusterName = null;
+        HasClusterName = Deleted = false;
+        ResetNode();
+    }
+
     public void ResetNode()
     {
         HasNode = false;

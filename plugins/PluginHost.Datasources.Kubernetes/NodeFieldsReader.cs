@@ -35,9 +35,7 @@ internal static class NodeFieldsReader
     public static NodeFields Read(ReadOnlySpan<byte> utf8)
     {
         var fields = t_fields ??= new NodeFields();
-        fields.ClusterName = null;
-        fields.HasClusterName = fields.Deleted = false;
-        fields.ResetNode();
+        fields.Reset();
 
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         reader.Read();
