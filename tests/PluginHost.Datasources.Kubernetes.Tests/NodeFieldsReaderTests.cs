@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using PluginHost.KubeApiSimulator;
+using static PluginHost.Datasources.Kubernetes.Tests.ParsedNodeLookups;
 
 namespace PluginHost.Datasources.Kubernetes.Tests;
 
@@ -126,12 +127,6 @@ public sealed class NodeFieldsReaderTests
             $"capacity={Raw(f.Capacity)} allocatable={Raw(f.Allocatable)}",
         ]);
     }
-
-    private static JsonElement Child(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var child) ? child : default;
-
-    private static string? Text(JsonElement element, string name) =>
-        Child(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
 
     private static string Raw(JsonElement element, JsonValueKind kind) => element.ValueKind == kind ? element.GetRawText() : string.Empty;
 

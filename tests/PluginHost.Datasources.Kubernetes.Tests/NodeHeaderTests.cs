@@ -96,14 +96,12 @@ public sealed class NodeHeaderTests
     {
         _ = name;
         var node = System.Text.Json.JsonDocument.Parse(json).RootElement;
-        var metadata = node.TryGetProperty("metadata", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Object ? m : default;
-        string? Text(System.Text.Json.JsonElement e, string key) =>
-            e.ValueKind == System.Text.Json.JsonValueKind.Object && e.TryGetProperty(key, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
-        var spec = node.TryGetProperty("spec", out var s) ? s : default;
-        var status = node.TryGetProperty("status", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.Object ? t : default;
-        var nodeInfo = status.ValueKind == System.Text.Json.JsonValueKind.Object && status.TryGetProperty("nodeInfo", out var i) ? i : default;
-        var expected = new NodeHeader(Text(metadata, "uid"), Text(metadata, "name"), Text(metadata, "resourceVersion"),
-            Text(spec, "providerID"), Text(spec, "externalID"), Text(nodeInfo, "systemUUID"));
+        var metadata = ParsedNodeLookups.Child(node, "metadata");
+        var spec = ParsedNodeLookups.Child(node, "spec");
+        var nodeInfo = ParsedNodeLookups.Child(ParsedNodeLookups.Child(node, "status"), "nodeInfo");
+        var expected = new NodeHeader(ParsedNodeLookups.Text(metadata, "uid"), ParsedNodeLookups.Text(metadata, "name"),
+            ParsedNodeLookups.Text(metadata, "resourceVersion"), ParsedNodeLookups.Text(spec, "providerID"),
+            ParsedNodeLookups.Text(spec, "externalID"), ParsedNodeLookups.Text(nodeInfo, "systemUUID"));
 
         NodeHeader.Read(Encoding.UTF8.GetBytes(json)).ShouldBe(expected);
 
