@@ -16,6 +16,7 @@ internal static class CheckConfigVerb
         var command = new Command("check-config", "Validate the configuration and the datasources' settings; exit 2 with every problem found.");
         command.SetAction((parseResult, _) => VerbExecution.GuardAsync(async () =>
         {
+            YamlWarmUp.Start();
             var configuration = HostConfigurationLoader.Load(config.LoadFiles(parseResult), loadedPlugins: null, throwOnErrors: false);
             var errors = configuration.Diagnostics.Errors.ToList();
             using var logging = HostLogging.Create(configuration.Host.Logging);
