@@ -9,9 +9,20 @@ namespace PluginHost.Datasources.Kubernetes;
 /// and what links the cluster to each node's cloud instance. A list ends with one; a watch sends
 /// one after nodes came, went or changed their instance.
 /// </summary>
+/// <remarks>
+/// Each event carries the cluster's name as its entity id and a version that changes exactly when
+/// its bytes do (this instance's id and a count of distinct contents), so the host refreshes an
+/// unchanged cluster as it does an unchanged node, instead of transforming it and applying its
+/// edge to every node's instance again on each snapshot. The instance id keeps a recreated driver
+/// (a reload) from reusing a version the graph holds for other contents.
+/// </remarks>
 internal sealed class ClusterEvents(DatasourceContext context, KubernetesApiClient api)
 {
     private readonly KubernetesConnection _connection = api.Connection;
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private readonly Lock _versionLock = new();
+    private byte[]? _lastContent;
+    private long _contents;
 
     /// <summary>The version <c>/version</c> gave last (the watch's cluster events reuse it).</summary>
     public string? LastVersion { get; private set; }
@@ -64,8 +75,27 @@ internal sealed class ClusterEvents(DatasourceContext context, KubernetesApiClie
             writer.WriteEndObject();
         }
 
-        var reader = new Utf8JsonReader(buffer.WrittenSpan);
-        return new DatasourceEvent(KubernetesEntityTypes.Cluster, action, sampleTime, context.Name, JsonElement.ParseValue(ref reader));
+        var content = buffer.WrittenSpan.ToArray();
+        return DatasourceEvent.FromUtf8(KubernetesEntityTypes.Cluster, action, sampleTime, context.Name, content) with
+        {
+            EntityId = _connection.ClusterName,
+            EntityVersion = VersionOf(content),
+        };
+    }
+
+    // A list's reader and a watch may both make cluster events: one count for both.
+    private string VersionOf(byte[] content)
+    {
+        lock (_versionLock)
+        {
+            if (_lastContent is null || !content.AsSpan().SequenceEqual(_lastContent))
+            {
+                _lastContent = content;
+                _contents++;
+            }
+
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_instance}-{_contents}");
+        }
     }
 
     private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)

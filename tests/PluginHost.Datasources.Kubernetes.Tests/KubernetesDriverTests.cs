@@ -29,6 +29,37 @@ public sealed class KubernetesDriverTests
         events.ShouldAllBe(e => e.DatasourceName == "kubernetes" && e.Action == DatasourceAction.Snapshot && e.SampleTime == events[0].SampleTime);
     }
 
+    public static TheoryData<string, Action<KubeApiSimulator.KubeApiSimulator>> ClusterChanges => new()
+    {
+        { "a node deleted", simulator => simulator.Nodes.Delete(simulator.Nodes.Names[3]) },
+        { "a node added", simulator => simulator.AddGeneratedNodes(1) },
+        { "a node moved to another instance", simulator => simulator.Nodes.Modify(simulator.Nodes.Names[5],
+            node => node["spec"]!["providerID"] = "openstack:///" + Guid.NewGuid()) },
+    };
+
+    [Theory]
+    [MemberData(nameof(ClusterChanges))]
+    public async Task GetAll_ClusterUnchangedThenChanged_KeepsItsEntityVersionUntilItsContentChanges(
+        string name, Action<KubeApiSimulator.KubeApiSimulator> change)
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 12, Provider = ProviderMode.OpenStack });
+        await using var driver = cluster.CreateDriver();
+        await using var reloaded = cluster.CreateDriver(); // a second driver, as a reload makes
+
+        var first = (await SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken)).Last();
+        var again = (await SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken)).Last();
+        var fromReloaded = (await SimulatedCluster.GetAllAsync(reloaded, TestContext.Current.CancellationToken)).Last();
+        change(cluster.Simulator);
+        var changed = (await SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken)).Last();
+
+        first.EntityType.ShouldBe(KubernetesEntityTypes.Cluster, name);
+        first.EntityId.ShouldBe("sim-cluster", name);
+        first.EntityVersion.ShouldNotBeNullOrEmpty(name);
+        again.EntityVersion.ShouldBe(first.EntityVersion, name); // the same bytes: the host refreshes it
+        fromReloaded.EntityVersion.ShouldNotBe(first.EntityVersion, name); // never a version another driver gave
+        changed.EntityVersion.ShouldNotBe(first.EntityVersion, name);
+    }
+
     [Fact]
     public async Task GetAll_ClusterEvent_CarriesNameServerVersionAndWhatLinksTheOpenStackInstances()
     {

@@ -111,6 +111,40 @@ public sealed class KubernetesGraphTests
     }
 
     [Fact]
+    public async Task Snapshot_ClusterUnchanged_IsRefreshedAndFollowsANodeToItsNewInstance()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 60, Provider = ProviderMode.OpenStack });
+        using var temp = new TempFolder();
+        await using var host = await StartHostAsync(cluster, temp);
+        await host.SnapshotOnceAsync(TestContext.Current.CancellationToken);
+        const string clusterKey = "RESOURCE:kubernetes:sim-cluster";
+        var before = host.Graph.Find(clusterKey)!.Properties;
+        var sampled = host.Graph.Find(clusterKey)!.SampleTimestamp;
+
+        (await host.SnapshotOnceAsync(TestContext.Current.CancellationToken)).ShouldBeEmpty();
+
+        var refreshed = host.Graph.Find(clusterKey)!;
+        refreshed.Properties.ShouldBeSameAs(before); // not transformed again
+        refreshed.SampleTimestamp.ShouldBeGreaterThanOrEqualTo(sampled);
+        ComprisedInstances(host.Graph, clusterKey).Count.ShouldBe(60); // its edges were reported again, none deleted
+
+        var moved = cluster.Simulator.Nodes.Names[7];
+        var oldInstance = Node(host.Graph, moved).Properties["instance_id"];
+        var newInstance = Guid.NewGuid().ToString();
+        cluster.Simulator.Nodes.Modify(moved, node => node["spec"]!["providerID"] = "openstack:///" + newInstance);
+        (await host.SnapshotOnceAsync(TestContext.Current.CancellationToken)).ShouldBeEmpty();
+
+        var comprised = ComprisedInstances(host.Graph, clusterKey);
+        comprised.ShouldContain($"RESOURCE:nova.instance:{newInstance}");
+        comprised.ShouldNotContain($"RESOURCE:nova.instance:{oldInstance}");
+        comprised.Count.ShouldBe(60);
+    }
+
+    private static List<string> ComprisedInstances(EntityGraph graph, string clusterKey) =>
+        graph.LiveEdges.Where(e => e.RelationshipType == EdgeLabels.Comprised && e.Source.Key == clusterKey && e.Target.Type == "nova.instance")
+            .Select(e => e.Target.Key).ToList();
+
+    [Fact]
     public async Task Snapshot_OnlyTheHealthChanged_KeepsTheHeldValuesAndStrings()
     {
         await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 3, Provider = ProviderMode.OpenStack });
