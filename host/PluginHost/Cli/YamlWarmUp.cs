@@ -8,7 +8,8 @@ namespace PluginHost.Cli;
 /// constructor) before the first document is parsed. <c>check-config</c> parses YAML only after
 /// loading the configuration (kubeconfigs, the alarm mapping, the values files), while the second
 /// core is idle, so it starts that first use on a thread of its own before it loads anything:
-/// measured 146 → 131 ms (median of 20 processes, max 200 → 166 ms), at 15 ms more CPU. A
+/// 125 and 127 ms against 130 and 168 (medians of 20 processes in two runs; the slowest 153–156
+/// against 181–188 ms), at 15 ms more CPU (bench/results/cluster-refresh-2026-11-29.md). A
 /// <c>snapshot</c> showed no gain (its node phase keeps both cores busy), so only
 /// <c>check-config</c> starts it.
 /// </summary>
