@@ -10,11 +10,14 @@ namespace PluginHost.Datasources.Kubernetes;
 /// one after nodes came, went or changed their instance.
 /// </summary>
 /// <remarks>
-/// Each event carries the cluster's name as its entity id and a version that changes exactly when
-/// its bytes do (this instance's id and a count of distinct contents), so the host refreshes an
-/// unchanged cluster as it does an unchanged node, instead of transforming it and applying its
-/// edge to every node's instance again on each snapshot. The instance id keeps a recreated driver
-/// (a reload) from reusing a version the graph holds for other contents.
+/// Each event carries the cluster's name as its entity id and a version (this instance's id and a
+/// count) that stays the same while its bytes equal those of the last cluster event made here and
+/// changes whenever they differ, so the host refreshes an unchanged cluster as it does an unchanged
+/// node, instead of transforming it and applying its edge to every node's instance again on each
+/// snapshot. A version never stands for two contents: the count only grows (bytes that come back
+/// after a change get a new one), and the instance id keeps a recreated driver (a reload) from
+/// reusing a version the graph holds. An edge of the cluster that something else deleted or took
+/// over makes the host forget the version, so such an edge still comes back with the next event.
 /// </remarks>
 internal sealed class ClusterEvents(DatasourceContext context, KubernetesApiClient api)
 {

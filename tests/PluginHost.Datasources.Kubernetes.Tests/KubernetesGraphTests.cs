@@ -140,6 +140,64 @@ public sealed class KubernetesGraphTests
         comprised.Count.ShouldBe(60);
     }
 
+    // What a static file links to a node's VM, the same edge the Kubernetes datasource reports.
+    public static TheoryData<string, string, string, string> SharedEdges => new()
+    {
+        // name, the static entity's type, its id ("{uid}": the node's), the relationship
+        { "the cluster's comprised edge to the VM", "kubernetes", "sim-cluster", "{source: k, target: vm, relationship_type: comprised}" },
+        { "the node's contains edge from its VM", "kubernetes.node", "{uid}", "{source: vm, target: k, relationship_type: contains}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SharedEdges))]
+    public async Task Snapshot_AnEdgeStaticTookOverAndDropped_ComesBackWithTheNextUnchangedSnapshot(
+        string name, string type, string id, string relationship)
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 20, Provider = ProviderMode.OpenStack });
+        using var temp = new TempFolder();
+        var folder = temp.Combine("static");
+        Directory.CreateDirectory(folder);
+        var config = temp.File("vitrage.conf", $"""
+            [datasources]
+            types = kubernetes, static
+            plugin_path = {TestRepository.HostPluginFolder}
+            [kubernetes]
+            config_file = {cluster.Kubeconfig}
+            [static]
+            directory = {folder}
+            """);
+        await using var host = DatasourceScheduler.Create(HostConfigurationLoader.Load(ConfigFileSet.Load([config], [])), NullLoggerFactory.Instance, TimeProvider.System);
+        var kubernetes = host.Runners.Single(r => r.Name == "kubernetes");
+        var statics = host.Runners.Single(r => r.Name == "static");
+        (await kubernetes.RunSnapshotAsync(DatasourceAction.InitSnapshot, cancellation)).ShouldBeTrue(name);
+        await host.DrainAsync(cancellation);
+        var node = Node(host.Graph, cluster.Simulator.Nodes.Names[4]);
+        var instance = (string)node.Properties["instance_id"]!;
+        List<string> LiveEdges() => host.Graph.LiveEdges.Select(e => $"{e.Source.Key} {e.RelationshipType} {e.Target.Key}").Order(StringComparer.Ordinal).ToList();
+        var before = LiveEdges();
+        string StaticFile(bool linked) => $$"""
+            metadata:
+              name: extra
+            definitions:
+              entities:
+                - {static_id: k, type: {{type}}, id: '{{id.Replace("{uid}", node.Id, StringComparison.Ordinal)}}'}
+                - {static_id: vm, type: nova.instance, id: '{{instance}}'}
+              relationships: {{(linked ? "\n    - " + relationship : "[]")}}
+            """;
+
+        // static links the same two vertices (the edge is now static's), then no longer does (static deletes it)
+        await File.WriteAllTextAsync(Path.Combine(folder, "extra.yaml"), StaticFile(linked: true), cancellation);
+        (await statics.RunSnapshotAsync(DatasourceAction.InitSnapshot, cancellation)).ShouldBeTrue(name);
+        await File.WriteAllTextAsync(Path.Combine(folder, "extra.yaml"), StaticFile(linked: false), cancellation);
+        (await statics.RunSnapshotAsync(DatasourceAction.Snapshot, cancellation)).ShouldBeTrue(name);
+        (await kubernetes.RunSnapshotAsync(DatasourceAction.Snapshot, cancellation)).ShouldBeTrue(name);
+        await host.DrainAsync(cancellation);
+
+        // Kubernetes reported the edge again, unchanged: it is back, and every other edge is as it was
+        LiveEdges().ShouldBe(before, name);
+    }
+
     private static List<string> ComprisedInstances(EntityGraph graph, string clusterKey) =>
         graph.LiveEdges.Where(e => e.RelationshipType == EdgeLabels.Comprised && e.Source.Key == clusterKey && e.Target.Type == "nova.instance")
             .Select(e => e.Target.Key).ToList();

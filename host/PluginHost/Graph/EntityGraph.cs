@@ -278,7 +278,9 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     /// <summary>
     /// An event for a vertex whose version the graph already holds from the same datasource: only
     /// the sample times of the vertex and of the edges it reported move forward (so the snapshot
-    /// still counts them as reported). Returns <c>false</c> when the full update is needed.
+    /// still counts them as reported). Returns <c>false</c> when the full update is needed, which is
+    /// also the case once an edge the vertex owns was deleted or taken over by anything but its own
+    /// update (<see cref="ForgetOwnersVersion"/>): a refresh would leave that edge out.
     /// </summary>
     public bool TryRefresh(string key, string version, string datasourceName, DateTimeOffset sampleTime)
     {
@@ -362,6 +364,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
             edge.IsDeleted = true;
             edge.UpdateTimestamp = now;
             Touch(edge);
+            ForgetOwnersVersion(edge.Owner);
             DeleteIfOrphanPlaceholder(edge.Source, now);
             DeleteIfOrphanPlaceholder(edge.Target, now);
         }
@@ -458,6 +461,10 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
             {
                 edge.UpdateTimestamp = now;
                 Touch(edge);
+                if (edge.Owner != owner)
+                {
+                    ForgetOwnersVersion(edge.Owner); // taken over: its owner's next event must take it back
+                }
             }
 
             edge.IsDeleted = false;
@@ -512,7 +519,23 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
             edge.IsDeleted = true;
             edge.UpdateTimestamp = now;
             Touch(edge);
+            ForgetOwnersVersion(edge.Owner);
             DeleteIfOrphanPlaceholder(edge.Other(vertex), now);
+        }
+    }
+
+    /// <summary>
+    /// An edge was deleted or taken over by something other than its owner's own update (another
+    /// datasource, the deletion of its other end, a complete snapshot): the owner's next event
+    /// would bring it back, so <see cref="TryRefresh"/> must not take that event as unchanged. The
+    /// owner's version is forgotten; its next event is transformed and applied in full.
+    /// </summary>
+    private void ForgetOwnersVersion(EdgeOwner owner)
+    {
+        if (_vertices.TryGetValue(owner.VertexKey, out var vertex)
+            && string.Equals(vertex.DatasourceName, owner.DatasourceName, StringComparison.Ordinal))
+        {
+            vertex.Version = null;
         }
     }
 

@@ -206,6 +206,33 @@ public sealed class EntityGraphTests
             g.CompleteSnapshot("k8s", 20);
             g.Refresh("k8s", Node, "n1", "7", 30).ShouldBeFalse();
         },
+        ["an edge another datasource takes over makes its owner's next event a full update, which takes it back"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0, neighbors: [Instance("vm1")], version: "7");
+            g.Reference("static", Node, "n1", 10, neighbors: [Instance("vm1")]);
+            g.Refresh("k8s", Node, "n1", "7", 20).ShouldBeFalse();
+            g.Report("k8s", Node, "n1", 20, neighbors: [Instance("vm1")], version: "7");
+            g.Edge(Vm, "vm1", Node, "n1", EdgeLabels.Contains)!.Owner.DatasourceName.ShouldBe("k8s");
+            g.Refresh("k8s", Node, "n1", "7", 30).ShouldBeTrue();
+        },
+        ["an edge another datasource took over and dropped comes back with its owner's next event"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0, neighbors: [Instance("vm1")], version: "7");
+            g.Reference("static", Node, "n1", 10, neighbors: [Instance("vm1")]);
+            g.Reference("static", Node, "n1", 20);
+            g.Edge(Vm, "vm1", Node, "n1", EdgeLabels.Contains)!.IsDeleted.ShouldBeTrue();
+            g.Refresh("k8s", Node, "n1", "7", 30).ShouldBeFalse();
+            g.Report("k8s", Node, "n1", 30, neighbors: [Instance("vm1")], version: "7");
+            g.Edge(Vm, "vm1", Node, "n1", EdgeLabels.Contains)!.IsDeleted.ShouldBeFalse();
+        },
+        ["an edge deleted with its other end makes its owner's next event a full update"] = g =>
+        {
+            g.Report("k8s", Node, "n1", 0, neighbors: [Instance("vm1")], version: "7");
+            g.Report("nova", Vm, "vm1", 10);
+            g.Report("nova", Vm, "vm1", 20, action: GraphAction.Delete);
+            g.Edge(Vm, "vm1", Node, "n1", EdgeLabels.Contains)!.IsDeleted.ShouldBeTrue();
+            g.Refresh("k8s", Node, "n1", "7", 30).ShouldBeFalse();
+        },
         ["an update with the version the graph holds keeps the properties it has"] = g =>
         {
             g.Report("k8s", Node, "n1", 0, state: "Ready", version: "7");
