@@ -279,8 +279,8 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     /// An event for a vertex whose version the graph already holds from the same datasource: only
     /// the sample times of the vertex and of the edges it reported move forward (so the snapshot
     /// still counts them as reported). Returns <c>false</c> when the full update is needed, which is
-    /// also the case once an edge the vertex owns was deleted or taken over by anything but its own
-    /// update (<see cref="ForgetOwnersVersion"/>): a refresh would leave that edge out.
+    /// also the case once an edge the vertex owns was deleted, taken over or purged by anything but
+    /// its own update (<see cref="ForgetOwnersVersion"/>): a refresh would leave that edge out.
     /// </summary>
     public bool TryRefresh(string key, string version, string datasourceName, DateTimeOffset sampleTime)
     {
@@ -388,6 +388,13 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
                 {
                     other.Edges.Remove(edge.Key);
                     Touch(other);
+
+                    // A live edge to a deleted vertex (its other end reported it since) goes too:
+                    // its owner's next event must bring it back, as a placeholder, not refresh without it.
+                    if (!edge.IsDeleted)
+                    {
+                        ForgetOwnersVersion(edge.Owner);
+                    }
                 }
             }
 
@@ -525,8 +532,9 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     }
 
     /// <summary>
-    /// An edge was deleted or taken over by something other than its owner's own update (another
-    /// datasource, the deletion of its other end, a complete snapshot): the owner's next event
+    /// An edge was deleted, taken over or removed by something other than its owner's own update
+    /// (another datasource, the deletion of its other end, a complete snapshot, the purge of its
+    /// deleted other end): the owner's next event
     /// would bring it back, so <see cref="TryRefresh"/> must not take that event as unchanged. The
     /// owner's version is forgotten; its next event is transformed and applied in full.
     /// </summary>
