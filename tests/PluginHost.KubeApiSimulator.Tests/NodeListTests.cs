@@ -36,6 +36,30 @@ public sealed class NodeListTests
     }
 
     [Theory]
+    [InlineData("one node", 1, 500)]
+    [InlineData("a full page with more to come", 1200, 500)]
+    [InlineData("no limit", 30, 0)]
+    public async Task List_WrittenNodeByNode_SendsTheBytesAndLengthOfTheComposedPage(string name, int nodes, int limit)
+    {
+        await using var simulator = await KubeApiSimulator.StartAsync(new SimulatorOptions { NodeCount = nodes }, TestContext.Current.CancellationToken);
+        using var client = RawApi.Client(simulator);
+        var path = limit > 0 ? $"api/v1/nodes?limit={limit}" : "api/v1/nodes";
+        using var streamed = await client.GetAsync(path, TestContext.Current.CancellationToken);
+        var streamedBytes = await streamed.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+
+        // A slow body is sent from the page composed in one array, as before.
+        simulator.Faults.Add(new FaultRule(FaultKind.SlowBody) { Delay = TimeSpan.Zero });
+        using var composed = await client.GetAsync(path, TestContext.Current.CancellationToken);
+        var composedBytes = await composed.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+
+        streamed.StatusCode.ShouldBe(HttpStatusCode.OK, name);
+        streamed.Content.Headers.ContentLength.ShouldBe(streamedBytes.Length, name);
+        streamedBytes.ShouldBe(composedBytes, name);
+        using var list = JsonDocument.Parse(streamedBytes);
+        RawApi.Names(list).Count().ShouldBe(Math.Min(nodes, limit > 0 ? limit : nodes), name);
+    }
+
+    [Theory]
     [InlineData("label exists", "labelSelector=node-role.kubernetes.io/control-plane", 3)]
     [InlineData("label absent", "labelSelector=!node-role.kubernetes.io/control-plane", 297)]
     [InlineData("label value", "labelSelector=topology.kubernetes.io/zone%3Dnova-az1", 100)]
