@@ -164,6 +164,11 @@ internal sealed class GraphProcessor(
                 await EndSnapshotAsync(ended, cancellationToken).ConfigureAwait(false);
                 break;
             case DatasourceRemovedQueueItem removed:
+                // Its runner was stopped before the removal was queued, part-way through a snapshot at
+                // times, and a stopped runner queues no end: an open snapshot of it would hold every
+                // later publication back (PublishIfDue) and count against its next snapshots.
+                _openSnapshots.Remove(removed.DatasourceName);
+                _snapshotChanges.Remove(removed.DatasourceName);
                 var deleted = graph.MarkOutdatedDeleted(removed.DatasourceName, DateTimeOffset.MaxValue);
                 logger.LogInformation("Datasource {Datasource} is no longer enabled: its {Count} entities were deleted", removed.DatasourceName, deleted);
                 Publish();
