@@ -328,6 +328,19 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     }
 
     /// <summary>
+    /// New transformers (a reload changed their settings): each vertex holds what the old ones made
+    /// of its version, so no version counts as held any more, and each entity's next event is
+    /// transformed and applied in full (<see cref="Apply"/> keeps the properties of a version it holds).
+    /// </summary>
+    public void ForgetVersions()
+    {
+        foreach (var vertex in _vertices.Values)
+        {
+            vertex.Version = null;
+        }
+    }
+
+    /// <summary>
     /// After a complete snapshot: marks deleted every vertex and edge of <paramref name="datasourceName"/>
     /// that the snapshot did not report (sample time older than the snapshot's start). One pass.
     /// </summary>

@@ -180,6 +180,7 @@ internal sealed class GraphProcessor(
                     _transformers = registry;
                     transformAhead?.Use(registry);
                     _vertexKeysBySource.Clear(); // new settings may map an unchanged entity differently
+                    graph.ForgetVersions(); // and Apply must not keep what the old settings made of a version it holds
                 }
 
                 _outputs = reconfigure.Outputs ?? _outputs;
