@@ -176,9 +176,11 @@ public sealed class ProcessorDifferentialTests
         using var deadline = new CancellationTokenSource(patience);
         try
         {
-            while (!wanted(publisher.Current))
+            // The version checked is the one waited past: reading Current twice could skip the one wanted.
+            var version = publisher.Current;
+            while (!wanted(version))
             {
-                await publisher.WaitForNewerAsync(publisher.Current.Number, deadline.Token);
+                version = await publisher.WaitForNewerAsync(version.Number, deadline.Token);
             }
 
             return true;
