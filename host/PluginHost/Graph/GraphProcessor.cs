@@ -65,7 +65,10 @@ internal sealed class GraphProcessor(
 
     private readonly HashSet<string> _typesWithoutTransformer = new(StringComparer.Ordinal);
     private readonly HashSet<string> _failingOutputs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _openSnapshots = new(StringComparer.Ordinal);
+    // Each datasource's open snapshot, by when it started: a runner lists one snapshot at a time, and
+    // one stopped part-way (a reload that creates its driver again) queues no end, so a start while
+    // one is open replaces it, and only the end of the snapshot that is open closes it.
+    private readonly Dictionary<string, DateTimeOffset> _openSnapshots = new(StringComparer.Ordinal);
     private readonly Dictionary<EntitySource, string> _vertexKeysBySource = [];
 
     // What each open snapshot changed so far, for the line that says so when it ends.
@@ -157,7 +160,7 @@ internal sealed class GraphProcessor(
 
                 break;
             case SnapshotStartedQueueItem started:
-                _openSnapshots[started.DatasourceName] = _openSnapshots.GetValueOrDefault(started.DatasourceName) + 1;
+                _openSnapshots[started.DatasourceName] = started.StartedAt;
                 await TellAsync(o => o.OnSnapshotStartedAsync(started.DatasourceName, started.StartedAt, cancellationToken)).ConfigureAwait(false);
                 break;
             case SnapshotEndedQueueItem ended:
@@ -223,16 +226,9 @@ internal sealed class GraphProcessor(
     private async ValueTask EndSnapshotAsync(SnapshotEndedQueueItem ended, CancellationToken cancellationToken)
     {
         SortChanges(); // what came before the end, while the snapshot is still open
-        if (_openSnapshots.TryGetValue(ended.DatasourceName, out var open))
+        if (_openSnapshots.TryGetValue(ended.DatasourceName, out var open) && open == ended.StartedAt)
         {
-            if (open <= 1)
-            {
-                _openSnapshots.Remove(ended.DatasourceName);
-            }
-            else
-            {
-                _openSnapshots[ended.DatasourceName] = open - 1;
-            }
+            _openSnapshots.Remove(ended.DatasourceName);
         }
 
         if (ended.Complete)
