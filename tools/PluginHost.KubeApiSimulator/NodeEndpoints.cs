@@ -70,11 +70,7 @@ internal sealed class NodeEndpoints(KubeApiSimulator simulator)
         {
             await WriteBodyAsync(context, NodeTable.Compose(page, resourceVersion, next, reported ?? 0, DateTimeOffset.UtcNow), fault).ConfigureAwait(false);
         }
-        else if (fault?.Kind is FaultKind.TruncatedBody or FaultKind.ResetMidBody or FaultKind.MalformedJson or FaultKind.OversizedBody or FaultKind.SlowBody)
-        {
-            await WriteBodyAsync(context, ComposeList(page, resourceVersion, next, reported), fault).ConfigureAwait(false);
-        }
-        else
+        else if (!await TryWriteFaultyBodyAsync(context, () => ComposeList(page, resourceVersion, next, reported), fault).ConfigureAwait(false))
         {
             await WriteListAsync(context, page, ListHeader(resourceVersion, next, reported)).ConfigureAwait(false);
         }
@@ -167,40 +163,55 @@ internal sealed class NodeEndpoints(KubeApiSimulator simulator)
 
     private static async Task WriteBodyAsync(HttpContext context, byte[] body, FaultRule? fault)
     {
+        if (!await TryWriteFaultyBodyAsync(context, () => body, fault).ConfigureAwait(false))
+        {
+            context.Response.ContentLength = body.Length;
+            await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes the body a fault cuts, breaks or paces, from the bytes <paramref name="compose"/> makes
+    /// (only then made); false when the fault, or none, leaves the body to the caller. The one list of
+    /// such faults: a list page is written node by node unless one of them applies.
+    /// </summary>
+    private static async Task<bool> TryWriteFaultyBodyAsync(HttpContext context, Func<byte[]> compose, FaultRule? fault)
+    {
         var response = context.Response;
         response.ContentType = "application/json";
         var aborted = context.RequestAborted;
         switch (fault?.Kind)
         {
             case FaultKind.TruncatedBody:
-                await response.Body.WriteAsync(body.AsMemory(0, body.Length / 2), aborted).ConfigureAwait(false);
-                return;
+                var truncated = compose();
+                await response.Body.WriteAsync(truncated.AsMemory(0, truncated.Length / 2), aborted).ConfigureAwait(false);
+                return true;
             case FaultKind.ResetMidBody:
-                await response.Body.WriteAsync(body.AsMemory(0, body.Length / 2), aborted).ConfigureAwait(false);
+                var reset = compose();
+                await response.Body.WriteAsync(reset.AsMemory(0, reset.Length / 2), aborted).ConfigureAwait(false);
                 await response.Body.FlushAsync(aborted).ConfigureAwait(false);
                 context.Abort();
-                return;
+                return true;
             case FaultKind.MalformedJson:
                 await response.Body.WriteAsync("{\"kind\":\"NodeList\",\"items\":[{\"metadata\":{\"name\": oops"u8.ToArray(), aborted).ConfigureAwait(false);
-                return;
+                return true;
             case FaultKind.OversizedBody:
                 // {"padding":"xxx…", then the real list without its opening brace: still one valid NodeList.
-                await PaddedBody.WriteAsync(context, "{\"padding\":\""u8.ToArray(), fault.Size, [.. "\","u8, .. body.AsSpan(1)],
+                await PaddedBody.WriteAsync(context, "{\"padding\":\""u8.ToArray(), fault.Size, [.. "\","u8, .. compose().AsSpan(1)],
                     announceLength: fault.ContentLength).ConfigureAwait(false);
-                return;
+                return true;
             case FaultKind.SlowBody:
-                for (var offset = 0; offset < body.Length; offset += BodyChunk)
+                var slow = compose();
+                for (var offset = 0; offset < slow.Length; offset += BodyChunk)
                 {
-                    await response.Body.WriteAsync(body.AsMemory(offset, Math.Min(BodyChunk, body.Length - offset)), aborted).ConfigureAwait(false);
+                    await response.Body.WriteAsync(slow.AsMemory(offset, Math.Min(BodyChunk, slow.Length - offset)), aborted).ConfigureAwait(false);
                     await response.Body.FlushAsync(aborted).ConfigureAwait(false);
                     await Task.Delay(fault.Delay, aborted).ConfigureAwait(false);
                 }
 
-                return;
+                return true;
             default:
-                response.ContentLength = body.Length;
-                await response.Body.WriteAsync(body, aborted).ConfigureAwait(false);
-                return;
+                return false;
         }
     }
 }
