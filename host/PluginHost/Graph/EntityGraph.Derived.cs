@@ -9,6 +9,8 @@ namespace PluginHost.Graph;
 /// </summary>
 internal sealed partial class EntityGraph
 {
+    private const string ProjectId = "project_id";
+
     private void UpdateDerived(GraphVertex owner, string datasourceName, IReadOnlyList<EntityNeighbor> derived, DateTimeOffset sampleTime, DateTimeOffset now)
     {
         if (derived.Count == 0 && owner.DerivedKeys is null)
@@ -34,6 +36,11 @@ internal sealed partial class EntityGraph
                 SetReported(vertex, item.Vertex, datasourceName, now);
             }
 
+            if (vertex.DerivedOwnerKey is { } previousOwner && !string.Equals(previousOwner, owner.Key, StringComparison.Ordinal))
+            {
+                ForgetVersion(previousOwner); // taken over: the previous owner's next event must take it back, as its full update would
+            }
+
             vertex.DerivedOwnerKey = owner.Key;
             vertex.SampleTimestamp = sampleTime;
             Touch(vertex);
@@ -48,7 +55,7 @@ internal sealed partial class EntityGraph
 
         foreach (var gone in DerivedOf(owner).Where(v => !reported.Contains(v.Key)).ToList())
         {
-            MarkDeleted(gone); // an alarm the owner no longer reports has ended
+            MarkDeleted(gone, byItsOwner: true); // an alarm the owner no longer reports has ended
         }
 
         owner.DerivedKeys = reported.Count == 0 ? null : reported;
@@ -71,7 +78,7 @@ internal sealed partial class EntityGraph
     {
         foreach (var derived in DerivedOf(owner).ToList())
         {
-            MarkDeleted(derived);
+            MarkDeleted(derived, byItsOwner: true);
         }
 
         owner.DerivedKeys = null;
@@ -111,11 +118,25 @@ internal sealed partial class EntityGraph
             ?? Outputs.EventJson.FormatTime(sampleTime);
         var on = vertex.Edges.FirstOrDefault(e => !e.IsDeleted && ReferenceEquals(e.Source, vertex) && e.RelationshipType == EdgeLabels.On);
         var resource = on?.Target;
-        var details = new AlarmDetails(start, resource?.VitrageId, resource?.Type, resource is null ? null : Text(resource, "project_id"));
+        var details = new AlarmDetails(start, resource?.VitrageId, resource?.Type, resource is null ? null : Text(resource, ProjectId));
         if (details != vertex.Alarm)
         {
             vertex.Alarm = details;
             Touch(vertex);
+        }
+    }
+
+    // A resource's project changed: the alarms on it show the new one as vitrage_resource_project_id,
+    // whether or not their own next event is unchanged (a refresh would not set their details again).
+    private void UpdateAlarmsOn(GraphVertex resource)
+    {
+        foreach (var edge in resource.Edges)
+        {
+            if (!edge.IsDeleted && ReferenceEquals(edge.Target, resource) && edge.RelationshipType == EdgeLabels.On
+                && edge.Source is { Category: EntityCategories.Alarm, IsDeleted: false, Alarm: not null } alarm)
+            {
+                SetAlarmDetails(alarm, wasActive: true, alarm.SampleTimestamp);
+            }
         }
     }
 

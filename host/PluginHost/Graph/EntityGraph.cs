@@ -196,6 +196,11 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
             return true;
         }
 
+        if (existing is { DerivedOwnerKey: { } ownerKey } && !existing.IsDeleted)
+        {
+            ForgetVersion(ownerKey); // reported here, not by its owner: the owner's next event must describe it again
+        }
+
         var vertex = existing ?? AddVertex(update.Vertex);
         var now = time.GetUtcNow();
         var unchanged = version is not null && vertex.Version == version && !vertex.IsPlaceholder
@@ -225,10 +230,15 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
 
     private void SetReported(GraphVertex vertex, EntityVertex described, string datasourceName, DateTimeOffset now)
     {
+        var project = Text(vertex, ProjectId);
         vertex.IsPlaceholder = false;
         vertex.IsDeleted = false;
         vertex.DatasourceName = datasourceName;
         Describe(vertex, described, now);
+        if (!string.Equals(project, Text(vertex, ProjectId), StringComparison.Ordinal))
+        {
+            UpdateAlarmsOn(vertex);
+        }
     }
 
     // The transformer's description, and the values that follow from its state.
@@ -521,10 +531,20 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         return placeholder;
     }
 
-    private void MarkDeleted(GraphVertex vertex)
+    /// <summary>
+    /// Deletes <paramref name="vertex"/> with its edges and what it derived. A derived vertex deleted
+    /// by anything but its owner's own update (<paramref name="byItsOwner"/>) makes the owner's next
+    /// event a full update, which derives it again if the owner still reports it.
+    /// </summary>
+    private void MarkDeleted(GraphVertex vertex, bool byItsOwner = false)
     {
         var now = time.GetUtcNow();
         var wasReported = !vertex.IsPlaceholder && !vertex.IsDeleted;
+        if (!byItsOwner && wasReported && vertex.DerivedOwnerKey is { } ownerKey)
+        {
+            ForgetVersion(ownerKey);
+        }
+
         vertex.IsDeleted = true;
         vertex.UpdateTimestamp = now;
         Touch(vertex);
@@ -555,6 +575,14 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     {
         if (_vertices.TryGetValue(owner.VertexKey, out var vertex)
             && string.Equals(vertex.DatasourceName, owner.DatasourceName, StringComparison.Ordinal))
+        {
+            vertex.Version = null;
+        }
+    }
+
+    private void ForgetVersion(string key)
+    {
+        if (_vertices.TryGetValue(key, out var vertex))
         {
             vertex.Version = null;
         }

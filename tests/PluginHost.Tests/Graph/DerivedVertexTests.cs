@@ -114,6 +114,43 @@ public sealed class DerivedVertexTests
         _graph.Find(AlarmKey)!.Edges.ShouldAllBe(e => !e.IsDeleted);
     }
 
+    public static TheoryData<string, Action<DerivedVertexTests>> OtherWriters => new()
+    {
+        { "another owner took it over, then ended it", t => { t.Report(seconds: 60, "NotReady", Alarm(start: null), owner: "n2"); t.Report(seconds: 70, "Ready", owner: "n2"); } },
+        { "another owner took it over and still reports it", t => t.Report(seconds: 60, "NotReady", Alarm(start: null), owner: "n2") },
+        { "another datasource deleted it", t => t.ReportAlarmDirectly(seconds: 60, GraphAction.Delete) },
+        { "another datasource reported it", t => t.ReportAlarmDirectly(seconds: 60, GraphAction.Update) },
+        { "another datasource reported it, then its snapshot ended it", t =>
+            {
+                t.ReportAlarmDirectly(seconds: 60, GraphAction.Update);
+                t._graph.MarkOutdatedDeleted("static", Start.AddSeconds(65));
+            } },
+    };
+
+    // Found by a review (stop 37): the owner's next event, unchanged, was only refreshed, and a
+    // refresh touches only what the owner still holds, so the alarm it reports stayed deleted, on
+    // the other owner or described by the other datasource. The full update of the same event
+    // (what the graph must equal) derives it again.
+    [Theory]
+    [MemberData(nameof(OtherWriters))]
+    public void TryRefresh_AlarmChangedByAnotherWriter_TheOwnersUnchangedEventDerivesItAgain(string name, Action<DerivedVertexTests> otherWriter)
+    {
+        Report(seconds: 0, "NotReady", Alarm(start: null), version: "7");
+        otherWriter(this);
+
+        _time.SetUtcNow(Start.AddSeconds(120));
+        if (!_graph.TryRefresh(NodeKey, "7", "kubernetes", Start.AddSeconds(120)))
+        {
+            Report(seconds: 120, "NotReady", Alarm(start: null), version: "7");
+        }
+
+        var alarm = _graph.Find(AlarmKey)!;
+        (alarm.IsDeleted, alarm.DatasourceName, alarm.Name).ShouldBe((false, "kubernetes", "NodeNotReady"), name);
+        alarm.Edges.Where(e => !e.IsDeleted).Select(e => $"{e.Source.Key} {e.RelationshipType} {e.Target.Key}")
+            .ShouldBe([$"{AlarmKey} {EdgeLabels.On} {NodeKey}"], name);
+        alarm.Alarm!.ResourceVitrageId.ShouldBe(_graph.Find(NodeKey)!.VitrageId, name);
+    }
+
     [Fact]
     public void Apply_PlaceholderNeighbor_NotAvailableWithoutAggregatedState()
     {
@@ -140,15 +177,29 @@ public sealed class DerivedVertexTests
         }, EdgeLabels.On, EdgeDirection.ToVertex);
     }
 
+    // The same alarm vertex as another datasource's own entity (a static file naming it).
+    private void ReportAlarmDirectly(int seconds, GraphAction action)
+    {
+        _time.SetUtcNow(Start.AddSeconds(seconds));
+        var alarm = new EntityVertex("kubernetes.node.condition", "n1/NodeNotReady")
+        {
+            Category = EntityCategories.Alarm,
+            Name = "from-static",
+            State = "Active",
+            Properties = new Dictionary<string, object?> { ["severity"] = "INFO" },
+        };
+        _graph.Apply(new EntityUpdate(alarm, [], action), "static", Start.AddSeconds(seconds));
+    }
+
     private void Report(int seconds, string state, EntityNeighbor? alarm = null, GraphAction action = GraphAction.Update, string? version = null,
-        EntityNeighbor[]? neighbors = null)
+        EntityNeighbor[]? neighbors = null, string owner = "n1")
     {
         if (Start.AddSeconds(seconds) > _time.GetUtcNow())
         {
             _time.SetUtcNow(Start.AddSeconds(seconds));
         }
 
-        var node = new EntityVertex("kubernetes.node", "n1") { Name = "node-1", State = state };
+        var node = new EntityVertex("kubernetes.node", owner) { Name = "node-" + owner, State = state };
         _graph.Apply(new EntityUpdate(node, neighbors ?? [], action) { Derived = alarm is null ? [] : [alarm] }, "kubernetes", Start.AddSeconds(seconds), version: version);
     }
 }

@@ -48,6 +48,9 @@ public sealed class ProcessorDifferentialTests
     // A beta entity that only links an alpha node (a type beta's plugin does not own): a reference.
     private const string BetaLink = "beta.link";
     private const string AlarmType = "test.alarm";
+
+    // The name (and id) of an alarm any alpha node may derive, so that it changes owner.
+    private const string SharedAlarm = "shared-";
     private const string Probe = "probe";
 
     private const int Steps = 220;
@@ -650,6 +653,12 @@ public sealed class ProcessorDifferentialTests
                         }
                     }
 
+                    // An alarm two nodes derive (one vertex, two owners in turn): each takes it over.
+                    if (random.Next(4) == 0)
+                    {
+                        alarms.Add([SharedAlarm + random.Next(2).ToString(CultureInfo.InvariantCulture), "WARNING", null]);
+                    }
+
                     break;
                 case BetaHost:
                     name = $"b{entity.Id}-{random.Next(3)}";
@@ -775,8 +784,8 @@ public sealed class ProcessorDifferentialTests
             resources.ShouldBe(listed.Select(e => EntityVertex.BuildKey(EntityCategories.Resource, e.EntityType, e.Id)).Order(StringComparer.Ordinal).ToList(),
                 Context($"{ds}'s live resources after its complete snapshot"));
             var alarms = version.LiveVertices.Where(v => v.DatasourceName == ds && v.Category == EntityCategories.Alarm).Select(v => v.Key).Order(StringComparer.Ordinal).ToList();
-            alarms.ShouldBe(listed.SelectMany(e => Content(e).Alarms.Select(a => EntityVertex.BuildKey(EntityCategories.Alarm, AlarmType, $"{e.EntityType}/{e.Id}/{a[0]}")))
-                .Order(StringComparer.Ordinal).ToList(), Context($"{ds}'s live alarms after its complete snapshot"));
+            alarms.ShouldBe(listed.SelectMany(e => Content(e).Alarms.Select(a => EntityVertex.BuildKey(EntityCategories.Alarm, AlarmType, AlarmId(e.EntityType, e.Id, a[0]!))))
+                .Distinct().Order(StringComparer.Ordinal).ToList(), Context($"{ds}'s live alarms after its complete snapshot"));
         }
 
         // DESIGN.md §3: a failed snapshot deletes nothing (its events hold no delete; alarms may end and placeholders go with their edges).
@@ -1114,7 +1123,7 @@ public sealed class ProcessorDifferentialTests
                     alarmProperties["start_timestamp"] = a[2].GetString();
                 }
 
-                return new EntityNeighbor(new EntityVertex(AlarmType, $"{datasourceEvent.EntityType}/{id}/{a[0].GetString()}")
+                return new EntityNeighbor(new EntityVertex(AlarmType, AlarmId(datasourceEvent.EntityType, id, a[0].GetString()!))
                 {
                     Category = EntityCategories.Alarm,
                     Name = a[0].GetString(),
@@ -1134,6 +1143,9 @@ public sealed class ProcessorDifferentialTests
             };
         }
     }
+
+    private static string AlarmId(string entityType, string entityId, string alarmName) =>
+        alarmName.StartsWith(SharedAlarm, StringComparison.Ordinal) ? alarmName : $"{entityType}/{entityId}/{alarmName}";
 
     private static TransformerRegistry Registry(int mapping)
     {
