@@ -40,7 +40,36 @@ internal static class ConfigurationDiff
         {
             yield return ("[entity_graph] datasources_values_dir", before.DatasourcesValuesDir, after.DatasourcesValuesDir);
         }
+
+        // The API's listener and its authentication are built once, at start. Said, not ignored: an
+        // operator who turns on Keystone or TLS by a reload must not believe it is in force.
+        if ((before.Api with { Keystone = null }) != (after.Api with { Keystone = null }))
+        {
+            yield return ("[api]", Describe(before.Api), Describe(after.Api));
+        }
+
+        if (!SameKeystone(before.Api.Keystone, after.Api.Keystone))
+        {
+            var samePassword = before.Api.Keystone is { } b && after.Api.Keystone is { } a && b.Password == a.Password;
+            yield return ("[keystone_authtoken]", Describe(before.Api.Keystone, null),
+                Describe(after.Api.Keystone, samePassword || after.Api.Keystone is null || before.Api.Keystone is null ? null : "another password"));
+        }
     }
+
+    private static string Describe(ApiSettings api) => !api.Enabled ? "disabled" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{(api.CertFile is null ? "http" : "https")}://{api.Host}:{api.Port}, auth_mode {(api.AuthMode == ApiAuthMode.Keystone ? "keystone" : "noauth")}{(api.CertFile is null ? string.Empty : $", cert_file {api.CertFile}, key_file {api.KeyFile}")}");
+
+    // Never the password: only whether it changed.
+    private static string Describe(KeystoneSettings? keystone, string? passwordNote) =>
+        keystone is null ? "none" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{keystone}, ca_file {keystone.CaFile ?? "none"}, insecure {keystone.Insecure}, timeout {keystone.Timeout.TotalSeconds} s, cache {keystone.CacheTime.TotalSeconds} s{(passwordNote is null ? string.Empty : ", " + passwordNote)}");
+
+    private static bool SameKeystone(KeystoneSettings? a, KeystoneSettings? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : a.IdentityUri == b.IdentityUri && a.WwwAuthenticateUri == b.WwwAuthenticateUri && a.Username == b.Username && a.Password == b.Password
+              && a.ProjectName == b.ProjectName && a.UserDomainName == b.UserDomainName && a.ProjectDomainName == b.ProjectDomainName
+              && a.CaFile == b.CaFile && a.Insecure == b.Insecure && a.Timeout == b.Timeout && a.CacheTime == b.CacheTime;
 
     // The database path, never the connection URL (it may hold a password).
     private static string Describe(HistorySettings? history) =>
@@ -56,6 +85,7 @@ internal static class ConfigurationDiff
         History = running.History,
         DatasourcesValuesDir = running.DatasourcesValuesDir,
         ReleaseMemoryBelowMiB = running.ReleaseMemoryBelowMiB,
+        Api = running.Api,
     };
 
     public static bool OutputsDiffer(HostSettings before, HostSettings after) =>

@@ -167,6 +167,35 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
     }
 
     [Fact]
+    public async Task Run_SighupTurningOnKeystone_SaysItNeedsARestartAndTheRunningApiStaysAsItWas()
+    {
+        const string password = "r3load-s3cret-pw";
+        using var temp = new TempFolder();
+        var config = Config(temp, "a\n");
+        await using var host = RunningHost.Start("run", "--config-file", config);
+        await host.WaitForLogAsync("REST API listening on ");
+        var url = System.Text.RegularExpressions.Regex.Match(host.Stderr, @"REST API listening on (http://\S+) ").Groups[1].Value;
+
+        File.WriteAllText(config, File.ReadAllText(config).Replace("[api]\n", "[api]\nauth_mode = keystone\n", StringComparison.Ordinal)
+            + $"\n[keystone_authtoken]\nauth_url = http://127.0.0.1:9/v3\nusername = vitrage\npassword = {password}\n");
+        host.Signal(RunningHost.SigHup);
+        await host.WaitForLogAsync("auth_mode keystone: it takes effect after a restart");
+
+        host.Stderr.ShouldContain("[keystone_authtoken] changed from none to Keystone http://127.0.0.1:9/v3/ as vitrage@Default (project service)");
+        host.Stderr.ShouldNotContain("Configuration reloaded: nothing changed");
+        host.Stderr.ShouldNotContain(password);
+        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/resources/");
+        request.Headers.Add("X-Roles", "admin");
+        request.Headers.Add("X-Project-Id", "admin");
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK); // still noauth until a restart, as the log says
+        host.Signal(RunningHost.SigTerm);
+        await host.WaitForExitAsync();
+        host.ExitCode.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Run_SighupDisablingADatasource_StopsItAndDeletesItsEntities()
     {
         using var temp = new TempFolder();
