@@ -92,6 +92,28 @@ public sealed class ApiRoutesTests(ApiHostFixture fixture) : IClassFixture<ApiHo
         links.ShouldAllBe(l => l.GetProperty("source").GetInt32() == cluster && l.GetProperty("relationship_type").GetString() == "comprised");
     }
 
+    // Found by a hostile test (stop 38): each Kubernetes node had "name" twice (the vertex's and the
+    // node's own property); Python keeps the last, .NET's JsonNode and PowerShell refuse the object.
+    [Fact]
+    public async Task Responses_KubernetesNodes_NameEachKeyOnce()
+    {
+        using var topology = await Host.PostAsync("v1/topology/", new { graph_type = "graph", all_tenants = true });
+        using var graph = Strict(await topology.Content.ReadAsStringAsync());
+        var node = graph.RootElement.GetProperty("nodes").EnumerateArray().First(n => n.GetProperty("vitrage_type").GetString() == "kubernetes.node");
+        Host.Simulator.Nodes.Names.ShouldContain(node.GetProperty("name").GetString());
+
+        using var show = await Host.GetAsync("v1/resources/" + node.GetProperty("vitrage_id").GetString());
+        show.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var shown = Strict(await show.Content.ReadAsStringAsync());
+        shown.RootElement.GetProperty("name").GetString().ShouldBe(node.GetProperty("name").GetString());
+
+        using var list = await Host.PostAsync("v1/resources/", new { resource_type = "kubernetes.node", all_tenants = true });
+        using var listed = Strict(await list.Content.ReadAsStringAsync());
+        listed.RootElement.GetArrayLength().ShouldBe(ApiHostFixture.Nodes);
+    }
+
+    private static JsonDocument Strict(string json) => JsonDocument.Parse(json, new JsonDocumentOptions { AllowDuplicateProperties = false });
+
     public static TheoryData<string, string, int, string> Errors => new()
     {
         { "a query that is not JSON", """{"query": "{not json", "all_tenants": true}""", 400, "Invalid query: query is not valid JSON" },
