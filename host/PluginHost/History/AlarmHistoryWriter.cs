@@ -15,9 +15,16 @@ internal sealed class AlarmHistoryWriter(SqliteConnection connection) : IDisposa
     // "+end_timestamp" keeps SQLite off ix_alarms_end, which it would otherwise pick for these lookups
     // (an equality on its first column too): that walks every open alarm, thousands, for each alarm that
     // starts or ends. The alarm's own rows are found through UNIQUE (vitrage_id, start_timestamp).
+    // An alarm that starts again with the start of a row that already ended (a condition that flapped
+    // within one second: Kubernetes stamps whole seconds) opens that row again; ignored, the live
+    // alarm had no open row and the history showed it ended.
     internal const string StartSql =
-        $"INSERT OR IGNORE INTO alarms ({Columns}) SELECT $id, $start, $name, $type, $aggregated, $operational, $project, $resourceType, $resourceId, $resourceProject, $datasource, $payload "
-        + "WHERE NOT EXISTS (SELECT 1 FROM alarms WHERE vitrage_id = $id AND +end_timestamp = $open)";
+        $"INSERT INTO alarms ({Columns}) SELECT $id, $start, $name, $type, $aggregated, $operational, $project, $resourceType, $resourceId, $resourceProject, $datasource, $payload "
+        + "WHERE NOT EXISTS (SELECT 1 FROM alarms WHERE vitrage_id = $id AND +end_timestamp = $open) "
+        + "ON CONFLICT (vitrage_id, start_timestamp) DO UPDATE SET end_timestamp = $open, name = excluded.name, vitrage_type = excluded.vitrage_type, "
+        + "vitrage_aggregated_severity = excluded.vitrage_aggregated_severity, vitrage_operational_severity = excluded.vitrage_operational_severity, "
+        + "project_id = excluded.project_id, vitrage_resource_type = excluded.vitrage_resource_type, vitrage_resource_id = excluded.vitrage_resource_id, "
+        + "vitrage_resource_project_id = excluded.vitrage_resource_project_id, vitrage_datasource_name = excluded.vitrage_datasource_name, payload = excluded.payload";
 
     internal const string EndSql = "UPDATE alarms SET end_timestamp = $end WHERE vitrage_id = $id AND +end_timestamp = $open";
 

@@ -47,6 +47,26 @@ public sealed class AlarmHistoryTests : IDisposable
         rows[0].Payload.ShouldContain("\"vitrage_operational_severity\":\"N/A\"");
     }
 
+    // Found by a hostile test (stop 38): NotReady → Ready → NotReady within one second gives the
+    // second activation the first's start (lastTransitionTime has whole seconds); its row was
+    // ignored, so the live alarm had none open and the history showed it ended.
+    [Fact]
+    public async Task Write_AlarmStartsAgainWithTheStartOfItsEndedRow_ThatRowIsOpenAgain()
+    {
+        const string start = "2026-03-01T00:00:00.000000Z";
+        await WriteAsync(_timeline.Node("n1", 0, alarm: true, start: start), _timeline.Node("n1", 1, alarm: false),
+            _timeline.Node("n1", 1, alarm: true, start: start), _timeline.Node("n2", 1, alarm: true, start: start));
+
+        string?[] Rows(string node) => [.. Read().Where(r => r.Payload.Contains($"\"{node}/NodeNotReady\"", StringComparison.Ordinal)).Select(r => r.End)];
+        Read().ShouldAllBe(r => r.Start == start);
+        Rows("n1").ShouldBe([null]); // one row, open: the live alarm's
+        Rows("n2").ShouldBe([null]);
+
+        await WriteAsync(_timeline.Node("n1", 2, alarm: false)); // and it ends again like any open row
+        Rows("n1").ShouldBe(["2026-03-01T00:00:02.000000Z"]);
+        Rows("n2").ShouldBe([null]);
+    }
+
     [Theory]
     [InlineData("an alarm starts", AlarmHistoryWriter.StartSql)]
     [InlineData("an alarm ends", AlarmHistoryWriter.EndSql)]

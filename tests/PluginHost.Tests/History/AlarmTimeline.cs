@@ -19,8 +19,14 @@ internal sealed class AlarmTimeline
     public FakeTimeProvider Time { get; } = new(Start);
 
     /// <summary>Node <paramref name="node"/> of <paramref name="project"/> at <paramref name="seconds"/>, with its alarm or without.</summary>
-    public IReadOnlyList<GraphChange> Node(string node, int seconds, bool alarm, string? project = null, string alarmName = "NodeNotReady")
+    public IReadOnlyList<GraphChange> Node(string node, int seconds, bool alarm, string? project = null, string alarmName = "NodeNotReady", string? start = null)
     {
+        var alarmProperties = new Dictionary<string, object?> { ["severity"] = "CRITICAL" };
+        if (start is not null)
+        {
+            alarmProperties["start_timestamp"] = start; // the datasource's own start (a condition's lastTransitionTime)
+        }
+
         Time.SetUtcNow(Start.AddSeconds(seconds));
         var properties = project is null ? new Dictionary<string, object?>() : new Dictionary<string, object?> { ["project_id"] = project };
         var update = new EntityUpdate(new EntityVertex("kubernetes.node", node) { Name = node, State = alarm ? "NotReady" : "Ready", Properties = properties }, [], GraphAction.Update)
@@ -31,7 +37,7 @@ internal sealed class AlarmTimeline
                     Category = EntityCategories.Alarm,
                     Name = alarmName,
                     State = "Active",
-                    Properties = new Dictionary<string, object?> { ["severity"] = "CRITICAL" },
+                    Properties = alarmProperties,
                 }, EdgeLabels.On, EdgeDirection.ToVertex)]
                 : [],
         };
