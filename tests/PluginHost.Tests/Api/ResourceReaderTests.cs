@@ -74,10 +74,10 @@ public sealed class ResourceReaderTests
     [Fact]
     public void AlarmList_ProjectMember_SeesTheAlarmOnItsVm()
     {
-        var alarms = AlarmReader.List(Graph, TenantScope.For(TenantP1, allTenants: false), resourceVitrageId: null, limit: 10);
+        var alarms = AlarmReader.List(Graph, TenantScope.For(TenantP1, allTenants: false), resourceVitrageId: null, AlarmPage.First(10));
 
         alarms.Select(a => a.Name).ShouldBe(["HighCpu"]);
         AlarmReader.Count(Graph, TenantScope.Everything)["CRITICAL"].ShouldBe(1);
-        AlarmReader.List(Graph, TenantScope.Everything, SampleGraph.Vertex(Graph, "RESOURCE:nova.instance:vm-p2").VitrageId, 10).ShouldBeEmpty();
+        AlarmReader.List(Graph, TenantScope.Everything, SampleGraph.Vertex(Graph, "RESOURCE:nova.instance:vm-p2").VitrageId, AlarmPage.First(10)).ShouldBeEmpty();
     }
 }

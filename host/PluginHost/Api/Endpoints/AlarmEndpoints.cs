@@ -28,9 +28,10 @@ internal static class AlarmEndpoints
         var parameters = await RequestParameters.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         var scope = TenantScope.For(ApiRequest.Identity(context), parameters.GetBool("all_tenants"));
         var resource = parameters.GetString("vitrage_id") is { Length: > 0 } id && id != "all" ? id : null;
-        var limit = Math.Min(parameters.GetInt("limit", min: 1) ?? MaxAlarms, MaxAlarms);
+        var page = new AlarmPage(AlarmHistoryRequest.SortKeys(parameters), Math.Min(parameters.GetInt("limit", min: 1) ?? MaxAlarms, MaxAlarms),
+            AlarmHistoryRequest.Marker(parameters), AlarmHistoryRequest.NextPage(parameters), AlarmHistoryRequest.Filters(parameters));
         var graph = ApiResponses.UseVersion(context, versions);
-        var alarms = AlarmReader.List(graph, scope, resource, limit);
+        var alarms = AlarmReader.List(graph, scope, resource, page);
         await ApiResponses.WriteJsonAsync(context, async (writer, ct) =>
         {
             writer.WriteStartArray();

@@ -21,16 +21,40 @@ internal static class AlarmHistoryRequest
             throw ApiException.BadRequest("'end' can't be used without 'start'");
         }
 
+        var keys = SortKeys(parameters);
+        var limit = parameters.GetInt("limit", min: 0) ?? AlarmHistoryQuery.MaxLimit;
+        return new AlarmHistoryQuery
+        {
+            Start = start,
+            End = end,
+            SortBy = keys,
+            Filters = Filters(parameters),
+            Limit = limit == 0 ? AlarmHistoryQuery.MaxLimit : Math.Min(limit, AlarmHistoryQuery.MaxLimit),
+            Marker = Marker(parameters),
+            NextPage = NextPage(parameters),
+            AllTenants = scope.AllTenants,
+            Project = scope.Project,
+            IncludeUnowned = scope.IncludesUnowned,
+        };
+    }
+
+    /// <summary>Repeated <c>sort_by</c> and <c>sort_dirs</c> (default: start, then vitrage_id, ascending).</summary>
+    public static List<(string Column, bool Descending)> SortKeys(RequestParameters parameters)
+    {
         var sortBy = parameters.GetStrings("sort_by");
         var sortDirs = parameters.GetStrings("sort_dirs");
-        var keys = (sortBy.Count == 0 ? ["start_timestamp", "vitrage_id"] : sortBy).Select((column, i) =>
+        return (sortBy.Count == 0 ? ["start_timestamp", "vitrage_id"] : sortBy).Select((column, i) =>
         {
             var direction = i < sortDirs.Count ? sortDirs[i] : "asc";
             return direction is "asc" or "desc"
                 ? (Column(column, "sort_by"), direction == "desc")
                 : throw ApiException.BadRequest($"Unknown sort direction {direction} (sort_dirs: asc or desc)");
         }).ToList();
+    }
 
+    /// <summary><c>filter_by</c> and <c>filter_vals</c>, pairwise: the column contains the value.</summary>
+    public static List<(string Column, IReadOnlyList<string> Values)> Filters(RequestParameters parameters)
+    {
         var filterBy = parameters.GetStrings("filter_by");
         var filterVals = parameters.GetStrings("filter_vals");
         if (filterBy.Count != filterVals.Count)
@@ -38,21 +62,13 @@ internal static class AlarmHistoryRequest
             throw ApiException.BadRequest("Cannot perform filtering: filter_by and filter_vals must have the same length");
         }
 
-        var limit = parameters.GetInt("limit", min: 0) ?? AlarmHistoryQuery.MaxLimit;
-        return new AlarmHistoryQuery
-        {
-            Start = start,
-            End = end,
-            SortBy = keys,
-            Filters = filterBy.Select((column, i) => (Column(column, "filter_by"), (IReadOnlyList<string>)[filterVals[i]])).ToList(),
-            Limit = limit == 0 ? AlarmHistoryQuery.MaxLimit : Math.Min(limit, AlarmHistoryQuery.MaxLimit),
-            Marker = parameters.GetString("marker") is { Length: > 0 } marker ? marker : null,
-            NextPage = parameters.GetString("next_page")?.Trim().ToLowerInvariant() != "false",
-            AllTenants = scope.AllTenants,
-            Project = scope.Project,
-            IncludeUnowned = scope.IncludesUnowned,
-        };
+        return filterBy.Select((column, i) => (Column(column, "filter_by"), (IReadOnlyList<string>)[filterVals[i]])).ToList();
     }
+
+    /// <summary>The <c>vitrage_id</c> a page continues after (or before).</summary>
+    public static string? Marker(RequestParameters parameters) => parameters.GetString("marker") is { Length: > 0 } marker ? marker : null;
+
+    public static bool NextPage(RequestParameters parameters) => parameters.GetString("next_page")?.Trim().ToLowerInvariant() != "false";
 
     private static string Column(string column, string parameter) =>
         AlarmHistoryQuery.Columns.Contains(column, StringComparer.Ordinal)

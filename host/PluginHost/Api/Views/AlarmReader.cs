@@ -22,8 +22,11 @@ internal static class AlarmReader
     /// <summary>The keys of <c>alarm count</c>, in Vitrage's order; other severities count as N/A.</summary>
     public static IReadOnlyList<string> Severities { get; } = ["SEVERE", "CRITICAL", "WARNING", "OK", "N/A"];
 
-    /// <summary>Active alarms the caller may see, on one resource (by vitrage_id) or all; by start time, then vitrage_id.</summary>
-    public static List<VertexView> List(GraphVersion graph, TenantScope scope, string? resourceVitrageId, int limit)
+    /// <summary>
+    /// One page of the active alarms the caller may see, on one resource (by vitrage_id) or all, in
+    /// <paramref name="page"/>'s order (by default start time, then vitrage_id).
+    /// </summary>
+    public static List<VertexView> List(GraphVersion graph, TenantScope scope, string? resourceVitrageId, AlarmPage page)
     {
         var resource = resourceVitrageId is null ? null : graph.FindByVitrageId(resourceVitrageId);
         if (resourceVitrageId is not null && resource is null)
@@ -31,13 +34,14 @@ internal static class AlarmReader
             return [];
         }
 
-        return graph.Vertices.Values
-            .Where(v => VertexFilters.Alarm(v) && scope.CanSee(v, graph) && (resource is null || ResourceOf(v, graph)?.Key == resource.Key))
-            .OrderBy(v => VertexPropertyReader.GetString(v, StartTimestamp) ?? EventJson.FormatTime(v.SampleTimestamp), StringComparer.Ordinal)
-            .ThenBy(v => v.VitrageId, StringComparer.Ordinal)
-            .Take(limit)
-            .ToList();
+        return page.Take(graph.Vertices.Values
+            .Where(v => VertexFilters.Alarm(v) && scope.CanSee(v, graph) && (resource is null || ResourceOf(v, graph)?.Key == resource.Key)));
     }
+
+    /// <summary>What an alarm shows under <paramref name="column"/> (its start: when the graph first saw it, if the datasource gave none).</summary>
+    public static string? Column(VertexView alarm, string column) => column == StartTimestamp
+        ? VertexPropertyReader.GetString(alarm, StartTimestamp) ?? EventJson.FormatTime(alarm.SampleTimestamp)
+        : VertexPropertyReader.GetString(alarm, column);
 
     public static VertexView? Show(GraphVersion graph, string vitrageId, TenantScope scope) =>
         graph.FindByVitrageId(vitrageId) is { Category: EntityCategories.Alarm } alarm && scope.CanSee(alarm, graph) ? alarm : null;
