@@ -26,6 +26,8 @@ public sealed class ApiRoutesTests(ApiHostFixture fixture) : IClassFixture<ApiHo
         { "an unknown route", "GET", "v1/nonexistent", 404, """{"code":404,"title":"Not Found","description":"The resource could not be found."}""" },
         { "topology is POST only", "GET", "v1/topology/", 405, """{"code":405,"title":"Method Not Allowed","description":"The method GET is not allowed for this resource."}""" },
         { "service list", "GET", "v1/service/", 200, """[{"name":"plugin_host.api",...""" },
+        { "rca show (not served)", "GET", "v1/rca/?alarm_id=x&all_tenants=False", 501, """{"code":501,"title":"Not Implemented","description":"Root cause analysis is not served: ...""" },
+        { "event post (not served)", "POST", "v1/event/", 501, """{"code":501,"title":"Not Implemented","description":"Posting events is not served: ...""" },
         { "resource list, the deprecated GET", "GET", "v1/resources/?all_tenants=True", 200, """[{"vitrage_id":...""" },
     };
 

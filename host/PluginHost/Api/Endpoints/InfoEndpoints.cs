@@ -12,7 +12,8 @@ namespace PluginHost.Api.Endpoints;
 
 /// <summary>
 /// The small routes: API versions (<c>/</c>), <c>/healthcheck</c>, <c>/v1/status</c>,
-/// <c>/v1/service</c>, and the template and webhook lists (this host has neither).
+/// <c>/v1/service</c>, the template and webhook lists (this host has neither), and a 501 for root
+/// cause analysis and posted events.
 /// </summary>
 internal static class InfoEndpoints
 {
@@ -29,6 +30,12 @@ internal static class InfoEndpoints
         app.MapGet("/v1/service", context => ServicesAsync(context, runners())); // a reload may change them
         app.MapGet("/v1/template", EmptyListAsync);
         app.MapGet("/v1/webhook", EmptyListAsync);
+
+        // Vitrage routes this host knows and does not serve: said so, not a 404 that looks like a typo.
+        app.Map("/v1/rca/{**rest}", _ => throw new ApiException(StatusCodes.Status501NotImplemented,
+            "Root cause analysis is not served: it follows the causal edges that Vitrage's evaluator adds from its templates, and this host runs no evaluator"));
+        app.Map("/v1/event/{**rest}", _ => throw new ApiException(StatusCodes.Status501NotImplemented,
+            "Posting events is not served: this host takes its entities and alarms only from its datasources"));
     }
 
     private static Task VersionsAsync(HttpContext context)
