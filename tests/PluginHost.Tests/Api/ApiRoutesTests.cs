@@ -114,6 +114,15 @@ public sealed class ApiRoutesTests(ApiHostFixture fixture) : IClassFixture<ApiHo
         listed.RootElement.GetArrayLength().ShouldBe(ApiHostFixture.Nodes);
     }
 
+    // Vitrage counts by resource.get(group_by) and json.dumps the dict: a property no resource has is None, "null".
+    [Fact]
+    public async Task ResourceCount_GroupedByAPropertyNoResourceHas_CountsThemUnderNull()
+    {
+        using var response = await Host.PostAsync("v1/resources/count/", new { resource_type = (string?)null, all_tenants = true, query = (string?)null, group_by = "no_such_property" });
+
+        (await response.Content.ReadAsStringAsync()).ShouldBe($$"""{"null":{{ApiHostFixture.Nodes + 1}}}""");
+    }
+
     private static JsonDocument Strict(string json) => JsonDocument.Parse(json, new JsonDocumentOptions { AllowDuplicateProperties = false });
 
     public static TheoryData<string, string, int, string> Errors => new()

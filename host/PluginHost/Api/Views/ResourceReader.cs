@@ -73,10 +73,10 @@ internal static class ResourceReader
         && (query is null || query.Matches(vertex))
         && scope.CanSee(vertex, graph);
 
-    // A JSON object key, as Python's json.dumps writes a dict's keys.
+    // A JSON object key, as Python's json.dumps writes a dict's keys (None as "null").
     private static string GroupKey(object? value) => value switch
     {
-        null => string.Empty,
+        null => "null",
         string text => text,
         bool flag => flag ? "true" : "false",
         JsonElement { ValueKind: JsonValueKind.String } element => element.GetString()!,
