@@ -118,8 +118,14 @@ internal sealed class RequestParameters
             return null;
         }
 
-        return int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min
-            ? value
+        if (int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min)
+        {
+            return value;
+        }
+
+        // Beyond int: as large as it gets (Vitrage does min(int(limit), 10000), and Python's int has no bound).
+        return System.Numerics.BigInteger.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big) && big > int.MaxValue
+            ? int.MaxValue
             : throw ApiException.BadRequest($"Parameter {name} = '{text}': expected an integer of at least {min}.");
     }
 

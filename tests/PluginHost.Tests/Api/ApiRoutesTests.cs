@@ -19,6 +19,7 @@ public sealed class ApiRoutesTests(ApiHostFixture fixture) : IClassFixture<ApiHo
         { "template list", "GET", "v1/template/", 200, "[]" },
         { "webhook list", "GET", "v1/webhook/?all_tenants=False", 200, "[]" },
         { "alarm list", "GET", "v1/alarm/?vitrage_id=all&all_tenants=False&sort_by=start_timestamp&sort_by=vitrage_id&sort_dirs=asc&sort_dirs=asc&next_page=True", 200, "[]" },
+        { "alarm list, a limit beyond any integer (Vitrage: min(int(limit), 10000))", "GET", "v1/alarm/?vitrage_id=all&all_tenants=False&limit=99999999999", 200, "[]" },
         { "alarm count", "GET", "v1/alarm/count/?all_tenants=False", 200, """{"SEVERE":0,"CRITICAL":0,"WARNING":0,"OK":0,"N/A":0}""" },
         { "alarm history", "GET", "v1/alarm/history/?all_tenants=True&sort_by=start_timestamp&sort_by=vitrage_id&sort_dirs=asc&sort_dirs=asc&next_page=True", 200, "[]" },
         { "resource count", "POST", "v1/resources/count/", 200, $$"""{"kubernetes":1,"kubernetes.node":{{ApiHostFixture.Nodes}}}""" },

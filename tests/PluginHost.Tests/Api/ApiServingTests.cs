@@ -26,6 +26,36 @@ public sealed class ApiServingTests
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    // Found by a hostile test (stop 38): any caller saw the datasources' last errors, which name the
+    // kubeconfig's path and user; Vitrage's own service list is refused (500) to everyone.
+    [Fact]
+    public async Task ServiceList_DatasourceFailing_ItsLastErrorShownToAdminsOnly()
+    {
+        await using var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 2, api: "port = 0");
+        cluster.Simulator.Faults.Add(new PluginHost.KubeApiSimulator.FaultRule(PluginHost.KubeApiSimulator.FaultKind.InternalError));
+        await using var host = await ApiHostProcess.StartOnAsync(cluster, nodes: 2, waitForGraph: false, ownsCluster: true);
+
+        string? adminError = null;
+        for (var i = 0; i < 100 && adminError is null; i++)
+        {
+            adminError = await LastErrorAsync(host, roles: "admin", project: "admin");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        adminError.ShouldNotBeNull("the failing datasource's error, for an admin");
+        (await LastErrorAsync(host, roles: "member", project: "p1")).ShouldBeNull();
+    }
+
+    private static async Task<string?> LastErrorAsync(ApiHostProcess host, string roles, string project)
+    {
+        using var response = await host.GetAsync("v1/service/", roles: roles, project: project);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var services = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var datasource = services.RootElement.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "plugin_host.datasource.kubernetes");
+        datasource.GetProperty("state").GetString().ShouldNotBeNull();
+        return datasource.TryGetProperty("last_error", out var error) ? error.GetString() : null;
+    }
+
     [Fact]
     public async Task Run_NoauthOnEveryInterface_WarnsThatAnyoneCanRead()
     {

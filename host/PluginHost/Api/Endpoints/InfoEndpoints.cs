@@ -93,6 +93,10 @@ internal static class InfoEndpoints
         var created = Iso(process.StartTime.ToUniversalTime());
         var pid = Environment.ProcessId;
         var hostname = Environment.MachineName;
+
+        // An error names what the datasource reached and how (a kubeconfig's path and user, a server):
+        // an operator's business, not every project's.
+        var admin = ApiRequest.Identity(context).IsAdmin;
         return ApiResponses.WriteJsonAsync(context, writer =>
         {
             void Service(string name, Action? extra = null)
@@ -115,7 +119,7 @@ internal static class InfoEndpoints
                 {
                     writer.WriteString("state", status.State);
                     WriteTime(writer, "last_success", status.LastSuccess);
-                    if (status.LastError is { } error)
+                    if (admin && status.LastError is { } error)
                     {
                         writer.WriteString("last_error", error);
                     }
