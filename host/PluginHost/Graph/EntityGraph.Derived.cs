@@ -42,6 +42,7 @@ internal sealed partial class EntityGraph
             }
 
             vertex.DerivedOwnerKey = owner.Key;
+            vertex.Version = null; // whatever its own events said (the same datasource's, at times) is replaced: the next is applied in full
             vertex.SampleTimestamp = sampleTime;
             Touch(vertex);
 
@@ -116,7 +117,10 @@ internal sealed partial class EntityGraph
         var start = Text(vertex, ComputedProperties.StartTimestamp)
             ?? (wasActive ? vertex.Alarm?.StartTimestamp : null)
             ?? Outputs.EventJson.FormatTime(sampleTime);
-        var on = vertex.Edges.FirstOrDefault(e => !e.IsDeleted && ReferenceEquals(e.Source, vertex) && e.RelationshipType == EdgeLabels.On);
+        // Its own `on` edge (what its last update reported), not one another vertex reports: that one
+        // comes and goes without the alarm's next event being applied in full.
+        var own = new EdgeOwner(vertex.DatasourceName ?? string.Empty, vertex.Key);
+        var on = vertex.Edges.FirstOrDefault(e => !e.IsDeleted && ReferenceEquals(e.Source, vertex) && e.RelationshipType == EdgeLabels.On && e.Owner == own);
         var resource = on?.Target;
         var details = new AlarmDetails(start, resource?.VitrageId, resource?.Type, resource is null ? null : Text(resource, ProjectId));
         if (details != vertex.Alarm)

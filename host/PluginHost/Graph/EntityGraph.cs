@@ -37,8 +37,10 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     private void Record(GraphChangeKind kind, GraphVertex vertex, string? previousState = null)
     {
         var alarm = vertex.Category == EntityCategories.Alarm;
-        var resource = alarm && vertex.Alarm?.ResourceVitrageId is not null
-            ? vertex.Edges.FirstOrDefault(e => ReferenceEquals(e.Source, vertex) && e.RelationshipType == EdgeLabels.On)?.Target
+        // The resource its details name (the edge may be deleted since, an earlier `on` edge may still be there).
+        var resource = alarm && vertex.Alarm?.ResourceVitrageId is { } resourceId
+            ? vertex.Edges.FirstOrDefault(e => ReferenceEquals(e.Source, vertex) && e.RelationshipType == EdgeLabels.On
+                && string.Equals(e.Target.VitrageId, resourceId, StringComparison.Ordinal))?.Target
             : null;
         _changes.Add(new GraphChange(kind, vertex.Key, vertex.Type, vertex.Name, vertex.State, previousState, vertex.DatasourceName)
         {
@@ -269,6 +271,13 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         if (existing is null && update.Action == GraphAction.Delete)
         {
             return;
+        }
+
+        if (existing is { DerivedOwnerKey: { } ownerKey, IsDeleted: false })
+        {
+            // Linked here, not by its owner: its edges may be the very ones the owner's update made
+            // (the same datasource's reference shares their EdgeOwner), so the owner's next event must make them again.
+            ForgetVersion(ownerKey);
         }
 
         var now = time.GetUtcNow();
