@@ -28,11 +28,11 @@ public sealed class ResourceReaderTests
     }
 
     [Fact]
-    public void Count_GroupByState_CountsEachValueAndAbsentAsEmpty()
+    public void Count_GroupByState_CountsEachValueAndAbsentAsNull()
     {
         var counts = ResourceReader.Count(Graph, TenantScope.Everything, null, null, "state");
 
-        counts.ShouldBe(new SortedDictionary<string, int>(StringComparer.Ordinal) { [""] = 1, ["ACTIVE"] = 2, ["NotReady"] = 1, ["Ready"] = 2 });
+        counts.ShouldBe(new SortedDictionary<string, int>(StringComparer.Ordinal) { ["null"] = 1, ["ACTIVE"] = 2, ["NotReady"] = 1, ["Ready"] = 2 });
     }
 
     public static TheoryData<string, string, string, bool> Shows => new()

@@ -73,8 +73,13 @@ internal static class AlarmReader
         writer.WriteEndObject();
     }
 
-    private static VertexView? ResourceOf(VertexView alarm, GraphVersion graph) =>
-        alarm.OutgoingLiveEdges.FirstOrDefault(e => e.RelationshipType == EdgeLabels.On) is { } on ? graph.Find(on.TargetKey) : null;
+    /// <summary>
+    /// The resource an alarm is on: the one its details name (its own <c>on</c> edge, as its
+    /// <c>vitrage_resource_id</c> says), else, for an alarm without them, its first live <c>on</c> edge's.
+    /// </summary>
+    public static VertexView? ResourceOf(VertexView alarm, GraphVersion graph) =>
+        alarm.Alarm?.ResourceVitrageId is { } id ? graph.FindByVitrageId(id)
+        : alarm.OutgoingLiveEdges.FirstOrDefault(e => e.RelationshipType == EdgeLabels.On) is { } on ? graph.Find(on.TargetKey) : null;
 
     private static void WriteIfAbsent(Utf8JsonWriter writer, VertexView alarm, string name, string? value)
     {

@@ -74,7 +74,6 @@ internal sealed class TenantScope
             return project;
         }
 
-        var resource = vertex.OutgoingLiveEdges.FirstOrDefault(e => e.RelationshipType == EdgeLabels.On);
-        return resource is null ? null : graph.Find(resource.TargetKey) is { } target ? VertexPropertyReader.GetString(target, ProjectId) : null;
+        return AlarmReader.ResourceOf(vertex, graph) is { } resource ? VertexPropertyReader.GetString(resource, ProjectId) : null;
     }
 }
