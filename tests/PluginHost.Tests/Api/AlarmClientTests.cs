@@ -12,13 +12,8 @@ public sealed class AlarmClientTests
     [Fact]
     public async Task VitrageClient_NotReadyAndPressuredNodes_AlarmListAndCountShowThem()
     {
-        await using var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 12, api: "port = 0");
-        var nodes = cluster.Simulator.Nodes;
-        nodes.SetReady(nodes.Names[0], "False");
-        nodes.SetCondition(nodes.Names[1], "MemoryPressure", "True");
-        nodes.SetCondition(nodes.Names[2], "DiskPressure", "True");
-        nodes.SetUnschedulable(nodes.Names[3], true);
-        await using var host = await ApiHostProcess.StartOnAsync(cluster, nodes: 12, ownsCluster: true);
+        await using var host = await StartWithAlarmsAsync();
+        var nodes = host.Simulator.Nodes;
 
         var alarms = await VitrageClient.RunJsonAsync(host.BaseUrl, "alarm", "list", "--all-tenants");
         var count = await VitrageClient.RunJsonAsync(host.BaseUrl, "alarm", "count", "--all-tenants");
@@ -45,14 +40,7 @@ public sealed class AlarmClientTests
     [Fact]
     public async Task VitrageClient_AlarmListPagedWithMarker_EachAlarmOnceAndTheEndEmpty()
     {
-        await using var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 12, api: "port = 0");
-        var nodes = cluster.Simulator.Nodes;
-        nodes.SetReady(nodes.Names[0], "False");
-        nodes.SetCondition(nodes.Names[1], "MemoryPressure", "True");
-        nodes.SetCondition(nodes.Names[2], "DiskPressure", "True");
-        nodes.SetUnschedulable(nodes.Names[3], true);
-        nodes.SetCondition(nodes.Names[4], "PIDPressure", "True");
-        await using var host = await ApiHostProcess.StartOnAsync(cluster, nodes: 12, ownsCluster: true);
+        await using var host = await StartWithAlarmsAsync(pidPressure: true);
         var all = Ids(await VitrageClient.RunJsonAsync(host.BaseUrl, "alarm", "list", "--all-tenants"));
         all.Count.ShouldBe(5);
 
@@ -77,6 +65,31 @@ public sealed class AlarmClientTests
         (await NamesAsync(host, "marker=no-such-alarm")).ShouldBeEmpty();
         using var bad = await host.GetAsync("v1/alarm/?vitrage_id=all&all_tenants=True&sort_by=colour");
         ((int)bad.StatusCode).ShouldBe(400);
+    }
+
+    // Twelve nodes, four of them with an alarm (five with the PID pressure), and a host on them.
+    private static async Task<ApiHostProcess> StartWithAlarmsAsync(bool pidPressure = false)
+    {
+        var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 12, api: "port = 0");
+        var nodes = cluster.Simulator.Nodes;
+        nodes.SetReady(nodes.Names[0], "False");
+        nodes.SetCondition(nodes.Names[1], "MemoryPressure", "True");
+        nodes.SetCondition(nodes.Names[2], "DiskPressure", "True");
+        nodes.SetUnschedulable(nodes.Names[3], true);
+        if (pidPressure)
+        {
+            nodes.SetCondition(nodes.Names[4], "PIDPressure", "True");
+        }
+
+        try
+        {
+            return await ApiHostProcess.StartOnAsync(cluster, nodes: 12, ownsCluster: true);
+        }
+        catch
+        {
+            await cluster.DisposeAsync(); // the host that would have owned it never started
+            throw;
+        }
     }
 
     private static List<string> Ids(JsonElement alarms) => [.. alarms.EnumerateArray().Select(a => Text(a, "ID")!)];
