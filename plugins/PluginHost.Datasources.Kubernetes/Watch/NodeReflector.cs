@@ -27,6 +27,10 @@ internal sealed class NodeReflector : IAsyncDisposable
     // A stream that ends this soon with nothing in it is a failure, not a normal end (client-go's "very short watch").
     private static readonly TimeSpan VeryShortWatch = TimeSpan.FromSeconds(1);
 
+    // An earlier resync's audit the watch has not got through after this long is judged at the next
+    // resync (a watch minutes behind its server is as good as stuck; a younger one is only replaced).
+    private static readonly TimeSpan OverdueAudit = TimeSpan.FromSeconds(30);
+
     // The cluster event waits for a burst of watched changes to pass, but never longer than this.
     private static readonly TimeSpan ClusterEventDelay = TimeSpan.FromSeconds(1);
 
@@ -79,7 +83,17 @@ internal sealed class NodeReflector : IAsyncDisposable
     /// <summary>After a complete resync list of the host: judges what it found against the watch.</summary>
     public void Audit(ListedNodes listed)
     {
-        _nodes.StartAudit(listed);
+        if (_nodes.StartAudit(listed, _context.Time.GetUtcNow(), OverdueAudit) is { Findings.Count: > 0 } overdue)
+        {
+            // A watch that never got as far as the earlier resync's list (silent, stuck): what it
+            // still disagrees on now was missed, and the watch's own hang detection may be minutes away.
+            Counters.ResyncFound(overdue.Findings.Count);
+            Logger.LogWarning(
+                "The resync of {Server} found {Count} differences the watch had missed: {Findings}; the resync put them right in the graph. "
+                + "The watch has not got as far as that resync's list (resourceVersion {Through}) by this one: it may be stuck",
+                Server, overdue.Findings.Count, overdue.Findings, overdue.Through);
+        }
+
         ReportFindings(); // at once when the watch is already past the list; else when it gets there
     }
 

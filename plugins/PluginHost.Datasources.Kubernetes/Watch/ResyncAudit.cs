@@ -14,23 +14,28 @@ internal sealed class ResyncAudit
     private readonly List<WatchedNode> _newer = [];
     private readonly List<WatchedNode> _gone = [];
 
-    private ResyncAudit(ulong through)
+    private ResyncAudit(ulong through, DateTimeOffset startedAt)
     {
         Through = through;
+        StartedAt = startedAt;
     }
 
     /// <summary>The list's last version: the watch must have got this far before judging.</summary>
     public ulong Through { get; }
 
+    /// <summary>When the list ended (the driver's clock).</summary>
+    public DateTimeOffset StartedAt { get; }
+
     /// <summary>The candidates, or null when versions are not numbers (nothing can be judged).</summary>
-    public static ResyncAudit? Start(ListedNodes listed, IReadOnlyDictionary<string, WatchedNode> watched, IReadOnlyDictionary<string, ulong> deletedAt)
+    public static ResyncAudit? Start(ListedNodes listed, IReadOnlyDictionary<string, WatchedNode> watched, IReadOnlyDictionary<string, ulong> deletedAt,
+        DateTimeOffset now)
     {
         if (WatchedNode.ParseVersion(listed.ResourceVersion) is not { } first || WatchedNode.ParseVersion(listed.LastResourceVersion) is not { } last)
         {
             return null;
         }
 
-        var audit = new ResyncAudit(Math.Max(first, last));
+        var audit = new ResyncAudit(Math.Max(first, last), now);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var node in listed.Nodes)
         {

@@ -110,12 +110,21 @@ internal sealed class WatchedNodes
     /// <summary>
     /// After a complete resync list: compares it with the watch's view. Its findings come from
     /// <see cref="TakeFindings"/> once the watch has got as far as the list (at once if it has).
+    /// An earlier resync's audit the watch never got through (a silent or stuck watch) is judged
+    /// now, if it started <paramref name="overdueAfter"/> or longer before <paramref name="now"/>:
+    /// what the watch still disagrees on so long after was missed. Its findings are returned.
     /// </summary>
-    public void StartAudit(ListedNodes listed)
+    public (ResyncFindings Findings, ulong Through)? StartAudit(ListedNodes listed, DateTimeOffset now, TimeSpan overdueAfter)
     {
         lock (_gate)
         {
-            _audit = ResyncAudit.Start(listed, _nodes, _deletedAt);
+            (ResyncFindings, ulong)? overdue = null;
+            if (_audit is { } earlier && now - earlier.StartedAt >= overdueAfter)
+            {
+                overdue = (earlier.Finish(_nodes, _deletedAt), earlier.Through);
+            }
+
+            _audit = ResyncAudit.Start(listed, _nodes, _deletedAt, now);
             if (WatchedNode.ParseVersion(listed.ResourceVersion) is { } first)
             {
                 // A node deleted before the list started cannot be in this list or a later one.
@@ -124,6 +133,8 @@ internal sealed class WatchedNodes
                     _deletedAt.Remove(uid);
                 }
             }
+
+            return overdue;
         }
     }
 

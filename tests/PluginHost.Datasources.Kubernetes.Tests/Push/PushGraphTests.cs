@@ -111,6 +111,41 @@ public sealed class PushGraphTests
         ((IDriverCounters)host.Runner().Driver).Counters["resync_differences"].ShouldBe(3);
     }
 
+    // Found by a hostile test (stop 38): a watch that went silent (no event, no bookmark) never got
+    // as far as the resync's list, so what the resync corrected was never reported, and the idle
+    // deadline is 10-20 minutes away. The next resync judges the earlier one's audit.
+    [Fact]
+    public async Task Resync_WatchSilentSinceTheEarlierResync_TheNextOneReportsWhatItMissed()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 10 });
+        using var temp = new TempFolder();
+        var clock = new CountingTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = PushHost.Start(PushHost.Config(temp, cluster.Kubeconfig, "snapshots_interval = 100000000\nsnapshot_timeout = 86400"), clock);
+        var simulator = cluster.Simulator;
+        await host.WaitUntilAsync(() => simulator.OpenWatches == 1 && host.Nodes().Count == 10, "the first snapshot and the watch");
+        simulator.Faults.Add(new FaultRule(FaultKind.SilentWatch) { OnWatch = true });
+        simulator.DropWatches();
+        await host.WaitUntilAsync(() => simulator.Faults.Fired[0] > 0 && simulator.OpenWatches == 1, "the silent watch");
+        var nodes = simulator.Nodes;
+        var deleted = nodes.Names[1];
+        var flipped = nodes.Names[2];
+        nodes.Delete(deleted);
+        nodes.SetReady(flipped, "False");
+        var added = simulator.AddGeneratedNodes(1).Single();
+        clock.Advance(TimeSpan.FromSeconds(1)); // the resync's start after the first snapshot's samples, or it deletes nothing
+
+        (await host.Runner().RunSnapshotAsync(DatasourceAction.Snapshot, Ct)).ShouldBeTrue();
+        await host.WaitUntilAsync(() => Converged(host, simulator), "the first resync in the graph");
+        host.Logs.Warnings.ShouldNotContain(w => w.Message.Contains("differences the watch had missed", StringComparison.Ordinal)); // it may still get there
+        clock.Advance(TimeSpan.FromSeconds(45));
+        (await host.Runner().RunSnapshotAsync(DatasourceAction.Snapshot, Ct)).ShouldBeTrue();
+
+        await host.WaitUntilAsync(() => host.Logs.Warnings.Any(w => w.Message.Contains("may be stuck", StringComparison.Ordinal)), "the second resync's report");
+        var report = host.Logs.Warnings.Single(w => w.Message.Contains("differences the watch had missed", StringComparison.Ordinal));
+        report.Message.ShouldContain($"found 3 differences the watch had missed: 1 never reported ({added}), 1 changed ({flipped}), 1 deleted ({deleted})");
+        ((IDriverCounters)host.Runner().Driver).Counters["resync_differences"].ShouldBe(3);
+    }
+
     [Fact]
     public async Task Resync_WhileTheWatchDeliversChanges_FindsNothingMissed()
     {
