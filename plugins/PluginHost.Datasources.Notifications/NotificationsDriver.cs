@@ -16,6 +16,9 @@ namespace PluginHost.Datasources.Notifications;
 internal sealed class NotificationsDriver(DatasourceContext context, NotificationsConnection? connection) : IDatasourceDriver, IChangesDriver
 {
     private const int RememberedIds = 200_000;
+
+    // An edge's event is one entity (a node: a few KB); 1 MiB leaves room for any, and bounds the buffer.
+    private const int MaxMessageBytes = 1 << 20;
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly Queue<string> _seenOrder = new();
 
@@ -49,7 +52,7 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
         await using var channel = await amqp.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await channel.ExchangeDeclareAsync(connection.Exchange, ExchangeType.Topic, connection.Durable, connection.AutoDelete, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
-        var deliveries = Channel.CreateBounded<(ulong Tag, byte[] Body)>(new BoundedChannelOptions(1000) { SingleReader = true });
+        var deliveries = Channel.CreateBounded<(ulong Tag, byte[]? Body, int Length)>(new BoundedChannelOptions(1000) { SingleReader = true });
         foreach (var (queue, routingKey) in connection.Bindings)
         {
             await channel.QueueDeclareAsync(queue, connection.Durable, exclusive: false, connection.AutoDelete, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -58,11 +61,22 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
 
         await channel.BasicQosAsync(0, 500, false, cancellationToken).ConfigureAwait(false);
         var consumer = new AsyncEventingBasicConsumer(channel);
-        // The body is only valid inside the handler: copy it.
-        consumer.ReceivedAsync += (_, delivery) => deliveries.Writer.WriteAsync((delivery.DeliveryTag, delivery.Body.ToArray()), cancellationToken).AsTask();
+        // The body is only valid inside the handler: copy it, unless it is larger than any event an
+        // edge sends (then only its length goes on, to be logged and acknowledged): the buffer holds
+        // at most 1,000 bodies of MaxMessageBytes.
+        consumer.ReceivedAsync += (_, delivery) => deliveries.Writer.WriteAsync(
+            (delivery.DeliveryTag, delivery.Body.Length > MaxMessageBytes ? null : delivery.Body.ToArray(), delivery.Body.Length), cancellationToken).AsTask();
         consumer.ShutdownAsync += (_, reason) =>
         {
             deliveries.Writer.TryComplete(new DatasourceException($"the notification channel from {connection.SafeUrl} closed: {reason.ReplyText}"));
+            return Task.CompletedTask;
+        };
+
+        // The broker cancels a consumer whose queue was deleted (or on a failover): the stream fails,
+        // and the host opens it again after its backoff, which declares the queues again.
+        consumer.UnregisteredAsync += (_, _) =>
+        {
+            deliveries.Writer.TryComplete(new DatasourceException($"the broker {connection.SafeUrl} cancelled the notification consumer (a queue was deleted?)"));
             return Task.CompletedTask;
         };
         foreach (var queue in connection.Bindings.Select(b => b.Queue).Distinct())
@@ -73,7 +87,12 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
         context.Logger.LogInformation("Consuming notifications from {Url}, exchange {Exchange}", connection.SafeUrl, connection.Exchange);
         await foreach (var delivery in deliveries.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            var relayed = Parse(delivery.Body);
+            if (delivery.Body is null)
+            {
+                context.Logger.LogWarning("Skipping a notification of {Length} bytes: larger than {Max} bytes, no event an edge sends is", delivery.Length, MaxMessageBytes);
+            }
+
+            var relayed = delivery.Body is null ? null : Parse(delivery.Body);
             if (relayed is { } item && Remember(item.MessageId))
             {
                 yield return item.Event;
@@ -89,9 +108,13 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
         {
             return RelayedNotification.Parse(body);
         }
-        catch (System.Text.Json.JsonException e)
+#pragma warning disable CA1031 // a message is untrusted input: any failure to read it skips it (acknowledged), never the queue behind it
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
         {
-            context.Logger.LogWarning("Skipping a notification that is not JSON ({Message})", e.Message);
+            // Before: only a JsonException was caught, so '[1,2]' or a lone surrogate failed the stream,
+            // the message was redelivered for ever and every later one stuck behind it.
+            context.Logger.LogWarning("Skipping a notification that is not an oslo.messaging envelope of an event ({Message})", e.Message);
             return null;
         }
     }

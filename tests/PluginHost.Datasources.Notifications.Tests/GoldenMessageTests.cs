@@ -75,6 +75,66 @@ public sealed class GoldenMessageTests
         await running;
     }
 
+    // Found by a hostile test (stop 38): a body that is JSON but not an envelope ('[1,2]', a lone
+    // surrogate) threw past the JsonException handler, failed the stream and was redelivered for
+    // ever, every later message stuck behind it; a deleted queue (the broker cancels the consumer)
+    // stopped the consuming without a word.
+    [Fact]
+    public async Task Central_PoisonMessagesThenADeletedQueue_SkipsThemConsumesTheRestAndDeclaresTheQueueAgain()
+    {
+        await using var connection = await TestBroker.ConnectAsync();
+        using var temp = new TempFolder();
+        var exchange = $"pluginhost_poison_{Guid.NewGuid():N}";
+        var topic = $"poison_{Guid.NewGuid():N}";
+        var queue = $"{topic}.info";
+        var ct = TestContext.Current.CancellationToken;
+        await using (var channel = await connection.CreateChannelAsync(cancellationToken: ct))
+        {
+            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: false, autoDelete: false, cancellationToken: ct);
+            await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false, cancellationToken: ct);
+            await channel.QueueBindAsync(queue, exchange, queue, cancellationToken: ct);
+            var properties = new BasicProperties { ContentType = "application/json", ContentEncoding = "utf-8" };
+            byte[][] poison = ["[1,2]"u8.ToArray(), """{"oslo.message":"\ud800"}"""u8.ToArray(), "not json"u8.ToArray(), new byte[(1 << 20) + 1]];
+            foreach (var body in poison)
+            {
+                await channel.BasicPublishAsync(exchange, queue, mandatory: false, properties, body, ct);
+            }
+
+            await channel.BasicPublishAsync(exchange, queue, mandatory: false, properties, GoldenBody, ct);
+        }
+
+        await using var host = CentralHost.Create(temp, exchange, topic, hostExtra: "retry_initial_delay = 1");
+        using var stop = new CancellationTokenSource();
+        var running = host.RunAsync(stop.Token);
+        await CentralHost.WaitUntilAsync(host, g => g.LiveVertices.Any(v => v.Type == "kubernetes.node"), seconds: 20);
+
+        await using (var channel = await connection.CreateChannelAsync(cancellationToken: ct))
+        {
+            await channel.QueueDeleteAsync(queue, cancellationToken: ct);
+        }
+
+        var declaredAgain = false;
+        for (var i = 0; i < 60 && !declaredAgain; i++)
+        {
+            await Task.Delay(500, ct);
+            await using var probe = await connection.CreateChannelAsync(cancellationToken: ct);
+            try
+            {
+                await probe.QueueDeclarePassiveAsync(queue, ct);
+                declaredAgain = true;
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            {
+                // 404: not yet
+            }
+        }
+
+        declaredAgain.ShouldBeTrue("the host should consume again, declaring the deleted queue");
+        host.Versions.Current.LiveVertices.Count(v => v.Type == "kubernetes.node").ShouldBe(1);
+        await stop.CancelAsync();
+        await running;
+    }
+
     private static JsonElement Inner(byte[] body) =>
         JsonDocument.Parse(JsonDocument.Parse(body).RootElement.GetProperty("oslo.message").GetString()!).RootElement;
 
