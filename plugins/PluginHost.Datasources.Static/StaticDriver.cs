@@ -16,6 +16,7 @@ internal sealed class StaticDriver(DatasourceContext context, string directory) 
 {
     private readonly Dictionary<string, (string Hash, StaticFile File)> _goodFiles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _failedHashes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _failedReads = new(StringComparer.Ordinal);
     private SortedDictionary<string, JsonObject> _reported = new(StringComparer.Ordinal);
 
     public async IAsyncEnumerable<DatasourceEvent> GetAllAsync(DatasourceAction action, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -76,11 +77,19 @@ internal sealed class StaticDriver(DatasourceContext context, string directory) 
             string text;
             try
             {
-                text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+                text = await StaticFileReader.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+                _failedReads.Remove(path);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or StaticFileException)
             {
-                context.Logger.LogError("Static file {File} cannot be read ({Message}); its last good content stays", path, e.Message);
+                // Logged when the failure is new, not every changes_interval while it lasts.
+                var message = e is StaticFileException ? e.Message : $"Static file {path} cannot be read ({e.Message})";
+                if (_failedReads.GetValueOrDefault(path) != message)
+                {
+                    _failedReads[path] = message;
+                    context.Logger.LogError("{Error}; {Kept}", message, Kept(path));
+                }
+
                 continue;
             }
 
@@ -98,13 +107,14 @@ internal sealed class StaticDriver(DatasourceContext context, string directory) 
             catch (StaticFileException e)
             {
                 _failedHashes[path] = hash;
-                var kept = _goodFiles.ContainsKey(path) ? "its last good content stays in the graph" : "it is skipped";
-                context.Logger.LogError("{Error}; {Kept}", e.Message, kept);
+                context.Logger.LogError("{Error}; {Kept}", e.Message, Kept(path));
             }
         }
 
         return StaticEntityEvents.Build(paths.Where(_goodFiles.ContainsKey).Select(p => _goodFiles[p].File));
     }
+
+    private string Kept(string path) => _goodFiles.ContainsKey(path) ? "its last good content stays in the graph" : "it is skipped";
 
     private DatasourceEvent Event(JsonObject body, DatasourceAction action, DateTimeOffset sampleTime) =>
         new(StaticDatasourcePlugin.EntityType, action, sampleTime, context.Name, JsonSerializer.SerializeToElement(body));

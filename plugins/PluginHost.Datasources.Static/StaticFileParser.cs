@@ -1,6 +1,7 @@
 using System.Globalization;
 using PluginHost.Contracts;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace PluginHost.Datasources.Static;
@@ -14,8 +15,35 @@ internal static class StaticFileParser
 {
     private static readonly HashSet<string> EntityKeys = new(StringComparer.Ordinal) { "static_id", "type", "id", "category" };
 
+    // Nesting past this is no inventory (and YamlDotNet's loader, and the JSON the properties become,
+    // recurse per level: 30,000 levels overflowed the stack and killed the host).
+    private const int MaxDepth = 40;
+
+    // Events (nodes) per file: bounds what a file may make the loader build.
+    private const int MaxNodes = 2_000_000;
+
     public static StaticFile Parse(string path, string text)
     {
+        try
+        {
+            return ParseChecked(path, text);
+        }
+        catch (StaticFileException e)
+        {
+            // A property value's own error names only its line.
+            throw e.Message.StartsWith(path, StringComparison.Ordinal) ? e : new StaticFileException($"{path}: {e.Message}");
+        }
+#pragma warning disable CA1031 // a file is untrusted input: whatever else fails in it is that file's error, never the folder's
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            throw new StaticFileException($"{path}: cannot be used: {e.Message}");
+        }
+    }
+
+    private static StaticFile ParseChecked(string path, string text)
+    {
+        CheckShape(path, text);
         YamlMappingNode root;
         try
         {
@@ -141,6 +169,45 @@ internal static class StaticFileParser
         return relationships;
     }
 
+    // One pass over the parser's events before anything is built: no aliases (a recursive one made
+    // ToValue recurse for ever; nine nested ones, the "billion laughs", 6 GB), bounded depth and size.
+    private static void CheckShape(string path, string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        var nodes = 0;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                switch (parser.Current)
+                {
+                    case AnchorAlias alias:
+                        throw new StaticFileException($"{path}: line {alias.Start.Line}: YAML aliases (*{alias.Value}) are not supported in static files; write the value out");
+                    case MappingStart or SequenceStart:
+                        if (++depth > MaxDepth)
+                        {
+                            throw new StaticFileException($"{path}: line {parser.Current.Start.Line}: nested deeper than {MaxDepth} levels");
+                        }
+
+                        break;
+                    case MappingEnd or SequenceEnd:
+                        depth--;
+                        break;
+                }
+
+                if (++nodes > MaxNodes)
+                {
+                    throw new StaticFileException($"{path}: more than {MaxNodes:N0} YAML nodes");
+                }
+            }
+        }
+        catch (YamlException)
+        {
+            // The loader below reports it with its line and column.
+        }
+    }
+
     private static YamlNode? Child(YamlNode? node, string key) =>
         node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
 
@@ -157,7 +224,22 @@ internal static class StaticFileParser
         YamlScalarNode scalar when double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) => number,
         YamlScalarNode scalar => scalar.Value,
         YamlSequenceNode sequence => sequence.Children.Select(ToValue).ToList(),
-        YamlMappingNode map => map.Children.ToDictionary(c => Scalar(c.Key) ?? string.Empty, c => ToValue(c.Value)),
+        YamlMappingNode map => Mapping(map),
         _ => null,
     };
+
+    private static Dictionary<string, object?> Mapping(YamlMappingNode map)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in map.Children)
+        {
+            var name = Scalar(key) ?? throw new StaticFileException($"line {key.Start.Line}: a mapping key must be a plain value, not a list or a mapping");
+            if (!values.TryAdd(name, ToValue(value)))
+            {
+                throw new StaticFileException($"line {key.Start.Line}: the key '{name}' is repeated");
+            }
+        }
+
+        return values;
+    }
 }

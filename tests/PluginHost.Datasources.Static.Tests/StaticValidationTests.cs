@@ -13,6 +13,13 @@ public sealed class StaticValidationTests
         { "unknown relationship source", "definitions:\n  entities:\n    - {static_id: a, type: switch, id: '1'}\n  relationships:\n    - {source: z, target: a, relationship_type: attached}\n", "bad.yaml: definitions.relationships[0] (line 5): source 'z' is not a static_id of this file" },
         { "unknown relationship_type", "definitions:\n  entities:\n    - {static_id: a, type: switch, id: '1'}\n    - {static_id: b, type: switch, id: '2'}\n  relationships:\n    - {source: a, target: b, relationship_type: linked}\n", "bad.yaml: definitions.relationships[0] (line 6): relationship_type 'linked' is not one of Vitrage's labels (on, contains, causes, attached, attached_public, attached_private, connect, managed_by, comprised)" },
         { "YAML syntax error", "definitions:\n  entities:\n    - static_id: a\n     type: switch\n", "bad.yaml: invalid YAML at line 4, column 6: " },
+
+        // Found by a hostile test (stop 38): the first two overflowed the stack and killed the host,
+        // the third took 6 GB, the fourth failed every file of the folder without naming this one.
+        { "a recursive alias", "definitions:\n  entities:\n    - &e {static_id: z, type: t, id: i, p: *e}\n", "bad.yaml: line 3: YAML aliases (*e) are not supported in static files; write the value out" },
+        { "30,000 levels of nesting", "definitions:\n  entities:\n    - {static_id: z, type: t, id: i, p: " + new string('[', 30_000) + new string(']', 30_000) + "}\n", "bad.yaml: line 3: nested deeper than 40 levels" },
+        { "nested aliases (billion laughs)", "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\ndefinitions:\n  entities: []\n", "bad.yaml: line 2: YAML aliases (*a) are not supported in static files; write the value out" },
+        { "a list as a mapping key", "definitions:\n  entities:\n    - static_id: a\n      type: switch\n      id: '1'\n      p:\n        ? [a, b]\n        : 1\n", "bad.yaml: line 7: a mapping key must be a plain value, not a list or a mapping" },
     };
 
     [Theory]
@@ -30,6 +37,36 @@ public sealed class StaticValidationTests
         error.ShouldStartWith(System.IO.Path.Combine(folder.Path, expected), Case.Sensitive, name);
         error.ShouldEndWith("; it is skipped", Case.Sensitive, name);
         bad.ShouldNotBeNull();
+    }
+
+    public static TheoryData<string> UnreadableFiles => new() { "not UTF-8", "larger than 16 MiB", "a symlink to /dev/zero" };
+
+    [Theory]
+    [MemberData(nameof(UnreadableFiles))]
+    public async Task Read_FileNotUtf8OrUnbounded_IsLoggedOnceWithItsNameAndOtherFilesStillLoad(string name)
+    {
+        await using var folder = new StaticFolder();
+        folder.Write("good.yaml", StaticFolder.VitrageSample);
+        var bad = System.IO.Path.Combine(folder.Path, "bad.yaml");
+        switch (name)
+        {
+            case "not UTF-8":
+                File.WriteAllBytes(bad, [.. "definitions:\n  entities:\n    - {static_id: a, type: switch, id: 'i"u8, 0xFF, 0xFE, .. "'}\n"u8]);
+                break;
+            case "larger than 16 MiB":
+                File.WriteAllText(bad, "definitions:\n  entities: []\n# " + new string('x', 17 << 20) + "\n");
+                break;
+            default:
+                File.CreateSymbolicLink(bad, "/dev/zero");
+                break;
+        }
+
+        (await folder.GetAllAsync()).Count.ShouldBe(4, name);
+        (await folder.GetChangesAsync()).ShouldBeEmpty(name);
+
+        var error = folder.Logger.Errors.ShouldHaveSingleItem(name); // once, not every pass
+        error.ShouldStartWith(bad + ": " + (name == "not UTF-8" ? "not valid UTF-8" : "larger than 16 MiB"), Case.Sensitive, name);
+        error.ShouldEndWith("; it is skipped", Case.Sensitive, name);
     }
 
     [Fact]
