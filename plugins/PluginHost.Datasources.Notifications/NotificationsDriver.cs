@@ -41,7 +41,7 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
         IConnection amqp;
         try
         {
-            amqp = await connection.Factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+            amqp = await connection.Factory.CreateConnectionAsync(connection.Endpoints, cancellationToken).ConfigureAwait(false);
         }
         catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException e)
         {

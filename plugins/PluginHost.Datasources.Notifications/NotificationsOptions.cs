@@ -6,7 +6,7 @@ namespace PluginHost.Datasources.Notifications;
 internal static class NotificationsOptions
 {
     public static readonly OptionDefinition<string> TransportUrl = OptionDefinition.String("transport_url", string.Empty,
-        "RabbitMQ the edge hosts publish to: rabbit://user:password@host:5672/vhost (the first host is used). Empty: the datasource stays idle.", secret: true);
+        "RabbitMQ the edge hosts publish to: rabbit://user:password@host:5672/vhost, or several brokers tried in order (rabbit://u:p@h1:5672,u:p@h2:5672/vhost). Empty: the datasource stays idle.", secret: true);
 
     public static readonly OptionDefinition<string> Exchange = OptionDefinition.String("exchange", "openstack", "The edge hosts' [DEFAULT] control_exchange.");
 
