@@ -23,11 +23,12 @@ internal sealed class StaticDriver(DatasourceContext context, string directory) 
     {
         var current = await ReadAsync(cancellationToken).ConfigureAwait(false);
         var sampleTime = context.Time.GetUtcNow();
-        _reported = current;
         foreach (var body in current.Values)
         {
             yield return Event(body, action, sampleTime);
         }
+
+        _reported = current; // only once all of it went out: a pass stopped half-way is sent again, not lost
     }
 
     public async IAsyncEnumerable<DatasourceEvent> GetChangesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -35,7 +36,6 @@ internal sealed class StaticDriver(DatasourceContext context, string directory) 
         var current = await ReadAsync(cancellationToken).ConfigureAwait(false);
         var sampleTime = context.Time.GetUtcNow();
         var previous = _reported;
-        _reported = current;
         foreach (var (key, body) in current)
         {
             if (!previous.TryGetValue(key, out var before) || !JsonNode.DeepEquals(before, body))
@@ -53,6 +53,8 @@ internal sealed class StaticDriver(DatasourceContext context, string directory) 
                 yield return Event(removed, DatasourceAction.Update, sampleTime);
             }
         }
+
+        _reported = current;
     }
 
     private async Task<SortedDictionary<string, JsonObject>> ReadAsync(CancellationToken cancellationToken)

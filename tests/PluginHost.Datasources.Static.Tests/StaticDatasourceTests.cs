@@ -54,6 +54,26 @@ public sealed class StaticDatasourceTests
         graph.Vertex("firewall", "fw-1").Name.ShouldBe("firewall-1");
     }
 
+    // Found by a hostile test (stop 38): the driver took the pass as reported before it went out, so
+    // the changes after the point where the host stopped reading were lost until the next snapshot.
+    [Fact]
+    public async Task Changes_PassStoppedHalfWay_TheNextPassSendsThemAgain()
+    {
+        await using var folder = new StaticFolder();
+        folder.Write("sample.yaml", StaticFolder.VitrageSample);
+        await folder.GetAllAsync();
+        folder.Write("extra.yaml", "definitions:\n  entities:\n    - {static_id: a, type: firewall, id: fw-1}\n    - {static_id: b, type: firewall, id: fw-2}\n");
+
+        await foreach (var first in folder.Driver.GetChangesAsync(TestContext.Current.CancellationToken))
+        {
+            first.Properties.GetProperty("id").GetString().ShouldBe("fw-1");
+            break; // the host stopped here (a stop, a timeout)
+        }
+
+        (await folder.GetChangesAsync()).Select(e => e.Properties.GetProperty("id").GetString()).ShouldBe(["fw-1", "fw-2"]);
+        (await folder.GetChangesAsync()).ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task Changes_EntityChanged_ReportsOnlyThatEntityWithItsNewState()
     {
