@@ -14,11 +14,18 @@ internal static class StaticFileReader
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <exception cref="StaticFileException">Too large, or not UTF-8.</exception>
+    // Opening a regular file takes microseconds; a named pipe (FIFO) blocks the open until a writer
+    // comes, and .NET shows no file type to skip it by.
+    private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(5);
+
+    // Opens still blocked, by path: one waiting thread per such file, not one per read.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<FileStream>> BlockedOpens = new(StringComparer.Ordinal);
+
+    /// <exception cref="StaticFileException">Too large, not UTF-8, or it did not open in time.</exception>
     /// <exception cref="IOException">It cannot be read.</exception>
     public static async Task<string> ReadAsync(string path, CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.Asynchronous);
+        await using var stream = await OpenAsync(path, cancellationToken).ConfigureAwait(false);
         var buffer = new byte[64 * 1024];
         using var content = new MemoryStream();
         int read;
@@ -40,6 +47,25 @@ internal static class StaticFileReader
         catch (DecoderFallbackException e)
         {
             throw new StaticFileException($"{path}: not valid UTF-8 (byte {e.Index} of a line; YAML files are UTF-8)");
+        }
+    }
+
+    // The blocking open() runs on a pool thread the read does not wait for past OpenTimeout, so a
+    // FIFO neither hangs the snapshot nor a stop (the thread ends when a writer opens the pipe).
+    private static async Task<FileStream> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        var open = BlockedOpens.TryRemove(path, out var blocked)
+            ? blocked
+            : Task.Run(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.Asynchronous), CancellationToken.None);
+        try
+        {
+            return await open.WaitAsync(OpenTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            BlockedOpens[path] = open; // the next read waits on this one, cancelled or not
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new StaticFileException($"{path}: did not open within {OpenTimeout.TotalSeconds:0} s (a named pipe?); only files belong in the static folder");
         }
     }
 }

@@ -69,6 +69,28 @@ public sealed class StaticValidationTests
         error.ShouldEndWith("; it is skipped", Case.Sensitive, name);
     }
 
+    // Found by a hostile test (stop 38): the open() of a FIFO blocked the snapshot, and a stop, for ever.
+    [Fact]
+    public async Task Read_NamedPipeInTheFolder_SkippedAfterFiveSecondsAndOtherFilesStillLoad()
+    {
+        await using var folder = new StaticFolder();
+        folder.Write("good.yaml", StaticFolder.VitrageSample);
+        var fifo = System.IO.Path.Combine(folder.Path, "pipe.yaml");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+            mkfifo.ExitCode.ShouldBe(0);
+        }
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        (await folder.GetAllAsync()).Count.ShouldBe(4);
+        started.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30));
+        (await folder.GetChangesAsync()).ShouldBeEmpty(); // waits on the same blocked open, not a new one
+
+        folder.Logger.Errors.ShouldHaveSingleItem().ShouldStartWith(fifo + ": did not open within 5 s (a named pipe?)");
+        await File.WriteAllTextAsync(fifo, "definitions:\n  entities: []\n", TestContext.Current.CancellationToken); // lets the blocked open end
+    }
+
     [Fact]
     public async Task Read_FileBrokenAfterItLoaded_KeepsItsLastGoodContentInTheGraph()
     {
