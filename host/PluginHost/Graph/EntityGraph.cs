@@ -198,9 +198,9 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
             return true;
         }
 
-        if (existing is { DerivedOwnerKey: { } ownerKey } && !existing.IsDeleted)
+        if (existing is not null)
         {
-            ForgetVersion(ownerKey); // reported here, not by its owner: the owner's next event must describe it again
+            ForgetDeriversVersion(existing); // reported here, not by its owner
         }
 
         var vertex = existing ?? AddVertex(update.Vertex);
@@ -273,11 +273,11 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
             return;
         }
 
-        if (existing is { DerivedOwnerKey: { } ownerKey, IsDeleted: false })
+        if (existing is not null)
         {
             // Linked here, not by its owner: its edges may be the very ones the owner's update made
-            // (the same datasource's reference shares their EdgeOwner), so the owner's next event must make them again.
-            ForgetVersion(ownerKey);
+            // (the same datasource's reference shares their EdgeOwner).
+            ForgetDeriversVersion(existing);
         }
 
         var now = time.GetUtcNow();
@@ -549,9 +549,9 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     {
         var now = time.GetUtcNow();
         var wasReported = !vertex.IsPlaceholder && !vertex.IsDeleted;
-        if (!byItsOwner && wasReported && vertex.DerivedOwnerKey is { } ownerKey)
+        if (!byItsOwner && wasReported)
         {
-            ForgetVersion(ownerKey);
+            ForgetDeriversVersion(vertex);
         }
 
         vertex.IsDeleted = true;
@@ -586,6 +586,19 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
             && string.Equals(vertex.DatasourceName, owner.DatasourceName, StringComparison.Ordinal))
         {
             vertex.Version = null;
+        }
+    }
+
+    /// <summary>
+    /// A live vertex some owner derived is reported, linked or deleted by something other than that
+    /// owner's own update: the owner's next event is applied in full, and derives it again as its
+    /// full update would (the derived vertices' twin of <see cref="ForgetOwnersVersion"/>).
+    /// </summary>
+    private void ForgetDeriversVersion(GraphVertex vertex)
+    {
+        if (!vertex.IsDeleted && vertex.DerivedOwnerKey is { } owner)
+        {
+            ForgetVersion(owner);
         }
     }
 
