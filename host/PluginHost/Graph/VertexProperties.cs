@@ -15,4 +15,11 @@ internal static class VertexProperties
     public const string UpdateTimestamp = "update_timestamp";
     public const string DatasourceName = "vitrage_datasource_name";
     public const string RelationshipType = "relationship_type";
+
+    /// <summary>Whether <paramref name="name"/> is one of the vertex's own fields (above, but the edges'), which no datasource property overrides.</summary>
+    public static bool IsVertexField(string name) => name switch
+    {
+        VitrageId or Category or Type or Id or Name or State or IsDeleted or IsPlaceholder or SampleTimestamp or UpdateTimestamp or DatasourceName => true,
+        _ => false,
+    };
 }

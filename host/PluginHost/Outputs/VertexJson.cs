@@ -75,7 +75,7 @@ internal static class VertexJson
 
     private static void WriteProperty(Utf8JsonWriter writer, VertexView vertex, string name, object? value)
     {
-        if (IsWrittenAbove(name) || ComputedProperties.TryGet(vertex, name, out _))
+        if (VertexProperties.IsVertexField(name) || ComputedProperties.TryGet(vertex, name, out _))
         {
             // The graph's value wins, as in Vitrage, and a key is written once: a datasource's own
             // "name" (the Kubernetes node's) beside the vertex's made an object with the key twice,
@@ -86,14 +86,6 @@ internal static class VertexJson
         writer.WritePropertyName(name);
         WriteValue(writer, value);
     }
-
-    private static bool IsWrittenAbove(string name) => name switch
-    {
-        VertexProperties.VitrageId or VertexProperties.Category or VertexProperties.Type or VertexProperties.Id or VertexProperties.Name
-            or VertexProperties.State or VertexProperties.IsDeleted or VertexProperties.IsPlaceholder or VertexProperties.SampleTimestamp
-            or VertexProperties.UpdateTimestamp or VertexProperties.DatasourceName => true,
-        _ => false,
-    };
 
     /// <summary>
     /// A property value (see <c>EntityVertex.Properties</c>). Written here rather than by
