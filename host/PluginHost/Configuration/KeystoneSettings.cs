@@ -1,10 +1,10 @@
 namespace PluginHost.Configuration;
 
 /// <summary>
-/// How the API validates tokens (<c>[keystone_authtoken]</c>). A class, not a record: a record's
-/// generated ToString would print the password.
+/// How the API validates tokens (<c>[keystone_authtoken]</c>). A record, for the value equality a
+/// reload compares; its ToString is written out below, since the generated one would print the password.
 /// </summary>
-internal sealed class KeystoneSettings
+internal sealed record KeystoneSettings
 {
     /// <summary>The Identity v3 API root, ending in <c>/v3/</c>.</summary>
     public required Uri IdentityUri { get; init; }

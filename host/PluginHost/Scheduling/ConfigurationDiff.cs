@@ -48,7 +48,7 @@ internal static class ConfigurationDiff
             yield return ("[api]", Describe(before.Api), Describe(after.Api));
         }
 
-        if (!SameKeystone(before.Api.Keystone, after.Api.Keystone))
+        if (before.Api.Keystone != after.Api.Keystone)
         {
             var samePassword = before.Api.Keystone is { } b && after.Api.Keystone is { } a && b.Password == a.Password;
             yield return ("[keystone_authtoken]", Describe(before.Api.Keystone, null),
@@ -63,13 +63,6 @@ internal static class ConfigurationDiff
     private static string Describe(KeystoneSettings? keystone, string? passwordNote) =>
         keystone is null ? "none" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{keystone}, ca_file {keystone.CaFile ?? "none"}, insecure {keystone.Insecure}, timeout {keystone.Timeout.TotalSeconds} s, cache {keystone.CacheTime.TotalSeconds} s{(passwordNote is null ? string.Empty : ", " + passwordNote)}");
-
-    private static bool SameKeystone(KeystoneSettings? a, KeystoneSettings? b) =>
-        a is null || b is null
-            ? a is null && b is null
-            : a.IdentityUri == b.IdentityUri && a.WwwAuthenticateUri == b.WwwAuthenticateUri && a.Username == b.Username && a.Password == b.Password
-              && a.ProjectName == b.ProjectName && a.UserDomainName == b.UserDomainName && a.ProjectDomainName == b.ProjectDomainName
-              && a.CaFile == b.CaFile && a.Insecure == b.Insecure && a.Timeout == b.Timeout && a.CacheTime == b.CacheTime;
 
     // The database path, never the connection URL (it may hold a password).
     private static string Describe(HistorySettings? history) =>
