@@ -87,11 +87,7 @@ internal sealed class NodeReflector : IAsyncDisposable
         {
             // A watch that never got as far as the earlier resync's list (silent, stuck): what it
             // still disagrees on now was missed, and the watch's own hang detection may be minutes away.
-            Counters.ResyncFound(overdue.Findings.Count);
-            Logger.LogWarning(
-                "The resync of {Server} found {Count} differences the watch had missed: {Findings}; the resync put them right in the graph. "
-                + "The watch has not got as far as that resync's list (resourceVersion {Through}) by this one: it may be stuck",
-                Server, overdue.Findings.Count, overdue.Findings, overdue.Through);
+            Report(overdue.Findings, stuckBefore: overdue.Through);
         }
 
         ReportFindings(); // at once when the watch is already past the list; else when it gets there
@@ -306,10 +302,19 @@ internal sealed class NodeReflector : IAsyncDisposable
     {
         if (_nodes.TakeFindings() is { Count: > 0 } findings)
         {
-            Counters.ResyncFound(findings.Count);
-            Logger.LogWarning("The resync of {Server} found {Count} differences the watch had missed: {Findings}; the resync put them right in the graph",
-                Server, findings.Count, findings);
+            Report(findings, stuckBefore: null);
         }
+    }
+
+    private void Report(ResyncFindings findings, ulong? stuckBefore)
+    {
+        Counters.ResyncFound(findings.Count);
+        var stuck = stuckBefore is { } through
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $". The watch has not got as far as that resync's list (resourceVersion {through}) by this one: it may be stuck")
+            : string.Empty;
+        Logger.LogWarning("The resync of {Server} found {Count} differences the watch had missed: {Findings}; the resync put them right in the graph{Stuck}",
+            Server, findings.Count, findings, stuck);
     }
 
     // A relist after the watch's version expired: a complete snapshot read inside the stream.
