@@ -116,7 +116,16 @@ internal static class StaticFileParser
                 }
             }
 
-            entities.Add(new StaticEntity(staticId, type, id, Scalar(Child(entity, "category")) ?? EntityCategories.Resource, properties));
+            // Vitrage's static datasource makes resources only. An alarm needs a datasource that
+            // watches a condition and ends it; one written in a file would be active for ever, in the
+            // alarm list and history, and any other word makes a vertex no reader knows.
+            var category = Scalar(Child(entity, "category")) ?? EntityCategories.Resource;
+            if (category != EntityCategories.Resource)
+            {
+                throw new StaticFileException($"{where}: category '{category}' is not allowed: a static file describes resources ({EntityCategories.Resource}, the default)");
+            }
+
+            entities.Add(new StaticEntity(staticId, type, id, category, properties));
         }
 
         return entities;
