@@ -19,6 +19,11 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
 
     // An edge's event is one entity (a node: a few KB); 1 MiB leaves room for any, and bounds the buffer.
     private const int MaxMessageBytes = 1 << 20;
+    // Unacknowledged messages the broker sends ahead, per queue.
+    private const ushort Prefetch = 500;
+
+    // Before (stop 38's hostile test): 1,000 copies, up to ~1 GiB of bodies just under MaxMessageBytes.
+    private const int BufferedDeliveries = 16;
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly Queue<string> _seenOrder = new();
 
@@ -52,18 +57,20 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
         await using var channel = await amqp.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await channel.ExchangeDeclareAsync(connection.Exchange, ExchangeType.Topic, connection.Durable, connection.AutoDelete, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
-        var deliveries = Channel.CreateBounded<(ulong Tag, byte[]? Body, int Length)>(new BoundedChannelOptions(1000) { SingleReader = true });
+        // Deliveries the reader has not taken yet wait in the RabbitMQ client (at most the prefetch);
+        // the copies here are the plugin's own memory, so a few are enough to keep the reader busy.
+        var deliveries = Channel.CreateBounded<(ulong Tag, byte[]? Body, int Length)>(new BoundedChannelOptions(BufferedDeliveries) { SingleReader = true });
         foreach (var (queue, routingKey) in connection.Bindings)
         {
             await channel.QueueDeclareAsync(queue, connection.Durable, exclusive: false, connection.AutoDelete, cancellationToken: cancellationToken).ConfigureAwait(false);
             await channel.QueueBindAsync(queue, connection.Exchange, routingKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        await channel.BasicQosAsync(0, 500, false, cancellationToken).ConfigureAwait(false);
+        await channel.BasicQosAsync(0, Prefetch, false, cancellationToken).ConfigureAwait(false);
         var consumer = new AsyncEventingBasicConsumer(channel);
         // The body is only valid inside the handler: copy it, unless it is larger than any event an
         // edge sends (then only its length goes on, to be logged and acknowledged): the buffer holds
-        // at most 1,000 bodies of MaxMessageBytes.
+        // at most BufferedDeliveries bodies of MaxMessageBytes (16 MiB).
         consumer.ReceivedAsync += (_, delivery) => deliveries.Writer.WriteAsync(
             (delivery.DeliveryTag, delivery.Body.Length > MaxMessageBytes ? null : delivery.Body.ToArray(), delivery.Body.Length), cancellationToken).AsTask();
         consumer.ShutdownAsync += (_, reason) =>
