@@ -29,6 +29,19 @@ public sealed class VitrageClientTests(ApiHostFixture fixture) : IClassFixture<A
         graph.GetProperty("links").GetArrayLength().ShouldBe(ApiHostFixture.Nodes);
     }
 
+    // README sends users of '-f dot' (which cannot write the nodes' nested fields) here.
+    [Fact]
+    public async Task TopologyShow_YamlFormat_WritesEveryNode()
+    {
+        var (exitCode, stdout, stderr) = await VitrageClient.RunAsync(Host.BaseUrl, "topology", "show", "--all-tenants", "-f", "yaml");
+
+        exitCode.ShouldBe(0, stderr);
+        foreach (var name in NodeNames)
+        {
+            stdout.ShouldContain($"name: {name}\n");
+        }
+    }
+
     [Fact]
     public async Task TopologyShow_FilterShowingPlaceholders_AddsTheNovaInstances()
     {
