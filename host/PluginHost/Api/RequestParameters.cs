@@ -53,6 +53,11 @@ internal sealed class RequestParameters
                 throw ApiException.BadRequest("The request body must be a JSON object of parameters.");
             }
 
+            if (!IsUnicode(document.RootElement))
+            {
+                throw ApiException.BadRequest("The request body is not valid JSON: a string or name holds an escaped lone surrogate (\\ud800 without its pair), which is no Unicode text.");
+            }
+
             foreach (var member in document.RootElement.EnumerateObject())
             {
                 body[member.Name] = member.Value.Clone();
@@ -60,6 +65,49 @@ internal sealed class RequestParameters
         }
 
         return new RequestParameters(body, request.Query);
+    }
+
+    // The parser takes an escaped lone surrogate ("\ud800") into the document, but reading it as a
+    // string throws InvalidOperationException wherever a parameter or a query literal is read (a 500
+    // and a stack trace in the log per request): every string and name is checked once, here.
+    private static bool IsUnicode(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Object:
+                    foreach (var member in element.EnumerateObject())
+                    {
+                        _ = member.Name;
+                        if (!IsUnicode(member.Value))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (!IsUnicode(item))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A text parameter; JSON null and absence are <c>null</c>.</summary>

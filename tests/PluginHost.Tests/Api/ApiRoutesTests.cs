@@ -134,6 +134,14 @@ public sealed class ApiRoutesTests(ApiHostFixture fixture) : IClassFixture<ApiHo
         { "an unknown graph type", """{"graph_type": "forest", "all_tenants": true}""", 400, "graph_type = 'forest': expected graph or tree" },
         { "a negative depth", """{"depth": -1, "root": "x", "all_tenants": true}""", 400, "Parameter depth = '-1': expected an integer of at least 0." },
         { "a depth without a root", """{"depth": 2, "all_tenants": true}""", 400, "Graph-type 'graph' requires a 'root' with 'depth'" },
+        // Found by a hostile test (stop 39): an escaped lone surrogate anywhere in the body was a 500
+        // with a stack trace in the log, per request.
+        { "a lone surrogate as the query", """{"query": "\ud800", "all_tenants": true}""", 400, "an escaped lone surrogate" },
+        { "a lone surrogate in a query's literal", """{"query": {"==": {"name": "x\udc00"}}, "all_tenants": true}""", 400, "an escaped lone surrogate" },
+        { "a lone surrogate as a query's property", """{"query": {"==": {"\ud800": "x"}}, "all_tenants": true}""", 400, "an escaped lone surrogate" },
+        { "a lone surrogate as a parameter's name", """{"\ud800": 1}""", 400, "an escaped lone surrogate" },
+        { "a lone surrogate in a list", """{"graph_type": ["\ud800"]}""", 400, "an escaped lone surrogate" },
+        { "a surrogate pair", """{"query": {"==": {"name": "\ud83d\ude00"}}, "root": "no-such-vertex", "graph_type": "tree", "all_tenants": true}""", 404, "no vertex has vitrage_id no-such-vertex" },
         { "an unknown root", """{"root": "no-such-vertex", "graph_type": "tree", "all_tenants": true}""", 404, "no vertex has vitrage_id no-such-vertex" },
     };
 
