@@ -67,7 +67,9 @@ internal sealed class ChangeSummary
             parts.Add(Invariant($"{flapped.Count} flapped ({string.Join(", ", flapped.Take(NamesShown).Select(c => $"{c.Last.Name ?? c.Last.Key} {c.First.PreviousState ?? "-"}→{c.First.State ?? "-"}→{c.Last.State ?? "-"}"))}{More(flapped.Count)})"));
         }
 
-        return string.Join(", ", parts);
+        // Names and states are the datasources' text (a node name, a static file's entry, another
+        // host's notification): escaped, so that none reaches a terminal raw or forges a log line.
+        return Logging.LogText.Escape(string.Join(", ", parts));
     }
 
     // Back in the state it had before its first change.

@@ -16,6 +16,10 @@ public sealed class ChangeSummaryTests
         { "a flap beside a change", ["n1:Ready>NotReady", "n2:Ready>NotReady", "n1:NotReady>Ready"], "1 changed state (n2 NotReady), 1 flapped (n1 Ready→NotReady→Ready)" },
         { "there and back twice", ["n1:Ready>NotReady", "n1:NotReady>Ready", "n1:Ready>NotReady", "n1:NotReady>Ready"], "1 flapped (n1 Ready→NotReady→Ready)" },
         { "added and deleted", ["+n3", "-n9"], "1 added (kubernetes.node n3), 1 deleted (kubernetes.node n9)" },
+        // Found by a hostile test (stop 39): names from a cluster reached the log raw, so a name could
+        // clear the operator's terminal or forge a log line of its own.
+        { "a name with terminal escapes", ["+n\u001b[2J\u001b]0;title\u0007"], @"1 added (kubernetes.node n\u001b[2J\u001b]0;title\u0007)" },
+        { "a name with a line break", ["+n1\n2026-11-29 12:00:00.000 1 ERROR forged", "n2\r:Ready>NotReady"], @"1 added (kubernetes.node n1\n2026-11-29 12:00:00.000 1 ERROR forged), 1 changed state (n2\r NotReady)" },
     };
 
     [Theory]
