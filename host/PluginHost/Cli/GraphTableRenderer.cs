@@ -15,7 +15,7 @@ internal static class GraphTableRenderer
             $"{vertices.Count} vertices ({vertices.Count(v => v.IsPlaceholder)} placeholders), {edges.Count} edges"));
         foreach (var (type, count, states) in GraphSummary.ByTypeAndState(vertices))
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {type}: {count} ({states})"));
+            output.WriteLine(Logging.LogText.Escape(string.Create(CultureInfo.InvariantCulture, $"  {type}: {count} ({states})")));
         }
 
         output.WriteLine();
@@ -40,6 +40,10 @@ internal static class GraphTableRenderer
 
     public static void WriteColumns(TextWriter output, string[] header, IReadOnlyList<string[]> rows)
     {
+        // Cells are the datasources' text (node names, a static file's names, another host's
+        // notifications): escaped, so that none moves the terminal's cursor, clears it, renames its
+        // window or starts a row of its own.
+        rows = rows.Select(r => r.Select(Logging.LogText.Escape).ToArray()).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
         output.WriteLine(Format(header, widths));
         foreach (var row in rows)

@@ -61,6 +61,26 @@ public sealed class SnapshotVerbTests(EchoPluginFolder plugins) : IClassFixture<
         result.Stdout.ShouldContain("contains <- nova.instance:a");
     }
 
+    // Found by a hostile test (stop 39): names and states from a datasource reached the terminal
+    // raw, in the table and in the log's "snapshot applied" line, so a node name could clear the
+    // screen, or rename the window.
+    [Theory]
+    [InlineData("terminal escapes in a name", "a\u001b[2J\u001b]0;pwned\u0007\n", "thing-a\\u001b[2J\\u001b]0;pwned\\u0007")]
+    [InlineData("terminal escapes in a state", "b \u001b[31mDown\n", "echo.thing: 1 (\\u001b[31mDown 1)")]
+    [InlineData("a C1 control sequence in a name", "d\u009b2J\n", "thing-d\\u009b2J")]
+    public async Task Snapshot_ControlCharactersFromTheDatasource_TableAndLogEscapeThem(string name, string entities, string expected)
+    {
+        using var temp = new TempFolder();
+        var config = Config(temp, entities);
+
+        var result = await HostProcess.RunAsync("snapshot", "--config-file", config);
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        result.Stdout.ShouldContain(expected, Case.Sensitive, name);
+        result.Stdout.Where(c => char.IsControl(c) && c != '\n').ShouldBeEmpty(name);
+        result.Stderr.Where(c => char.IsControl(c) && c != '\n').ShouldBeEmpty(name);
+    }
+
     [Fact]
     public async Task Snapshot_DatasourceFails_ExitsOneAndSaysWhy()
     {
