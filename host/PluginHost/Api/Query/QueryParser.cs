@@ -13,6 +13,11 @@ internal static class QueryParser
     // Far below what any real query nests; bounds the recursion of both parsing and matching.
     private const int MaxDepth = 32;
 
+    // Every comparison is evaluated against every vertex the request may see, without a way to stop
+    // once the client has gone: 45,000 of them (what a 1 MiB body holds) kept a core busy for half a
+    // minute at 5,000 nodes, per request. A query written by a person or a script has a handful.
+    public const int MaxComparisons = 1000;
+
     private static readonly Dictionary<string, ComparisonOperator> Comparisons = new(StringComparer.Ordinal)
     {
         ["=="] = ComparisonOperator.Equal,
@@ -47,9 +52,10 @@ internal static class QueryParser
     }
 
     /// <exception cref="QueryException">The element is not a query.</exception>
-    public static VertexPredicate Parse(JsonElement query) => ParseQuery(query, "query", 0);
+    public static VertexPredicate Parse(JsonElement query) => ParseQuery(query, "query", 0, new int[1]);
 
-    private static VertexPredicate ParseQuery(JsonElement query, string where, int depth)
+    /// <param name="comparisons">The comparisons parsed so far, in its only element (shared by the whole query).</param>
+    private static VertexPredicate ParseQuery(JsonElement query, string where, int depth, int[] comparisons)
     {
         if (depth > MaxDepth)
         {
@@ -77,15 +83,15 @@ internal static class QueryParser
         var path = $"{where}.{property.Name}";
         return property.Name switch
         {
-            "and" or "or" => ParseLogical(property.Name, property.Value, path, depth),
-            _ when Comparisons.TryGetValue(property.Name, out var op) => ParseComparison(op, property.Value, path),
+            "and" or "or" => ParseLogical(property.Name, property.Value, path, depth, comparisons),
+            _ when Comparisons.TryGetValue(property.Name, out var op) => ParseComparison(op, property.Value, path, comparisons),
             _ => throw new QueryException($"{where}: unknown operator '{property.Name}' (expected {Operators})"),
         };
     }
 
-    private static VertexPredicate ParseLogical(string name, JsonElement list, string where, int depth)
+    private static VertexPredicate ParseLogical(string name, JsonElement list, string where, int depth, int[] comparisons)
     {
-        var terms = ParseTerms(list, where, depth);
+        var terms = ParseTerms(list, where, depth, comparisons);
         if (terms.Count == 0)
         {
             return VertexPredicate.Never; // Vitrage: an empty and/or matches nothing
@@ -94,7 +100,7 @@ internal static class QueryParser
         return name == "and" ? new AndPredicate(terms) : new OrPredicate(terms);
     }
 
-    private static List<VertexPredicate> ParseTerms(JsonElement list, string where, int depth)
+    private static List<VertexPredicate> ParseTerms(JsonElement list, string where, int depth, int[] comparisons)
     {
         if (list.ValueKind != JsonValueKind.Array)
         {
@@ -105,17 +111,23 @@ internal static class QueryParser
         var index = 0;
         foreach (var term in list.EnumerateArray())
         {
-            terms.Add(ParseQuery(term, $"{where}[{index++}]", depth + 1));
+            terms.Add(ParseQuery(term, $"{where}[{index++}]", depth + 1, comparisons));
         }
 
         return terms;
     }
 
-    private static VertexPredicate ParseComparison(ComparisonOperator op, JsonElement fields, string where)
+    private static VertexPredicate ParseComparison(ComparisonOperator op, JsonElement fields, string where, int[] comparisons)
     {
         if (fields.ValueKind != JsonValueKind.Object)
         {
             throw new QueryException($"{where} must be an object of property: value, not {Describe(fields)}");
+        }
+
+        comparisons[0] += Math.Max(1, fields.GetPropertyCount());
+        if (comparisons[0] > MaxComparisons)
+        {
+            throw new QueryException($"query has more than {MaxComparisons} comparisons");
         }
 
         // Several properties under one comparison are an implicit 'and', as in Vitrage.
