@@ -144,6 +144,29 @@ public sealed class ServiceOperationsTests(EchoPluginFolder plugins) : IClassFix
         samples.ShouldContain(s => s.Name == "process_working_set_bytes");
     }
 
+    // Found by a hostile test (stop 39): every made-up method a client sent became a label value of
+    // its own, so anyone reaching the port (no token needed) grew the host's memory and the scrape
+    // without bound.
+    [Theory]
+    [InlineData("a method of HTTP", "DELETE", "DELETE")]
+    [InlineData("a made-up method", "FROBNICATE", "_OTHER")]
+    [InlineData("a method of WebDAV", "PROPFIND", "_OTHER")]
+    public async Task Metrics_RequestWithAnyMethod_LabelsOnlyTheMethodsOfHttp(string name, string method, string label)
+    {
+        using var temp = new TempFolder();
+        var config = Config(temp, "a\n");
+        await using var host = Start(config);
+        var api = await host.ApiUrlAsync();
+        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(10) };
+
+        using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), "v1/status/"), TestContext.Current.CancellationToken);
+        var metrics = await http.GetStringAsync("metrics", TestContext.Current.CancellationToken);
+
+        var methods = PrometheusText.Parse(metrics).Where(s => s.Name == "pluginhost_api_request_duration_seconds_count" && s.Labels["route"] != "/metrics")
+            .Select(s => s.Labels["method"]).ToList();
+        methods.ShouldBe([label], name);
+    }
+
     [Fact]
     public async Task Systemd_UnitFile_PassesSystemdAnalyzeVerify()
     {
