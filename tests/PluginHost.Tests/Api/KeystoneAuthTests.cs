@@ -83,6 +83,28 @@ public sealed class KeystoneAuthTests(KeystoneHostFixture fixture) : IClassFixtu
         error.RootElement.GetProperty("code").GetInt32().ShouldBe(401, name);
     }
 
+    // Found by a hostile test (stop 39): a token with a letter beyond ASCII was a 503 and an error
+    // line "Keystone ... could not be reached" (HttpClient refuses to send such a header on), which
+    // any client could cause without a token; a control character went on to Keystone.
+    [Theory]
+    [InlineData("a letter beyond ASCII", "gAAAA\u00e9")]
+    [InlineData("a control character", "gAAAA\u0001x")]
+    [InlineData("a space inside", "gAAAA x")]
+    public async Task Request_TokenNotVisibleAscii_Is401WithoutAskingKeystone(string name, string token)
+    {
+        // UTF-8 headers: HttpClient would refuse to send the first token, as it did inside the host.
+        using var http = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8 }) { BaseAddress = Host.BaseUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/resources/");
+        request.Headers.TryAddWithoutValidation("X-Auth-Token", token).ShouldBeTrue(name);
+        var before = Keystone.Validations;
+
+        using var response = await http.SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, name);
+        (Keystone.Validations - before).ShouldBe(0, name);
+        Host.Stderr.ShouldNotContain("could not be reached", Case.Sensitive, name);
+    }
+
     [Fact]
     public async Task Request_AdminToken_IsServedAndValidatedOnce()
     {

@@ -23,6 +23,14 @@ internal sealed class KeystoneAuthenticator(KeystoneClient keystone, TokenCache 
             throw Unauthorized("The request you have made requires authentication: send a Keystone token in X-Auth-Token.");
         }
 
+        // Keystone's tokens (Fernet, JWS, UUID) are visible ASCII. Anything else cannot be one, and
+        // HttpClient refuses to send it on: that failure read as "Keystone could not be reached", a
+        // 503 and an error line in the log that any client could cause without a token.
+        if (!token.All(c => c is > ' ' and < '\u007f'))
+        {
+            throw Unauthorized("The X-Auth-Token is not valid (unknown, expired or revoked).");
+        }
+
         RequestIdentity? identity;
         try
         {
