@@ -72,10 +72,13 @@ export class TreeView {
       el('span', { class: 'name', title: v.name }, v.name),
     );
     if (isNode(v)) {
+      const roles = Array.isArray(p['roles']) ? p['roles'].join(', ') : '';
       element.append(
-        el('span', { class: 'col ip' }, text('ip')),
-        el('span', { class: 'col zone' }, text('zone')),
-        el('span', { class: 'col roles' }, Array.isArray(p['roles']) ? p['roles'].join(', ') : ''),
+        // Clipped to their columns (an IPv6 address or a zone such as ap-northeast-1a is wider than
+        // its column and was drawn over the next one); the whole value is in the title.
+        el('span', { class: 'col ip', title: text('ip') }, text('ip')),
+        el('span', { class: 'col zone', title: text('zone') }, text('zone')),
+        el('span', { class: 'col roles', title: roles }, roles),
         el('span', { class: 'col instance', title: text('provider_id') }, text('instance_id')),
       );
     } else if (row.depth === 0) {
