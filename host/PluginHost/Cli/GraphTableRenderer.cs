@@ -43,7 +43,7 @@ internal static class GraphTableRenderer
         // Cells are the datasources' text (node names, a static file's names, another host's
         // notifications): escaped, so that none moves the terminal's cursor, clears it, renames its
         // window or starts a row of its own.
-        rows = rows.Select(r => r.Select(Logging.LogText.Escape).ToArray()).ToList();
+        rows = rows.Select(r => r.Select(c => Logging.LogText.Escape(c)).ToArray()).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
         output.WriteLine(Format(header, widths));
         foreach (var row in rows)

@@ -9,7 +9,8 @@ namespace PluginHost.Logging;
 /// </summary>
 internal static class LogText
 {
-    public static string Escape(string? text)
+    /// <param name="keepLineBreaks">Leaves <c>\n</c> as it is (a message of several lines), escaping every other control character.</param>
+    public static string Escape(string? text, bool keepLineBreaks = false)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -19,7 +20,7 @@ internal static class LogText
         var clean = true;
         foreach (var c in text)
         {
-            if (NeedsEscape(c))
+            if (NeedsEscape(c) && !(keepLineBreaks && c == '\n'))
             {
                 clean = false;
                 break;
@@ -36,6 +37,7 @@ internal static class LogText
         {
             _ = c switch
             {
+                '\n' when keepLineBreaks => builder.Append(c),
                 '\n' => builder.Append("\\n"),
                 '\r' => builder.Append("\\r"),
                 '\t' => builder.Append("\\t"),

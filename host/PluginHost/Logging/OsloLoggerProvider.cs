@@ -54,14 +54,18 @@ internal sealed class OsloLoggerProvider : ILoggerProvider
     private string Text(LogRecord record)
     {
         var header = $"{PythonDateFormat.Format(record.Time, _dateFormat)}.{record.Time.Millisecond:000} {ProcessId} {record.LevelName} {record.Category} [-] ";
+        // Messages and tracebacks carry what datasources and servers sent (a node's name in a plugin's
+        // warning, an API server's error): no control character but a line break reaches the terminal
+        // or the file raw, wherever the message was made, so none can clear the screen or retitle it.
+        var message = LogText.Escape(record.Message, keepLineBreaks: true);
         if (record.Exception is null)
         {
-            return header + record.Message;
+            return header + message;
         }
 
         // Like oslo: every line of a traceback carries the header, so grep finds all of it.
-        return header + record.Message + Environment.NewLine
-            + string.Join(Environment.NewLine, record.Exception.Split('\n').Select(l => header + l.TrimEnd('\r')));
+        return header + message + Environment.NewLine
+            + string.Join(Environment.NewLine, record.Exception.Split('\n').Select(l => header + LogText.Escape(l.TrimEnd('\r'))));
     }
 
     private string Json(LogRecord record)
