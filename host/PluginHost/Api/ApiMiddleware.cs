@@ -11,7 +11,7 @@ namespace PluginHost.Api;
 /// failures turned into Vitrage's error body (or, once the answer has started, an aborted
 /// connection: a truncated JSON document must not pass for a whole one).
 /// </summary>
-internal sealed class ApiMiddleware(IRequestAuthenticator authenticator, ILogger logger)
+internal sealed class ApiMiddleware(IRequestAuthenticator authenticator, HostNameFilter hosts, ILogger logger)
 {
     public const string RequestIdHeader = "x-openstack-request-id";
 
@@ -21,6 +21,13 @@ internal sealed class ApiMiddleware(IRequestAuthenticator authenticator, ILogger
         context.Response.Headers[RequestIdHeader] = $"req-{Guid.NewGuid()}";
         try
         {
+            if (!hosts.Allows(context.Request.Host.Host))
+            {
+                throw ApiException.BadRequest(
+                    "The Host header names a host this API does not serve: it serves localhost, IP addresses and [api] allowed_hosts (with auth_mode = noauth on loopback, "
+                    + "so that no web page can read the graph by rebinding its own name to 127.0.0.1). A proxy that forwards another name needs it in allowed_hosts.");
+            }
+
             if (context.Request.Path.StartsWithSegments("/v1"))
             {
                 ApiRequest.SetIdentity(context, await authenticator.AuthenticateAsync(context.Request, context.RequestAborted).ConfigureAwait(false));

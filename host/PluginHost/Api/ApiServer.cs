@@ -79,7 +79,8 @@ internal sealed class ApiServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var middleware = new ApiMiddleware(authenticator, logger);
+        var hosts = new HostNameFilter(settings.AuthMode == ApiAuthMode.NoAuth && ApiSettingsLoader.IsLoopback(settings.Host), settings.AllowedHosts);
+        var middleware = new ApiMiddleware(authenticator, hosts, logger);
         app.Use(middleware.InvokeAsync);
         MountUi(app);
         app.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = c => ApiMiddleware.WriteStatusCodeAsync(c.HttpContext) });

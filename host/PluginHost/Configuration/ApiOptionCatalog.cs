@@ -30,7 +30,10 @@ internal static class ApiOptionCatalog
     public static readonly OptionDefinition<string> AuthMode = OptionDefinition.Enum("auth_mode", "noauth", ["noauth", "keystone"],
         "noauth: the caller's identity is taken from the X-User-Id, X-Project-Id and X-Roles headers, as Vitrage's noauth does (what `vitrage --os-auth-type vitrage-noauth` sends). keystone: every /v1 request needs an X-Auth-Token that Keystone validates ([keystone_authtoken]).");
 
-    public static IReadOnlyList<OptionDefinition> Api { get; } = [Enabled, Host, Port, CertFile, KeyFile, AuthMode];
+    public static readonly OptionDefinition<IReadOnlyList<string>> AllowedHosts = OptionDefinition.List("allowed_hosts", string.Empty,
+        "Names requests may carry in their Host header besides localhost and IP addresses, e.g. the name a reverse proxy forwards; * for any. Empty: with auth_mode = noauth on loopback (the default) other names are refused, so that no web page can read the graph by rebinding its own name to 127.0.0.1; on any other listener every name is served.");
+
+    public static IReadOnlyList<OptionDefinition> Api { get; } = [Enabled, Host, Port, CertFile, KeyFile, AuthMode, AllowedHosts];
 
     public static readonly OptionDefinition<string> WwwAuthenticateUri = OptionDefinition.String("www_authenticate_uri", string.Empty,
         "Public Keystone endpoint clients are sent to (WWW-Authenticate of a 401), e.g. http://controller:5000/v3; tokens are validated there too when auth_url is empty.");

@@ -17,6 +17,10 @@ internal sealed record ApiSettings
 
     public ApiAuthMode AuthMode { get; init; } = ApiAuthMode.NoAuth;
 
+    /// <summary>Host header names served besides localhost and IP addresses (<c>*</c>: any). A list, so
+    /// compared apart from the rest of the record (whose equality would compare its reference).</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
     /// <summary>Set when <see cref="AuthMode"/> is <see cref="ApiAuthMode.Keystone"/>.</summary>
     public KeystoneSettings? Keystone { get; init; }
 }

@@ -31,6 +31,12 @@ internal static class ApiSettingsLoader
             }
         }
 
+        var allowedHosts = api.Get(AllowedHosts);
+        foreach (var entry in allowedHosts.Where(e => !Api.HostNameFilter.IsValidEntry(e)))
+        {
+            diagnostics.Error($"{Where(files, ApiSection, AllowedHosts.Name)}: [api] allowed_hosts: '{LogTextOf(entry)}' is not a host name, an IP address or *");
+        }
+
         var keystone = api.Get(AuthMode) == "keystone";
         return new ApiSettings
         {
@@ -40,9 +46,12 @@ internal static class ApiSettingsLoader
             CertFile = certFile,
             KeyFile = keyFile,
             AuthMode = keystone ? ApiAuthMode.Keystone : ApiAuthMode.NoAuth,
+            AllowedHosts = allowedHosts,
             Keystone = keystone ? BindKeystone(files, diagnostics) : null,
         };
     }
+
+    private static string LogTextOf(string text) => Logging.LogText.Escape(text.Length > 100 ? text[..100] + "…" : text);
 
     /// <summary>Whether <paramref name="host"/> listens on loopback only.</summary>
     public static bool IsLoopback(string host) =>

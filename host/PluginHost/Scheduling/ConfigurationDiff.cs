@@ -43,9 +43,14 @@ internal static class ConfigurationDiff
 
         // The API's listener and its authentication are built once, at start. Said, not ignored: an
         // operator who turns on Keystone or TLS by a reload must not believe it is in force.
-        if ((before.Api with { Keystone = null }) != (after.Api with { Keystone = null }))
+        if ((before.Api with { Keystone = null, AllowedHosts = [] }) != (after.Api with { Keystone = null, AllowedHosts = [] }))
         {
             yield return ("[api]", Describe(before.Api), Describe(after.Api));
+        }
+
+        if (!before.Api.AllowedHosts.SequenceEqual(after.Api.AllowedHosts, StringComparer.OrdinalIgnoreCase))
+        {
+            yield return ("[api] allowed_hosts", string.Join(",", before.Api.AllowedHosts), string.Join(",", after.Api.AllowedHosts));
         }
 
         if (before.Api.Keystone != after.Api.Keystone)

@@ -225,6 +225,35 @@ public sealed class ApiRoutesTests(ApiHostFixture fixture) : IClassFixture<ApiHo
         response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
     }
 
+    public static TheoryData<string, HttpStatusCode> HostHeaders => new()
+    {
+        { "localhost", HttpStatusCode.OK },
+        { "127.0.0.1", HttpStatusCode.OK },
+        { "[::1]", HttpStatusCode.OK },
+        { "rebound.attacker.example", HttpStatusCode.BadRequest },
+    };
+
+    // Found by a hostile test (stop 39): a web page that rebinds its own name to 127.0.0.1 read the
+    // whole graph as admin from the default noauth API on loopback.
+    [Theory]
+    [MemberData(nameof(HostHeaders))]
+    public async Task Request_HostHeaderOfTheDefaultNoauthLoopbackApi_OnlyLoopbackNamesAndAddressesAreServed(string host, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/topology/") { Content = new StringContent("""{"all_tenants": true}""", Encoding.UTF8, "application/json") };
+        request.Headers.Host = $"{host}:{Host.BaseUrl.Port}";
+        request.Headers.Add("X-Roles", "admin");
+        request.Headers.Add("X-Project-Id", "admin");
+
+        using var response = await Host.Http.SendAsync(request);
+
+        response.StatusCode.ShouldBe(expected, host);
+        if (expected == HttpStatusCode.BadRequest)
+        {
+            using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            error.RootElement.GetProperty("description").GetString()!.ShouldContain("[api] allowed_hosts");
+        }
+    }
+
     [Fact]
     public async Task Ui_WithoutTrailingSlash_RedirectsToTheWebView()
     {

@@ -21,6 +21,7 @@ public sealed class ApiSettingsLoaderTests(EchoPluginFolder plugins) : IClassFix
     {
         { "a host name", "[api]\nhost = api.example.com", "[api] host = 'api.example.com': expected an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or localhost" },
         { "a port out of range", "[api]\nport = 70000", "[api] port = '70000': expected an integer from 0 to 65535" },
+        { "an allowed host with a scheme", "[api]\nallowed_hosts = vitrage.example, https://proxy.example", "[api] allowed_hosts: 'https://proxy.example' is not a host name, an IP address or *" },
         { "an unknown auth mode", "[api]\nauth_mode = ldap", "[api] auth_mode = 'ldap': expected one of noauth, keystone" },
         { "a certificate without its key", "[api]\ncert_file = /etc/ssl/api.pem", "[api] cert_file and key_file go together" },
         { "a missing certificate", "[api]\ncert_file = /nonexistent/api.pem\nkey_file = /nonexistent/api.key", "[api] cert_file = '/nonexistent/api.pem': no such file" },

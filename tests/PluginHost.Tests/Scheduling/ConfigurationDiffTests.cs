@@ -41,6 +41,8 @@ public sealed class ConfigurationDiffTests
         ["the service password"] = (KeystoneApi, KeystoneApi with { Keystone = Keystone(password: "an0ther-pw") }, ["[keystone_authtoken]"]),
         ["the service user"] = (KeystoneApi, KeystoneApi with { Keystone = Keystone(user: "ops") }, ["[keystone_authtoken]"]),
         ["an equal keystone section read again"] = (KeystoneApi, KeystoneApi with { Keystone = Keystone() }, []),
+        ["allowed_hosts"] = (new ApiSettings(), new ApiSettings { AllowedHosts = ["vitrage.example"] }, ["[api] allowed_hosts"]),
+        ["an equal allowed_hosts read again"] = (new ApiSettings { AllowedHosts = ["vitrage.example"] }, new ApiSettings { AllowedHosts = ["vitrage.example"] }, []),
     };
 
     public static TheoryData<string> ApiChanges => [.. ApiCases.Keys];
