@@ -27,8 +27,9 @@ internal sealed class ApiServer : IAsyncDisposable
     /// <summary>Queries are small; nothing the API accepts needs more.</summary>
     public const long MaxRequestBodyBytes = 1 << 20;
 
-    /// <summary>Connections served at once; more wait in the listen backlog.</summary>
-    public const int MaxConnections = 1000;
+    /// <summary>Connections open at once, from all clients (Kestrel closes any beyond); one client may
+    /// hold at most <see cref="ConnectionsPerClient.Limit"/> of them.</summary>
+    public const int MaxConnections = 4 * ConnectionsPerClient.Limit;
 
     private readonly WebApplication _app;
     private readonly KeystoneClient? _keystone;
@@ -69,8 +70,10 @@ internal sealed class ApiServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
             kestrel.Limits.MaxConcurrentConnections = MaxConnections;
+            var perClient = new ConnectionsPerClient();
             kestrel.Listen(Address(settings.Host), settings.Port, listen =>
             {
+                listen.Use(perClient.Wrap);
                 if (certificate is not null)
                 {
                     listen.UseHttps(certificate);
