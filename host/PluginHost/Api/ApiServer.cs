@@ -165,7 +165,18 @@ internal sealed class ApiServer : IAsyncDisposable
 
         var files = new PhysicalFileProvider(UiFolder);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files, RequestPath = "/ui" });
-        app.UseStaticFiles(new StaticFileOptions { FileProvider = files, RequestPath = "/ui" });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files, RequestPath = "/ui", OnPrepareResponse = static file => AddUiHeaders(file.Context.Response.Headers) });
+    }
+
+    // Defence in depth for a page that shows what datasources report: it loads only its own files
+    // and the API (inline style attributes are how it lays out rows; its JSON links are blob: URLs of
+    // answers it already has), no other site may frame it
+    // (clickjacking), and no file is read as another type than the one it is served as.
+    private static void AddUiHeaders(IHeaderDictionary headers)
+    {
+        headers.ContentSecurityPolicy = "default-src 'self'; connect-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
     }
 
     /// <summary>Stops accepting requests; those in flight may finish until <paramref name="cancellationToken"/> fires, then are cut.</summary>

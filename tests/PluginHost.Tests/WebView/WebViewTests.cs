@@ -138,6 +138,23 @@ public sealed class WebViewTests(WebViewFixture fixture) : IClassFixture<WebView
         _page.Attributes("#details-json", "data-request").Single().ShouldBe($"GET /v1/resources/{id}");
     }
 
+    // Found by a hostile test (stop 39): /ui/ had no policy of its own. Under it the rows are still
+    // laid out (their indentation is an inline style attribute, which the policy must allow).
+    [Fact]
+    public async Task Open_UnderItsSecurityPolicy_RowsAreLaidOutAndNoOtherSiteMayFrameIt()
+    {
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri(fixture.Host.BaseUrl, "ui/"), TestContext.Current.CancellationToken);
+        response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("frame-ancestors 'none'");
+        response.Headers.GetValues("X-Content-Type-Options").Single().ShouldBe("nosniff");
+
+        await _page.OpenAsync();
+
+        var indent = Convert.ToDouble(_page.Script("return document.querySelector(\".row.vertex[data-type='kubernetes.node'] .indent\").getBoundingClientRect().width"),
+            System.Globalization.CultureInfo.InvariantCulture);
+        indent.ShouldBeGreaterThanOrEqualTo(18, "a node row is indented under its cluster and group");
+    }
+
     [Fact]
     public async Task Open_WithDetails_RequestsNothingButTheHost()
     {
