@@ -35,11 +35,20 @@ internal static class OptionValueParser
 
                 return false;
             case OptionType.Int:
-                if (long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
-                    && InRange(option, integer))
+                var fits = long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
+                    && integer is >= int.MinValue and <= int.MaxValue;
+                if (fits && InRange(option, integer))
                 {
                     value = integer;
                     return true;
+                }
+
+                // Every integer option is declared as an int and read back as one (or as that many
+                // seconds): a larger number used to pass here and crash whoever converted it, e.g.
+                // TimeSpan.FromSeconds or the (int) default of a datasource's snapshots_interval.
+                if (!fits && IsWholeNumber(trimmed))
+                {
+                    expected = Describe(option with { Min = option.Min ?? int.MinValue, Max = option.Max ?? int.MaxValue });
                 }
 
                 return false;
@@ -90,6 +99,12 @@ internal static class OptionValueParser
         OptionType.Enum => "one of " + string.Join(", ", option.Choices),
         _ => option.Type.ToString(),
     };
+
+    private static bool IsWholeNumber(string text)
+    {
+        var digits = text.StartsWith('-') || text.StartsWith('+') ? text[1..] : text;
+        return digits.Length > 0 && digits.All(char.IsAsciiDigit);
+    }
 
     private static bool InRange(OptionDefinition option, double value) =>
         (option.Min is not { } min || value >= min) && (option.Max is not { } max || value <= max);

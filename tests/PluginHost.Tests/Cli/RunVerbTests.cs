@@ -146,8 +146,13 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         host.ExitCode.ShouldBe(0);
     }
 
-    [Fact]
-    public async Task Run_SighupWithAnInvalidConfiguration_KeepsTheRunningOneAndSaysWhy()
+    [Theory]
+    [InlineData("a word", "queue_capacity = lots", "[plugin_host] queue_capacity = 'lots': expected an integer of at least 1")]
+    // A number past 32 bits used to pass validation and overflow a TimeSpan: the reload ended the
+    // service with exit 0, which systemd's Restart=on-failure does not restart.
+    [InlineData("a number past 32 bits", "retry_initial_delay = 99999999999999",
+        "[plugin_host] retry_initial_delay = '99999999999999': expected an integer from 1 to 2147483647")]
+    public async Task Run_SighupWithAnInvalidConfiguration_KeepsTheRunningOneAndSaysWhy(string name, string line, string error)
     {
         using var temp = new TempFolder();
         var graphFile = temp.Combine("graph.json");
@@ -155,12 +160,12 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         await using var host = RunningHost.Start("run", "--config-file", config);
         await host.WaitUntilAsync(() => File.Exists(graphFile), "the graph file");
 
-        File.AppendAllText(config, "queue_capacity = lots\n");
+        File.AppendAllText(config, line + "\n");
         host.Signal(RunningHost.SigHup);
         await host.WaitForLogAsync("Reload refused, the running configuration is kept:");
 
-        host.Stderr.ShouldContain("[plugin_host] queue_capacity = 'lots': expected an integer of at least 1");
-        host.HasExited.ShouldBeFalse();
+        host.Stderr.ShouldContain(error, Case.Sensitive, name);
+        host.HasExited.ShouldBeFalse(name);
         host.Signal(RunningHost.SigTerm);
         await host.WaitForExitAsync();
         host.ExitCode.ShouldBe(0);

@@ -50,6 +50,32 @@ public sealed class HostConfigurationLoaderTests(EchoPluginFolder plugins) : ICl
         configuration.Host.History!.DatabasePath.ShouldBe("/var/lib/vitrage/pluginhost-history.db");
     }
 
+    // case, config lines, the error
+    public static TheoryData<string, string, string> NumbersPast32Bits => new()
+    {
+        { "host interval: TimeSpan overflow", "[datasources]\nsnapshots_interval = 99999999999999\n",
+            ":4: [datasources] snapshots_interval = '99999999999999': expected an integer from 10 to 2147483647" },
+        { "host interval: the datasources' inherited default wrapped negative", "[datasources]\nsnapshots_interval = 3000000000\n",
+            ":4: [datasources] snapshots_interval = '3000000000': expected an integer from 10 to 2147483647" },
+        { "retention", "[plugin_host]\ndeleted_entity_retention = 9223372036854775807\n",
+            ":4: [plugin_host] deleted_entity_retention = '9223372036854775807': expected an integer from 0 to 2147483647" },
+        { "queue capacity: (int) cast wrapped", "[plugin_host]\nqueue_capacity = 2147483648\n",
+            ":4: [plugin_host] queue_capacity = '2147483648': expected an integer from 1 to 2147483647" },
+        { "datasource's own interval", "[echo]\nchanges_interval = 99999999999999\n",
+            ":4: [echo] changes_interval = '99999999999999': expected an integer from 10 to 2147483647" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NumbersPast32Bits))]
+    public void Load_IntegerPast32Bits_IsAConfigErrorNamingFileAndLine(string name, string lines, string error)
+    {
+        using var temp = new TempFolder();
+
+        var thrown = Should.Throw<ConfigException>(() => Load(temp, "[datasources]\nplugin_path = {plugins}\n" + lines), name);
+
+        thrown.Errors.ShouldBe([temp.Combine("vitrage.conf") + error], name);
+    }
+
     [Fact]
     public void Load_TypesNamesAMissingPlugin_ErrorListsTheAvailableOnes()
     {

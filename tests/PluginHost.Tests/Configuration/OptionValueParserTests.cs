@@ -42,6 +42,13 @@ public sealed class OptionValueParserTests
         { "float word", OptionDefinition.Float("f", 1, "h"), "abc", "a number" },
         { "bool word", OptionDefinition.Bool("b", false, "h"), "maybe", "a boolean (true/false, yes/no, on/off, 1/0)" },
         { "enum unknown", OptionDefinition.Enum("e", "none", ["none", "pull"], "h"), "poll", "one of none, pull" },
+
+        // Integer options are ints (or seconds made from one): a number past 32 bits used to pass
+        // and crash the code that converted it (TimeSpan overflow, a negative (int) default).
+        { "int past 32 bits", OptionDefinition.Int("i", 10, "h", min: 10), "3000000000", "an integer from 10 to 2147483647" },
+        { "int past 64 bits", OptionDefinition.Int("i", 10, "h", min: 10), "99999999999999999999", "an integer from 10 to 2147483647" },
+        { "negative int past 32 bits", OptionDefinition.Int("i", 1, "h"), "-3000000000", "an integer from -2147483648 to 2147483647" },
+        { "seconds past 32 bits", OptionDefinition.Seconds("s", 60, "h", min: 1), "9223372036854775807", "an integer from 1 to 2147483647" },
     };
 
     [Theory]
