@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration.Ini;
-using PluginHost.Logging;
 
 namespace PluginHost.Configuration;
 
@@ -125,8 +124,9 @@ internal static class IniFileReader
             var key = line[..equals].Trim();
             if (section is null)
             {
+                var shown = SecretNames.IsPrintableKey(key) ? $"key '{key}'" : "a key (its text is not shown: it may hold a secret)";
                 throw new ConfigException(
-                    $"{path}:{lineNumber}: key '{LogText.Escape(key)}' appears before any [section]; put it under [DEFAULT] or its datasource's section");
+                    $"{path}:{lineNumber}: {shown} appears before any [section]; put it under [DEFAULT] or its datasource's section");
             }
 
             result.Add(new KeyLine(section, key, new ConfigLocation(path, lineNumber)));

@@ -31,8 +31,11 @@ internal static class SectionBinder
             var key = LogText.Escape(raw.Key);
             if (!declared.TryGetValue(raw.Key, out var option))
             {
-                var message = $"{raw.Location}: [{section}] {key} is not an option of this section; it is ignored";
-                var suggestion = NameSuggestion.Closest(raw.Key, declared.Keys);
+                var printable = SecretNames.IsPrintableKey(raw.Key);
+                var message = printable
+                    ? $"{raw.Location}: [{section}] {key} is not an option of this section; it is ignored"
+                    : $"{raw.Location}: [{section}] the key of this line is not an option name; it is ignored (its text is not shown: it may hold a secret)";
+                var suggestion = printable ? NameSuggestion.Closest(raw.Key, declared.Keys) : null;
                 if (warnOnUnknownKeys || suggestion is not null)
                 {
                     diagnostics.Warning(suggestion is not null

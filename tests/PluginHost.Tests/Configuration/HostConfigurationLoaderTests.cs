@@ -110,6 +110,27 @@ public sealed class HostConfigurationLoaderTests(EchoPluginFolder plugins) : ICl
         configuration.Diagnostics.Warnings.ShouldContain($"{temp.Combine("vitrage.conf")}{warning}", name);
     }
 
+    // A line whose "key = value" lost its first separator keeps a later '=' (a URL's query): the
+    // library then takes everything before that '=', password included, for the key, which the
+    // unknown-key message used to quote (a warning in our sections, a debug line in oslo's).
+    [Theory]
+    [InlineData("datasource section", "[echo]\ntransport_url rabbit://u:S3cr3t-Pa55@h:5672/?ssl=1\n", true)]
+    [InlineData("host section", "[plugin_host]\nrabbit://u:S3cr3t-Pa55@h:5672/?ssl=1\n", true)]
+    [InlineData("oslo.db URL", "[database]\nconnection mysql+pymysql://vitrage:S3cr3t-Pa55@db/vitrage?charset=utf8\n", false)]
+    [InlineData("[DEFAULT]", "[DEFAULT]\ntransport_url rabbit://u:S3cr3t-Pa55@h:5672/?ssl=1\n", false)]
+    public void Load_KeyThatIsNotAName_IsReportedWithItsLineButNeverQuoted(string name, string text, bool warned)
+    {
+        using var temp = new TempFolder();
+
+        var configuration = Load(temp, "[datasources]\nplugin_path = {plugins}\n" + text);
+
+        var said = configuration.Diagnostics.Warnings.Concat(configuration.Diagnostics.Debug).Concat(configuration.Diagnostics.Errors).ToList();
+        said.ShouldNotContain(m => m.Contains("S3cr3t", StringComparison.Ordinal), name);
+        (warned ? configuration.Diagnostics.Warnings : configuration.Diagnostics.Debug).ShouldContain(
+            m => m.StartsWith($"{temp.Combine("vitrage.conf")}:4: [", StringComparison.Ordinal)
+                && m.Contains("] the key of this line is not an option name; it is ignored (its text is not shown: it may hold a secret)", StringComparison.Ordinal), name);
+    }
+
     [Theory]
     [InlineData("other services' sections", "[keystone_authtoken]\npassword = x\n[database]\nconnection = sqlite:////tmp/history.db\n[api]\nport = 8999\n")]
     [InlineData("a far-off unknown section", "[zzz_custom]\na = b\n")]
