@@ -78,7 +78,16 @@ internal static class IniFileReader
             return text;
         }
 
-        var lines = text.Split('\n');
+        // Lines as ScanLines numbered them (\n, \r\n or a lone \r ends one), not text.Split('\n'):
+        // a file with old Mac line endings is one "line" to Split, and blanking its line 3 threw
+        // IndexOutOfRangeException (or, with a lone \r inside a file, blanked the wrong line).
+        var lines = new List<string>();
+        using var reader = new StringReader(text);
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+
         foreach (var number in lineNumbers)
         {
             lines[number - 1] = string.Empty;

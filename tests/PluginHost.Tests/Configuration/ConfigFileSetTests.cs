@@ -68,6 +68,26 @@ public sealed class ConfigFileSetTests
         set.Get("oslo_messaging_rabbit", "rabbit_hosts")!.Value.ShouldBe("b"); // oslo's multi-valued options repeat keys
     }
 
+    // A lone \r (old Mac line endings) ends a line for the INI library and for the line numbers;
+    // the repeated key's earlier line used to be looked up in text.Split('\n') and threw.
+    [Theory]
+    [InlineData("\\n", "\n")]
+    [InlineData("\\r\\n", "\r\n")]
+    [InlineData("\\r", "\r")]
+    public void Load_KeyRepeatedWithAnyLineEnding_KeepsTheLastWithItsLine(string name, string newline)
+    {
+        using var temp = new TempFolder();
+        var file = temp.File("dup.conf", string.Join(newline, "[kubernetes]", "page_size = 10", "context = a", "page_size = 20", ""));
+
+        var set = ConfigFileSet.Load([file], []);
+
+        var pageSize = set.Get("kubernetes", "page_size").ShouldNotBeNull(name);
+        pageSize.Value.ShouldBe("20", name);
+        pageSize.Location.Line.ShouldBe(4, name);
+        pageSize.EarlierInFile.Select(l => l.Line).ShouldBe([2], name);
+        set.Get("kubernetes", "context")!.Value.ShouldBe("a", name);
+    }
+
     [Theory]
     [InlineData("a plain line", "snapshots_interval 60", "snapshots_interval")]
     [InlineData("a password that lost its key", "S3cr3t-Pa55", "S3cr3t")]
