@@ -61,6 +61,13 @@ internal static class IniFileReader
         foreach (var line in lines.Where(l => !earlier.Contains(l.Location.Line)))
         {
             var value = values.TryGetValue($"{line.Section}:{line.Key}", out var v) ? v ?? string.Empty : string.Empty;
+            if (line.SingleQuoted && value.Length >= 2)
+            {
+                // oslo.config takes the quotes off 'value' as off "value"; the library only off the
+                // latter, which left them in a password, a cluster name or a path.
+                value = value[1..^1];
+            }
+
             result.Add(new RawConfigValue(line.Section, line.Key, value, line.Location)
             {
                 EarlierInFile = repeats.GetValueOrDefault(line) ?? [],
@@ -96,7 +103,7 @@ internal static class IniFileReader
         return string.Join('\n', lines);
     }
 
-    private sealed record KeyLine(string Section, string Key, ConfigLocation Location);
+    private sealed record KeyLine(string Section, string Key, ConfigLocation Location, bool SingleQuoted);
 
     // Mirrors the library's line rules (trimmed lines; ';', '#', '/' comments; [section]; key=value)
     // so each key gets its line, and rejects what oslo rejects with the line that is wrong.
@@ -138,7 +145,9 @@ internal static class IniFileReader
                     $"{path}:{lineNumber}: {shown} appears before any [section]; put it under [DEFAULT] or its datasource's section");
             }
 
-            result.Add(new KeyLine(section, key, new ConfigLocation(path, lineNumber)));
+            var value = line[(equals + 1)..].Trim();
+            var singleQuoted = value.Length >= 2 && value[0] == '\'' && value[^1] == '\'';
+            result.Add(new KeyLine(section, key, new ConfigLocation(path, lineNumber), singleQuoted));
         }
 
         return result;

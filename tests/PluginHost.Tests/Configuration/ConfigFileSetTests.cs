@@ -119,14 +119,24 @@ public sealed class ConfigFileSetTests
         thrown.Message.ShouldNotContain("S3cr3t", Case.Sensitive, name);
     }
 
-    [Fact]
-    public void Load_QuotedValueAndComments_FollowTheIniLibrary()
+    // oslo.config's iniparser takes one pair of matching quotes, double or single, off a value.
+    [Theory]
+    [InlineData("double quotes", "\"prod cluster\"", "prod cluster")]
+    [InlineData("single quotes", "'prod cluster'", "prod cluster")]
+    [InlineData("single quotes around a password", "  'p@ss\"word'  ", "p@ss\"word")]
+    [InlineData("single quotes inside double ones: one pair only", "\"'a'\"", "'a'")]
+    [InlineData("double quotes inside single ones: one pair only", "'\"a\"'", "\"a\"")]
+    [InlineData("unmatched", "'prod", "'prod")]
+    [InlineData("a lone quote", "'", "'")]
+    [InlineData("empty quotes", "''", "")]
+    [InlineData("quotes inside", "it's", "it's")]
+    public void Load_QuotedValueAndComments_FollowOslo(string name, string written, string value)
     {
         using var temp = new TempFolder();
-        var file = temp.File("q.conf", "; comment\n# comment\n[kubernetes]\ncontext = \"prod cluster\"\n");
+        var file = temp.File("q.conf", $"; comment\n# comment\n[kubernetes]\ncontext = {written}\n");
 
         var files = ConfigFileSet.Load([file], []);
 
-        files.Get("kubernetes", "context")!.Value.ShouldBe("prod cluster");
+        files.Get("kubernetes", "context")!.Value.ShouldBe(value, name);
     }
 }
