@@ -14,7 +14,7 @@ internal static class IniFileReader
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = ReadBounded(path);
         }
         catch (FileNotFoundException)
         {
@@ -75,6 +75,32 @@ internal static class IniFileReader
         }
 
         return result;
+    }
+
+    /// <summary>The most a config file may hold; a real vitrage.conf is tens of KB.</summary>
+    private const int MaxFileBytes = 16 << 20;
+
+    // File.ReadAllText read whatever it was given to the end: /dev/zero or a multi-GB log passed by
+    // mistake grew the process by gigabytes before an OutOfMemoryException and its stack trace.
+    private static string ReadBounded(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var bytes = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            if (bytes.Length + read > MaxFileBytes)
+            {
+                throw new ConfigException($"{path}: not a config file: it holds more than {MaxFileBytes >> 20} MiB");
+            }
+
+            bytes.Write(buffer, 0, read);
+        }
+
+        bytes.Position = 0;
+        using var reader = new StreamReader(bytes, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
     }
 
     // Blanks the given lines, keeping every other line where it was.

@@ -41,6 +41,20 @@ public sealed class ConfigFileSetTests
         error.Errors.ShouldBe(["/nonexistent/vitrage.conf: config file not found"]);
     }
 
+    // Such input used to be read to its end: gigabytes, then an OutOfMemoryException's stack trace.
+    [Theory]
+    [InlineData("a file past the bound", null)]
+    [InlineData("an endless device", "/dev/zero")]
+    public void Load_MoreThanTheBound_IsAnErrorNamingTheFile(string name, string? device)
+    {
+        using var temp = new TempFolder();
+        var path = device ?? temp.File("huge.conf", "[DEFAULT]\n# " + new string('x', 16 << 20) + "\n");
+
+        var error = Should.Throw<ConfigException>(() => ConfigFileSet.Load([path], []), name);
+
+        error.Errors.ShouldBe([$"{path}: not a config file: it holds more than 16 MiB"], name);
+    }
+
     [Fact]
     public void Load_UnreadableFile_NamesTheFileAndTheReason()
     {
