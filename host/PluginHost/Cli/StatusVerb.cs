@@ -36,7 +36,10 @@ internal static class StatusVerb
             var configuration = HostConfigurationLoader.Load(config.LoadFiles(parseResult));
             using var catalog = configuration.Catalog;
             var api = configuration.Host.Api;
-            var baseUrl = parseResult.GetValue(url) is { Length: > 0 } given ? new Uri(given.TrimEnd('/') + "/") : DefaultUrl(api);
+            var baseUrl = parseResult.GetValue(url) is { Length: > 0 } given ? ParseUrl(given) : DefaultUrl(api);
+
+            // A user:password in --url goes to the server, never into an error message.
+            var shownUrl = baseUrl.UserInfo.Length == 0 ? baseUrl : new UriBuilder(baseUrl) { UserName = string.Empty, Password = string.Empty }.Uri;
             using var http = CreateClient(api, baseUrl);
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, "v1/plugin_host/status"));
             request.Headers.Add("X-User-Id", "pluginhost-status");
@@ -53,32 +56,49 @@ internal static class StatusVerb
                 body = await response.Content.ReadAsStringAsync(ProcessSignals.Stopping);
                 if (!response.IsSuccessStatusCode)
                 {
-                    await VerbExecution.WriteErrorsAsync([$"the host at {baseUrl} answered {(int)response.StatusCode}: {Logging.LogText.Escape(body)}"]);
+                    await VerbExecution.WriteErrorsAsync([$"the host at {shownUrl} answered {(int)response.StatusCode}: {Logging.LogText.Escape(body)}"]);
                     return ExitCodes.DatasourceFailed;
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                await VerbExecution.WriteErrorsAsync([$"cannot reach the host's API at {baseUrl}: {e.Message} (is `pluginhost run` running, with [api] enabled?)"]);
+                await VerbExecution.WriteErrorsAsync([$"cannot reach the host's API at {shownUrl}: {Logging.LogText.Escape(e.Message)} (is `pluginhost run` running, with [api] enabled?)"]);
                 return ExitCodes.DatasourceFailed;
             }
 
-            using var document = JsonDocument.Parse(body);
-            if (parseResult.GetValue(format) == OutputFormat.Json)
+            // Another server on that port (a proxy's page, another API) answers 200 too: that is
+            // said, not thrown as a JsonException or KeyNotFoundException with its stack trace.
+            try
             {
-                await Console.Out.WriteLineAsync(body);
-            }
-            else
-            {
-                await WriteTableAsync(document.RootElement);
-            }
+                using var document = JsonDocument.Parse(body);
+                var failing = document.RootElement.GetProperty("datasources").EnumerateArray()
+                    .Any(d => d.GetProperty("state").GetString() is "failing" or "never succeeded");
+                if (parseResult.GetValue(format) == OutputFormat.Json)
+                {
+                    await Console.Out.WriteLineAsync(body);
+                }
+                else
+                {
+                    await WriteTableAsync(document.RootElement);
+                }
 
-            var failing = document.RootElement.GetProperty("datasources").EnumerateArray()
-                .Any(d => d.GetProperty("state").GetString() is "failing" or "never succeeded");
-            return failing ? ExitCodes.DatasourceFailed : ExitCodes.Ok;
+                return failing ? ExitCodes.DatasourceFailed : ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                await VerbExecution.WriteErrorsAsync([$"the answer of {shownUrl} to /v1/plugin_host/status is not a PluginHost status; is this the host's API port?"]);
+                return ExitCodes.DatasourceFailed;
+            }
         }));
         return command;
     }
+
+    // new Uri(text) threw UriFormatException (and HttpClient NotSupportedException for ftp://),
+    // both with a stack trace and exit 1: a mistyped --url is a usage error.
+    private static Uri ParseUrl(string given) =>
+        Uri.TryCreate(given.TrimEnd('/') + "/", UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
+            ? parsed
+            : throw new ConfigException("--url expects the host's API as http://host:port or https://host:port");
 
     private static Uri DefaultUrl(ApiSettings api)
     {

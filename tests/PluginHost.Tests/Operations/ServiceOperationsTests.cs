@@ -117,6 +117,51 @@ public sealed class ServiceOperationsTests(EchoPluginFolder plugins) : IClassFix
         result.Stderr.ShouldContain("error: cannot reach the host's API at http://127.0.0.1:9/");
     }
 
+    // case, --url ({port}: a server that answers every request with 200 and the body), the body
+    // (null: no server), exit code, what stderr says. Each used to end in a stack trace.
+    public static TheoryData<string, string, string?, int, string> BadStatusUrls => new()
+    {
+        { "not a URL", "localhost-8999", null, 2, "error: --url expects the host's API as http://host:port or https://host:port" },
+        { "a scheme HttpClient does not speak", "ftp://127.0.0.1:9/", null, 2, "error: --url expects the host's API as http://host:port or https://host:port" },
+        { "a web page on that port", "http://127.0.0.1:{port}", "<html>it works</html>", 1,
+            "error: the answer of http://127.0.0.1:{port}/ to /v1/plugin_host/status is not a PluginHost status; is this the host's API port?" },
+        { "another JSON API on that port", "http://127.0.0.1:{port}", "{\"versions\": []}", 1,
+            "error: the answer of http://127.0.0.1:{port}/ to /v1/plugin_host/status is not a PluginHost status; is this the host's API port?" },
+        { "credentials in the URL are not repeated", "http://admin:S3cr3t@127.0.0.1:9", null, 1, "error: cannot reach the host's API at http://127.0.0.1:9/: " },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadStatusUrls))]
+    public async Task Status_BadUrlOrNotTheHost_ExitsWithAClearErrorNoStackTrace(string name, string url, string? body, int exitCode, string error)
+    {
+        using var temp = new TempFolder();
+        var config = Config(temp, "a\n");
+        using var server = new TcpListener(IPAddress.Loopback, 0);
+        server.Start();
+        var port = ((IPEndPoint)server.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var answering = body is null ? Task.CompletedTask : AnswerOnceAsync(server, body);
+
+        var result = await HostProcess.RunAsync("status", "--config-file", config, "--url", url.Replace("{port}", port, StringComparison.Ordinal));
+
+        result.ExitCode.ShouldBe(exitCode, name + ": " + result.Stderr);
+        result.Stderr.ShouldContain(error.Replace("{port}", port, StringComparison.Ordinal), Case.Sensitive, name);
+        result.Stderr.ShouldNotContain("Exception", Case.Sensitive, name);
+        result.Stderr.ShouldNotContain("S3cr3t", Case.Sensitive, name);
+        await answering;
+    }
+
+    private static async Task AnswerOnceAsync(TcpListener server, string body)
+    {
+        using var client = await server.AcceptTcpClientAsync(TestContext.Current.CancellationToken);
+        var stream = client.GetStream();
+        var request = new byte[8192];
+        _ = await stream.ReadAsync(request, TestContext.Current.CancellationToken);
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var head = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n");
+        await stream.WriteAsync(head, TestContext.Current.CancellationToken);
+        await stream.WriteAsync(bytes, TestContext.Current.CancellationToken);
+    }
+
     [Fact]
     public async Task Metrics_Scrape_IsValidPrometheusTextWithTheHostsSeries()
     {
