@@ -55,6 +55,18 @@ public sealed class KubeconfigLoaderTests : IDisposable
         Fails(_folder.FullName).Message.ShouldBe($"[kubernetes] config_file {_folder.FullName} is a folder, not a kubeconfig file");
     }
 
+    // The bound used to be FileInfo.Length, which a device does not have: /dev/zero was read until
+    // the process ran out of memory.
+    [Theory]
+    [InlineData("a file past the bound", null)]
+    [InlineData("an endless device", "/dev/zero")]
+    public void CreateDriver_MoreThan16MiB_SaysItIsNotAKubeconfig(string name, string? device)
+    {
+        var path = device ?? Write("huge.yaml", "# " + new string('x', 16 << 20) + "\n");
+
+        Fails(path).Message.ShouldBe($"kubeconfig {path} holds more than 16 MiB; a kubeconfig is a few KB: is this the right file?", name);
+    }
+
     [Theory]
     [InlineData("bad indentation", "apiVersion: v1\nkind: Config\n  clusters: []\n")]
     [InlineData("unclosed flow sequence", "apiVersion: v1\nclusters:\n- name: [unclosed\n  cluster: {}\n")]

@@ -17,13 +17,7 @@ internal static class KubeconfigYaml
         string text;
         try
         {
-            var info = new FileInfo(path);
-            if (info.Length > MaxBytes)
-            {
-                throw new DatasourceConfigurationException($"kubeconfig {path} is {info.Length / (1 << 20)} MiB; a kubeconfig is a few KB: is this the right file?");
-            }
-
-            text = File.ReadAllText(path);
+            text = ReadBounded(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -53,5 +47,29 @@ internal static class KubeconfigYaml
         return stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" }
             ? null
             : stream.Documents[0].RootNode;
+    }
+
+    // The bound is on what is read, not on FileInfo.Length: a device or a pipe has no length, and
+    // config_file = /dev/zero (or $KUBECONFIG pointing at one) grew the process by a GB every few
+    // seconds until it ran out of memory.
+    private static string ReadBounded(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var bytes = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            if (bytes.Length + read > MaxBytes)
+            {
+                throw new DatasourceConfigurationException($"kubeconfig {path} holds more than {MaxBytes >> 20} MiB; a kubeconfig is a few KB: is this the right file?");
+            }
+
+            bytes.Write(buffer, 0, read);
+        }
+
+        bytes.Position = 0;
+        using var reader = new StreamReader(bytes, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
     }
 }
