@@ -22,7 +22,7 @@ internal sealed class ConfigurationReloader(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        ProcessSignals.Hangup += Request;
+        ProcessSignals.Hangup += RequestReload;
         try
         {
             while (true)
@@ -37,11 +37,12 @@ internal sealed class ConfigurationReloader(
         }
         finally
         {
-            ProcessSignals.Hangup -= Request;
+            ProcessSignals.Hangup -= RequestReload;
         }
     }
 
-    private void Request()
+    /// <summary>What SIGHUP does (tests call it directly: a real SIGHUP would end a test run).</summary>
+    internal void RequestReload()
     {
         try
         {
@@ -73,6 +74,16 @@ internal sealed class ConfigurationReloader(
                 logger.LogError("Reload refused, the running configuration is kept: {Error}", error);
             }
 
+            return;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not a validation error: something the readers did not foresee (a TimeSpan overflow, an
+            // index out of range in a file with odd line endings were such). Thrown out of here, it
+            // stopped the generic host and run exited 0, which systemd's Restart=on-failure leaves
+            // down: a reload must never end the service.
+            logger.LogError("Reload refused, the running configuration is kept: the configuration could not be read ({Type}: {Message})",
+                e.GetType().Name, Logging.LogText.Escape(e.Message));
             return;
         }
 
