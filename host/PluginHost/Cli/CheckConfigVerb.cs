@@ -21,9 +21,13 @@ internal static class CheckConfigVerb
             var errors = configuration.Diagnostics.Errors.ToList();
             using var logging = HostLogging.Create(configuration.Host.Logging);
             HostLogging.Report(configuration.Diagnostics, logging.CreateLogger("PluginHost.Configuration"));
+            // What run would run: a datasource left out when its driver is created (types empty and
+            // no kubeconfig, a plugin that throws) used to be listed as enabled, and the
+            // configuration called OK, while run then ran nothing.
+            IReadOnlyList<string> running = [];
             try
             {
-                DatasourceScheduler.Check(configuration, logging, TimeProvider.System);
+                running = DatasourceScheduler.Check(configuration, logging, TimeProvider.System);
             }
             catch (ConfigException e)
             {
@@ -34,6 +38,10 @@ internal static class CheckConfigVerb
             {
                 errors.Add(VerbExecution.NoDatasourceMessage(configuration));
             }
+            else if (running.Count == 0 && errors.Count == 0)
+            {
+                errors.Add($"no datasource would run: {string.Join(", ", configuration.Datasources.Select(d => d.Name))} left out (see the warnings above)");
+            }
 
             if (errors.Count > 0)
             {
@@ -42,7 +50,12 @@ internal static class CheckConfigVerb
 
             var files = configuration.Files.Count == 0 ? "no config file (defaults)" : string.Join(", ", configuration.Files);
             await Console.Out.WriteLineAsync($"Configuration OK: {files}");
-            await Console.Out.WriteLineAsync($"Enabled datasources: {string.Join(", ", configuration.Datasources.Select(d => d.Name))}");
+            await Console.Out.WriteLineAsync($"Enabled datasources: {string.Join(", ", running)}");
+            foreach (var leftOut in configuration.Datasources.Select(d => d.Name).Except(running))
+            {
+                await Console.Out.WriteLineAsync($"Left out: {leftOut} (see the warning on standard error)");
+            }
+
             foreach (var warning in configuration.Diagnostics.Warnings)
             {
                 await Console.Out.WriteLineAsync($"warning: {warning}");

@@ -138,7 +138,8 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
     /// the queue, graph, processor and outputs a check never uses; the drivers are closed again within
     /// <c>shutdown_timeout</c>. An unusable datasource throws <see cref="ConfigException"/> as Create does.
     /// </summary>
-    public static void Check(HostConfiguration configuration, ILoggerFactory loggerFactory, TimeProvider time)
+    /// <returns>The datasources that would run: those left out (logged) are not among them.</returns>
+    public static IReadOnlyList<string> Check(HostConfiguration configuration, ILoggerFactory loggerFactory, TimeProvider time)
     {
         var logger = loggerFactory.CreateLogger("PluginHost");
         var registry = CreateRegistry(configuration, logger);
@@ -146,6 +147,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         try
         {
             LoadValues(configuration, registry, logger);
+            return drivers.Select(d => d.Datasource.Name).ToList();
         }
         finally
         {

@@ -111,6 +111,41 @@ public sealed class CommandLineTests
         result.Stderr.ShouldContain("error: [static] static folder /nonexistent/static ([static] directory) does not exist");
     }
 
+    // case, extra config, exit code, what stdout says (null: nothing), what stderr says (null: no error).
+    // A datasource left out when its driver is created used to be listed as enabled, with the
+    // configuration OK, while run ran nothing.
+    public static TheoryData<string, string, int, string?, string?> LeftOutCases => new()
+    {
+        { "the only datasource fails to start", "[datasources]\ntypes = echo\n[echo]\nfail_on_create = true\n", 2,
+            null, "error: no datasource would run: echo left out (see the warnings above)" },
+        { "one of two left out (types empty, no kubeconfig)", "[kubernetes]\nconfig_file = /nonexistent/kubeconfig\n", 0,
+            "Enabled datasources: echo\nLeft out: kubernetes (see the warning on standard error)\n", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(LeftOutCases))]
+    public async Task CheckConfig_DatasourceLeftOut_IsNotCalledEnabled(string name, string extra, int exitCode, string? stdout, string? error)
+    {
+        using var temp = new TempFolder();
+        var entities = temp.File("entities", "a\n");
+        temp.DropPlugin(temp.Combine("plugins"), TestRepository.TestPluginOutput("PluginHost.TestPlugins.Echo"));
+        temp.DropPlugin(temp.Combine("plugins"), Path.Combine(TestRepository.HostPluginFolder, "PluginHost.Datasources.Kubernetes"));
+        var config = temp.File("vitrage.conf", $"[datasources]\nplugin_path = {temp.Combine("plugins")}\n[echo]\nentities_file = {entities}\n{extra}");
+
+        var result = await HostProcess.RunAsync("check-config", "--config-file", config);
+
+        result.ExitCode.ShouldBe(exitCode, $"{name}\n{result.Stderr}");
+        if (stdout is not null)
+        {
+            result.Stdout.ShouldContain(stdout, Case.Sensitive, name);
+        }
+
+        if (error is not null)
+        {
+            result.Stderr.ShouldContain(error, Case.Sensitive, name);
+        }
+    }
+
     public static TheoryData<string, int, bool, bool> CloseCases => new()
     {
         // name, how long the driver takes to close (ms), whether its close throws, whether check-config gives up on it
