@@ -99,8 +99,21 @@ internal static class IniFileReader
         }
 
         bytes.Position = 0;
-        using var reader = new StreamReader(bytes, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return reader.ReadToEnd();
+        try
+        {
+            // Strict: invalid UTF-8 used to become U+FFFD in silence, so a Latin-1 password reached
+            // Keystone or RabbitMQ changed, and failed there for no reason the operator could see.
+            using var reader = new StreamReader(bytes, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+            return reader.ReadToEnd();
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            var data = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
+            _ = System.Text.Unicode.Utf8.ToUtf16(data, new char[data.Length], out var valid, out _, replaceInvalidSequences: false);
+            var line = data[..valid].Count((byte)'\n') + 1;
+            throw new ConfigException(
+                $"{path}:{line}: this line is not UTF-8 text, which oslo.config reads (its text is not shown: it may hold a secret); save the file as UTF-8");
+        }
     }
 
     // Blanks the given lines, keeping every other line where it was.

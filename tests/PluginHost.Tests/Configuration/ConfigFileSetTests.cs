@@ -55,6 +55,34 @@ public sealed class ConfigFileSetTests
         error.Errors.ShouldBe([$"{path}: not a config file: it holds more than 16 MiB"], name);
     }
 
+    // Invalid bytes used to become U+FFFD in silence: a Latin-1 password was sent changed.
+    [Theory]
+    [InlineData("a Latin-1 password", new byte[] { 0x70, 0xe4, 0x73, 0x73 }, 3)]
+    [InlineData("a lone continuation byte", new byte[] { 0x80 }, 3)]
+    public void Load_NotUtf8_NamesTheLineButNotItsText(string name, byte[] value, int line)
+    {
+        using var temp = new TempFolder();
+        var path = temp.Combine("latin1.conf");
+        File.WriteAllBytes(path, [.. "[keystone_authtoken]\nusername = vitrage\npassword = "u8, .. value, .. "\n"u8]);
+
+        var error = Should.Throw<ConfigException>(() => ConfigFileSet.Load([path], []), name);
+
+        error.Errors.ShouldBe([$"{path}:{line}: this line is not UTF-8 text, which oslo.config reads (its text is not shown: it may hold a secret); save the file as UTF-8"], name);
+    }
+
+    [Fact]
+    public void Load_Utf8WithAndWithoutBom_ReadsTheSameValue()
+    {
+        using var temp = new TempFolder();
+        var plain = temp.Combine("plain.conf");
+        var withBom = temp.Combine("bom.conf");
+        File.WriteAllBytes(plain, "[keystone_authtoken]\npassword = pässwort\n"u8.ToArray());
+        File.WriteAllBytes(withBom, [0xef, 0xbb, 0xbf, .. "[keystone_authtoken]\npassword = pässwort\n"u8]);
+
+        ConfigFileSet.Load([plain], []).Get("keystone_authtoken", "password")!.Value.ShouldBe("pässwort");
+        ConfigFileSet.Load([withBom], []).Get("keystone_authtoken", "password")!.Value.ShouldBe("pässwort");
+    }
+
     [Fact]
     public void Load_UnreadableFile_NamesTheFileAndTheReason()
     {
