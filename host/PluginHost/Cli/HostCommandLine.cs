@@ -35,6 +35,12 @@ internal static class HostCommandLine
             return ExitCodes.BadConfiguration;
         }
 
+        // A verb's write to a closed or full standard output is an error line, not a stack trace.
+        if (Console.Out is not StandardOutputWriter)
+        {
+            Console.SetOut(new StandardOutputWriter(Console.Out));
+        }
+
         // Signals are ProcessSignals' (installed before anything else); System.CommandLine's own
         // Ctrl+C handling would only cancel once the verb has started.
         return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -57,6 +57,19 @@ internal static class SnapshotVerb
 
     private static async Task WriteGraphAsync(DatasourceScheduler scheduler, bool json)
     {
+        try
+        {
+            await WriteGraphToStandardOutputAsync(scheduler, json);
+        }
+        catch (Exception e) when (StandardOutputException.IsWriteFailure(e))
+        {
+            // Only standard output is written here: its stream is not the guarded Console.Out.
+            throw new StandardOutputException(e);
+        }
+    }
+
+    private static async Task WriteGraphToStandardOutputAsync(DatasourceScheduler scheduler, bool json)
+    {
         if (json)
         {
             // Indented for a person at a terminal; compact when piped or redirected, where a program

@@ -20,6 +20,11 @@ internal static class VerbExecution
             await WriteErrorsAsync(e.Errors).ConfigureAwait(false);
             return ExitCodes.BadConfiguration;
         }
+        catch (StandardOutputException e)
+        {
+            await WriteErrorsAsync([e.Message]).ConfigureAwait(false);
+            return ExitCodes.DatasourceFailed;
+        }
         catch (OperationCanceledException) when (ProcessSignals.Stopping.IsCancellationRequested)
         {
             if (interruptedExitCode != ExitCodes.Ok)

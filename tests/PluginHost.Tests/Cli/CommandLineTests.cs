@@ -41,6 +41,40 @@ public sealed class CommandLineTests
         result.Stderr.ShouldContain("error: ", Case.Sensitive, name);
     }
 
+    // case, the verb and its arguments, how the shell points standard output ({config}: an echo config).
+    // Each used to end in the runtime's stack trace (UnauthorizedAccessException for a closed
+    // descriptor, IOException "No space left on device" for /dev/full).
+    public static TheoryData<string, string, string> UnwritableStdout => new()
+    {
+        { "genconfig to /dev/full", "genconfig", ">/dev/full" },
+        { "plugins, stdout closed", "plugins", ">&-" },
+        { "check-config to /dev/full", "check-config --config-file {config}", ">/dev/full" },
+        { "snapshot table, stdout closed", "snapshot --config-file {config}", ">&-" },
+        { "snapshot JSON to /dev/full", "snapshot --format json --config-file {config}", ">/dev/full" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnwritableStdout))]
+    public async Task Verb_StdoutCannotBeWritten_ExitsOneWithOneErrorLine(string name, string verb, string redirect)
+    {
+        using var temp = new TempFolder();
+        var entities = temp.File("entities", "a\n");
+        temp.DropPlugin(temp.Combine("plugins"), TestRepository.TestPluginOutput("PluginHost.TestPlugins.Echo"));
+        var config = temp.File("vitrage.conf", $"[datasources]\nplugin_path = {temp.Combine("plugins")}\n[echo]\nentities_file = {entities}\n");
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"exec dotnet \"$0\" {verb.Replace("{config}", config, StringComparison.Ordinal)} --config-dir {EmptyConfigDir()} {redirect}");
+        start.ArgumentList.Add(TestRepository.HostDll);
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        process.ExitCode.ShouldBe(1, $"{name}\n{stderr}");
+        stderr.ShouldContain("error: cannot write to standard output: ", Case.Sensitive, name);
+        stderr.ShouldNotContain("Exception", Case.Sensitive, name);
+    }
+
     [Fact]
     public async Task Plugins_DefaultPluginPath_ListsTheKubernetesPluginBesideTheHost()
     {
