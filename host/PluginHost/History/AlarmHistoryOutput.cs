@@ -181,6 +181,17 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
 
                 try
                 {
+                    if (writer is not null && !File.Exists(_settings.DatabasePath))
+                    {
+                        // The file or its folder was removed while open. SQLite in WAL mode goes on writing
+                        // into the unlinked file without an error, so every later row would be lost for good
+                        // (and the API would show an empty history): start a new file at the path instead.
+                        _logger.LogWarning("alarm history {Path}: the file was removed while the host had it open (its folder deleted?); "
+                            + "a new, empty one is started (the alarms active now have no row in it)", _settings.DatabasePath);
+                        writer.Dispose();
+                        writer = null;
+                    }
+
                     writer ??= new AlarmHistoryWriter(AlarmHistoryDatabase.OpenForWriting(_settings.DatabasePath));
                     if (_time.GetUtcNow() >= nextPrune)
                     {

@@ -306,6 +306,33 @@ public sealed class AlarmHistoryTests : IDisposable
         Read().ShouldBeEmpty();
     }
 
+    // case, what is removed while the output has the file open
+    public static TheoryData<string, Action<string>> Removals => new()
+    {
+        { "its folder", path => Directory.Delete(Path.GetDirectoryName(path)!, recursive: true) },
+        { "the file and its WAL", path => Array.ForEach(["", "-wal", "-shm"], suffix => File.Delete(path + suffix)) },
+    };
+
+    // Found by a hostile test (stop 39): with the state folder removed while running, SQLite (WAL)
+    // went on writing into the unlinked file without an error: every later row was lost, silently.
+    [Theory]
+    [MemberData(nameof(Removals))]
+    public async Task Write_FileRemovedWhileOpen_LaterRowsInANewFileAndAWarning(string name, Action<string> remove)
+    {
+        var logger = new PluginHost.Tests.Support.CapturingLogger();
+        await using var output = Output(logger: logger);
+        await output.OnAlarmsChangedAsync(_timeline.Node("before", 0, alarm: true), TestContext.Current.CancellationToken);
+        await output.FlushAsync(TestContext.Current.CancellationToken); // the file is open
+        remove(DatabasePath);
+
+        await output.OnAlarmsChangedAsync(_timeline.Node("after", 10, alarm: true), TestContext.Current.CancellationToken);
+        await output.FlushAsync(TestContext.Current.CancellationToken);
+
+        Read().Select(Node).ShouldBe(["after"], name);
+        output.LastError.ShouldBeNull(name);
+        logger.Warnings.ShouldHaveSingleItem(name).ShouldContain("was removed while the host had it open");
+    }
+
     [Fact]
     public async Task Prune_EndedLongerThanTheRetention_OnlyThoseDeleted()
     {
