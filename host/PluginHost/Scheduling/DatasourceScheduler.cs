@@ -391,11 +391,14 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
                 Volatile.Write(ref _outputs, outputs);
                 changes.Add($"outputs: {Describe(old)} -> {Describe(outputs)}");
                 using var deadline = new CancellationTokenSource(next.Host.ShutdownTimeout);
-                foreach (var output in old)
+
+                // All at once: one output that cannot finish (a locked history, a broker away) must not
+                // use up the time of the others, as it did when they went one after the other.
+                await Task.WhenAll(old.Select(async output =>
                 {
                     await BoundedAsync($"flushing output {output.Name}", () => output.FlushAsync(deadline.Token), deadline.Token).ConfigureAwait(false);
                     await BoundedAsync($"closing output {output.Name}", () => output.DisposeAsync().AsTask(), deadline.Token).ConfigureAwait(false);
-                }
+                })).ConfigureAwait(false);
             }
         }
         finally
@@ -557,12 +560,15 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         await BoundedAsync("applying the queued events", () => _processing, deadline.Token).ConfigureAwait(false);
         await _processorStop.CancelAsync().ConfigureAwait(false);
         var outputs = Outputs;
-        foreach (var output in outputs)
-        {
-            await BoundedAsync($"flushing output {output.Name}", () => output.FlushAsync(deadline.Token), deadline.Token).ConfigureAwait(false);
-        }
 
-        var closing = outputs.Select(o => BoundedAsync($"closing output {o.Name}", () => o.DisposeAsync().AsTask(), deadline.Token))
+        // All at once, each output flushed then closed: one that cannot finish (a locked history, a
+        // broker away) must not use up the time of the others; one after the other, a locked alarm
+        // history left the notifications no time to flush and the other outputs none to close.
+        var closing = outputs.Select(async output =>
+            {
+                await BoundedAsync($"flushing output {output.Name}", () => output.FlushAsync(deadline.Token), deadline.Token).ConfigureAwait(false);
+                await BoundedAsync($"closing output {output.Name}", () => output.DisposeAsync().AsTask(), deadline.Token).ConfigureAwait(false);
+            })
             .Concat(Runners.Select(r => BoundedAsync($"closing datasource {r.Name}", () => r.Driver.DisposeAsync().AsTask(), deadline.Token)));
         await Task.WhenAll(closing).ConfigureAwait(false);
         _processorStop.Dispose();
