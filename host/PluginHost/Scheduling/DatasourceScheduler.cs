@@ -257,7 +257,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         DatasourceConfiguration datasource, ILoggerFactory loggerFactory, TimeProvider time)
     {
         var context = new DatasourceContext(
-            datasource.Name, datasource.Settings, loggerFactory.CreateLogger($"PluginHost.Datasources.{datasource.Name}"), time)
+            datasource.Name, datasource.Settings, new EscapingLogger(loggerFactory.CreateLogger($"PluginHost.Datasources.{datasource.Name}")), time)
         {
             Instance = datasource.Instance,
         };
