@@ -127,6 +127,11 @@ internal sealed class KubernetesApiClient(KubernetesConnection connection, TimeS
             {
                 var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
                 response.Dispose();
+
+                // The wait is the server's, not the request's: request_timeout starts again with the next
+                // attempt. Left running, a Retry-After longer than what remained of it cancelled the next
+                // attempt at once, reported as "timed out" instead of waited out.
+                timeout.CancelAfter(Timeout.InfiniteTimeSpan);
                 await Task.Delay(wait > MaxRetryAfter ? MaxRetryAfter : wait, cancellationToken).ConfigureAwait(false);
                 continue;
             }
