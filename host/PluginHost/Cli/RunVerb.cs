@@ -55,6 +55,7 @@ internal static class RunVerb
                     throw;
                 }
 
+                IReadOnlyList<string> faulted;
                 await using (api)
                 {
                     var reloader = new ConfigurationReloader(() => config.LoadFiles(parseResult), configuration.Catalog, scheduler,
@@ -78,12 +79,18 @@ internal static class RunVerb
                     }
 
                     using var host = builder.Build();
-                    await host.RunAsync(ProcessSignals.Stopping);
+                    faulted = await FaultedServices.RunAsync(host, ProcessSignals.Stopping);
                 }
 
                 if (scheduler.ProcessorFailed)
                 {
                     logger.LogCritical("Stopped because the graph processor failed");
+                    return ExitCodes.DatasourceFailed;
+                }
+
+                if (faulted.Count > 0)
+                {
+                    logger.LogCritical("Stopped because {Services} failed (its error is logged above)", string.Join(", ", faulted));
                     return ExitCodes.DatasourceFailed;
                 }
 
