@@ -225,6 +225,20 @@ public sealed class KubernetesDriverTests
     }
 
     [Fact]
+    public async Task GetAll_VersionFailsAfterItWasRead_TheClusterKeepsIt()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 3 });
+        await using var driver = cluster.CreateDriver();
+        var first = await SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken);
+        cluster.Simulator.Faults.Add(new FaultRule(FaultKind.InternalError) { PathPrefix = "/version" });
+
+        var second = await SimulatedCluster.GetAllAsync(driver, TestContext.Current.CancellationToken);
+
+        first[^1].Properties.GetProperty("kubernetes_version").GetString().ShouldBe("v1.31.2");
+        second[^1].Properties.GetProperty("kubernetes_version").GetString().ShouldBe("v1.31.2");
+    }
+
+    [Fact]
     public async Task GetAll_UnreachableServer_NamesTheUrl()
     {
         string kubeconfig;
