@@ -31,7 +31,7 @@ internal sealed class AlarmHistoryReader(string path)
         var backwards = !query.NextPage && query.Marker is not null;
         var order = keys.Select(k => (Expression: Key(k.Column), Descending: k.Descending != backwards))
             .Append((Expression: "id", Descending: backwards)).ToList();
-        if (query.Marker is not null && !AddMarker(connection, query.Marker, order, where, command))
+        if (query.Marker is not null && !AddMarker(connection, query, order, where, command))
         {
             return []; // a marker that names no row: nothing comes after it
         }
@@ -126,13 +126,17 @@ internal sealed class AlarmHistoryReader(string path)
     }
 
     // Rows strictly after the marker row in the page's order: (k1 > m1) OR (k1 = m1 AND k2 > m2) OR ...
-    private static bool AddMarker(SqliteConnection connection, string marker, List<(string Expression, bool Descending)> order, List<string> where, SqliteCommand command)
+    // The marker row is looked for among the rows the caller may see: found anywhere, a page after
+    // it told a project whether another project's alarm id exists (a hostile test, stop 39).
+    private static bool AddMarker(SqliteConnection connection, AlarmHistoryQuery query, List<(string Expression, bool Descending)> order, List<string> where, SqliteCommand command)
     {
         var values = new List<object>();
         using (var find = connection.CreateCommand())
         {
-            find.CommandText = $"SELECT {string.Join(", ", order.Select(o => o.Expression))} FROM alarms WHERE vitrage_id = $marker ORDER BY id DESC LIMIT 1";
-            find.Parameters.AddWithValue("$marker", marker);
+            var visible = new List<string> { "vitrage_id = $marker" };
+            AddTenancy(query, visible, find);
+            find.CommandText = $"SELECT {string.Join(", ", order.Select(o => o.Expression))} FROM alarms WHERE {string.Join(" AND ", visible)} ORDER BY id DESC LIMIT 1";
+            find.Parameters.AddWithValue("$marker", query.Marker);
             using var reader = find.ExecuteReader();
             if (!reader.Read())
             {

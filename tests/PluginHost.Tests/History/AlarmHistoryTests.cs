@@ -108,6 +108,7 @@ public sealed class AlarmHistoryTests : IDisposable
         ["after a time"] = new AlarmHistoryQuery { Start = AlarmTimeline.Start.AddSeconds(200) },
         ["a project"] = new AlarmHistoryQuery { AllTenants = false, Project = "p1" },
         ["a project and what has none"] = new AlarmHistoryQuery { AllTenants = false, Project = "p1", IncludeUnowned = true },
+        ["a project, after an alarm it does not see"] = new AlarmHistoryQuery { AllTenants = false, Project = "p1", Marker = "@n0" },
     };
 
     // case (a query above), the nodes of the rows in order (each node's alarm started at its index × 10 s; n2 ended at 100 s)
@@ -123,6 +124,7 @@ public sealed class AlarmHistoryTests : IDisposable
         { "after a time", ["n0", "n1", "n3"] },
         { "a project", ["n1"] },
         { "a project and what has none", ["n0", "n1", "n2"] },
+        { "a project, after an alarm it does not see", [] },
     };
 
     [Theory]
