@@ -181,7 +181,9 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
             }
             catch (DatasourceConfigurationException e)
             {
-                errors.Add($"[{datasource.Name}] {LogText.Escape(e.Message)}");
+                // Plugins often name their section themselves ("[kubernetes] config_file ..."): once is enough.
+                var message = LogText.Escape(e.Message);
+                errors.Add(message.StartsWith($"[{datasource.Name}]", StringComparison.Ordinal) ? message : $"[{datasource.Name}] {message}");
             }
             catch (ConfigException e)
             {
