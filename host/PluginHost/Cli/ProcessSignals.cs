@@ -7,13 +7,18 @@ namespace PluginHost.Cli;
 /// orderly stop (whatever the process is doing: loading configuration, running an exec
 /// credential plugin, snapshotting), SIGHUP asks <c>run</c> to reload its configuration. A stop
 /// that takes longer than the shutdown timeout, or a second stop signal, ends the process at once
-/// with exit code 0, so a service manager's SIGTERM always works.
+/// with <see cref="InterruptedExitCode"/> (0 for <c>run</c>), so a service manager's SIGTERM always works.
 /// </summary>
 internal static class ProcessSignals
 {
     private static readonly CancellationTokenSource Stop = new();
     private static readonly List<PosixSignalRegistration> Registrations = [];
     private static long _shutdownTimeoutTicks = TimeSpan.FromSeconds(10).Ticks;
+
+    /// <summary>The exit code of a stop forced by the deadline or a second signal: 0 only for the
+    /// service, whose stop is its normal end; a one-shot verb cut short (<c>check-config</c> of a file
+    /// that never opened, a snapshot) exits 1, so that <c>check-config &amp;&amp; ...</c> does not go on.</summary>
+    public static int InterruptedExitCode { get; set; } = ExitCodes.DatasourceFailed;
 
     /// <summary>Cancelled by SIGTERM or SIGINT.</summary>
     public static CancellationToken Stopping => Stop.Token;
@@ -46,7 +51,7 @@ internal static class ProcessSignals
         if (Stop.IsCancellationRequested)
         {
             Console.Error.WriteLine("Second stop signal: exiting now");
-            Environment.Exit(0);
+            Environment.Exit(InterruptedExitCode);
         }
 
         Stop.Cancel();
@@ -55,7 +60,7 @@ internal static class ProcessSignals
         {
             await Task.Delay(deadline).ConfigureAwait(false);
             Console.Error.WriteLine($"Stopping took longer than {deadline.TotalSeconds:0} s ([plugin_host] shutdown_timeout): exiting now");
-            Environment.Exit(0);
+            Environment.Exit(InterruptedExitCode);
         });
     }
 

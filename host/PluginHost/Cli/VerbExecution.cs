@@ -11,6 +11,7 @@ internal static class VerbExecution
     /// 0 for the service (<c>run</c>), 1 for a verb whose work was cut short.</param>
     public static async Task<int> GuardAsync(Func<Task<int>> body, int interruptedExitCode = ExitCodes.DatasourceFailed)
     {
+        ProcessSignals.InterruptedExitCode = interruptedExitCode;
         try
         {
             return await body().ConfigureAwait(false);

@@ -82,9 +82,12 @@ internal static class IniFileReader
 
     // File.ReadAllText read whatever it was given to the end: /dev/zero or a multi-GB log passed by
     // mistake grew the process by gigabytes before an OutOfMemoryException and its stack trace.
+    // Opening a file takes microseconds; a named pipe without a writer blocks the open for ever.
+    private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(5);
+
     private static string ReadBounded(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var stream = Open(path);
         using var bytes = new MemoryStream();
         var buffer = new byte[81920];
         int read;
@@ -114,6 +117,27 @@ internal static class IniFileReader
             throw new ConfigException(
                 $"{path}:{line}: this line is not UTF-8 text, which oslo.config reads (its text is not shown: it may hold a secret); save the file as UTF-8");
         }
+    }
+
+    // .NET shows no file type to refuse a FIFO by, so the open runs on a pool thread waited for at
+    // most OpenTimeout (a hostile test, stop 39: check-config of a FIFO hung until a SIGTERM). A
+    // still-blocked open keeps its thread until a writer comes or the process ends.
+    private static FileStream Open(string path)
+    {
+        var open = Task.Run(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        try
+        {
+            if (!open.Wait(OpenTimeout))
+            {
+                throw new ConfigException($"{path}: did not open within {OpenTimeout.TotalSeconds:0} s (a named pipe without a writer?): a config file must be a file");
+            }
+        }
+        catch (AggregateException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+        }
+
+        return open.Result;
     }
 
     // Blanks the given lines, keeping every other line where it was.

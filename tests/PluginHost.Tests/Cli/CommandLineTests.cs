@@ -20,6 +20,24 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task CheckConfig_ConfigFileIsANamedPipe_ExitsTwoNamingItWithinSeconds()
+    {
+        using var temp = new TempFolder();
+        var fifo = temp.Combine("vitrage.conf");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await HostProcess.RunAsync("check-config", "--config-file", fifo);
+
+        result.ExitCode.ShouldBe(2, result.Stderr);
+        result.Stderr.ShouldContain($"{fifo}: did not open within 5 s (a named pipe without a writer?)");
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task Version_PrintsTheVersion()
     {
         var result = await HostProcess.RunAsync("--version");
