@@ -49,7 +49,7 @@ internal static class HostOptionCatalog
         OptionDefinition.Int("release_memory_below", Operations.MemoryRelease.DefaultBelowMiB,
             $"MiB. After complete snapshots, while the managed heap holds at most this much, run compacts it once and gives the freed memory back to the system (a pause of ~1 ms per MiB: ~50 ms at 5,000 nodes), unless less than {Operations.MemoryRelease.MinAllocatedBytes >> 20} MiB were allocated since the last time. 0: never. Above it (somewhat more than 20,000 nodes) the collector's own settings decide, except after the first complete snapshots, whose release runs at any size (~0.6-0.9 s at 65,000 nodes, once).", min: 0, max: 1048576),
         OptionDefinition.Int("shutdown_timeout", 10,
-            "Seconds a stopping host may take (SIGTERM/SIGINT) to apply what is queued, flush its outputs and close; after that it exits anyway, with code 0.", min: 1, max: 3600),
+            "Seconds a stopping host may take (SIGTERM/SIGINT) to apply what is queued, flush its outputs and close; after that it exits anyway (run with code 0, other verbs with 1).", min: 1, max: 3600),
     ];
 
     /// <summary>Options every datasource section has; a plugin may redeclare one to change its default.</summary>
