@@ -65,7 +65,7 @@ internal static class SectionBinder
             }
             else
             {
-                var shown = option.Secret || SecretNames.IsSecret(raw.Key) ? "***" : LogText.Escape(raw.Value);
+                var shown = option.Secret || SecretNames.IsSecret(raw.Key) ? "***" : LogText.Quote(raw.Value);
                 diagnostics.Error($"{raw.Location}: [{section}] {key} = '{shown}': expected {expected}");
             }
         }

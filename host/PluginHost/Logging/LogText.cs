@@ -9,6 +9,22 @@ namespace PluginHost.Logging;
 /// </summary>
 internal static class LogText
 {
+    /// <summary>The most of a value an error message quotes.</summary>
+    public const int MaxQuoted = 200;
+
+    /// <summary>
+    /// A value as an error message quotes it: escaped, and cut after <see cref="MaxQuoted"/>
+    /// characters with its length said (a hostile test, stop 39: a 20 MB invalid value was echoed
+    /// whole, in every check-config, reload and start).
+    /// </summary>
+    public static string Quote(string? text)
+    {
+        var value = text ?? string.Empty;
+        return value.Length <= MaxQuoted
+            ? Escape(value)
+            : $"{Escape(value[..MaxQuoted])}… ({value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)} characters)";
+    }
+
     /// <param name="keepLineBreaks">Leaves <c>\n</c> as it is (a message of several lines), escaping every other control character.</param>
     public static string Escape(string? text, bool keepLineBreaks = false)
     {

@@ -168,6 +168,20 @@ public sealed class HostConfigurationLoaderTests(EchoPluginFolder plugins) : ICl
         error.Errors.ShouldContain(e => e.Contains("[echo] fail_on_create = '\\u001b[31mno\\u0007': expected a boolean", StringComparison.Ordinal));
     }
 
+    // Found by a hostile test (stop 39): a 20 MB invalid value was echoed whole.
+    [Fact]
+    public void Load_InvalidValueOfAMegabyte_QuotesItsStartAndLength()
+    {
+        using var temp = new TempFolder();
+        var value = new string('x', 1 << 20);
+
+        var error = Should.Throw<ConfigException>(() => Load(temp, $"[datasources]\nplugin_path = {{plugins}}\n[echo]\nfail_on_create = {value}\n"));
+
+        var line = error.Errors.ShouldHaveSingleItem();
+        line.ShouldContain($"[echo] fail_on_create = '{new string('x', 200)}… (1048576 characters)': expected a boolean");
+        line.Length.ShouldBeLessThan(600);
+    }
+
     [Fact]
     public void Load_InvalidValues_EveryErrorNamesFileLineSectionKeyValueAndExpectation()
     {
