@@ -52,10 +52,14 @@ internal static class QueryParser
     }
 
     /// <exception cref="QueryException">The element is not a query.</exception>
-    public static VertexPredicate Parse(JsonElement query) => ParseQuery(query, "query", 0, new int[1]);
+    public static VertexPredicate Parse(JsonElement query)
+    {
+        var comparisons = 0;
+        return ParseQuery(query, "query", 0, ref comparisons);
+    }
 
-    /// <param name="comparisons">The comparisons parsed so far, in its only element (shared by the whole query).</param>
-    private static VertexPredicate ParseQuery(JsonElement query, string where, int depth, int[] comparisons)
+    /// <param name="comparisons">The comparisons of the whole query parsed so far.</param>
+    private static VertexPredicate ParseQuery(JsonElement query, string where, int depth, ref int comparisons)
     {
         if (depth > MaxDepth)
         {
@@ -83,15 +87,15 @@ internal static class QueryParser
         var path = $"{where}.{property.Name}";
         return property.Name switch
         {
-            "and" or "or" => ParseLogical(property.Name, property.Value, path, depth, comparisons),
-            _ when Comparisons.TryGetValue(property.Name, out var op) => ParseComparison(op, property.Value, path, comparisons),
+            "and" or "or" => ParseLogical(property.Name, property.Value, path, depth, ref comparisons),
+            _ when Comparisons.TryGetValue(property.Name, out var op) => ParseComparison(op, property.Value, path, ref comparisons),
             _ => throw new QueryException($"{where}: unknown operator '{property.Name}' (expected {Operators})"),
         };
     }
 
-    private static VertexPredicate ParseLogical(string name, JsonElement list, string where, int depth, int[] comparisons)
+    private static VertexPredicate ParseLogical(string name, JsonElement list, string where, int depth, ref int comparisons)
     {
-        var terms = ParseTerms(list, where, depth, comparisons);
+        var terms = ParseTerms(list, where, depth, ref comparisons);
         if (terms.Count == 0)
         {
             return VertexPredicate.Never; // Vitrage: an empty and/or matches nothing
@@ -100,7 +104,7 @@ internal static class QueryParser
         return name == "and" ? new AndPredicate(terms) : new OrPredicate(terms);
     }
 
-    private static List<VertexPredicate> ParseTerms(JsonElement list, string where, int depth, int[] comparisons)
+    private static List<VertexPredicate> ParseTerms(JsonElement list, string where, int depth, ref int comparisons)
     {
         if (list.ValueKind != JsonValueKind.Array)
         {
@@ -111,21 +115,21 @@ internal static class QueryParser
         var index = 0;
         foreach (var term in list.EnumerateArray())
         {
-            terms.Add(ParseQuery(term, $"{where}[{index++}]", depth + 1, comparisons));
+            terms.Add(ParseQuery(term, $"{where}[{index++}]", depth + 1, ref comparisons));
         }
 
         return terms;
     }
 
-    private static VertexPredicate ParseComparison(ComparisonOperator op, JsonElement fields, string where, int[] comparisons)
+    private static VertexPredicate ParseComparison(ComparisonOperator op, JsonElement fields, string where, ref int comparisons)
     {
         if (fields.ValueKind != JsonValueKind.Object)
         {
             throw new QueryException($"{where} must be an object of property: value, not {Describe(fields)}");
         }
 
-        comparisons[0] += Math.Max(1, fields.GetPropertyCount());
-        if (comparisons[0] > MaxComparisons)
+        comparisons += Math.Max(1, fields.GetPropertyCount());
+        if (comparisons > MaxComparisons)
         {
             throw new QueryException($"query has more than {MaxComparisons} comparisons");
         }
