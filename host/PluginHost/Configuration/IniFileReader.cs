@@ -121,9 +121,16 @@ internal static class IniFileReader
 
     // .NET shows no file type to refuse a FIFO by, so the open runs on a pool thread waited for at
     // most OpenTimeout (a hostile test, stop 39: check-config of a FIFO hung until a SIGTERM). A
-    // still-blocked open keeps its thread until a writer comes or the process ends.
+    // still-blocked open keeps its thread until a writer comes or the process ends. A file with a
+    // size is a regular file (a FIFO, a device or a /proc file reports 0), opened at once: starting
+    // the thread pool for it cost every verb ~5 ms of its start (bench/README.md, 2026-11-29).
     private static FileStream Open(string path)
     {
+        if (IsFileWithData(path))
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+
         var open = Task.Run(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
         try
         {
@@ -138,6 +145,25 @@ internal static class IniFileReader
         }
 
         return open.Result;
+    }
+
+    // A symbolic link's own size is its target's name: the size that counts is the final target's.
+    private static bool IsFileWithData(string path)
+    {
+        try
+        {
+            FileSystemInfo info = new FileInfo(path);
+            if (info.LinkTarget is not null)
+            {
+                info = info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
+            }
+
+            return info is FileInfo { Exists: true, Length: > 0 };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // the guarded open below reports it
+        }
     }
 
     // Blanks the given lines, keeping every other line where it was.
