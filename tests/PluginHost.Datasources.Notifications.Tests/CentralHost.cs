@@ -10,7 +10,7 @@ namespace PluginHost.Datasources.Notifications.Tests;
 /// <summary>A central host: the notifications plugin from the real plugins folder, consuming one exchange and topic.</summary>
 internal static class CentralHost
 {
-    public static DatasourceScheduler Create(TempFolder temp, string exchange, string topic, string notificationsExtra = "", string hostExtra = "")
+    public static DatasourceScheduler Create(TempFolder temp, string exchange, string topic, string notificationsExtra = "", string hostExtra = "", string? transportUrl = null)
     {
         var config = temp.File("central.conf", $"""
             [datasources]
@@ -19,7 +19,7 @@ internal static class CentralHost
             [plugin_host]
             {hostExtra}
             [notifications]
-            transport_url = {TestBroker.Url}
+            transport_url = {transportUrl ?? TestBroker.Url}
             exchange = {exchange}
             topics = {topic}
             {notificationsExtra}

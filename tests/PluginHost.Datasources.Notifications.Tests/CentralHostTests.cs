@@ -50,6 +50,32 @@ public sealed class CentralHostTests
         await running;
     }
 
+    // transport_url with an IPv6 broker, rabbit://…@[::1]:port/, end to end.
+    [Fact]
+    public async Task Central_BrokerAtAnIPv6Address_HoldsTheEdgesNodes()
+    {
+        await using (await TestBroker.ConnectAsync())
+        {
+        }
+
+        using var temp = new TempFolder();
+        var exchange = $"pluginhost_central_{Guid.NewGuid():N}";
+        var topic = $"central_{Guid.NewGuid():N}";
+        await using var edge = await KubeApiSimulator.KubeApiSimulator.StartAsync(
+            new SimulatorOptions { NodeCount = 5, Provider = ProviderMode.OpenStack, ClusterName = "edge-a", Seed = 1 }, TestContext.Current.CancellationToken);
+        var config = await EdgeConfigAsync(temp, "a", edge, exchange, topic);
+        await using var host = CentralHost.Create(temp, exchange, topic,
+            transportUrl: TestBroker.Url.Replace("@127.0.0.1:", "@[::1]:", StringComparison.Ordinal));
+        using var stop = new CancellationTokenSource();
+        var running = host.RunAsync(stop.Token);
+
+        (await HostProcess.RunAsync("snapshot", "--write-outputs", "--config-file", config)).ExitCode.ShouldBe(0);
+        await CentralHost.WaitUntilAsync(host, g => Nodes(g, "plugin_host.edge-a/kubernetes") == 5);
+
+        await stop.CancelAsync();
+        await running;
+    }
+
     private static int Nodes(GraphVersion graph, string datasource) =>
         graph.LiveVertices.Count(v => v.Type == "kubernetes.node" && v.DatasourceName == datasource);
 

@@ -12,6 +12,8 @@ public sealed class NotificationsConnectionTests
         // Found by a hostile test (stop 38): only the first part was read, so the vhost (after the last) was lost.
         { "two brokers and a vhost", "rabbit://phuser:S3cr%2Ct@h1:5672,phuser:S3cr%2Ct@h2:5673/myvhost", "myvhost", ["h1:5672", "h2:5673"] },
         { "three brokers, no vhost", "rabbit://u:p@h1:5672,u:p@h2:5672,u:p@h3:5672", "/", ["h1:5672", "h2:5672", "h3:5672"] },
+        // Uri keeps an IPv6 host's brackets; the client reads "[::1]" as the address (a broker test connects so).
+        { "IPv6 broker beside a name", "rabbit://phuser:pw@h1:5672,phuser:pw@[fd00::2]:5673/myvhost", "myvhost", ["h1:5672", "[fd00::2]:5673"] },
     };
 
     [Theory]
@@ -31,11 +33,19 @@ public sealed class NotificationsConnectionTests
     [InlineData("amqp://u:p@h1:5672/")]
     [InlineData("rabbit:///")]
     [InlineData("rabbit://u:p@h1:5672,/")]
+    [InlineData("rabbit://u:p@[bad/")]
+    [InlineData("rabbit://u:p@[::1/")]
     public void From_NotARabbitUrl_IsAConfigurationErrorThatDoesNotEchoIt(string url)
     {
         var error = Should.Throw<DatasourceConfigurationException>(() => NotificationsConnection.From(Settings(url)));
 
         error.Message.ShouldBe("[notifications] transport_url: expected rabbit://user:password@host:5672/vhost");
+    }
+
+    [Fact]
+    public void From_IPv6Broker_SafeUrlKeepsTheBrackets()
+    {
+        NotificationsConnection.From(Settings("rabbit://phuser:pw@[::1]:5673/")).ShouldNotBeNull().SafeUrl.ShouldBe("rabbit://phuser:***@[::1]:5673/");
     }
 
     private static DatasourceSettings Settings(string url) => new(new Dictionary<string, object?>

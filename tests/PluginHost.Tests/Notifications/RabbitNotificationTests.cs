@@ -92,6 +92,26 @@ public sealed class RabbitNotificationTests(EchoPluginFolder plugins) : IClassFi
             .ShouldBe(inner[0].GetProperty("payload").GetProperty("vitrage_sample_date").GetString());
     }
 
+    // transport_url = rabbit://…@[::1]:port/, end to end (the parser's cases are TransportUrlTests').
+    [Fact]
+    public async Task Snapshot_BrokerAtAnIPv6Address_Publishes()
+    {
+        await using var connection = await TestBroker.ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+        using var temp = new TempFolder();
+        var exchange = Unique("pluginhost_test");
+        var topic = Unique("notifications");
+        var config = Config(temp, exchange, topic, TestBroker.Url.Replace("@127.0.0.1:", "@[::1]:", StringComparison.Ordinal));
+
+        var result = await HostProcess.RunAsync("snapshot", "--write-outputs", "--config-file", config);
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        var messages = await DrainAsync(channel, $"{topic}.info");
+        await channel.ExchangeDeleteAsync(exchange, cancellationToken: TestContext.Current.CancellationToken);
+        await channel.QueueDeleteAsync($"{topic}.info", cancellationToken: TestContext.Current.CancellationToken);
+        messages.Count.ShouldBe(4, result.Stderr);
+    }
+
     [Theory]
     [InlineData("not durable (oslo's default)", false)]
     [InlineData("durable", true)]

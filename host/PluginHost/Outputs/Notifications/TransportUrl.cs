@@ -58,23 +58,56 @@ internal sealed record TransportUrl(IReadOnlyList<TransportHost> Hosts, string V
             part = part[(at + 1)..];
         }
 
+        var (hostName, portText) = SplitHostAndPort(part);
         var port = DefaultPort;
-        var hostName = part;
-        var portStart = part.LastIndexOf(':');
-        if (portStart > 0 && !part.EndsWith(']'))
+        if (portText is not null)
         {
             // The text is never quoted back: with an unescaped / ? # or , a password spills into this part.
-            port = int.TryParse(part[(portStart + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536
+            port = int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536
                 ? p
                 : throw new FormatException($"a host's port is not a number from 1 to 65535; {EncodingHint}");
-            hostName = part[..portStart];
         }
 
-        return hostName.Length == 0 ? throw new FormatException($"a host of the transport URL is empty; {EncodingHint}") : new TransportHost(hostName.Trim('[', ']'), port, user, password);
+        return hostName.Length == 0 ? throw new FormatException($"a host of the transport URL is empty; {EncodingHint}") : new TransportHost(hostName, port, user, password);
     }
+
+    // host, host:port, [IPv6] or [IPv6]:port (RFC 3986's authority). An IPv6 address without
+    // brackets cannot carry a port; a bracket left open used to lose its '[' and be a host name.
+    private static (string Host, string? Port) SplitHostAndPort(string part)
+    {
+        if (part.StartsWith('['))
+        {
+            var close = part.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0 || !System.Net.IPAddress.TryParse(part[1..close], out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            {
+                throw new FormatException($"a host in [brackets] must be an IPv6 address, as in rabbit://user:password@[::1]:5672/; {EncodingHint}");
+            }
+
+            var after = part[(close + 1)..];
+            return after.Length == 0 ? (part[1..close], null)
+                : after.StartsWith(':') ? (part[1..close], after[1..])
+                : throw new FormatException($"after an [IPv6] address only :port may follow; {EncodingHint}");
+        }
+
+        if (part.Contains('[', StringComparison.Ordinal) || part.Contains(']', StringComparison.Ordinal))
+        {
+            throw new FormatException($"a host name holds a bracket (an IPv6 address is written [::1]); {EncodingHint}");
+        }
+
+        var colon = part.LastIndexOf(':');
+        if (colon != part.IndexOf(':', StringComparison.Ordinal))
+        {
+            throw new FormatException($"a host holds more than one ':' (an IPv6 address is written [::1]); {EncodingHint}");
+        }
+
+        return colon < 0 ? (part, null) : (part[..colon], part[(colon + 1)..]);
+    }
+
+    /// <summary>A host as a URL writes it: an IPv6 address in brackets.</summary>
+    public static string UrlHost(string host) => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
 
     /// <summary>The URL with every password replaced by <c>***</c>: safe for logs and errors.</summary>
     public override string ToString() =>
-        "rabbit://" + string.Join(",", Hosts.Select(h => string.Create(CultureInfo.InvariantCulture, $"{Uri.EscapeDataString(h.UserName)}:***@{h.Host}:{h.Port}")))
+        "rabbit://" + string.Join(",", Hosts.Select(h => string.Create(CultureInfo.InvariantCulture, $"{Uri.EscapeDataString(h.UserName)}:***@{UrlHost(h.Host)}:{h.Port}")))
         + "/" + (VirtualHost == "/" ? string.Empty : Uri.EscapeDataString(VirtualHost));
 }
