@@ -18,7 +18,7 @@ namespace PluginHost.History;
 /// this is one wake-up and one commit per window instead of per alarm change. A locked, full or unwritable database is logged once per
 /// distinct error and the batch is tried again with a growing delay (at most 30 s) while new work
 /// waits in the buffer; when the buffer is full, work is dropped and counted: the history never
-/// holds back the graph. After the first complete snapshot of a datasource, alarms still open from
+/// holds back the graph. A flush (a stop, a reload) waits through the retries only for a lock. After the first complete snapshot of a datasource, alarms still open from
 /// before a restart that the datasource no longer reports are ended. Ended alarms older than the
 /// retention are pruned at start and every hour.
 /// </summary>
@@ -53,6 +53,10 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
     // Ends the worker's batch window early: a full batch is waiting, or a flush was asked for.
     private readonly GatheringWindow _hurry = new();
     private int _flushesAsked;
+
+    // Completed while the last attempt failed with an error no wait mends (see IsBusy): a flush then
+    // ends at once, also one asked while the worker sleeps before its next attempt.
+    private volatile TaskCompletionSource _unmendable = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Only the processor's thread touches these: the alarms each datasource has active now.
     private readonly Dictionary<string, HashSet<string>> _active = new(StringComparer.Ordinal);
@@ -209,6 +213,11 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
 
                     failures = 0;
                     _errors.Succeeded();
+                    if (_unmendable.Task.IsCompleted)
+                    {
+                        _unmendable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    }
+
                     flushed.ForEach(f => f.TrySetResult());
                     flushed.Clear();
                     if (_buffer.Reader.Count == 0)
@@ -230,6 +239,16 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                     writer?.Dispose();
                     writer = null;
                     failures++;
+                    if (!IsBusy(e))
+                    {
+                        // Only a lock goes away by waiting: a flush waiting through the retries for a file of a
+                        // newer host, or not a database at all, made every stop take the whole shutdown_timeout
+                        // (a hostile test, stop 39). Flushes end; the work stays and is retried while the host runs.
+                        _unmendable.TrySetResult();
+                        flushed.ForEach(f => f.TrySetResult());
+                        flushed.Clear();
+                    }
+
                     var delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, failures - 1), MaxRetryDelay.TotalSeconds));
                     await Task.Delay(delay, _time, stop).ConfigureAwait(false);
                 }
@@ -249,6 +268,9 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
             }
         }
     }
+
+    // SQLITE_BUSY and SQLITE_LOCKED: another connection holds the file for now.
+    private static bool IsBusy(Exception e) => e is SqliteException { SqliteErrorCode: 5 or 6 };
 
     /// <summary>Until there is work or a prune is due; <c>false</c> once the buffer is completed and empty.</summary>
     private async Task<bool> WaitForWorkAsync(DateTimeOffset nextPrune, CancellationToken stop)
@@ -290,7 +312,8 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
         }
     }
 
-    /// <summary>Waits until what was handed over so far is written, or the database keeps failing past <paramref name="cancellationToken"/>.</summary>
+    /// <summary>Waits until what was handed over so far is written, or an attempt to write it failed with
+    /// an error other than a lock (the work stays and is retried), or a lock outlasts <paramref name="cancellationToken"/>.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -298,7 +321,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
         if (_buffer.Writer.TryWrite(new HistoryFlushed(done)))
         {
             _hurry.EndEarly(); // no batch window: write what is there now
-            await Task.WhenAny(done.Task, _worker).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAny(done.Task, _worker, _unmendable.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         else
         {

@@ -308,6 +308,44 @@ public sealed class AlarmHistoryTests : IDisposable
         Read().ShouldBeEmpty();
     }
 
+    // case, how the file at the history's path is broken (no lock: waiting cures none of them)
+    public static TheoryData<string, Action<string>> BrokenFiles => new()
+    {
+        { "written by a newer host", path =>
+            {
+                using var newer = new SqliteConnection($"Data Source={path};Pooling=false");
+                newer.Open();
+                using var version = newer.CreateCommand();
+                version.CommandText = "PRAGMA user_version = 99";
+                version.ExecuteNonQuery();
+            }
+        },
+        { "not a database", path => File.WriteAllText(path, new string('x', 4096)) },
+    };
+
+    // Found by a hostile test (stop 39): the flush waited through the retries (its clock never
+    // reached the next one here), so every stop with such a file took the whole shutdown_timeout.
+    [Theory]
+    [MemberData(nameof(BrokenFiles))]
+    public async Task Flush_FileNoWaitCanMend_EndsAfterTheFailedAttemptAndTheLossIsReported(string name, Action<string> breakFile)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        breakFile(DatabasePath);
+        var logger = new PluginHost.Tests.Support.CapturingLogger();
+        var output = Output(logger: logger);
+        await output.OnAlarmsChangedAsync(_timeline.Node("n0", 0, alarm: true), TestContext.Current.CancellationToken);
+
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        bound.CancelAfter(TimeSpan.FromSeconds(30)); // before the fix: cancelled, after waiting through the retries
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await output.FlushAsync(bound.Token);
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10), name);
+        output.LastError.ShouldNotBeNull(name);
+        await output.DisposeAsync();
+
+        logger.Warnings.ShouldContain(w => w.Contains(" alarm changes were not written", StringComparison.Ordinal), $"{name}: {string.Join(" / ", logger.Entries)}");
+    }
+
     // case, what is removed while the output has the file open
     public static TheoryData<string, Action<string>> Removals => new()
     {
