@@ -68,6 +68,43 @@ public sealed class FaultInjectionTests
         }
     }
 
+    // case, whether the rule is added over the admin endpoint (else in-process), how many of the first page's nodes it deletes
+    public static TheoryData<string, bool, int> GoneDeletions => new()
+    {
+        { "in-process, one node of the first page", false, 1 },
+        { "admin endpoint, two nodes of the first page", true, 2 },
+        { "in-process, no node named", false, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(GoneDeletions))]
+    public async Task GoneOnContinue_WithDeleteNodes_DeletesThemBeforeAnswering410(string name, bool overAdmin, int deleted)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var simulator = await KubeApiSimulator.StartAsync(new SimulatorOptions { NodeCount = 30 }, ct);
+        using var client = RawApi.Client(simulator);
+        var doomed = simulator.Nodes.Names.Take(deleted).ToArray();
+        if (overAdmin)
+        {
+            using var rule = new StringContent(JsonSerializer.Serialize(new { kind = "GoneOnContinue", times = 1, deleteNodes = doomed }), System.Text.Encoding.UTF8, "application/json");
+            (await client.PostAsync("_sim/faults", rule, ct)).StatusCode.ShouldBe(HttpStatusCode.Created, name);
+        }
+        else
+        {
+            simulator.Faults.Add(new FaultRule(FaultKind.GoneOnContinue) { Times = 1, DeleteNodes = doomed });
+        }
+
+        using var first = await RawApi.GetJsonAsync(client, "api/v1/nodes?limit=10");
+        RawApi.Names(first).ShouldBe(simulator.Nodes.Names.Take(10), name); // nothing deleted before the 410
+        var token = first.RootElement.GetProperty("metadata").GetProperty("continue").GetString();
+        using var gone = await client.GetAsync($"api/v1/nodes?limit=10&continue={Uri.EscapeDataString(token!)}", ct);
+        gone.StatusCode.ShouldBe(HttpStatusCode.Gone, name);
+
+        using var restarted = await RawApi.GetJsonAsync(client, "api/v1/nodes");
+        RawApi.Names(restarted).Count().ShouldBe(30 - deleted, name);
+        RawApi.Names(restarted).Intersect(doomed).ShouldBeEmpty(name);
+    }
+
     [Fact]
     public async Task ResetMidBody_BreaksTheConnectionWhileReading()
     {

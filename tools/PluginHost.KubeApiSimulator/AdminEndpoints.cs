@@ -17,7 +17,7 @@ namespace PluginHost.KubeApiSimulator;
 /// <item><c>POST /_sim/nodes/{name}/taints/{key}?effect=NoSchedule|NoExecute</c>, <c>DELETE /_sim/nodes/{name}/taints/{key}</c></item>
 /// <item><c>POST /_sim/nodes/{name}/cordon</c>, <c>DELETE /_sim/nodes/{name}/cordon</c></item>
 /// <item><c>POST /_sim/faults</c> with <c>{"kind":"InternalError","onRequest":2,"times":1,"delayMs":200}</c>
-/// (and <c>location</c>, <c>size</c>, <c>contentLength</c>, <c>remainingItemCount</c> for the faults that use them);
+/// (and <c>location</c>, <c>size</c>, <c>contentLength</c>, <c>remainingItemCount</c>, <c>deleteNodes</c> for the faults that use them);
 /// <c>DELETE /_sim/faults</c></item>
 /// <item><c>POST /_sim/watches/drop</c> (reset every open watch), <c>POST /_sim/compact</c> (older versions get 410),
 /// <c>POST /_sim/watchlist?enabled=true|false</c></item>
@@ -96,6 +96,7 @@ internal sealed class AdminEndpoints(KubeApiSimulator simulator)
                     RemainingItemCount = request.RemainingItemCount ?? true,
                     OnWatch = request.OnWatch,
                     AfterEvents = request.AfterEvents ?? 0,
+                    DeleteNodes = request.DeleteNodes ?? [],
                 });
                 context.Response.StatusCode = 201;
                 return;
@@ -119,5 +120,6 @@ internal sealed class AdminEndpoints(KubeApiSimulator simulator)
 
     private sealed record FaultRequest(
         string Kind, int? OnRequest, int? EveryNth, int? Times, int? DelayMs, string? PathPrefix,
-        string? Location, long? Size, bool? ContentLength, bool? RemainingItemCount, bool? OnWatch, int? AfterEvents);
+        string? Location, long? Size, bool? ContentLength, bool? RemainingItemCount, bool? OnWatch, int? AfterEvents,
+        IReadOnlyList<string>? DeleteNodes);
 }

@@ -12,7 +12,10 @@ public enum FaultKind
     /// <summary>429 with <c>Retry-After</c>.</summary>
     TooManyRequests,
 
-    /// <summary>410 Gone, as for an expired continue token (only on requests that carry one).</summary>
+    /// <summary>
+    /// 410 Gone, as for an expired continue token (only on requests that carry one); first deletes
+    /// <see cref="FaultRule.DeleteNodes"/>.
+    /// </summary>
     GoneOnContinue,
 
     /// <summary>401 Status.</summary>

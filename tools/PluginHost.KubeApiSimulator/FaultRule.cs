@@ -42,4 +42,11 @@ public sealed record FaultRule(FaultKind Kind)
 
     /// <summary>Whether <see cref="FaultKind.EndlessContinue"/> pages carry <c>remainingItemCount</c>.</summary>
     public bool RemainingItemCount { get; init; } = true;
+
+    /// <summary>
+    /// For <see cref="FaultKind.GoneOnContinue"/>: nodes deleted (each a DELETED watch event) just
+    /// before the 410 is answered, so the restarted list no longer has them: the cluster changed
+    /// while the continue token expired, as it does when etcd compacted meanwhile.
+    /// </summary>
+    public IReadOnlyList<string> DeleteNodes { get; init; } = [];
 }

@@ -139,6 +139,11 @@ internal sealed class SimulatorEndpoints(KubeApiSimulator simulator)
                 await StatusResponses.WriteAsync(context, 429, "TooManyRequests", "Too many requests, please try again later.").ConfigureAwait(false);
                 return true;
             case FaultKind.GoneOnContinue:
+                foreach (var name in fault.DeleteNodes)
+                {
+                    simulator.Nodes.Delete(name);
+                }
+
                 await StatusResponses.GoneAsync(context).ConfigureAwait(false);
                 return true;
             case FaultKind.Unauthorized:
