@@ -12,7 +12,7 @@ internal sealed class NodeScreen
 {
     private const int NamedAtMost = 10;
 
-    private readonly Dictionary<string, string> _uids = new(StringComparer.Ordinal);
+    private Dictionary<string, string> _uids = new(StringComparer.Ordinal);
     private readonly List<string> _named = [];
     private int _notUtf8;
     private int _withoutUid;
@@ -63,13 +63,21 @@ internal sealed class NodeScreen
         return $"skipped {Skipped} of {listed} nodes ({string.Join(", ", reasons)}): {string.Join(", ", _named)}{more}";
     }
 
-    /// <summary>A new list (after 410 Gone) sees every node again.</summary>
-    public void Reset()
+    /// <summary>
+    /// A new list (after 410 Gone) sees every node again. Returns the nodes kept so far (uid →
+    /// name): they are in the snapshot already, and those the new list no longer has must be deleted.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Restart()
     {
-        _uids.Clear();
+        var kept = _uids;
+        _uids = new Dictionary<string, string>(StringComparer.Ordinal);
         _named.Clear();
         _notUtf8 = _withoutUid = _repeatedUid = 0;
+        return kept;
     }
+
+    /// <summary>Whether a node with this uid was kept since the last <see cref="Restart"/>.</summary>
+    public bool Kept(string uid) => _uids.ContainsKey(uid);
 
     private void Name(string what)
     {

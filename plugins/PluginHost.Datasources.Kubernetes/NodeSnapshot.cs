@@ -7,7 +7,8 @@ namespace PluginHost.Datasources.Kubernetes;
 /// <summary>
 /// One complete read of the cluster by paged list: every node page by page, each yielded as its
 /// page arrives, then one cluster event. Holds one page of raw nodes at a time, at most
-/// <c>max_page_bytes</c>. A 410 on a continue token restarts the list once; paging that never
+/// <c>max_page_bytes</c>. A 410 on a continue token restarts the list once (a node yielded before
+/// it that the restarted list lacks is then deleted, so the snapshot is the restarted list's); paging that never
 /// ends, a snapshot over <c>snapshot_timeout</c> or any other failure ends the enumeration with an
 /// exception, so the host deletes nothing. Nodes no transformer can use are skipped, with one
 /// warning per snapshot. One list at a time per instance (its page buffer and event factory are
@@ -37,6 +38,10 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
         var paging = new PagingGuard(options.PageSize, _connection.SafeServer);
         string? continueToken = null;
         var restarted = false;
+
+        // The nodes already yielded when a 410 restarted the list (uid → name): those the restarted
+        // list no longer has are deleted at its end, or the snapshot would keep them alive.
+        IReadOnlyDictionary<string, string>? beforeRestart = null;
         try
         {
             while (true)
@@ -54,7 +59,7 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
                     identities.Clear();
                     listed?.Nodes.Clear();
                     nodeCount = read = 0;
-                    screen.Reset();
+                    beforeRestart = screen.Restart();
                     paging.Reset();
                     continue;
                 }
@@ -118,6 +123,14 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
                 context.Logger.LogWarning("Kubernetes {Server}: {Skipped}", _connection.SafeServer, screen.Describe(read));
             }
 
+            if (beforeRestart is not null)
+            {
+                foreach (var e in DeletionsAfterRestart(beforeRestart, screen, action, sampleTime))
+                {
+                    yield return e;
+                }
+            }
+
             var version = await deadline.RunAsync(clusterEvents.ReadVersionAsync).ConfigureAwait(false);
             yield return clusterEvents.Create(action, sampleTime, nodeCount, identities, version);
         }
@@ -125,6 +138,44 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
         {
             _pageBuffer.Trim(); // an odd page's buffer is not kept until the next snapshot
         }
+    }
+
+    // A node the snapshot already reported before the 410 and the restarted list does not have was
+    // deleted meanwhile: its vertex (sampled by this snapshot) must go now, as a complete snapshot of
+    // the restarted list would have it, and not one snapshot later. Deleted as a watch deletes it.
+    private IEnumerable<DatasourceEvent> DeletionsAfterRestart(
+        IReadOnlyDictionary<string, string> beforeRestart, NodeScreen screen, DatasourceAction action, DateTimeOffset sampleTime)
+    {
+        var gone = beforeRestart.Where(n => !screen.Kept(n.Key)).ToList();
+        if (gone.Count == 0)
+        {
+            yield break;
+        }
+
+        context.Logger.LogInformation("Kubernetes {Server}: {Count} nodes listed before the restart are not in the restarted list and are deleted: {Names}",
+            _connection.SafeServer, gone.Count, string.Join(", ", gone.Take(10).Select(n => n.Value)) + (gone.Count > 10 ? ", ..." : string.Empty));
+        foreach (var (uid, name) in gone)
+        {
+            var node = DeletedNode(uid, name);
+            yield return _events.Create(node, NodeHeader.Read(node), action, sampleTime, KubernetesEventKeys.Deleted);
+        }
+    }
+
+    // What the transformer needs to delete a node's vertex: its uid (and name, for the log).
+    private static byte[] DeletedNode(string uid, string name)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("metadata");
+            writer.WriteString("name", name);
+            writer.WriteString("uid", uid);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static void AddIdentity(List<NodeIdentity> identities, NodeIdentity? identity)

@@ -270,6 +270,41 @@ public sealed class KubernetesGraphTests
         host.Runners.Single().Status.Current.LastError.ShouldNotBeNull(name);
     }
 
+    // case, indexes (in list order, 120 nodes in pages of 50) of the nodes deleted as the continue token expires
+    public static TheoryData<string, int[]> DeletedAsTheListExpired => new()
+    {
+        { "a node of the page read before the 410", [10] },
+        { "two nodes of that page, one of them its last", [0, 49] },
+        { "a node of a page not read before the 410", [100] },
+        { "one node read before the 410 and one after", [3, 77] },
+    };
+
+    [Theory]
+    [MemberData(nameof(DeletedAsTheListExpired))]
+    public async Task Snapshot_GoneMidListAndNodesDeletedMeanwhile_EndsAsACleanSnapshotOfTheRestartedList(string name, int[] deleted)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 120, Provider = ProviderMode.OpenStack });
+        using var temp = new TempFolder();
+        await using var host = await StartHostAsync(cluster, temp);
+        await host.SnapshotOnceAsync(ct);
+        var names = deleted.Select(i => cluster.Simulator.Nodes.Names[i]).ToArray();
+        var deletedKeys = names.Select(n => Node(host.Graph, n).Key).ToArray();
+        cluster.Simulator.Faults.Add(new FaultRule(FaultKind.GoneOnContinue) { OnRequest = 1, Times = 1, DeleteNodes = names });
+
+        (await host.SnapshotOnceAsync(ct)).ShouldBeEmpty(name);
+
+        cluster.Simulator.Faults.Fired.ShouldBe([1], name);
+        using var cleanTemp = new TempFolder();
+        await using var clean = await StartHostAsync(cluster, cleanTemp);
+        (await clean.SnapshotOnceAsync(ct)).ShouldBeEmpty(name);
+        host.Graph.LiveVertices.Select(v => v.Key).Order().ShouldBe(clean.Graph.LiveVertices.Select(v => v.Key).Order(), name);
+        host.Graph.LiveEdges.Select(e => $"{e.Source.Key} {e.RelationshipType} {e.Target.Key}").Order()
+            .ShouldBe(clean.Graph.LiveEdges.Select(e => $"{e.Source.Key} {e.RelationshipType} {e.Target.Key}").Order(), name);
+        deletedKeys.ShouldAllBe(k => host.Graph.Find(k)!.IsDeleted, name);
+        host.Graph.Find("RESOURCE:kubernetes:sim-cluster")!.Properties["node_count"].ShouldBe((long)(120 - names.Length), name);
+    }
+
     [Fact]
     public async Task SnapshotVerb_PluginInTheRealPluginsFolder_PrintsTheClusterGraph()
     {
