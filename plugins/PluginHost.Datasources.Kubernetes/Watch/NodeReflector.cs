@@ -28,7 +28,8 @@ internal sealed class NodeReflector : IAsyncDisposable
     private static readonly TimeSpan VeryShortWatch = TimeSpan.FromSeconds(1);
 
     // An earlier resync's audit the watch has not got through after this long is judged at the next
-    // resync (a watch minutes behind its server is as good as stuck; a younger one is only replaced).
+    // resync (a watch this far behind its server is as good as stuck; a younger one waits for a later
+    // resync and is never replaced by the newer audit, or resyncs every 30 s or less would judge none).
     private static readonly TimeSpan OverdueAudit = TimeSpan.FromSeconds(30);
 
     // The cluster event waits for a burst of watched changes to pass, but never longer than this.

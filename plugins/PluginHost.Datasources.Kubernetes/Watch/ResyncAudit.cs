@@ -14,11 +14,15 @@ internal sealed class ResyncAudit
     private readonly List<WatchedNode> _newer = [];
     private readonly List<WatchedNode> _gone = [];
 
-    private ResyncAudit(ulong through, DateTimeOffset startedAt)
+    private ResyncAudit(ulong first, ulong through, DateTimeOffset startedAt)
     {
+        First = first;
         Through = through;
         StartedAt = startedAt;
     }
+
+    /// <summary>The list's own version (where it started).</summary>
+    public ulong First { get; }
 
     /// <summary>The list's last version: the watch must have got this far before judging.</summary>
     public ulong Through { get; }
@@ -35,7 +39,7 @@ internal sealed class ResyncAudit
             return null;
         }
 
-        var audit = new ResyncAudit(Math.Max(first, last), now);
+        var audit = new ResyncAudit(first, Math.Max(first, last), now);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var node in listed.Nodes)
         {
@@ -120,6 +124,14 @@ internal sealed class ResyncFindings
     public List<string> Deleted { get; } = [];
 
     public int Count => Unreported.Count + Changed.Count + Deleted.Count;
+
+    /// <summary>Adds what another audit found (each audit's findings exclude what an earlier one corrected).</summary>
+    public void Add(ResyncFindings other)
+    {
+        Unreported.AddRange(other.Unreported);
+        Changed.AddRange(other.Changed);
+        Deleted.AddRange(other.Deleted);
+    }
 
     public override string ToString() => string.Join(", ", new[]
         {

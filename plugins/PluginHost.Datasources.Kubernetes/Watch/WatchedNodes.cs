@@ -12,11 +12,19 @@ internal sealed class WatchedNodes
     // Deletions between two resyncs are few; the bound only keeps a pathological stream in check.
     private const int MaxDeletions = 100_000;
 
+    // Resyncs' audits waiting for the watch. With snapshots_interval >= 10 s and audits judged once
+    // overdue (30 s), at most four wait; the bound only keeps resyncs run back to back in check.
+    private const int MaxPendingAudits = 8;
+
     private readonly object _gate = new();
     private readonly Dictionary<string, WatchedNode> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ulong> _deletedAt = new(StringComparer.Ordinal);
     private ulong? _version;
-    private ResyncAudit? _audit;
+
+    // Oldest first. An audit waits until the watch gets through its list, or until it is overdue:
+    // a newer resync must not replace it, or with resyncs closer than the overdue age (snapshots_interval
+    // <= 30 s) a silent watch's audit would be replaced for ever and never judged.
+    private readonly List<ResyncAudit> _audits = [];
     private bool _clusterChanged;
 
     public int Count
@@ -43,7 +51,7 @@ internal sealed class WatchedNodes
 
             _deletedAt.Clear();
             _version = WatchedNode.ParseVersion(listed.ResourceVersion);
-            _audit = null; // the new read is the truth: nothing left to judge
+            _audits.Clear(); // the new read is the truth: nothing left to judge
             _clusterChanged = false;
         }
     }
@@ -110,32 +118,59 @@ internal sealed class WatchedNodes
     /// <summary>
     /// After a complete resync list: compares it with the watch's view. Its findings come from
     /// <see cref="TakeFindings"/> once the watch has got as far as the list (at once if it has).
-    /// An earlier resync's audit the watch never got through (a silent or stuck watch) is judged
-    /// now, if it started <paramref name="overdueAfter"/> or longer before <paramref name="now"/>:
-    /// what the watch still disagrees on so long after was missed. Its findings are returned.
+    /// Earlier resyncs' audits the watch never got through (a silent or stuck watch) are kept, not
+    /// replaced, and each is judged now if it started <paramref name="overdueAfter"/> or longer
+    /// before <paramref name="now"/>: what the watch still disagrees on so long after was missed.
+    /// Their findings are returned, with the last list the watch did not get through.
     /// </summary>
     public (ResyncFindings Findings, ulong Through)? StartAudit(ListedNodes listed, DateTimeOffset now, TimeSpan overdueAfter)
     {
         lock (_gate)
         {
-            (ResyncFindings, ulong)? overdue = null;
-            if (_audit is { } earlier && now - earlier.StartedAt >= overdueAfter)
+            ResyncFindings? overdue = null;
+            ulong through = 0;
+            for (var i = 0; i < _audits.Count;)
             {
-                overdue = (earlier.Finish(_nodes, _deletedAt), earlier.Through);
+                if (now - _audits[i].StartedAt >= overdueAfter)
+                {
+                    Judge(i, ref overdue, ref through);
+                }
+                else
+                {
+                    i++;
+                }
             }
 
-            _audit = ResyncAudit.Start(listed, _nodes, _deletedAt, now);
-            if (WatchedNode.ParseVersion(listed.ResourceVersion) is { } first)
+            if (ResyncAudit.Start(listed, _nodes, _deletedAt, now) is { } audit)
             {
-                // A node deleted before the list started cannot be in this list or a later one.
+                _audits.Add(audit);
+                if (_audits.Count > MaxPendingAudits)
+                {
+                    Judge(0, ref overdue, ref through); // early rather than never
+                }
+            }
+
+            // A node deleted before the oldest waiting list started cannot be in it or a later one;
+            // a deletion a waiting audit may still need is kept.
+            var oldest = _audits.Count > 0 ? _audits.Min(a => a.First) : WatchedNode.ParseVersion(listed.ResourceVersion);
+            if (oldest is { } first)
+            {
                 foreach (var (uid, _) in _deletedAt.Where(d => d.Value <= first).ToList())
                 {
                     _deletedAt.Remove(uid);
                 }
             }
 
-            return overdue;
+            return overdue is null ? null : (overdue, through);
         }
+    }
+
+    private void Judge(int index, ref ResyncFindings? findings, ref ulong through)
+    {
+        var audit = _audits[index];
+        _audits.RemoveAt(index);
+        (findings ??= new ResyncFindings()).Add(audit.Finish(_nodes, _deletedAt));
+        through = Math.Max(through, audit.Through);
     }
 
     /// <summary>What the last resync found the watch had missed, once the watch got through the list; null before, or when nothing is pending.</summary>
@@ -143,13 +178,25 @@ internal sealed class WatchedNodes
     {
         lock (_gate)
         {
-            if (_audit is null || _version is not { } version || version < _audit.Through)
+            if (_audits.Count == 0 || _version is not { } version)
             {
                 return null;
             }
 
-            var findings = _audit.Finish(_nodes, _deletedAt);
-            _audit = null;
+            ResyncFindings? findings = null;
+            ulong through = 0;
+            for (var i = 0; i < _audits.Count;)
+            {
+                if (version >= _audits[i].Through)
+                {
+                    Judge(i, ref findings, ref through);
+                }
+                else
+                {
+                    i++;
+                }
+            }
+
             return findings; // the resync's own cluster event already put its nodes in the graph
         }
     }

@@ -111,11 +111,22 @@ public sealed class PushGraphTests
         ((IDriverCounters)host.Runner().Driver).Counters["resync_differences"].ShouldBe(3);
     }
 
+    // case, seconds between the first resync and each later one (the host's clock)
+    public static TheoryData<string, double[]> SilentWatchResyncGaps => new()
+    {
+        { "the next resync 45 s later", [45] },
+        { "snapshots_interval = 30, the later list a little quicker", [29.9, 29.9] },
+        { "snapshots_interval = 30 exactly", [30] },
+        { "snapshots_interval = 10", [10, 10, 10] },
+    };
+
     // Found by a hostile test (stop 38): a watch that went silent (no event, no bookmark) never got
     // as far as the resync's list, so what the resync corrected was never reported, and the idle
-    // deadline is 10-20 minutes away. The next resync judges the earlier one's audit.
-    [Fact]
-    public async Task Resync_WatchSilentSinceTheEarlierResync_TheNextOneReportsWhatItMissed()
+    // deadline is 10-20 minutes away. A later resync judges the earlier one's audit once it is 30 s
+    // old; with resyncs 30 s apart or less each one replaced the earlier audit, which was never judged.
+    [Theory]
+    [MemberData(nameof(SilentWatchResyncGaps))]
+    public async Task Resync_WatchSilentSinceAnEarlierResync_ALaterOneReportsWhatItMissed(string name, double[] gaps)
     {
         await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 10 });
         using var temp = new TempFolder();
@@ -137,13 +148,20 @@ public sealed class PushGraphTests
         (await host.Runner().RunSnapshotAsync(DatasourceAction.Snapshot, Ct)).ShouldBeTrue();
         await host.WaitUntilAsync(() => Converged(host, simulator), "the first resync in the graph");
         host.Logs.Warnings.ShouldNotContain(w => w.Message.Contains("differences the watch had missed", StringComparison.Ordinal)); // it may still get there
-        clock.Advance(TimeSpan.FromSeconds(45));
-        (await host.Runner().RunSnapshotAsync(DatasourceAction.Snapshot, Ct)).ShouldBeTrue();
+        foreach (var gap in gaps[..^1])
+        {
+            clock.Advance(TimeSpan.FromSeconds(gap));
+            (await host.Runner().RunSnapshotAsync(DatasourceAction.Snapshot, Ct)).ShouldBeTrue(name);
+            host.Logs.Warnings.ShouldNotContain(w => w.Message.Contains("differences the watch had missed", StringComparison.Ordinal), name); // under 30 s: it may still get there
+        }
 
-        await host.WaitUntilAsync(() => host.Logs.Warnings.Any(w => w.Message.Contains("may be stuck", StringComparison.Ordinal)), "the second resync's report");
+        clock.Advance(TimeSpan.FromSeconds(gaps[^1]));
+        (await host.Runner().RunSnapshotAsync(DatasourceAction.Snapshot, Ct)).ShouldBeTrue(name);
+
+        await host.WaitUntilAsync(() => host.Logs.Warnings.Any(w => w.Message.Contains("may be stuck", StringComparison.Ordinal)), $"the report of a resync 30 s or more after the first ({name})");
         var report = host.Logs.Warnings.Single(w => w.Message.Contains("differences the watch had missed", StringComparison.Ordinal));
-        report.Message.ShouldContain($"found 3 differences the watch had missed: 1 never reported ({added}), 1 changed ({flipped}), 1 deleted ({deleted})");
-        ((IDriverCounters)host.Runner().Driver).Counters["resync_differences"].ShouldBe(3);
+        report.Message.ShouldContain($"found 3 differences the watch had missed: 1 never reported ({added}), 1 changed ({flipped}), 1 deleted ({deleted})", Case.Sensitive, name);
+        ((IDriverCounters)host.Runner().Driver).Counters["resync_differences"].ShouldBe(3, name);
     }
 
     [Fact]
