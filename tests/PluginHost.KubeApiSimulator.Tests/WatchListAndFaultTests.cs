@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 
@@ -87,6 +88,45 @@ public sealed class WatchListAndFaultTests
         Type(old.Single()).ShouldBe("ERROR");
         old.Single().GetProperty("object").GetProperty("code").GetInt32().ShouldBe(410);
         Type(current.Single()).ShouldBe("MODIFIED");
+    }
+
+    // case, whether the restore goes through the admin endpoint (else in-process)
+    public static TheoryData<string, bool> Restores => new()
+    {
+        { "in-process", false },
+        { "admin endpoint", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Restores))]
+    public async Task Restore_ToAnEarlierVersion_ListsItAndRewritesANodeAtAVersionSeenBefore(string name, bool overAdmin)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var simulator = await KubeApiSimulator.StartAsync(new SimulatorOptions { NodeCount = 3 }, ct);
+        using var client = RawApi.Client(simulator);
+        var node = simulator.Nodes.Names[1];
+        simulator.Nodes.SetReady(node, "False");
+        var seen = simulator.Nodes.ResourceVersion; // the node's version now
+        simulator.Nodes.SetReady(simulator.Nodes.Names[2], "False");
+
+        if (overAdmin)
+        {
+            (await client.PostAsync($"_sim/restore?resourceVersion={seen - 1}", null, ct)).StatusCode.ShouldBe(HttpStatusCode.OK, name);
+        }
+        else
+        {
+            simulator.Nodes.Restore(seen - 1);
+        }
+
+        using (var list = await RawApi.GetJsonAsync(client, "api/v1/nodes"))
+        {
+            list.RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString().ShouldBe((seen - 1).ToString(CultureInfo.InvariantCulture), name);
+        }
+
+        simulator.Nodes.SetReady(node, "Unknown");
+        simulator.Nodes.Get(node)!["metadata"]!["resourceVersion"]!.GetValue<string>().ShouldBe(seen.ToString(CultureInfo.InvariantCulture), name);
+        var (events, _) = await ReadAsync(client, $"resourceVersion={seen - 2}", 1, TimeSpan.FromSeconds(10));
+        events.Single().GetProperty("object").GetProperty("code").GetInt32().ShouldBe(410, name); // the history before the restore is gone
     }
 
     [Fact]

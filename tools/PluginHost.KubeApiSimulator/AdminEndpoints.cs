@@ -20,6 +20,7 @@ namespace PluginHost.KubeApiSimulator;
 /// (and <c>location</c>, <c>size</c>, <c>contentLength</c>, <c>remainingItemCount</c>, <c>deleteNodes</c> for the faults that use them);
 /// <c>DELETE /_sim/faults</c></item>
 /// <item><c>POST /_sim/watches/drop</c> (reset every open watch), <c>POST /_sim/compact</c> (older versions get 410),
+/// <c>POST /_sim/restore?resourceVersion=N</c> (an etcd restore: the version goes back to N),
 /// <c>POST /_sim/watchlist?enabled=true|false</c></item>
 /// </list>
 /// </summary>
@@ -105,6 +106,15 @@ internal sealed class AdminEndpoints(KubeApiSimulator simulator)
                 return;
             case ["_sim", "compact"] when method == "POST":
                 simulator.Nodes.Compact();
+                return;
+            case ["_sim", "restore"] when method == "POST":
+                if (!long.TryParse(context.Request.Query["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var restoredTo))
+                {
+                    await StatusResponses.BadRequestAsync(context, "resourceVersion must be a number").ConfigureAwait(false);
+                    return;
+                }
+
+                simulator.Nodes.Restore(restoredTo);
                 return;
             case ["_sim", "watchlist"] when method == "POST":
                 simulator.WatchListEnabled = context.Request.Query["enabled"] != "false";

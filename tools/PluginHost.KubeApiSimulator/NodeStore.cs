@@ -315,6 +315,23 @@ public sealed class NodeStore
         }
     }
 
+    /// <summary>
+    /// An etcd restore from a backup taken at <paramref name="resourceVersion"/>: the collection's
+    /// version goes back to it, so lists report it and the next change gets the version after it
+    /// again (a node can be re-written at a version a client already saw with other content). The
+    /// nodes stay as they are; the history is forgotten, and a watch from an older version gets 410.
+    /// </summary>
+    public void Restore(long resourceVersion)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(resourceVersion);
+        lock (_gate)
+        {
+            _resourceVersion = resourceVersion;
+            _history.Clear();
+            _historyFloor = resourceVersion;
+        }
+    }
+
     internal void AddRange(IEnumerable<JsonObject> nodes)
     {
         lock (_gate)
