@@ -25,6 +25,9 @@ internal sealed class KubernetesApiClient(KubernetesConnection connection, TimeS
 
     public KubernetesConnection Connection => connection;
 
+    /// <summary>The last complete node read's version: what tells an etcd restore (the client is one per driver).</summary>
+    public ListVersions ListVersions { get; } = new();
+
     /// <summary>GETs <paramref name="relativePath"/> and parses the JSON body (at most 1 MiB); the caller disposes the document.</summary>
     public Task<JsonDocument> GetJsonAsync(string relativePath, CancellationToken cancellationToken) =>
         GetAsync(relativePath, MaxDocumentBytes, "no Kubernetes document is that large", async (body, token) =>

@@ -42,6 +42,11 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
         // The nodes already yielded when a 410 restarted the list (uid → name): those the restarted
         // list no longer has are deleted at its end, or the snapshot would keep them alive.
         IReadOnlyDictionary<string, string>? beforeRestart = null;
+
+        // The list's version, and whether it went back behind the last complete read's (an etcd
+        // restore): then no node of this read carries its version, so none is merely refreshed.
+        string? listVersion = null;
+        var wentBack = false;
         try
         {
             while (true)
@@ -72,6 +77,18 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
                 {
                     throw new DatasourceException(
                         $"GET /api/v1/nodes on {_connection.SafeServer} returned no 'items' array; is this a Kubernetes API server?");
+                }
+
+                if (continueToken is null)
+                {
+                    listVersion = page.ResourceVersion;
+                    if (!wentBack && api.ListVersions.WentBack(listVersion))
+                    {
+                        wentBack = true;
+                        context.Logger.LogWarning(
+                            "Kubernetes {Server}: the node list's resourceVersion {Version} is below the last complete read's {Completed} (etcd restored from a backup?); every node of this snapshot is applied in full",
+                            _connection.SafeServer, listVersion, api.ListVersions.Completed);
+                    }
                 }
 
                 if (listed is not null)
@@ -108,7 +125,8 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
                     }
 
                     nodeCount++;
-                    yield return _events.Create(page.Item(i), header, action, sampleTime);
+                    var e = _events.Create(page.Item(i), header, action, sampleTime);
+                    yield return wentBack ? e with { EntityVersion = null } : e;
                 }
 
                 continueToken = page.ContinueToken;
@@ -133,6 +151,7 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
 
             var version = await deadline.RunAsync(clusterEvents.ReadVersionAsync).ConfigureAwait(false);
             yield return clusterEvents.Create(action, sampleTime, nodeCount, identities, version);
+            api.ListVersions.Complete(listVersion); // reached once the host took every event: the read is complete
         }
         finally
         {

@@ -87,6 +87,19 @@ internal sealed class WatchListSnapshot(DatasourceContext context, KubernetesOpt
 
         var version = await deadline.RunAsync(clusterEvents.ReadVersionAsync).ConfigureAwait(false);
         yield return clusterEvents.Create(action, sampleTime, listed.Nodes.Count, identities, version);
+
+        // Its version comes with the end bookmark, after the nodes went out with theirs: one that went
+        // back (an etcd restore) is not taken as complete, so the next list still applies every node in full.
+        if (api.ListVersions.WentBack(listed.ResourceVersion))
+        {
+            context.Logger.LogWarning(
+                "Kubernetes {Server}: the WatchList's resourceVersion {Version} is below the last complete read's {Completed} (etcd restored from a backup?); the next resync applies every node in full",
+                _connection.SafeServer, listed.ResourceVersion, api.ListVersions.Completed);
+        }
+        else
+        {
+            api.ListVersions.Complete(listed.ResourceVersion);
+        }
     }
 
     private async Task<WatchEvent> ReadInitialAsync(WatchStream stream, SnapshotDeadline deadline, int read)
