@@ -115,8 +115,9 @@ internal sealed class DriverRunner(
         await push.ConfigureAwait(false);
     }
 
-    // A timer waits at most ~49 days; snapshots_interval has no such bound. A longer wait is taken
-    // in slices: after each, the loop computes the due times again.
+    // A timer waits at most ~49 days; snapshots_interval and the retry delays have no such bound. A
+    // longer wait is taken in slices (the snapshot loop computes the due times again after each) or,
+    // between push streams, cut to this.
     private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
 
     // False when a reconfiguration interrupted the wait.
@@ -218,7 +219,7 @@ internal sealed class DriverRunner(
                 var delivered = await RunChangesAsync(cancellationToken).ConfigureAwait(false);
                 var healthy = delivered > 0 || time.GetUtcNow() - opened >= backoff.Initial;
                 failures = healthy ? 0 : failures + 1;
-                await Task.Delay(backoff.Delay(failures), time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Min(backoff.Delay(failures), LongestWait), time, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

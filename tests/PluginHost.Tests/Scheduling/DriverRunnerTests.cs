@@ -223,6 +223,35 @@ public sealed class DriverRunnerTests
         await running;
     }
 
+    // A timer waits at most ~49.7 days, and retry_initial_delay/retry_max_delay have no maximum: the
+    // push loop's wait threw (a hostile test, stop 39) and the stream was never opened again.
+    [Fact]
+    public async Task RunAsync_PushBackoffLongerThanATimerCanWait_ReopensAfterADay()
+    {
+        var driver = new PushDriver(_time, PushDriver.Fails, PushDriver.Fails);
+        var datasource = Datasource("push", TimeSpan.FromDays(100), UpdateMethod.Push);
+        var runner = new DriverRunner(datasource, driver, new GraphQueue(10_000), _time,
+            new RetryBackoff(TimeSpan.FromDays(60), TimeSpan.FromDays(60)), NullLogger.Instance);
+        var running = Task.Run(() => runner.RunAsync(_stop.Token));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (driver.Openings.Count < 1)
+        {
+            await Task.Delay(5, timeout.Token);
+        }
+
+        await Task.Delay(50, timeout.Token); // the loop reaches its wait
+        _time.Advance(TimeSpan.FromDays(1));
+        while (driver.Openings.Count < 2 && !running.IsCompleted)
+        {
+            await Task.Delay(5, timeout.Token);
+        }
+
+        running.IsCompleted.ShouldBeFalse("the runner ended");
+        driver.Openings.Select(t => (t - Start).TotalDays).ShouldBe([0, 1]);
+        await _stop.CancelAsync();
+        await running;
+    }
+
     [Fact]
     public async Task RunAsync_BackoffLongerThanInterval_IsCappedAtTheInterval()
     {
