@@ -27,7 +27,7 @@ internal static class StatusVerb
         {
             Description = "A Keystone token, when [api] auth_mode = keystone (default: $OS_TOKEN).",
         };
-        var command = new Command("status", "Ask the running host how each datasource and output is doing; exit 1 when one is failing.")
+        var command = new Command("status", "Ask the running host how each datasource and output is doing; exit 1 when a datasource is failing (a failing output is a warning).")
         {
             format, url, token,
         };
@@ -128,6 +128,11 @@ internal static class StatusVerb
         foreach (var reason in status.GetProperty("reasons").EnumerateArray())
         {
             await Console.Out.WriteLineAsync($"  {reason.GetString()}");
+        }
+
+        foreach (var warning in status.TryGetProperty("warnings", out var warnings) ? warnings.EnumerateArray() : default)
+        {
+            await Console.Out.WriteLineAsync($"  warning: {warning.GetString()}");
         }
 
         await Console.Out.WriteLineAsync();

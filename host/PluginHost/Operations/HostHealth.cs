@@ -5,7 +5,10 @@ namespace PluginHost.Operations;
 /// <summary>
 /// Liveness and readiness, as <c>/healthz</c>, <c>/readyz</c>, <c>status</c> and systemd see them.
 /// Alive: the graph processor answers a probe (a queue barrier) in time, and no datasource loop
-/// died. Ready: every enabled datasource has completed a snapshot and no output is failing.
+/// died. Ready: every enabled datasource has completed a snapshot. A failing output (the alarm
+/// history, the graph file, the notifications) is a warning, not unreadiness: the API serves the
+/// graph from memory all the same, and a readiness probe failing on it took the API out of its
+/// Kubernetes Service whenever RabbitMQ or the history's disk had trouble (a hostile test, stop 39).
 /// </summary>
 internal sealed class HostHealth(DatasourceScheduler scheduler, TimeProvider time)
 {
@@ -83,7 +86,7 @@ internal sealed class HostHealth(DatasourceScheduler scheduler, TimeProvider tim
         return (reasons.Count == 0, reasons);
     }
 
-    /// <summary>Whether every datasource has completed a snapshot and every output works.</summary>
+    /// <summary>Whether every datasource has completed a snapshot.</summary>
     public (bool Ok, IReadOnlyList<string> Reasons) Readiness()
     {
         var reasons = new List<string>();
@@ -98,9 +101,12 @@ internal sealed class HostHealth(DatasourceScheduler scheduler, TimeProvider tim
             }
         }
 
-        reasons.AddRange(scheduler.Outputs.Where(o => o.LastError is not null).Select(o => $"output {o.Name} is failing: {o.LastError}"));
         return (reasons.Count == 0, reasons);
     }
+
+    /// <summary>What works less than it should without making the host unready: the failing outputs.</summary>
+    public IReadOnlyList<string> Warnings() =>
+        [.. scheduler.Outputs.Where(o => o.LastError is not null).Select(o => $"output {o.Name} is failing: {o.LastError}")];
 
     /// <summary>Whether every datasource's first snapshot ended, well or not (systemd's READY=1).</summary>
     public bool FirstSnapshotsEnded => scheduler.Runners.All(r => r.Status.Current.LastFinished is not null);

@@ -21,6 +21,7 @@ internal static class HostStatus
         writer.WriteBoolean("alive", alive);
         writer.WriteBoolean("ready", ready);
         WriteStrings(writer, "reasons", [.. deadReasons, .. notReadyReasons]);
+        WriteStrings(writer, "warnings", health.Warnings());
         writer.WriteStartArray("datasources");
         foreach (var runner in scheduler.Runners.OrderBy(r => r.Name, StringComparer.Ordinal))
         {
@@ -80,7 +81,7 @@ internal static class HostStatus
         }
     }
 
-    private static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
+    public static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
     {
         writer.WriteStartArray(name);
         foreach (var value in values)

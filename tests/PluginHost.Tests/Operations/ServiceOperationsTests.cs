@@ -105,6 +105,34 @@ public sealed class ServiceOperationsTests(EchoPluginFolder plugins) : IClassFix
         echo.GetProperty("failed_snapshots").GetInt32().ShouldBeGreaterThanOrEqualTo(1);
     }
 
+    // A failing output used to make /readyz 503: in Kubernetes the API then left its Service whenever
+    // RabbitMQ or the history's disk had trouble, though it serves the graph from memory all the same.
+    [Fact]
+    public async Task Run_OutputFailing_ReadyWithAWarningAndStatusSaysWhich()
+    {
+        using var temp = new TempFolder();
+        var config = Config(temp, "a\n");
+        var notAFolder = temp.File("not-a-folder", "x");
+        var outputs = temp.File("outputs.conf", $"[plugin_host]\ngraph_file = {notAFolder}/graph.json\n");
+        await using var host = RunningHost.Start(new Dictionary<string, string>(), "run", "--config-file", config, "--config-file", outputs);
+        var api = await host.ApiUrlAsync();
+        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(10) };
+        await host.WaitForLogAsync("echo snapshot complete", seconds: 30);
+        await host.WaitForLogAsync($"Output graph_file {notAFolder}/graph.json failed", seconds: 30);
+
+        var ready = await http.GetAsync("readyz", TestContext.Current.CancellationToken);
+        var body = await ready.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        var probe = JsonDocument.Parse(body).RootElement;
+        probe.GetProperty("status").GetString().ShouldBe("ok");
+        probe.GetProperty("reasons").GetArrayLength().ShouldBe(0);
+        probe.GetProperty("warnings").EnumerateArray().Single().GetString().ShouldStartWith("output graph_file is failing: ");
+        var status = await HostProcess.RunAsync("status", "--config-file", config, "--url", api.ToString());
+        status.ExitCode.ShouldBe(0, status.Stderr);
+        status.Stdout.ShouldContain("ready;");
+        status.Stdout.ShouldContain("  warning: output graph_file is failing: ");
+    }
+
     [Fact]
     public async Task Status_HostNotRunning_ExitsOneNamingTheUrl()
     {

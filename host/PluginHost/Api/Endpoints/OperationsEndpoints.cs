@@ -15,24 +15,23 @@ internal static class OperationsEndpoints
 {
     public static void Map(IEndpointRouteBuilder app, HostHealth health)
     {
-        app.MapGet("/healthz", context => ProbeAsync(context, health.Liveness()));
-        app.MapGet("/readyz", context => ProbeAsync(context, health.Readiness()));
+        app.MapGet("/healthz", context => ProbeAsync(context, health.Liveness(), []));
+        app.MapGet("/readyz", context => ProbeAsync(context, health.Readiness(), health.Warnings()));
         app.MapGet("/metrics", MetricsAsync);
         app.MapGet("/v1/plugin_host/status", context => ApiResponses.WriteJsonAsync(context, writer => HostStatus.Write(writer, health)));
     }
 
-    private static Task ProbeAsync(HttpContext context, (bool Ok, IReadOnlyList<string> Reasons) probe) =>
+    private static Task ProbeAsync(HttpContext context, (bool Ok, IReadOnlyList<string> Reasons) probe, IReadOnlyList<string> warnings) =>
         ApiResponses.WriteJsonAsync(context, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("status", probe.Ok ? "ok" : "failing");
-            writer.WriteStartArray("reasons");
-            foreach (var reason in probe.Reasons)
+            HostStatus.WriteStrings(writer, "reasons", probe.Reasons);
+            if (warnings.Count > 0)
             {
-                writer.WriteStringValue(reason);
+                HostStatus.WriteStrings(writer, "warnings", warnings);
             }
 
-            writer.WriteEndArray();
             writer.WriteEndObject();
         }, probe.Ok ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
 
