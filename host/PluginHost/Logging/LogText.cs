@@ -5,7 +5,8 @@ namespace PluginHost.Logging;
 /// <summary>
 /// Text from outside (an API server's error message, a config value) made safe for one log line:
 /// control characters are escaped, so a <c>\n</c> cannot forge a second line and ANSI escape codes
-/// never reach a terminal raw.
+/// never reach a terminal raw; so are invisible format characters (bidirectional overrides,
+/// zero-width spaces), which would make a name look like another.
 /// </summary>
 internal static class LogText
 {
@@ -33,37 +34,58 @@ internal static class LogText
             return text ?? string.Empty;
         }
 
-        var clean = true;
-        foreach (var c in text)
+        var first = 0;
+        while (first < text.Length && !Escaped(text, first, keepLineBreaks))
         {
-            if (NeedsEscape(c) && !(keepLineBreaks && c == '\n'))
-            {
-                clean = false;
-                break;
-            }
+            first += Width(text, first);
         }
 
-        if (clean)
+        if (first == text.Length)
         {
             return text;
         }
 
-        var builder = new StringBuilder(text.Length + 16);
-        foreach (var c in text)
+        var builder = new StringBuilder(text.Length + 16).Append(text, 0, first);
+        for (var i = first; i < text.Length; i += Width(text, i))
         {
-            _ = c switch
+            if (!Escaped(text, i, keepLineBreaks))
             {
-                '\n' when keepLineBreaks => builder.Append(c),
+                builder.Append(text, i, Width(text, i));
+                continue;
+            }
+
+            _ = text[i] switch
+            {
                 '\n' => builder.Append("\\n"),
                 '\r' => builder.Append("\\r"),
                 '\t' => builder.Append("\\t"),
-                _ when NeedsEscape(c) => builder.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)),
-                _ => builder.Append(c),
+                _ when Width(text, i) == 2 => builder.Append("\\U").Append(char.ConvertToUtf32(text[i], text[i + 1]).ToString("x8", System.Globalization.CultureInfo.InvariantCulture)),
+                _ => builder.Append("\\u").Append(((int)text[i]).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)),
             };
         }
 
         return builder.ToString();
     }
 
-    private static bool NeedsEscape(char c) => char.IsControl(c) || c is '\u2028' or '\u2029';
+    // Two for a surrogate pair (one character beyond U+FFFF), else one.
+    private static int Width(string text, int index) =>
+        char.IsHighSurrogate(text[index]) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]) ? 2 : 1;
+
+    // Control characters, the line and paragraph separators, lone surrogates, and Unicode's invisible
+    // format characters (category Cf): bidirectional overrides and isolates (U+202A-E, U+2066-9)
+    // reorder what a terminal shows, so a name could display as another ("Trojan Source"); zero-width
+    // ones (U+200B-D, U+FEFF) make two names look the same; tag characters (U+E0000-7F) hide text.
+    // Below U+00AD only the C0 and C1 controls are any of these: ASCII costs one comparison a character.
+    private static bool Escaped(string text, int index, bool keepLineBreaks)
+    {
+        var c = text[index];
+        if (c < '\u00ad')
+        {
+            return char.IsControl(c) && !(keepLineBreaks && c == '\n');
+        }
+
+        return Width(text, index) == 2
+            ? System.Text.Rune.GetUnicodeCategory(new System.Text.Rune(c, text[index + 1])) == System.Globalization.UnicodeCategory.Format
+            : c is '\u2028' or '\u2029' || char.IsSurrogate(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
+    }
 }

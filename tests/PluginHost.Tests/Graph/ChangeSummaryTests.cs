@@ -19,6 +19,12 @@ public sealed class ChangeSummaryTests
         // Found by a hostile test (stop 39): names from a cluster reached the log raw, so a name could
         // clear the operator's terminal or forge a log line of its own.
         { "a name with terminal escapes", ["+n\u001b[2J\u001b]0;title\u0007"], @"1 added (kubernetes.node n\u001b[2J\u001b]0;title\u0007)" },
+        // Invisible format characters: a bidirectional override shows "node-1-evil" as "node-1-live";
+        // a zero-width space makes "n1" and "n\u200b1" look alike. Soft hyphen and ordinary text stay.
+        { "a name with a bidirectional override", ["+node-1-\u202elive\u202c"], @"1 added (kubernetes.node node-1-\u202elive\u202c)" },
+        { "a name with zero-width characters", ["+n\u200b1\ufeff", "n\u2066x\u2069:Ready>NotReady"], @"1 added (kubernetes.node n\u200b1\ufeff), 1 changed state (n\u2066x\u2069 NotReady)" },
+        { "a name with tag characters (hidden text)", ["+n1\U000e0068\U000e0069"], @"1 added (kubernetes.node n1\U000e0068\U000e0069)" },
+        { "accents, CJK and emoji stay", ["+nœud-é-节点-🚀"], "1 added (kubernetes.node nœud-é-节点-🚀)" },
         { "a name with a line break", ["+n1\n2026-11-29 12:00:00.000 1 ERROR forged", "n2\r:Ready>NotReady"], @"1 added (kubernetes.node n1\n2026-11-29 12:00:00.000 1 ERROR forged), 1 changed state (n2\r NotReady)" },
     };
 
