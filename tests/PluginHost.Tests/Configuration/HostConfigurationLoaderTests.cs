@@ -110,6 +110,21 @@ public sealed class HostConfigurationLoaderTests(EchoPluginFolder plugins) : ICl
         configuration.Diagnostics.Warnings.ShouldContain($"{temp.Combine("vitrage.conf")}{warning}", name);
     }
 
+    // A 10 MB section name made "did you mean" build a table of its length times each known name's
+    // for every known section (a hostile test, stop 39): hundreds of MB each, seconds in all.
+    [Fact]
+    public void Load_HugeUnknownSectionName_NoSuggestionAndNoTableOfItsSize()
+    {
+        using var temp = new TempFolder();
+        var text = $"[datasources]\nplugin_path = {{plugins}}\n[{new string('x', 4_000_000)}]\nkey = value\n";
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var configuration = Load(temp, text);
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBeLessThan(400L << 20); // the text itself, a few times over: ~100 MB
+        configuration.Diagnostics.Warnings.ShouldBeEmpty(); // an unknown section is warned about only with a suggestion
+    }
+
     // A line whose "key = value" lost its first separator keeps a later '=' (a URL's query): the
     // library then takes everything before that '=', password included, for the key, which the
     // unknown-key message used to quote (a warning in our sections, a debug line in oslo's).
