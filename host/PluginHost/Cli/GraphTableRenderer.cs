@@ -42,8 +42,9 @@ internal static class GraphTableRenderer
     {
         // Cells are the datasources' text (node names, a static file's names, another host's
         // notifications): escaped, so that none moves the terminal's cursor, clears it, renames its
-        // window or starts a row of its own.
-        rows = rows.Select(r => r.Select(c => Logging.LogText.Escape(c)).ToArray()).ToList();
+        // window or starts a row of its own; and cut, since a column is as wide as its longest cell
+        // (one 100 KB name made every row 100 KB).
+        rows = rows.Select(r => r.Select(c => Logging.LogText.Quote(c)).ToArray()).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
         output.WriteLine(Format(header, widths));
         foreach (var row in rows)

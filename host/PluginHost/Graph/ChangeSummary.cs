@@ -58,13 +58,13 @@ internal sealed class ChangeSummary
         var changed = _stateChanged.Values.Where(c => !IsFlap(c)).ToList();
         if (changed.Count > 0)
         {
-            parts.Add(Invariant($"{changed.Count} changed state ({string.Join(", ", changed.Take(NamesShown).Select(c => $"{c.Last.Name ?? c.Last.Key} {c.Last.State ?? "-"}"))}{More(changed.Count)})"));
+            parts.Add(Invariant($"{changed.Count} changed state ({string.Join(", ", changed.Take(NamesShown).Select(c => $"{Logging.LogText.Shorten(c.Last.Name ?? c.Last.Key)} {Logging.LogText.Shorten(c.Last.State ?? "-")}"))}{More(changed.Count)})"));
         }
 
         var flapped = _stateChanged.Values.Where(IsFlap).ToList();
         if (flapped.Count > 0)
         {
-            parts.Add(Invariant($"{flapped.Count} flapped ({string.Join(", ", flapped.Take(NamesShown).Select(c => $"{c.Last.Name ?? c.Last.Key} {c.First.PreviousState ?? "-"}→{c.First.State ?? "-"}→{c.Last.State ?? "-"}"))}{More(flapped.Count)})"));
+            parts.Add(Invariant($"{flapped.Count} flapped ({string.Join(", ", flapped.Take(NamesShown).Select(c => $"{Logging.LogText.Shorten(c.Last.Name ?? c.Last.Key)} {Logging.LogText.Shorten(c.First.PreviousState ?? "-")}→{Logging.LogText.Shorten(c.First.State ?? "-")}→{Logging.LogText.Shorten(c.Last.State ?? "-")}"))}{More(flapped.Count)})"));
         }
 
         // Names and states are the datasources' text (a node name, a static file's entry, another
@@ -78,7 +78,7 @@ internal sealed class ChangeSummary
 
     private static string Names(List<GraphChange> changes) =>
         string.Join("; ", changes.GroupBy(c => c.Type).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => $"{g.Key} {string.Join(", ", g.Take(NamesShown).Select(c => c.Name ?? c.Key))}{More(g.Count())}"));
+            .Select(g => $"{g.Key} {string.Join(", ", g.Take(NamesShown).Select(c => Logging.LogText.Shorten(c.Name ?? c.Key)))}{More(g.Count())}"));
 
     private static string More(int count) => count > NamesShown ? Invariant($" and {count - NamesShown} more") : string.Empty;
 

@@ -18,12 +18,19 @@ internal static class LogText
     /// characters with its length said (a hostile test, stop 39: a 20 MB invalid value was echoed
     /// whole, in every check-config, reload and start).
     /// </summary>
-    public static string Quote(string? text)
+    public static string Quote(string? text) => Escape(Shorten(text));
+
+    /// <summary>
+    /// A value cut after <see cref="MaxQuoted"/> characters with its length said, not escaped (for
+    /// text escaped whole later): a name of 100 KB would otherwise be a log line or, in a table, the
+    /// width of every row.
+    /// </summary>
+    public static string Shorten(string? text)
     {
         var value = text ?? string.Empty;
         return value.Length <= MaxQuoted
-            ? Escape(value)
-            : $"{Escape(value[..MaxQuoted])}… ({value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)} characters)";
+            ? value
+            : $"{value[..MaxQuoted]}… ({value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)} characters)";
     }
 
     /// <param name="keepLineBreaks">Leaves <c>\n</c> as it is (a message of several lines), escaping every other control character.</param>

@@ -81,6 +81,25 @@ public sealed class SnapshotVerbTests(EchoPluginFolder plugins) : IClassFixture<
         result.Stderr.Where(c => char.IsControl(c) && c != '\n').ShouldBeEmpty(name);
     }
 
+    // A column is as wide as its longest cell: one 100 KB name made every row of the table 100 KB
+    // (and the log's "snapshot applied" line as long). Names are cut after 200 characters there.
+    [Fact]
+    public async Task Snapshot_HugeNameFromTheDatasource_TableAndLogCutIt()
+    {
+        using var temp = new TempFolder();
+        var entities = new string('x', 100_000) + "\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"n{i}\n"));
+        var config = Config(temp, entities);
+
+        var result = await HostProcess.RunAsync("snapshot", "--config-file", config);
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        result.Stdout.ShouldContain("… (100006 characters)");
+        result.Stdout.Split('\n').Max(l => l.Length).ShouldBeLessThan(1_000);
+        result.Stderr.Split('\n').Max(l => l.Length).ShouldBeLessThan(2_000);
+        var json = await HostProcess.RunAsync("snapshot", "--config-file", config, "--format", "json");
+        json.Stdout.ShouldContain(new string('x', 100_000)); // the graph itself keeps the whole name
+    }
+
     [Fact]
     public async Task Snapshot_DatasourceFails_ExitsOneAndSaysWhy()
     {
