@@ -235,7 +235,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                 catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
                 {
                     // Locked by another process, disk full, read-only, a newer schema: the batch stays and is tried again.
-                    _errors.Failed(e is SqliteException sqlite ? $"{sqlite.Message.TrimEnd('.')} (SQLite error {sqlite.SqliteErrorCode})" : e.Message);
+                    _errors.Failed(Describe(e));
                     writer?.Dispose();
                     writer = null;
                     failures++;
@@ -268,6 +268,14 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
             }
         }
     }
+
+    // Microsoft.Data.Sqlite's messages start "SQLite Error 26: ..." already; the code is added only
+    // where one does not (it was said twice).
+    private static string Describe(Exception e) => e is SqliteException sqlite
+        ? sqlite.Message.Contains($"SQLite Error {sqlite.SqliteErrorCode}", StringComparison.OrdinalIgnoreCase)
+            ? sqlite.Message.TrimEnd('.')
+            : $"{sqlite.Message.TrimEnd('.')} (SQLite error {sqlite.SqliteErrorCode})"
+        : e.Message;
 
     // SQLITE_BUSY and SQLITE_LOCKED: another connection holds the file for now.
     private static bool IsBusy(Exception e) => e is SqliteException { SqliteErrorCode: 5 or 6 };

@@ -5,6 +5,16 @@ namespace PluginHost.Tests.Configuration;
 
 public sealed class ConfigFileSetTests
 {
+    // Where a value came from, as messages name it: a file's line, or the command line (which has
+    // no line: "(command line):0" read as one).
+    [Theory]
+    [InlineData("a file's line", "/etc/vitrage/vitrage.conf", 12, "/etc/vitrage/vitrage.conf:12")]
+    [InlineData("the command line", "(command line)", 0, "(command line)")]
+    public void ConfigLocation_ToString_NamesTheFileAndALineOnlyWhenThereIsOne(string name, string file, int line, string expected)
+    {
+        new ConfigLocation(file, line).ToString().ShouldBe(expected, name);
+    }
+
     [Fact]
     public void Load_TwoFiles_LaterFileOverridesEarlierOne()
     {

@@ -309,7 +309,7 @@ public sealed class AlarmHistoryTests : IDisposable
     }
 
     // case, how the file at the history's path is broken (no lock: waiting cures none of them)
-    public static TheoryData<string, Action<string>> BrokenFiles => new()
+    public static TheoryData<string, Action<string>, string> BrokenFiles => new()
     {
         { "written by a newer host", path =>
             {
@@ -318,16 +318,16 @@ public sealed class AlarmHistoryTests : IDisposable
                 using var version = newer.CreateCommand();
                 version.CommandText = "PRAGMA user_version = 99";
                 version.ExecuteNonQuery();
-            }
+            }, "its schema is version 99, newer than this host's 1: it was written by a newer PluginHost"
         },
-        { "not a database", path => File.WriteAllText(path, new string('x', 4096)) },
+        { "not a database", path => File.WriteAllText(path, new string('x', 4096)), "SQLite Error 26: 'file is not a database'" },
     };
 
     // Found by a hostile test (stop 39): the flush waited through the retries (its clock never
     // reached the next one here), so every stop with such a file took the whole shutdown_timeout.
     [Theory]
     [MemberData(nameof(BrokenFiles))]
-    public async Task Flush_FileNoWaitCanMend_EndsAfterTheFailedAttemptAndTheLossIsReported(string name, Action<string> breakFile)
+    public async Task Flush_FileNoWaitCanMend_EndsAfterTheFailedAttemptAndTheLossIsReported(string name, Action<string> breakFile, string error)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
         breakFile(DatabasePath);
@@ -340,7 +340,7 @@ public sealed class AlarmHistoryTests : IDisposable
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await output.FlushAsync(bound.Token);
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10), name);
-        output.LastError.ShouldNotBeNull(name);
+        output.LastError.ShouldBe(error, name); // the SQLite code once, not "SQLite Error 26: … (SQLite error 26)"
         await output.DisposeAsync();
 
         logger.Warnings.ShouldContain(w => w.Contains(" alarm changes were not written", StringComparison.Ordinal), $"{name}: {string.Join(" / ", logger.Entries)}");
