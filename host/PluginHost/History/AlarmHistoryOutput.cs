@@ -55,7 +55,8 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
     private int _flushesAsked;
 
     // Completed while the last attempt failed with an error no wait mends (see IsBusy): a flush then
-    // ends at once, also one asked while the worker sleeps before its next attempt.
+    // ends at once, also one asked while the worker sleeps before its next attempt. A success or a
+    // lock (which a flush waits for) replaces it.
     private volatile TaskCompletionSource _unmendable = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Only the processor's thread touches these: the alarms each datasource has active now.
@@ -247,6 +248,12 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                         _unmendable.TrySetResult();
                         flushed.ForEach(f => f.TrySetResult());
                         flushed.Clear();
+                    }
+                    else if (_unmendable.Task.IsCompleted)
+                    {
+                        // A lock after such an error (the bad file moved away, a backup holding the new one):
+                        // flushes wait for it again, as for any lock.
+                        _unmendable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     }
 
                     var delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, failures - 1), MaxRetryDelay.TotalSeconds));

@@ -346,6 +346,44 @@ public sealed class AlarmHistoryTests : IDisposable
         logger.Warnings.ShouldContain(w => w.Contains(" alarm changes were not written", StringComparison.Ordinal), $"{name}: {string.Join(" / ", logger.Entries)}");
     }
 
+    // A flush waits through the retries for a lock: also for a lock that follows an error no wait
+    // mends (the bad file moved away, a backup tool holding the new one). The flag that ends flushes
+    // at once was cleared only by a success, so such a flush (a stop) returned at once and lost the row.
+    [Fact]
+    public async Task Flush_LockAfterAnErrorNoWaitMends_WaitsForTheLockAsForAnyLock()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        File.WriteAllText(DatabasePath, new string('x', 4096)); // not a database
+        await using var output = Output();
+        await output.OnAlarmsChangedAsync(_timeline.Node("n0", 0, alarm: true), TestContext.Current.CancellationToken);
+        await WaitUntilAsync(() => output.LastError is not null, "the broken file to be reported");
+        output.LastError!.ShouldNotContain("locked");
+
+        File.Delete(DatabasePath);
+        using var locker = new SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        locker.Open();
+        using (var exclusive = locker.CreateCommand())
+        {
+            exclusive.CommandText = "BEGIN EXCLUSIVE";
+            exclusive.ExecuteNonQuery();
+        }
+
+        await WaitUntilAsync(() =>
+        {
+            var locked = output.LastError?.Contains("locked", StringComparison.Ordinal) == true;
+            if (!locked)
+            {
+                _timeline.Time.Advance(TimeSpan.FromSeconds(30)); // the retry's delay
+            }
+
+            return locked;
+        }, "the lock to be reported");
+
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        bound.CancelAfter(TimeSpan.FromSeconds(2));
+        await Should.ThrowAsync<OperationCanceledException>(() => output.FlushAsync(bound.Token)); // before the fix: returned at once
+    }
+
     // case, what is removed while the output has the file open
     public static TheoryData<string, Action<string>> Removals => new()
     {
