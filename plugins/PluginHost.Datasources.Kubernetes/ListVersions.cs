@@ -26,14 +26,14 @@ internal sealed class ListVersions
         }
     }
 
-    /// <summary>Whether a read of the list at <paramref name="resourceVersion"/> went back behind the last complete one.</summary>
-    public bool WentBack(string? resourceVersion)
-    {
-        lock (_gate)
-        {
-            return WatchedNode.ParseVersion(resourceVersion) is { } version && _completed is { } completed && version < completed;
-        }
-    }
+    /// <summary>
+    /// Whether a read of the list at <paramref name="resourceVersion"/> went back behind
+    /// <paramref name="completedBefore"/>: <see cref="Completed"/> as it was when the read started.
+    /// A read that completed meanwhile (a relist beside a resync) may have started later, at a
+    /// later version, and is no measure: held against it, a resync's list was taken for an etcd restore.
+    /// </summary>
+    public static bool WentBack(string? resourceVersion, ulong? completedBefore) =>
+        WatchedNode.ParseVersion(resourceVersion) is { } version && completedBefore is { } completed && version < completed;
 
     /// <summary>
     /// A read of the list at <paramref name="resourceVersion"/> completed, every node of it in the

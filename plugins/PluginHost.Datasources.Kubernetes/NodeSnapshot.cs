@@ -47,10 +47,19 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
         // restore): then no node of this read carries its version, so none is merely refreshed.
         string? listVersion = null;
         var wentBack = false;
+
+        // The last complete read's version as the list (or its restart) began: one completed meanwhile
+        // (the watch's relist beside this resync) may have begun after it, at a later version.
+        ulong? completedBefore = null;
         try
         {
             while (true)
             {
+                if (continueToken is null)
+                {
+                    completedBefore = api.ListVersions.Completed;
+                }
+
                 NodeListPage page;
                 try
                 {
@@ -82,12 +91,12 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
                 if (continueToken is null)
                 {
                     listVersion = page.ResourceVersion;
-                    if (!wentBack && api.ListVersions.WentBack(listVersion))
+                    if (!wentBack && ListVersions.WentBack(listVersion, completedBefore))
                     {
                         wentBack = true;
                         context.Logger.LogWarning(
                             "Kubernetes {Server}: the node list's resourceVersion {Version} is below the last complete read's {Completed} (etcd restored from a backup?); every node of this snapshot is applied in full",
-                            _connection.SafeServer, listVersion, api.ListVersions.Completed);
+                            _connection.SafeServer, listVersion, completedBefore);
                     }
                 }
 

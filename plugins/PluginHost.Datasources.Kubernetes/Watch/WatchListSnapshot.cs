@@ -34,6 +34,9 @@ internal sealed class WatchListSnapshot(DatasourceContext context, KubernetesOpt
         WatchStream stream, DatasourceAction action, ListedNodes listed, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var sampleTime = context.Time.GetUtcNow();
+
+        // As the read began (a read completed meanwhile may have begun later): see NodeSnapshot.
+        var completedBefore = api.ListVersions.Completed;
         using var deadline = new SnapshotDeadline(options.SnapshotTimeout, context.Time, _connection.SafeServer, cancellationToken);
         var screen = new NodeScreen();
         var identities = new List<NodeIdentity>();
@@ -90,11 +93,11 @@ internal sealed class WatchListSnapshot(DatasourceContext context, KubernetesOpt
 
         // Its version comes with the end bookmark, after the nodes went out with theirs: one that went
         // back (an etcd restore) is not taken as complete, so the next list still applies every node in full.
-        if (api.ListVersions.WentBack(listed.ResourceVersion))
+        if (ListVersions.WentBack(listed.ResourceVersion, completedBefore))
         {
             context.Logger.LogWarning(
                 "Kubernetes {Server}: the WatchList's resourceVersion {Version} is below the last complete read's {Completed} (etcd restored from a backup?); the next resync applies every node in full",
-                _connection.SafeServer, listed.ResourceVersion, api.ListVersions.Completed);
+                _connection.SafeServer, listed.ResourceVersion, completedBefore);
         }
         else
         {
