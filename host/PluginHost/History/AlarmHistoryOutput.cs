@@ -244,7 +244,8 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                     {
                         // Only a lock goes away by waiting: a flush waiting through the retries for a file of a
                         // newer host, or not a database at all, made every stop take the whole shutdown_timeout
-                        // (a hostile test, stop 39). Flushes end; the work stays and is retried while the host runs.
+                        // (a hostile test, stop 39). Flushes end; the work stays and is retried while this output
+                        // runs (a stop or a reload, which disposes it after the flush, counts it as not written).
                         _unmendable.TrySetResult();
                         flushed.ForEach(f => f.TrySetResult());
                         flushed.Clear();
