@@ -94,9 +94,10 @@ internal sealed class DriverRunner(
                     else
                     {
                         failures++;
-                        var delay = Min(backoff.Delay(failures), Configuration.SnapshotsInterval);
+                        // Counted from the attempt's start, like every due time: what is left of the delay.
+                        var retry = lastStart.Value + Min(backoff.Delay(failures), Configuration.SnapshotsInterval) - time.GetUtcNow();
                         logger.LogInformation("Retrying the {Datasource} snapshot in {Delay} s (attempt {Attempt} failed)",
-                            Name, delay.TotalSeconds, failures);
+                            Name, Math.Max(0, Math.Ceiling(retry.TotalSeconds)), failures);
                     }
                 }
 

@@ -22,12 +22,13 @@ public sealed class DriverRunnerTests
     // failing is set before the runner starts: set after, the first snapshot could already have run
     // and succeeded (the runner starts on the thread pool at once), and the retry the test advances
     // the clock for would never come.
-    private (ScriptedDriver Driver, Task Running) StartRunner(int intervalSeconds, RetryBackoff? backoff = null, TaskCompletionSource? gate = null, bool failing = false)
+    private (ScriptedDriver Driver, Task Running) StartRunner(int intervalSeconds, RetryBackoff? backoff = null, TaskCompletionSource? gate = null, bool failing = false,
+        Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         var driver = new ScriptedDriver(_time) { Gate = gate, Fail = failing };
         var datasource = Datasource("scripted", TimeSpan.FromSeconds(intervalSeconds), UpdateMethod.None);
         var runner = new DriverRunner(datasource, driver, new GraphQueue(10_000), _time,
-            backoff ?? new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300)), NullLogger.Instance);
+            backoff ?? new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(300)), logger ?? NullLogger.Instance);
         return (driver, Task.Run(() => runner.RunAsync(_stop.Token)));
     }
 
@@ -248,6 +249,30 @@ public sealed class DriverRunnerTests
 
         running.IsCompleted.ShouldBeFalse("the runner ended");
         driver.Openings.Select(t => (t - Start).TotalDays).ShouldBe([0, 1]);
+        await _stop.CancelAsync();
+        await running;
+    }
+
+    // Due times count from the attempt's start, so an attempt that took 4 s of a 10 s delay is retried
+    // 6 s after it failed; the log said "in 10 s" (a hostile test, stop 39).
+    [Fact]
+    public async Task RunAsync_SlowFailedAttempt_LogSaysWhenTheRetryReallyComes()
+    {
+        var logger = new PluginHost.Tests.Support.CapturingLogger();
+        var gate = new TaskCompletionSource();
+        var (driver, running) = StartRunner(600, new RetryBackoff(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)), gate, failing: true, logger: logger);
+        await WaitForCallsAsync(driver, 1);
+        _time.Advance(TimeSpan.FromSeconds(4));
+        gate.SetResult();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!logger.Entries.Any(e => e.Message.StartsWith("Retrying", StringComparison.Ordinal)))
+        {
+            await Task.Delay(5, timeout.Token);
+        }
+
+        logger.Entries.Select(e => e.Message).ShouldContain("Retrying the scripted snapshot in 6 s (attempt 1 failed)");
+        await AdvanceAsync(driver, 6, 2);
+        Offsets(driver).ShouldBe([0, 10]);
         await _stop.CancelAsync();
         await running;
     }
