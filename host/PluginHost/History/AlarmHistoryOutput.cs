@@ -18,9 +18,10 @@ namespace PluginHost.History;
 /// this is one wake-up and one commit per window instead of per alarm change. A locked, full or unwritable database is logged once per
 /// distinct error and the batch is tried again with a growing delay (at most 30 s) while new work
 /// waits in the buffer; when the buffer is full, work is dropped and counted: the history never
-/// holds back the graph. A flush (a stop, a reload) waits through the retries only for a lock. After the first complete snapshot of a datasource, alarms still open from
-/// before a restart that the datasource no longer reports are ended. Ended alarms older than the
-/// retention are pruned at start and every hour.
+/// holds back the graph. A flush (a stop, a reload) waits through the retries only for a lock.
+/// After the first complete snapshot of a datasource, alarms still open from before a restart that
+/// the datasource no longer reports are ended. Ended alarms older than the retention are pruned at
+/// start and every hour.
 /// </summary>
 internal sealed class AlarmHistoryOutput : IGraphOutput
 {
@@ -214,10 +215,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
 
                     failures = 0;
                     _errors.Succeeded();
-                    if (_unmendable.Task.IsCompleted)
-                    {
-                        _unmendable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    }
+                    FlushesWaitAgain();
 
                     flushed.ForEach(f => f.TrySetResult());
                     flushed.Clear();
@@ -250,11 +248,11 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                         flushed.ForEach(f => f.TrySetResult());
                         flushed.Clear();
                     }
-                    else if (_unmendable.Task.IsCompleted)
+                    else
                     {
                         // A lock after such an error (the bad file moved away, a backup holding the new one):
                         // flushes wait for it again, as for any lock.
-                        _unmendable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        FlushesWaitAgain();
                     }
 
                     var delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, failures - 1), MaxRetryDelay.TotalSeconds));
@@ -274,6 +272,15 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
             {
                 Interlocked.Add(ref _dropped, batch.Count);
             }
+        }
+    }
+
+    // After a success or a lock: flushes wait for the writes again (see _unmendable).
+    private void FlushesWaitAgain()
+    {
+        if (_unmendable.Task.IsCompleted)
+        {
+            _unmendable = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 

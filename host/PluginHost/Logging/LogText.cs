@@ -53,22 +53,19 @@ internal static class LogText
         }
 
         var builder = new StringBuilder(text.Length + 16).Append(text, 0, first);
-        for (var i = first; i < text.Length; i += Width(text, i))
+        for (var i = first; i < text.Length;)
         {
-            if (!Escaped(text, i, keepLineBreaks))
-            {
-                builder.Append(text, i, Width(text, i));
-                continue;
-            }
-
+            var width = Width(text, i);
             _ = text[i] switch
             {
+                _ when !Escaped(text, i, keepLineBreaks) => builder.Append(text, i, width),
                 '\n' => builder.Append("\\n"),
                 '\r' => builder.Append("\\r"),
                 '\t' => builder.Append("\\t"),
-                _ when Width(text, i) == 2 => builder.Append("\\U").Append(char.ConvertToUtf32(text[i], text[i + 1]).ToString("x8", System.Globalization.CultureInfo.InvariantCulture)),
+                _ when width == 2 => builder.Append("\\U").Append(char.ConvertToUtf32(text[i], text[i + 1]).ToString("x8", System.Globalization.CultureInfo.InvariantCulture)),
                 _ => builder.Append("\\u").Append(((int)text[i]).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)),
             };
+            i += width;
         }
 
         return builder.ToString();
