@@ -129,6 +129,43 @@ public sealed class WatchListAndFaultTests
         events.Single().GetProperty("object").GetProperty("code").GetInt32().ShouldBe(410, name); // the history before the restore is gone
     }
 
+    // case, the version watched from relative to the one restored to, the ERROR's code (0: no error, the change is watched)
+    public static TheoryData<string, long, int> WatchesAfterARestore => new()
+    {
+        { "from the version before the restore (above the restored one)", 5, 504 },
+        { "from just above the current version (one change after the restore)", 2, 504 },
+        { "from the restored version", 0, 0 },
+    };
+
+    // A client that watched before an etcd restore holds a version above the restored one: the API
+    // server ends such a watch with 504 "Too large resource version", which makes client-go relist.
+    [Theory]
+    [MemberData(nameof(WatchesAfterARestore))]
+    public async Task Watch_FromAVersionAboveTheRestoredOne_GetsTheTooLargeResourceVersionError(string name, long above, int code)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var simulator = await KubeApiSimulator.StartAsync(new SimulatorOptions { NodeCount = 3 }, ct);
+        using var client = RawApi.Client(simulator);
+        var restored = simulator.Nodes.ResourceVersion - 5;
+        simulator.Nodes.Restore(restored);
+        simulator.Nodes.SetReady(simulator.Nodes.Names[0], "False"); // restored + 1
+
+        var (events, _) = await ReadAsync(client, $"resourceVersion={restored + above}", 1, TimeSpan.FromSeconds(10));
+
+        if (code == 0)
+        {
+            Type(events.Single()).ShouldBe("MODIFIED", name);
+            return;
+        }
+
+        Type(events.Single()).ShouldBe("ERROR", name);
+        var status = events.Single().GetProperty("object");
+        status.GetProperty("code").GetInt32().ShouldBe(code, name);
+        status.GetProperty("reason").GetString().ShouldBe("Timeout", name);
+        status.GetProperty("message").GetString().ShouldBe($"Timeout: Too large resource version: {restored + above}, current: {restored + 1}", name);
+        status.GetProperty("details").GetProperty("causes")[0].GetProperty("reason").GetString().ShouldBe("ResourceVersionTooLarge", name);
+    }
+
     [Fact]
     public async Task Watch_WatchersMissChanges_TheChangeIsListedButNeverWatched()
     {

@@ -319,7 +319,8 @@ public sealed class NodeStore
     /// An etcd restore from a backup taken at <paramref name="resourceVersion"/>: the collection's
     /// version goes back to it, so lists report it and the next change gets the version after it
     /// again (a node can be re-written at a version a client already saw with other content). The
-    /// nodes stay as they are; the history is forgotten, and a watch from an older version gets 410.
+    /// nodes stay as they are; the history is forgotten, and a watch from an older version gets 410
+    /// (one from a version above it, as a client that watched before the restore has, a 504 "Too large resource version").
     /// </summary>
     public void Restore(long resourceVersion)
     {

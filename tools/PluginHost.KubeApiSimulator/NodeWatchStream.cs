@@ -6,7 +6,8 @@ namespace PluginHost.KubeApiSimulator;
 
 /// <summary>
 /// A watch on nodes: newline-delimited <c>{"type":…,"object":…}</c> events from a resourceVersion
-/// on, BOOKMARKs when asked for, an ERROR event with a 410 Status when the version is too old, and
+/// on, BOOKMARKs when asked for, an ERROR event with a 410 Status when the version is too old (504
+/// "Too large resource version" when it is above the collection's, after a restore), and
 /// the end of the stream after <c>timeoutSeconds</c> (or the simulator's
 /// <see cref="KubeApiSimulator.MaxWatchDuration"/>). A WatchList (<c>sendInitialEvents=true</c>)
 /// first sends every node as ADDED, then the bookmark annotated <c>k8s.io/initial-events-end</c>;
@@ -48,6 +49,16 @@ internal sealed class NodeWatchStream(KubeApiSimulator simulator)
             case FaultKind.DropWatch when fault.AfterEvents == 0:
                 await BreakAsync(context).ConfigureAwait(false);
                 return;
+        }
+
+        // After an etcd restore (Nodes.Restore) a client's version can be above the collection's. The
+        // API server's watch cache waits up to 3 s for it, then ends the watch with this ERROR event
+        // (client-go relists on it); answered at once here, so tests need not wait.
+        if (from is { } ahead && !initialEvents && ahead > simulator.Nodes.ResourceVersion)
+        {
+            await WriteEventAsync(response, "ERROR", StatusResponses.TooLargeResourceVersion(ahead, simulator.Nodes.ResourceVersion), context.RequestAborted)
+                .ConfigureAwait(false);
+            return;
         }
 
         var subscription = simulator.Nodes.Watch(from, initialEvents);

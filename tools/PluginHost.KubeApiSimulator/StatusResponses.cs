@@ -24,6 +24,26 @@ internal static class StatusResponses
         ["code"] = code,
     });
 
+    /// <summary>
+    /// apimachinery's <c>NewTooLargeResourceVersionError</c>: a 504 Timeout whose cause says
+    /// <c>ResourceVersionTooLarge</c>, with the retry hint the watch cache gives.
+    /// </summary>
+    public static byte[] TooLargeResourceVersion(long requested, long current) => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+    {
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["metadata"] = new Dictionary<string, object>(),
+        ["status"] = "Failure",
+        ["message"] = $"Timeout: Too large resource version: {requested}, current: {current}",
+        ["reason"] = "Timeout",
+        ["details"] = new Dictionary<string, object>
+        {
+            ["causes"] = new[] { new Dictionary<string, object> { ["reason"] = "ResourceVersionTooLarge", ["message"] = "Too large resource version" } },
+            ["retryAfterSeconds"] = 1,
+        },
+        ["code"] = 504,
+    });
+
     public static Task UnauthorizedAsync(HttpContext context) => WriteAsync(context, 401, "Unauthorized", "Unauthorized");
 
     public static Task ForbiddenAsync(HttpContext context, string user) => WriteAsync(context, 403, "Forbidden",
