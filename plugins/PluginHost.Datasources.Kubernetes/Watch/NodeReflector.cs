@@ -13,7 +13,8 @@ namespace PluginHost.Datasources.Kubernetes.Watch;
 /// becomes an update event through the same transformer, a deletion deletes the node at once, a
 /// bookmark moves the version on. A stream that ends (timeoutSeconds, the server, a broken
 /// connection, the idle deadline) is watched again from the last version at once; a 410 (the
-/// version is too old) is answered by a relist, which is a complete snapshot read inside the
+/// version is too old) or a 504 "Too large resource version" (above the server's, after an etcd
+/// restore) is answered by a relist, which is a complete snapshot read inside the
 /// stream; a failing server (refused, 429, 5xx, anything else) by <see cref="WatchBackoff"/>, then
 /// a watch again, without a relist. After a node came or went, the cluster event follows; after
 /// the host's resync (<c>snapshots_interval</c>), what it found that the watch had missed is logged
@@ -242,6 +243,10 @@ internal sealed class NodeReflector : IAsyncDisposable
                     break;
                 case WatchEventType.Error when e.IsExpired:
                     Logger.LogInformation("The watch of {Server} expired ({Code} {Message}): listing again", Server, e.Status.Code, e.Status.Message);
+                    return WatchEnd.Expired;
+                case WatchEventType.Error when e.IsTooLargeResourceVersion:
+                    Logger.LogWarning("The watch of {Server} cannot go on from resourceVersion {ResourceVersion}, which the server has not reached ({Code} {Message}; etcd restored from a backup?): listing again",
+                        Server, _resourceVersion, e.Status.Code, e.Status.Message);
                     return WatchEnd.Expired;
                 case WatchEventType.Error:
                     throw new DatasourceException($"the watch of {Server} sent an error: {e.Status.Code} {e.Status.Reason}: {e.Status.Message}");

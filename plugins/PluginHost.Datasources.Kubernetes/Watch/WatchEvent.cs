@@ -53,6 +53,15 @@ internal sealed class WatchEvent
         && (Status.Code == 410 || Status.Reason is "Expired" or "Gone"
             || (Status.Message?.Contains("too old resource version", StringComparison.OrdinalIgnoreCase) ?? false));
 
+    /// <summary>
+    /// An ERROR that means the version to watch from is above the server's (504 Timeout, "Too large
+    /// resource version": etcd was restored from a backup taken before it). Watching again from it
+    /// gets the same answer until the cluster's version passes it, so, like client-go: list again.
+    /// Told by the message: the Status's cause (ResourceVersionTooLarge) is not read.
+    /// </summary>
+    public bool IsTooLargeResourceVersion => Type == WatchEventType.Error
+        && (Status.Message?.Contains("Too large resource version", StringComparison.OrdinalIgnoreCase) ?? false);
+
     /// <summary>Parses one line; a line that is not a watch event throws <see cref="JsonException"/>.</summary>
     public static WatchEvent Parse(ReadOnlyMemory<byte> line)
     {
