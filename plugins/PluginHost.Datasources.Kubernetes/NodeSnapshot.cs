@@ -43,21 +43,22 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
         // list no longer has are deleted at its end, or the snapshot would keep them alive.
         IReadOnlyDictionary<string, string>? beforeRestart = null;
 
-        // The list's version, and whether it went back behind the last complete read's (an etcd
-        // restore): then no node of this read carries its version, so none is merely refreshed.
+        // The list's version, and the etcd restore this read applies in full, if one is pending or
+        // its version went back behind the last complete read's: then no node of this read carries
+        // its version, so none is merely refreshed.
         string? listVersion = null;
-        var wentBack = false;
+        int? inFull = null;
 
-        // The last complete read's version as the list (or its restart) began: one completed meanwhile
+        // What the list (or its restart) is judged against as it began: a read completed meanwhile
         // (the watch's relist beside this resync) may have begun after it, at a later version.
-        ulong? completedBefore = null;
+        var start = default(ReadStart);
         try
         {
             while (true)
             {
                 if (continueToken is null)
                 {
-                    completedBefore = api.ListVersions.Completed;
+                    start = api.ListVersions.Begin();
                 }
 
                 NodeListPage page;
@@ -91,12 +92,20 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
                 if (continueToken is null)
                 {
                     listVersion = page.ResourceVersion;
-                    if (!wentBack && ListVersions.WentBack(listVersion, completedBefore))
+                    // A restart after a 410 keeps what the list decided: its nodes went out so already.
+                    if (inFull is null && start.PendingRestore is { } pending)
                     {
-                        wentBack = true;
+                        inFull = pending;
+                        context.Logger.LogInformation(
+                            "Kubernetes {Server}: an etcd restore seen earlier is not applied in full yet; every node of this snapshot is",
+                            _connection.SafeServer);
+                    }
+                    else if (inFull is null && ListVersions.WentBack(listVersion, start.Completed))
+                    {
+                        inFull = api.ListVersions.RestoreSeen();
                         context.Logger.LogWarning(
                             "Kubernetes {Server}: the node list's resourceVersion {Version} is below the last complete read's {Completed} (etcd restored from a backup?); every node of this snapshot is applied in full",
-                            _connection.SafeServer, listVersion, completedBefore);
+                            _connection.SafeServer, listVersion, start.Completed);
                     }
                 }
 
@@ -135,7 +144,7 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
 
                     nodeCount++;
                     var e = _events.Create(page.Item(i), header, action, sampleTime);
-                    yield return wentBack ? e with { EntityVersion = null } : e;
+                    yield return inFull is null ? e : e with { EntityVersion = null };
                 }
 
                 continueToken = page.ContinueToken;
@@ -160,7 +169,7 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
 
             var version = await deadline.RunAsync(clusterEvents.ReadVersionAsync).ConfigureAwait(false);
             yield return clusterEvents.Create(action, sampleTime, nodeCount, identities, version);
-            api.ListVersions.Complete(listVersion); // reached once the host took every event: the read is complete
+            api.ListVersions.Complete(listVersion, inFull); // reached once the host took every event: the read is complete
         }
         finally
         {

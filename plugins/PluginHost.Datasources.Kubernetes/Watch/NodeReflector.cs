@@ -282,7 +282,10 @@ internal sealed class NodeReflector : IAsyncDisposable
         }
 
         _resourceVersion = node.ResourceVersion.Length > 0 ? node.ResourceVersion : _resourceVersion;
-        await output.WriteAsync(_events.Create(e.Object.Span, header, DatasourceAction.Update, _context.Time.GetUtcNow(), e.TypeName), cancellationToken)
+        // While an etcd restore is not applied in full, a node may be re-written at the very version
+        // the graph holds from before it: the event goes without its version, so it is not merely refreshed.
+        var created = _events.Create(e.Object.Span, header, DatasourceAction.Update, _context.Time.GetUtcNow(), e.TypeName);
+        await output.WriteAsync(_api.ListVersions.RestorePending ? created with { EntityVersion = null } : created, cancellationToken)
             .ConfigureAwait(false);
     }
 

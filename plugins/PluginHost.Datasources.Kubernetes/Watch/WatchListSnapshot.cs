@@ -35,8 +35,17 @@ internal sealed class WatchListSnapshot(DatasourceContext context, KubernetesOpt
     {
         var sampleTime = context.Time.GetUtcNow();
 
-        // As the read began (a read completed meanwhile may have begun later): see NodeSnapshot.
-        var completedBefore = api.ListVersions.Completed;
+        // As the read began (a read completed meanwhile may have begun later): see NodeSnapshot. With
+        // a restore pending its nodes go out without their versions; one that this read's version
+        // shows is known only at its end bookmark, after its nodes went out with theirs.
+        var start = api.ListVersions.Begin();
+        var inFull = start.PendingRestore;
+        if (inFull is not null)
+        {
+            context.Logger.LogInformation(
+                "Kubernetes {Server}: an etcd restore seen earlier is not applied in full yet; every node of this WatchList is", _connection.SafeServer);
+        }
+
         using var deadline = new SnapshotDeadline(options.SnapshotTimeout, context.Time, _connection.SafeServer, cancellationToken);
         var screen = new NodeScreen();
         var identities = new List<NodeIdentity>();
@@ -80,7 +89,8 @@ internal sealed class WatchListSnapshot(DatasourceContext context, KubernetesOpt
                 identities.Add(identity);
             }
 
-            yield return _events.Create(e.Object.Span, header, action, sampleTime);
+            var created = _events.Create(e.Object.Span, header, action, sampleTime);
+            yield return inFull is null ? created : created with { EntityVersion = null };
         }
 
         if (screen.Skipped > 0)
@@ -92,16 +102,18 @@ internal sealed class WatchListSnapshot(DatasourceContext context, KubernetesOpt
         yield return clusterEvents.Create(action, sampleTime, listed.Nodes.Count, identities, version);
 
         // Its version comes with the end bookmark, after the nodes went out with theirs: one that went
-        // back (an etcd restore) is not taken as complete, so the next list still applies every node in full.
-        if (ListVersions.WentBack(listed.ResourceVersion, completedBefore))
+        // back (an etcd restore) is not taken as complete, and the restore is marked pending, so the
+        // watch's events and the next read (a resync, whatever its version by then) apply every node in full.
+        if (inFull is null && ListVersions.WentBack(listed.ResourceVersion, start.Completed))
         {
+            api.ListVersions.RestoreSeen();
             context.Logger.LogWarning(
-                "Kubernetes {Server}: the WatchList's resourceVersion {Version} is below the last complete read's {Completed} (etcd restored from a backup?); the next resync applies every node in full",
-                _connection.SafeServer, listed.ResourceVersion, completedBefore);
+                "Kubernetes {Server}: the WatchList's resourceVersion {Version} is below the last complete read's {Completed} (etcd restored from a backup?); every node watched and read is applied in full until a read (the next resync) applied every node so",
+                _connection.SafeServer, listed.ResourceVersion, start.Completed);
         }
         else
         {
-            api.ListVersions.Complete(listed.ResourceVersion);
+            api.ListVersions.Complete(listed.ResourceVersion, inFull);
         }
     }
 
