@@ -41,7 +41,18 @@ internal static class HostProcess
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A host that hangs (a regression under test) must not outlive its test: one left from a
+            // failing run of the FIFO test was still blocked in its open two hours later (stop 40).
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"pluginhost {string.Join(' ', args)} did not exit within 2 minutes; it was killed");
+        }
+
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 }
