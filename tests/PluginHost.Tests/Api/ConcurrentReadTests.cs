@@ -1,5 +1,6 @@
 using PluginHost.Operations;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -34,8 +35,9 @@ public sealed class ConcurrentReadTests
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients }) { BaseAddress = api.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Add("X-Roles", "admin");
 
-        var churning = ChurnAsync(simulator, scheduler, ct);
-        var answers = await Task.WhenAll(Enumerable.Range(0, Clients).Select(client => ReadUntilAsync(http, client, churning, ct)));
+        var answered = new StrongBox<int>(0);
+        var churning = ChurnAsync(simulator, scheduler, answered, ct);
+        var answers = await Task.WhenAll(Enumerable.Range(0, Clients).Select(client => ReadUntilAsync(http, client, churning, answered, ct)));
         await churning;
 
         var all = answers.SelectMany(a => a).ToList();
@@ -48,11 +50,22 @@ public sealed class ConcurrentReadTests
     }
 
     // Each round: 5 nodes deleted, 5 added, 3 flipped Ready/NotReady; then a snapshot, applied.
-    private static async Task ChurnAsync(KubeApiSimulator.KubeApiSimulator simulator, DatasourceScheduler scheduler, CancellationToken ct)
+    // A round starts once a quarter of the clients' reads came since the last one (bounded): on a
+    // loaded machine the rounds once all ended before the first answer, and every client read
+    // the last version only.
+    private static async Task ChurnAsync(KubeApiSimulator.KubeApiSimulator simulator, DatasourceScheduler scheduler, StrongBox<int> answered, CancellationToken ct)
     {
         await Task.Yield();
+        var seen = 0;
         for (var round = 0; round < Rounds; round++)
         {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (Volatile.Read(ref answered.Value) < seen + Clients / 4 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10, ct);
+            }
+
+            seen = Volatile.Read(ref answered.Value);
             foreach (var name in simulator.Nodes.Names.Take(5).ToList())
             {
                 simulator.Nodes.Delete(name);
@@ -69,10 +82,10 @@ public sealed class ConcurrentReadTests
         }
     }
 
-    private static async Task<List<Answer>> ReadUntilAsync(HttpClient http, int client, Task churning, CancellationToken ct)
+    private static async Task<List<Answer>> ReadUntilAsync(HttpClient http, int client, Task churning, StrongBox<int> answered, CancellationToken ct)
     {
         var answers = new List<Answer>();
-        for (var i = 0; !churning.IsCompleted || i < 2; i++)
+        for (var i = 0; !churning.IsCompleted || i < 2; i++, Interlocked.Increment(ref answered.Value))
         {
             var topology = (client + i) % 2 == 0;
             try
