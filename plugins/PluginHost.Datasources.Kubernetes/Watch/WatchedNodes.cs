@@ -129,17 +129,7 @@ internal sealed class WatchedNodes
         {
             ResyncFindings? overdue = null;
             ulong through = 0;
-            for (var i = 0; i < _audits.Count;)
-            {
-                if (now - _audits[i].StartedAt >= overdueAfter)
-                {
-                    Judge(i, ref overdue, ref through);
-                }
-                else
-                {
-                    i++;
-                }
-            }
+            JudgeWhere(a => now - a.StartedAt >= overdueAfter, ref overdue, ref through);
 
             if (ResyncAudit.Start(listed, _nodes, _deletedAt, now) is { } audit)
             {
@@ -165,6 +155,22 @@ internal sealed class WatchedNodes
         }
     }
 
+    // Judges, oldest first, every waiting audit that is due.
+    private void JudgeWhere(Predicate<ResyncAudit> due, ref ResyncFindings? findings, ref ulong through)
+    {
+        for (var i = 0; i < _audits.Count;)
+        {
+            if (due(_audits[i]))
+            {
+                Judge(i, ref findings, ref through);
+            }
+            else
+            {
+                i++;
+            }
+        }
+    }
+
     private void Judge(int index, ref ResyncFindings? findings, ref ulong through)
     {
         var audit = _audits[index];
@@ -185,17 +191,7 @@ internal sealed class WatchedNodes
 
             ResyncFindings? findings = null;
             ulong through = 0;
-            for (var i = 0; i < _audits.Count;)
-            {
-                if (version >= _audits[i].Through)
-                {
-                    Judge(i, ref findings, ref through);
-                }
-                else
-                {
-                    i++;
-                }
-            }
+            JudgeWhere(a => version >= a.Through, ref findings, ref through);
 
             return findings; // the resync's own cluster event already put its nodes in the graph
         }
