@@ -197,8 +197,11 @@ internal static class HostConfigurationLoader
                 var available = catalog.Plugins.Count == 0 ? "none" : string.Join(", ", catalog.Plugins.Select(p => p.Name));
                 var failures = catalog.Errors.Count == 0 ? string.Empty
                     : "; plugins that failed to load: " + string.Join("; ", catalog.Errors);
+                // A type that is no name may be a password: a wrapped transport_url line continues
+                // the value above it (oslo's continuation lines).
+                var named = SecretNames.IsPrintableKey(type) ? $"'{type}'" : "an entry that is not a plugin name (its text is not shown: it may hold a secret)";
                 diagnostics.Error(
-                    $"{typesOrigin}: [datasources] types names '{type}', but no such plugin was found in {string.Join(", ", host.PluginPaths)} (available: {available}){failures}");
+                    $"{typesOrigin}: [datasources] types names {named}, but no such plugin was found in {string.Join(", ", host.PluginPaths)} (available: {available}){failures}");
             }
         }
 

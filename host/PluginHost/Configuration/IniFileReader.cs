@@ -1,11 +1,8 @@
-using Microsoft.Extensions.Configuration.Ini;
-
 namespace PluginHost.Configuration;
 
 /// <summary>
-/// Reads one oslo-style INI file. Values come from Microsoft.Extensions.Configuration.Ini (its
-/// quoting and comment rules); this class adds what oslo users need on top: the line of every key,
-/// and errors that name the file and line instead of a bare <see cref="FormatException"/>.
+/// Reads one oslo-style INI file (bounded, strict UTF-8) and gives each key's last value with the
+/// line it is on; <see cref="OsloIniParser"/> splits the text by oslo.config's rules.
 /// </summary>
 internal static class IniFileReader
 {
@@ -29,49 +26,31 @@ internal static class IniFileReader
             throw new ConfigException($"{path}: cannot read config file: {e.Message}");
         }
 
-        var lines = ScanLines(path, text);
-
-        // oslo.config accepts a key repeated in a section (multi-valued options); the library
-        // refuses it. It is given each key's last line only; who owns the section decides later
-        // whether a repeat deserves a warning.
-        // (A string key, not a tuple: LINQ over reference types runs precompiled code, a tuple key was
-        // JIT-compiled at every start.)
-        var repeats = lines.GroupBy(l => $"{l.Section}\n{l.Key}", StringComparer.OrdinalIgnoreCase)
-            .Where(g => g.Count() > 1).ToDictionary(g => g.Last(), g => g.SkipLast(1).Select(l => l.Location).ToList());
-        var earlier = new HashSet<int>();
-        foreach (var location in repeats.Values.SelectMany(l => l))
+        // oslo.config accepts a key repeated in a section (multi-valued options). Each key's last value
+        // is kept; who owns the section decides later whether a repeat deserves a warning.
+        var assignments = OsloIniParser.Parse(path, text);
+        var last = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var earlier = new Dictionary<string, List<ConfigLocation>>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < assignments.Count; i++)
         {
-            earlier.Add(location.Line);
-        }
-
-        IDictionary<string, string?> values;
-        try
-        {
-            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(WithoutLines(text, earlier)));
-            values = IniStreamConfigurationProvider.Read(stream);
-        }
-        catch (FormatException)
-        {
-            // ScanLines reports every problem it can place on a line; this is the fallback. The
-            // library's message quotes the line, which may hold a password: it is not shown.
-            throw new ConfigException($"{path}: cannot be read as an INI file");
-        }
-
-        var result = new List<RawConfigValue>(lines.Count);
-        foreach (var line in lines.Where(l => !earlier.Contains(l.Location.Line)))
-        {
-            var value = values.TryGetValue($"{line.Section}:{line.Key}", out var v) ? v ?? string.Empty : string.Empty;
-            if (line.SingleQuoted && value.Length >= 2)
+            var name = $"{assignments[i].Section}\n{assignments[i].Key}";
+            if (last.TryGetValue(name, out var before))
             {
-                // oslo.config takes the quotes off 'value' as off "value"; the library only off the
-                // latter, which left them in a password, a cluster name or a path.
-                value = value[1..^1];
+                (earlier.TryGetValue(name, out var list) ? list : earlier[name] = []).Add(assignments[before].Location);
             }
 
-            result.Add(new RawConfigValue(line.Section, line.Key, value, line.Location)
+            last[name] = i;
+        }
+
+        var result = new List<RawConfigValue>(last.Count);
+        for (var i = 0; i < assignments.Count; i++)
+        {
+            var (section, key, value, location) = assignments[i];
+            var name = $"{section}\n{key}";
+            if (last[name] == i)
             {
-                EarlierInFile = repeats.GetValueOrDefault(line) ?? [],
-            });
+                result.Add(new RawConfigValue(section, key, value, location) { EarlierInFile = earlier.GetValueOrDefault(name) ?? [] });
+            }
         }
 
         return result;
@@ -164,81 +143,5 @@ internal static class IniFileReader
         {
             return false; // the guarded open below reports it
         }
-    }
-
-    // Blanks the given lines, keeping every other line where it was.
-    private static string WithoutLines(string text, HashSet<int> lineNumbers)
-    {
-        if (lineNumbers.Count == 0)
-        {
-            return text;
-        }
-
-        // Lines as ScanLines numbered them (\n, \r\n or a lone \r ends one), not text.Split('\n'):
-        // a file with old Mac line endings is one "line" to Split, and blanking its line 3 threw
-        // IndexOutOfRangeException (or, with a lone \r inside a file, blanked the wrong line).
-        var lines = new List<string>();
-        using var reader = new StringReader(text);
-        while (reader.ReadLine() is { } line)
-        {
-            lines.Add(line);
-        }
-
-        foreach (var number in lineNumbers)
-        {
-            lines[number - 1] = string.Empty;
-        }
-
-        return string.Join('\n', lines);
-    }
-
-    private sealed record KeyLine(string Section, string Key, ConfigLocation Location, bool SingleQuoted);
-
-    // Mirrors the library's line rules (trimmed lines; ';', '#', '/' comments; [section]; key=value)
-    // so each key gets its line, and rejects what oslo rejects with the line that is wrong.
-    private static List<KeyLine> ScanLines(string path, string text)
-    {
-        var result = new List<KeyLine>();
-        string? section = null;
-        var lineNumber = 0;
-        using var reader = new StringReader(text);
-        while (reader.ReadLine() is { } rawLine)
-        {
-            lineNumber++;
-            var line = rawLine.Trim();
-            if (line.Length == 0 || line[0] is ';' or '#' or '/')
-            {
-                continue;
-            }
-
-            if (line[0] == '[' && line[^1] == ']')
-            {
-                section = line[1..^1].Trim();
-                continue;
-            }
-
-            var equals = line.IndexOf('=', StringComparison.Ordinal);
-            if (equals < 0)
-            {
-                // Not quoted back: a line that lost its "key =" may be a password.
-                var where = section is null ? string.Empty : $" in [{section}]";
-                throw new ConfigException(
-                    $"{path}:{lineNumber}: this line{where} is not 'key = value', a [section] or a comment (its text is not shown: it may hold a secret)");
-            }
-
-            var key = line[..equals].Trim();
-            if (section is null)
-            {
-                var shown = SecretNames.IsPrintableKey(key) ? $"key '{key}'" : "a key (its text is not shown: it may hold a secret)";
-                throw new ConfigException(
-                    $"{path}:{lineNumber}: {shown} appears before any [section]; put it under [DEFAULT] or its datasource's section");
-            }
-
-            var value = line[(equals + 1)..].Trim();
-            var singleQuoted = value.Length >= 2 && value[0] == '\'' && value[^1] == '\'';
-            result.Add(new KeyLine(section, key, new ConfigLocation(path, lineNumber), singleQuoted));
-        }
-
-        return result;
     }
 }

@@ -143,7 +143,6 @@ public sealed class ConfigFileSetTests
     [Theory]
     [InlineData("a plain line", "snapshots_interval 60", "snapshots_interval")]
     [InlineData("a password that lost its key", "S3cr3t-Pa55", "S3cr3t")]
-    [InlineData("a continuation of a transport_url", "  rabbit://u:S3cr3t-Pa55@h", "S3cr3t")]
     public void Load_LineWithoutEquals_NamesFileLineAndSectionButNeverQuotesIt(string name, string line, string hidden)
     {
         using var temp = new TempFolder();
