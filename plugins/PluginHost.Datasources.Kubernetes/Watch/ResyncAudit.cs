@@ -14,6 +14,10 @@ internal sealed class ResyncAudit
     private readonly List<WatchedNode> _newer = [];
     private readonly List<WatchedNode> _gone = [];
 
+    // Candidates a later resync's list disagrees with: still reported when judged (the watch did
+    // miss them), but they no longer correct the watch's view, which that later list's audit judges.
+    private readonly HashSet<string> _superseded = new(StringComparer.Ordinal);
+
     private ResyncAudit(ulong first, ulong through, DateTimeOffset startedAt)
     {
         First = first;
@@ -75,6 +79,28 @@ internal sealed class ResyncAudit
     }
 
     /// <summary>
+    /// A later resync listed the cluster again before this audit was judged: it is the newer truth.
+    /// A candidate that list has at another version, or not at all, stays a finding but keeps the
+    /// watch's view as it is; judged together, this older audit re-added a node the later list no
+    /// longer had, or put back an older version of one (review of stop 40).
+    /// </summary>
+    public void SupersedeWith(IReadOnlyDictionary<string, WatchedNode> later)
+    {
+        foreach (var node in _unreported.Concat(_newer))
+        {
+            if (!later.TryGetValue(node.Uid, out var listed) || listed.ResourceVersion != node.ResourceVersion)
+            {
+                _superseded.Add(node.Uid);
+            }
+        }
+
+        foreach (var node in _gone.Where(n => later.ContainsKey(n.Uid)))
+        {
+            _superseded.Add(node.Uid);
+        }
+    }
+
+    /// <summary>
     /// Judges the candidates now that the watch got through <see cref="Through"/>, and corrects the
     /// watch's view with what the list saw; returns what was missed.
     /// </summary>
@@ -85,7 +111,7 @@ internal sealed class ResyncAudit
         {
             if (!watched.ContainsKey(node.Uid) && !(deletedAt.TryGetValue(node.Uid, out var deleted) && deleted >= node.Version))
             {
-                watched[node.Uid] = node;
+                Correct(() => watched[node.Uid] = node, node);
                 findings.Unreported.Add(node.Name);
             }
         }
@@ -94,7 +120,7 @@ internal sealed class ResyncAudit
         {
             if (watched.TryGetValue(node.Uid, out var known) && known.Version < node.Version)
             {
-                watched[node.Uid] = node;
+                Correct(() => watched[node.Uid] = node, node);
                 findings.Changed.Add(node.Name);
             }
         }
@@ -103,12 +129,20 @@ internal sealed class ResyncAudit
         {
             if (watched.TryGetValue(node.Uid, out var known) && known.ResourceVersion == node.ResourceVersion)
             {
-                watched.Remove(node.Uid);
+                Correct(() => watched.Remove(node.Uid), node);
                 findings.Deleted.Add(node.Name);
             }
         }
 
         return findings;
+    }
+
+    private void Correct(Action correction, WatchedNode node)
+    {
+        if (!_superseded.Contains(node.Uid))
+        {
+            correction();
+        }
     }
 }
 
@@ -126,12 +160,16 @@ internal sealed class ResyncFindings
     public int Count => Unreported.Count + Changed.Count + Deleted.Count;
 
     /// <summary>Adds what another audit found (each audit's findings exclude what an earlier one corrected).</summary>
+    /// <remarks>A node two audits both found (a change missed before each of two resyncs) is named and
+    /// counted once.</remarks>
     public void Add(ResyncFindings other)
     {
-        Unreported.AddRange(other.Unreported);
-        Changed.AddRange(other.Changed);
-        Deleted.AddRange(other.Deleted);
+        AddNew(Unreported, other.Unreported);
+        AddNew(Changed, other.Changed);
+        AddNew(Deleted, other.Deleted);
     }
+
+    private static void AddNew(List<string> names, List<string> more) => names.AddRange(more.Where(n => !names.Contains(n, StringComparer.Ordinal)));
 
     public override string ToString() => string.Join(", ", new[]
         {

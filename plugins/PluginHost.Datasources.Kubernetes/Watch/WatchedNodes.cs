@@ -133,6 +133,17 @@ internal sealed class WatchedNodes
 
             if (ResyncAudit.Start(listed, _nodes, _deletedAt, now) is { } audit)
             {
+                if (_audits.Count > 0)
+                {
+                    var later = new Dictionary<string, WatchedNode>(StringComparer.Ordinal);
+                    foreach (var node in listed.Nodes)
+                    {
+                        later[node.Uid] = node;
+                    }
+
+                    _audits.ForEach(waiting => waiting.SupersedeWith(later));
+                }
+
                 _audits.Add(audit);
                 if (_audits.Count > MaxPendingAudits)
                 {
