@@ -31,6 +31,7 @@ start_rabbitmq
 . "$root/scripts/lib/test-packages.sh"
 ensure_package /usr/bin/vitrage python3-vitrageclient   # the real OpenStack client against the API
 ensure_package /usr/bin/systemd-analyze systemd          # verifies the unit file
+ensure_package /usr/lib/python3/dist-packages/oslo_config/iniparser.py python3-oslo.config   # config files read as oslo.config reads them
 
 # Headless chromium and its driver for the web view's tests.
 # shellcheck source=scripts/lib/test-chromium.sh

@@ -114,9 +114,9 @@ internal static class OsloIniParser
         }
 
         var value = line[(at + 1)..].Trim();
-        if (value.Length >= 2 && value[0] is ('"' or '\'') && value[^1] == value[0])
+        if (value.Length > 0 && value[0] is ('"' or '\'') && value[^1] == value[0])
         {
-            value = value[1..^1];
+            value = value.Length == 1 ? string.Empty : value[1..^1]; // oslo's value[1:-1]: a lone quote is ''
         }
 
         return new Pending(section, key, value, new ConfigLocation(path, lineNumber));

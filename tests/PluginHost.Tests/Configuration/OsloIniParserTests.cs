@@ -25,7 +25,7 @@ public sealed class OsloIniParserTests
         { "double quotes", "[s]\nk = \"a b\"\n", ["s|k|a b@2"] },
         { "single quotes", "[s]\nk = 'a b'\n", ["s|k|a b@2"] },
         { "unmatched quotes stay", "[s]\nk = 'a\"\n", ["s|k|'a\"@2"] },
-        { "one quote stays", "[s]\nk = \"\n", ["s|k|\"@2"] },
+        { "a lone quote is empty (as in oslo)", "[s]\nk = \"\n", ["s|k|@2"] },
         { "quotes only off the first line", "[s]\nk = \"a\"\n  \"b\"\n", ["s|k|a\n\"b\"@2"] },
         { "comments", "# a\n; b\n[s]\n#k = 1\n;j = 2\n", [] },
         { "CRLF and trailing spaces", "[s] \r\nk = v  \r\n", ["s|k|v@2"] },
