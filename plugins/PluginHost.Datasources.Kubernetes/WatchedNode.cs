@@ -46,4 +46,10 @@ internal sealed class ListedNodes
 
     /// <summary>The last page's resourceVersion (the same on a real server).</summary>
     public string? LastResourceVersion { get; set; }
+
+    /// <summary>
+    /// A WatchList whose end bookmark showed an etcd restore, after its nodes went out with their
+    /// versions: <see cref="Watch.CompleteRead"/> lists again at once, every node in full.
+    /// </summary>
+    public bool RestoreSeenAtEnd { get; set; }
 }

@@ -57,6 +57,23 @@ internal sealed class CompleteRead(DatasourceContext context, KubernetesOptions 
             }
         }
 
+        if (listed.RestoreSeenAtEnd)
+        {
+            // The WatchList's nodes went out with their versions before its end showed the restore: a
+            // node re-written at the version the graph held was only refreshed, and kept its old
+            // content. A paged list now applies every node in full (the restore is pending), and the
+            // watch goes on from its version rather than from the WatchList's stream.
+            await stream.DisposeAsync().ConfigureAwait(false);
+            listed.Nodes.Clear();
+            listed.RestoreSeenAtEnd = false;
+            await foreach (var e in _list.ReadAsync(action, listed, cancellationToken).ConfigureAwait(false))
+            {
+                yield return e;
+            }
+
+            yield break;
+        }
+
         if (Interlocked.Exchange(ref _stream, stream) is { } unread)
         {
             await unread.DisposeAsync().ConfigureAwait(false);

@@ -103,12 +103,14 @@ internal sealed class WatchListSnapshot(DatasourceContext context, KubernetesOpt
 
         // Its version comes with the end bookmark, after the nodes went out with theirs: one that went
         // back (an etcd restore) is not taken as complete, and the restore is marked pending, so the
-        // watch's events and the next read (a resync, whatever its version by then) apply every node in full.
+        // list that follows at once (CompleteRead), the watch's events and, should that list fail,
+        // the next read apply every node in full.
         if (inFull is null && ListVersions.WentBack(listed.ResourceVersion, start.Completed))
         {
             api.ListVersions.RestoreSeen();
+            listed.RestoreSeenAtEnd = true;
             context.Logger.LogWarning(
-                "Kubernetes {Server}: the WatchList's resourceVersion {Version} is below the last complete read's {Completed} (etcd restored from a backup?); every node watched and read is applied in full until a read (the next resync) applied every node so",
+                "Kubernetes {Server}: the WatchList's resourceVersion {Version} is below the last complete read's {Completed} (etcd restored from a backup?); listing again at once, every node applied in full (as is every node watched until a read has done so)",
                 _connection.SafeServer, listed.ResourceVersion, start.Completed);
         }
         else

@@ -130,6 +130,47 @@ public sealed class EtcdRestoreTests
         Vertex(host, relisted).Properties.ShouldBeSameAs(before, name);
     }
 
+    // case, [kubernetes] use_watch_list (how the relist reads)
+    public static TheoryData<string, string> RelistsThatSeeTheRestore => new()
+    {
+        { "WatchList relist (sees it at its end bookmark, lists again)", "auto" },
+        { "paged relist (sees it at its first page)", "false" },
+    };
+
+    // Review of stop 40: a WatchList relist learns of the restore at its end bookmark, after its
+    // nodes went out with their versions; a node re-written at the version the graph held was only
+    // refreshed and stayed stale until the next resync (snapshots_interval, 600 s by default). The
+    // relist now lists again at once, every node in full.
+    [Theory]
+    [MemberData(nameof(RelistsThatSeeTheRestore))]
+    public async Task Relist_SawAnEtcdRestore_NodeRewrittenAtTheHeldVersionIsRightWithoutAResync(string name, string useWatchList)
+    {
+        var (cluster, temp, host) = await StartAsync(new SimulatorOptions { NodeCount = 10 }, $"use_watch_list = {useWatchList}\npage_size = 4");
+        await using var _ = cluster;
+        using var __ = temp;
+        await using var ___ = host;
+        var simulator = cluster.Simulator;
+        var nodes = simulator.Nodes;
+        var ready = nodes.Names.Where(n => PushHost.Expected(simulator)[n] == "Ready").ToList();
+        var (relisted, other) = (ready[0], ready[1]);
+        nodes.SetReady(relisted, "True");
+        var held = nodes.ResourceVersion;
+        nodes.SetReady(other, "True");
+        await host.WaitUntilAsync(() => HeldVersion(host, other) == held + 1, $"{name}: the watched versions in the graph");
+        await ResyncAsync(host, name); // the last complete read: held + 1
+
+        await RestoreWhileTheWatchIsAwayAsync(host, simulator, held - 1, () => nodes.SetReady(relisted, "False"));
+        Version(nodes, relisted).ShouldBe(held, name);
+
+        await host.WaitUntilAsync(() => host.Nodes()[relisted] == "NotReady", $"{name}: the node re-written at the held version, right after the relist\n{host.Logs.Text}");
+        host.Nodes().OrderBy(n => n.Key, StringComparer.Ordinal).ShouldBe(PushHost.Expected(simulator).OrderBy(n => n.Key, StringComparer.Ordinal), name);
+        ((IDriverCounters)host.Runner().Driver).Counters["watch_relists"].ShouldBe(1, name);
+
+        // The watch goes on after it: a change after the relist reaches the graph.
+        nodes.SetReady(other, "False");
+        await host.WaitUntilAsync(() => host.Nodes()[other] == "NotReady", $"{name}: a watched change after the relist");
+    }
+
     // A resync, waited for until the host applied it to the graph (that comes after the driver's end).
     private static async Task ResyncAsync(PushHost host, string name)
     {
