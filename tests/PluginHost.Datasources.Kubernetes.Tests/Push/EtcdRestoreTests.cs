@@ -130,19 +130,13 @@ public sealed class EtcdRestoreTests
         Vertex(host, relisted).Properties.ShouldBeSameAs(before, name);
     }
 
-    // case, [kubernetes] use_watch_list (how the relist reads)
-    public static TheoryData<string, string> RelistsThatSeeTheRestore => new()
-    {
-        { "WatchList relist (sees it at its end bookmark, lists again)", "auto" },
-        { "paged relist (sees it at its first page)", "false" },
-    };
-
     // Review of stop 40: a WatchList relist learns of the restore at its end bookmark, after its
     // nodes went out with their versions; a node re-written at the version the graph held was only
     // refreshed and stayed stale until the next resync (snapshots_interval, 600 s by default). The
-    // relist now lists again at once, every node in full.
+    // relist now lists again at once, every node in full. (A paged relist sees the restore at its
+    // first page: the control.)
     [Theory]
-    [MemberData(nameof(RelistsThatSeeTheRestore))]
+    [MemberData(nameof(RelistReads))]
     public async Task Relist_SawAnEtcdRestore_NodeRewrittenAtTheHeldVersionIsRightWithoutAResync(string name, string useWatchList)
     {
         var (cluster, temp, host) = await StartAsync(new SimulatorOptions { NodeCount = 10 }, $"use_watch_list = {useWatchList}\npage_size = 4");
