@@ -26,8 +26,13 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
     /// <param name="action">What the events say they are.</param>
     /// <param name="listed">When set, receives every node kept and the list's versions (a watch continues from them).</param>
     /// <param name="cancellationToken">The host's.</param>
+    /// <param name="readEarlier">
+    /// The nodes (uid → name) this snapshot already reported before the list (a WatchList whose end
+    /// showed an etcd restore): those the list does not have are deleted at its end, as after a 410 restart.
+    /// </param>
     public async IAsyncEnumerable<DatasourceEvent> ReadAsync(
-        DatasourceAction action, ListedNodes? listed, [EnumeratorCancellation] CancellationToken cancellationToken)
+        DatasourceAction action, ListedNodes? listed, [EnumeratorCancellation] CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? readEarlier = null)
     {
         var sampleTime = context.Time.GetUtcNow();
         using var deadline = new SnapshotDeadline(options.SnapshotTimeout, context.Time, _connection.SafeServer, cancellationToken);
@@ -41,7 +46,7 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
 
         // The nodes already yielded when a 410 restarted the list (uid → name): those the restarted
         // list no longer has are deleted at its end, or the snapshot would keep them alive.
-        IReadOnlyDictionary<string, string>? beforeRestart = null;
+        IReadOnlyDictionary<string, string>? beforeRestart = readEarlier;
 
         // The list's version, and the etcd restore this read applies in full, if one is pending or
         // its version went back behind the last complete read's: then no node of this read carries
@@ -74,7 +79,7 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
                     identities.Clear();
                     listed?.Nodes.Clear();
                     nodeCount = read = 0;
-                    beforeRestart = screen.Restart();
+                    beforeRestart = WithEarlier(screen.Restart(), readEarlier);
                     paging.Reset();
                     continue;
                 }
@@ -161,7 +166,7 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
 
             if (beforeRestart is not null)
             {
-                foreach (var e in DeletionsAfterRestart(beforeRestart, screen, action, sampleTime))
+                foreach (var e in DeletionsOfNodesReadEarlier(beforeRestart, screen, action, sampleTime))
                 {
                     yield return e;
                 }
@@ -177,10 +182,26 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
         }
     }
 
-    // A node the snapshot already reported before the 410 and the restarted list does not have was
-    // deleted meanwhile: its vertex (sampled by this snapshot) must go now, as a complete snapshot of
-    // the restarted list would have it, and not one snapshot later. Deleted as a watch deletes it.
-    private IEnumerable<DatasourceEvent> DeletionsAfterRestart(
+    private static IReadOnlyDictionary<string, string> WithEarlier(IReadOnlyDictionary<string, string> beforeRestart, IReadOnlyDictionary<string, string>? readEarlier)
+    {
+        if (readEarlier is null)
+        {
+            return beforeRestart;
+        }
+
+        var all = new Dictionary<string, string>(readEarlier, StringComparer.Ordinal);
+        foreach (var (uid, name) in beforeRestart)
+        {
+            all[uid] = name;
+        }
+
+        return all;
+    }
+
+    // A node the snapshot already reported before the 410 (or before the list) and the list does not
+    // have was deleted meanwhile: its vertex (sampled by this snapshot) must go now, as a complete
+    // snapshot of the list would have it, and not one snapshot later. Deleted as a watch deletes it.
+    private IEnumerable<DatasourceEvent> DeletionsOfNodesReadEarlier(
         IReadOnlyDictionary<string, string> beforeRestart, NodeScreen screen, DatasourceAction action, DateTimeOffset sampleTime)
     {
         var gone = beforeRestart.Where(n => !screen.Kept(n.Key)).ToList();
@@ -189,7 +210,7 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
             yield break;
         }
 
-        context.Logger.LogInformation("Kubernetes {Server}: {Count} nodes listed before the restart are not in the restarted list and are deleted: {Names}",
+        context.Logger.LogInformation("Kubernetes {Server}: {Count} nodes read earlier in this snapshot (before a 410 restarted the list, or by a WatchList) are not in the list and are deleted: {Names}",
             _connection.SafeServer, gone.Count, string.Join(", ", gone.Take(10).Select(n => n.Value)) + (gone.Count > 10 ? ", ..." : string.Empty));
         foreach (var (uid, name) in gone)
         {

@@ -62,11 +62,19 @@ internal sealed class CompleteRead(DatasourceContext context, KubernetesOptions 
             // The WatchList's nodes went out with their versions before its end showed the restore: a
             // node re-written at the version the graph held was only refreshed, and kept its old
             // content. A paged list now applies every node in full (the restore is pending), and the
-            // watch goes on from its version rather than from the WatchList's stream.
+            // watch goes on from its version rather than from the WatchList's stream. A node the
+            // WatchList reported that the list no longer has is deleted at the list's end: the watch,
+            // going on from the list's version, never sees that deletion.
             await stream.DisposeAsync().ConfigureAwait(false);
+            var readEarlier = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var node in listed.Nodes)
+            {
+                readEarlier[node.Uid] = node.Name;
+            }
+
             listed.Nodes.Clear();
             listed.RestoreSeenAtEnd = false;
-            await foreach (var e in _list.ReadAsync(action, listed, cancellationToken).ConfigureAwait(false))
+            await foreach (var e in _list.ReadAsync(action, listed, cancellationToken, readEarlier).ConfigureAwait(false))
             {
                 yield return e;
             }

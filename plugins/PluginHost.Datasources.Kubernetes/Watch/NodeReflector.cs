@@ -245,7 +245,12 @@ internal sealed class NodeReflector : IAsyncDisposable
                     Logger.LogInformation("The watch of {Server} expired ({Code} {Message}): listing again", Server, e.Status.Code, e.Status.Message);
                     return WatchEnd.Expired;
                 case WatchEventType.Error when e.IsTooLargeResourceVersion:
-                    Logger.LogWarning("The watch of {Server} cannot go on from resourceVersion {ResourceVersion}, which the server has not reached ({Code} {Message}; etcd restored from a backup?): listing again",
+                    // The server is behind a version it once gave: etcd restored from a backup (or an API
+                    // server far behind the others). The relist's own version may no longer show it (the
+                    // cluster's soon passes the old one again), so the restore is marked now: the relist
+                    // applies every node in full, and a node re-written at a version the graph holds is read.
+                    _api.ListVersions.RestoreSeen();
+                    Logger.LogWarning("The watch of {Server} cannot go on from resourceVersion {ResourceVersion}, which the server has not reached ({Code} {Message}; etcd restored from a backup?): listing again, every node applied in full",
                         Server, _resourceVersion, e.Status.Code, e.Status.Message);
                     return WatchEnd.Expired;
                 case WatchEventType.Error:

@@ -130,14 +130,24 @@ public sealed class EtcdRestoreTests
         Vertex(host, relisted).Properties.ShouldBeSameAs(before, name);
     }
 
-    // Review of stop 40: a WatchList relist learns of the restore at its end bookmark, after its
-    // nodes went out with their versions; a node re-written at the version the graph held was only
-    // refreshed and stayed stale until the next resync (snapshots_interval, 600 s by default). The
-    // relist now lists again at once, every node in full. (A paged relist sees the restore at its
-    // first page: the control.)
+    // case, [kubernetes] use_watch_list, which request of the relist is held back: a watch request
+    // (the WatchList, after the 504'd watch) or a list request
+    public static TheoryData<string, string, bool, int> RelistRequests => new()
+    {
+        { "WatchList relist", "auto", true, 2 },
+        { "paged relist", "false", false, 1 },
+    };
+
+    // Review of stop 40: after the watch's 504 "Too large resource version" the relist judged the
+    // restore by its own version only: below the last complete read's, or nothing. A WatchList learns
+    // that version at its end bookmark, after its nodes went out with theirs, and a cluster's version
+    // soon passes the old one again (here: two changes while the relist's request is held back), so
+    // a node re-written at the version the graph held was only refreshed and stayed stale until a
+    // later read (the next resync, snapshots_interval, 600 s by default). The 504 now marks the
+    // restore: the relist applies every node in full.
     [Theory]
-    [MemberData(nameof(RelistReads))]
-    public async Task Relist_SawAnEtcdRestore_NodeRewrittenAtTheHeldVersionIsRightWithoutAResync(string name, string useWatchList)
+    [MemberData(nameof(RelistRequests))]
+    public async Task Relist_AfterTooLargeResourceVersion_NodeRewrittenAtTheHeldVersionIsRightWithoutAResync(string name, string useWatchList, bool onWatch, int onRequest)
     {
         var (cluster, temp, host) = await StartAsync(new SimulatorOptions { NodeCount = 10 }, $"use_watch_list = {useWatchList}\npage_size = 4");
         await using var _ = cluster;
@@ -154,7 +164,11 @@ public sealed class EtcdRestoreTests
         await ResyncAsync(host, name); // the last complete read: held + 1
 
         await RestoreWhileTheWatchIsAwayAsync(host, simulator, held - 1, () => nodes.SetReady(relisted, "False"));
+        simulator.Faults.Add(new FaultRule(FaultKind.Latency) { OnWatch = onWatch, OnRequest = onRequest, Times = 1, Delay = TimeSpan.FromSeconds(2) });
         Version(nodes, relisted).ShouldBe(held, name);
+        await host.WaitUntilAsync(() => simulator.Faults.Fired[0] > 0, $"{name}: the relist's request held back\n{host.Logs.Text}");
+        nodes.SetReady(ready[2], "True");
+        nodes.SetReady(ready[2], "True"); // held + 2: past the last complete read's version
 
         await host.WaitUntilAsync(() => host.Nodes()[relisted] == "NotReady", $"{name}: the node re-written at the held version, right after the relist\n{host.Logs.Text}");
         host.Nodes().OrderBy(n => n.Key, StringComparer.Ordinal).ShouldBe(PushHost.Expected(simulator).OrderBy(n => n.Key, StringComparer.Ordinal), name);
@@ -163,6 +177,50 @@ public sealed class EtcdRestoreTests
         // The watch goes on after it: a change after the relist reaches the graph.
         nodes.SetReady(other, "False");
         await host.WaitUntilAsync(() => host.Nodes()[other] == "NotReady", $"{name}: a watched change after the relist");
+    }
+
+    // The rarer way a WatchList relist meets a restore: no 504 first. The watch was away while a
+    // resync completed at C, etcd was restored to a version above the watch's own (so the watch gets
+    // 410 Gone and relists) but below C; the WatchList's end bookmark then shows the version went back,
+    // after its nodes went out with their versions. It lists again at once, every node in full; a node
+    // it reported that is deleted before that list is deleted at the list's end (the watch goes on
+    // from the list's version and never sees that deletion).
+    [Fact]
+    public async Task Relist_WatchListEndShowsARestore_ListsAgainAndDeletesWhatWentBeforeTheList()
+    {
+        var (cluster, temp, host) = await StartAsync(new SimulatorOptions { NodeCount = 10 }, "use_watch_list = auto\npage_size = 4");
+        await using var _ = cluster;
+        using var __ = temp;
+        await using var ___ = host;
+        var simulator = cluster.Simulator;
+        var nodes = simulator.Nodes;
+        var ready = nodes.Names.Where(n => PushHost.Expected(simulator)[n] == "Ready").ToList();
+        var (relisted, other, gone) = (ready[0], ready[1], ready[2]);
+        simulator.Faults.Add(new FaultRule(FaultKind.InternalError) { OnWatch = true });
+        simulator.DropWatches();
+        await host.WaitUntilAsync(() => simulator.Faults.Fired[0] > 0, "a watch request answered 500");
+        var away = nodes.ResourceVersion; // the watch's version
+        nodes.SetReady(other, "True"); // away + 1
+        nodes.SetReady(relisted, "True"); // away + 2: the graph holds it at this version after the resync
+        nodes.SetReady(other, "True"); // away + 3
+        await ResyncAsync(host, "the resync while the watch is away"); // the last complete read: away + 3
+        Version(nodes, relisted).ShouldBe(away + 2);
+
+        nodes.Restore(away + 1); // above the watch's version (410 for it), below the last complete read's
+        nodes.SetReady(relisted, "False"); // re-written at away + 2, the version the graph holds
+        simulator.Faults.Clear();
+        simulator.Faults.Add(new FaultRule(FaultKind.Latency) { OnWatch = false, Times = 1, Delay = TimeSpan.FromSeconds(2) });
+        await host.WaitUntilAsync(() => simulator.Faults.Fired[0] > 0, $"the list after the WatchList\n{host.Logs.Text}");
+        nodes.Delete(gone);
+
+        await host.WaitUntilAsync(() => host.Nodes()[relisted] == "NotReady", $"the node re-written at the held version\n{host.Logs.Text}");
+        await host.WaitUntilAsync(() => !host.Nodes().ContainsKey(gone), $"the node deleted before the list\n{host.Logs.Text}");
+        host.Nodes().OrderBy(n => n.Key, StringComparer.Ordinal).ShouldBe(PushHost.Expected(simulator).OrderBy(n => n.Key, StringComparer.Ordinal));
+        host.Logs.Warnings.ShouldContain(w => w.Message.Contains("listing again at once", StringComparison.Ordinal));
+
+        // The watch goes on from the list's version.
+        nodes.SetReady(other, "False");
+        await host.WaitUntilAsync(() => host.Nodes()[other] == "NotReady", "a watched change after the list");
     }
 
     // A resync, waited for until the host applied it to the graph (that comes after the driver's end).
