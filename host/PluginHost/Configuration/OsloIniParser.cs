@@ -18,6 +18,16 @@ internal sealed record IniAssignment(string Section, string Key, string Value, C
 /// </summary>
 internal static class OsloIniParser
 {
+    // What Python's str.strip() takes off (str.isspace): .NET's char.IsWhiteSpace plus the
+    // information separators U+001C-U+001F, which .NET does not count as white space. With .NET's
+    // Trim a value "v\u001f" kept its separator, and a "[s]\u001f" line was refused.
+    private static readonly char[] PythonWhitespace =
+    [
+        '\t', '\n', '\v', '\f', '\r', '\u001c', '\u001d', '\u001e', '\u001f', ' ', '\u0085', '\u00a0', '\u1680',
+        '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2007', '\u2008', '\u2009', '\u200a',
+        '\u2028', '\u2029', '\u202f', '\u205f', '\u3000',
+    ];
+
     public static List<IniAssignment> Parse(string path, string text)
     {
         var result = new List<IniAssignment>();
@@ -28,7 +38,7 @@ internal static class OsloIniParser
         while (reader.ReadLine() is { } rawLine)
         {
             lineNumber++;
-            var line = rawLine.TrimEnd();
+            var line = rawLine.TrimEnd(PythonWhitespace);
             if (line.Length == 0)
             {
                 Flush();
@@ -43,12 +53,13 @@ internal static class OsloIniParser
                         $"{path}:{lineNumber}: this line is indented, and oslo.config reads an indented line as the continuation of the value on the line above, but no 'key = value' is right above it; remove the indentation");
                 }
 
-                pending.Continue(line.TrimStart());
+                pending.Continue(line.TrimStart(PythonWhitespace));
                 continue;
             }
 
+            // Not trimmed at the start: oslo looks for '[', '#' and ';' in the first column only, so a
+            // line that starts with another space ("\f[s]", a no-break space before '#') is a key line.
             Flush();
-            line = line.TrimStart();
             if (line[0] == '[')
             {
                 section = SectionName(path, lineNumber, line);
@@ -79,7 +90,7 @@ internal static class OsloIniParser
             throw new ConfigException($"{path}:{lineNumber}: this [section] line has no closing ']'");
         }
 
-        var name = line[1..^1].Trim();
+        var name = line[1..^1].Trim(PythonWhitespace);
         return name.Length > 0
             ? name
             : throw new ConfigException($"{path}:{lineNumber}: this [section] line has no name between its brackets");
@@ -100,7 +111,7 @@ internal static class OsloIniParser
         // oslo splits at whichever separator comes first: "url = http://h:1" at the '=',
         // "level: x=y" at the ':'.
         var at = colon < 0 || (equals >= 0 && equals < colon) ? equals : colon;
-        var key = line[..at].Trim();
+        var key = line[..at].Trim(PythonWhitespace);
         if (key.Length == 0)
         {
             throw new ConfigException($"{path}:{lineNumber}: this line{where} has a value but no key before its '{line[at]}'");
@@ -113,7 +124,7 @@ internal static class OsloIniParser
                 $"{path}:{lineNumber}: {shown} appears before any [section]; put it under [DEFAULT] or its datasource's section");
         }
 
-        var value = line[(at + 1)..].Trim();
+        var value = line[(at + 1)..].Trim(PythonWhitespace);
         if (value.Length > 0 && value[0] is ('"' or '\'') && value[^1] == value[0])
         {
             value = value.Length == 1 ? string.Empty : value[1..^1]; // oslo's value[1:-1]: a lone quote is ''

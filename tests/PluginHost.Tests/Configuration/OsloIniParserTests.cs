@@ -31,6 +31,8 @@ public sealed class OsloIniParserTests
         { "CRLF and trailing spaces", "[s] \r\nk = v  \r\n", ["s|k|v@2"] },
         { "section name trimmed", "[ s ]\nk = v\n", ["s|k|v@2"] },
         { "repeats kept in order", "[s]\nk = 1\nk = 2\n", ["s|k|1@2", "s|k|2@3"] },
+        { "a no-break space before '#' is no comment (as in oslo)", "[s]\n\u00a0# c = 1\n", ["s|# c|1@2"] },
+        { "information separators are white space (as in oslo)", "[s]\u001f\n\u001fk = 'v'\u001f\n", ["s|k|v@2"] },
         { "password with both separators", "[s]\npassword = p:a=ss\n", ["s|password|p:a=ss@2"] },
     };
 
@@ -55,6 +57,8 @@ public sealed class OsloIniParserTests
         { "no key before ':'", "[s]\n: S3cr3t\n", "2: this line in [s] has a value but no key before its ':'" },
         { "section without ']'", "[s\nk = S3cr3t\n", "1: this [section] line has no closing ']'" },
         { "section without a name", "[ ]\nk = S3cr3t\n", "1: this [section] line has no name between its brackets" },
+        { "a form feed before a section is no section (as in oslo)", "\f[S3cr3t]\n", "1: this line is not 'key = value', a [section] or a comment" },
+        { "an information separator is white space, no key (as in oslo)", "[s]\n\u001f= S3cr3t\n", "2: this line in [s] has a value but no key before its '='" },
         { "key before any section", "k = S3cr3t\n", "1: key 'k' appears before any [section]; put it under [DEFAULT] or its datasource's section" },
         { "secret key before any section", "S3cr3t x = y\n", "1: a key (its text is not shown: it may hold a secret) appears before any [section]" },
     };
