@@ -13,7 +13,7 @@ internal static class ApiSettingsLoader
         var host = api.Get(Host).Trim();
         if (!IsListenable(host))
         {
-            diagnostics.Error($"{Where(files, ApiSection, Host.Name)}: [api] host = '{Logging.LogText.Quote(host)}': expected an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or localhost");
+            diagnostics.Error($"{Where(files, ApiSection, Host.Name)}: [api] host = {SecretNames.QuoteValue(host)}: expected an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or localhost");
         }
 
         var certFile = Optional(api.Get(CertFile));
@@ -27,14 +27,14 @@ internal static class ApiSettingsLoader
         {
             if (path is not null && !File.Exists(path))
             {
-                diagnostics.Error($"{Where(files, ApiSection, option.Name)}: [api] {option.Name} = '{Logging.LogText.Quote(path)}': no such file");
+                diagnostics.Error($"{Where(files, ApiSection, option.Name)}: [api] {option.Name} = {SecretNames.QuoteValue(path)}: no such file");
             }
         }
 
         var allowedHosts = api.Get(AllowedHosts);
         foreach (var entry in allowedHosts.Where(e => !Api.HostNameFilter.IsValidEntry(e)))
         {
-            diagnostics.Error($"{Where(files, ApiSection, AllowedHosts.Name)}: [api] allowed_hosts: '{Logging.LogText.Quote(entry)}' is not a host name, an IP address or *");
+            diagnostics.Error($"{Where(files, ApiSection, AllowedHosts.Name)}: [api] allowed_hosts: {SecretNames.QuoteValue(entry)} is not a host name, an IP address or *");
         }
 
         var keystone = api.Get(AuthMode) == "keystone";
@@ -72,7 +72,7 @@ internal static class ApiSettingsLoader
         }
         else if (!Uri.TryCreate(authUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
         {
-            diagnostics.Error($"{Where(files, KeystoneSection, AuthUrl.Name)}: [keystone_authtoken] auth_url = '{Logging.LogText.Quote(authUrl)}': expected an http or https URL");
+            diagnostics.Error($"{Where(files, KeystoneSection, AuthUrl.Name)}: [keystone_authtoken] auth_url = {SecretNames.QuoteValue(authUrl)}: expected an http or https URL");
         }
         else
         {

@@ -102,7 +102,7 @@ internal static class HostConfigurationLoader
         if (Logging.PythonDateFormat.ToDotNet(dateFormat, out var unsupported) is null)
         {
             var where = files.Get(NotificationOptionCatalog.DefaultSection, "log_date_format")?.Location.ToString() ?? "(config)";
-            diagnostics.Error($"{where}: [DEFAULT] log_date_format = '{LogText.Quote(dateFormat)}': {unsupported} is not supported (use %Y %y %m %d %H %I %M %S %f %p %b %B %a %A %z)");
+            diagnostics.Error($"{where}: [DEFAULT] log_date_format = {SecretNames.QuoteValue(dateFormat)}: {unsupported} is not supported (use %Y %y %m %d %H %I %M %S %f %p %b %B %a %A %z)");
         }
 
         var logDir = Optional(values["log_dir"]);

@@ -18,4 +18,24 @@ internal static class SecretNames
     /// </summary>
     public static bool IsPrintableKey(string key) =>
         key.Length is > 0 and <= 200 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
+
+    /// <summary>
+    /// A value read from a file as an error message shows it, quotes included: its first line only.
+    /// oslo.config reads an indented line as the value above continued, so a wrapped
+    /// <c>transport_url</c> or password under another option becomes part of that option's value, and
+    /// an error about that option quoted it whole.
+    /// </summary>
+    public static string QuoteValue(string value)
+    {
+        var end = value.IndexOf('\n', StringComparison.Ordinal);
+        if (end < 0)
+        {
+            return $"'{Logging.LogText.Quote(value)}'";
+        }
+
+        var more = value.AsSpan(end).Count('\n');
+        return more == 1
+            ? $"'{Logging.LogText.Quote(value[..end])}' (and 1 continuation line, not shown: it may hold a secret)"
+            : $"'{Logging.LogText.Quote(value[..end])}' (and {more} continuation lines, not shown: they may hold a secret)";
+    }
 }

@@ -65,8 +65,8 @@ internal static class SectionBinder
             }
             else
             {
-                var shown = option.Secret || SecretNames.IsSecret(raw.Key) ? "***" : LogText.Quote(raw.Value);
-                diagnostics.Error($"{raw.Location}: [{section}] {key} = '{shown}': expected {expected}");
+                var shown = option.Secret || SecretNames.IsSecret(raw.Key) ? "'***'" : SecretNames.QuoteValue(raw.Value);
+                diagnostics.Error($"{raw.Location}: [{section}] {key} = {shown}: expected {expected}");
             }
         }
 

@@ -85,6 +85,32 @@ public sealed class HostConfigurationLoaderTests(EchoPluginFolder plugins) : ICl
             $"{temp.Combine("vitrage.conf")}:3: [datasources] types names an entry that is not a plugin name (its text is not shown: it may hold a secret), but no such plugin was found in {plugins.Plugins} (available: echo)"]);
     }
 
+    // case, the option's section and line (the value continued by a wrapped URL below it), the error
+    // after "file:4: ". oslo makes the indented line part of that option's value.
+    public static TheoryData<string, string, string> ValuesContinuedByAWrappedUrl => new()
+    {
+        { "an integer", "[datasources]\nsnapshots_interval = 600", "[datasources] snapshots_interval = '600' (and 1 continuation line, not shown: it may hold a secret): expected an integer" },
+        { "a choice", "[plugin_host]\nlog_level = info", "[plugin_host] log_level = 'info' (and 1 continuation line, not shown: it may hold a secret): expected one of" },
+        { "[api] host", "[api]\nhost = 0.0.0.0", "[api] host = '0.0.0.0' (and 1 continuation line, not shown: it may hold a secret): expected an IP address" },
+        { "[api] allowed_hosts", "[api]\nallowed_hosts = a.example", "[api] allowed_hosts: 'a.example' (and 1 continuation line, not shown: it may hold a secret) is not a host name" },
+        { "a date format", "[DEFAULT]\nlog_date_format = %Y", "[DEFAULT] log_date_format = '%Y' (and 1 continuation line, not shown: it may hold a secret): " },
+    };
+
+    // Before, an error about the option quoted its whole value, the URL's password included (the
+    // missing-plugin error of `types` was the only one that did not).
+    [Theory]
+    [MemberData(nameof(ValuesContinuedByAWrappedUrl))]
+    public void Load_ValueContinuedByAWrappedUrl_ErrorShowsItsFirstLineOnly(string name, string lines, string error)
+    {
+        using var temp = new TempFolder();
+
+        var thrown = Should.Throw<ConfigException>(
+            () => Load(temp, "[datasources]\nplugin_path = {plugins}\n" + lines + "\n    rabbit://u:S3cr3t-Pa55@h:5672/%Q\n"), name);
+
+        thrown.Errors.ShouldContain(e => e.StartsWith($"{temp.Combine("vitrage.conf")}:4: {error}", StringComparison.Ordinal), name);
+        thrown.Errors.ShouldNotContain(e => e.Contains("S3cr3t", StringComparison.Ordinal), name);
+    }
+
     // case, config lines, the error
     public static TheoryData<string, string, string> NumbersPast32Bits => new()
     {
