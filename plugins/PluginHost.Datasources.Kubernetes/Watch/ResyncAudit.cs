@@ -169,7 +169,13 @@ internal sealed class ResyncFindings
         AddNew(Deleted, other.Deleted);
     }
 
-    private static void AddNew(List<string> names, List<string> more) => names.AddRange(more.Where(n => !names.Contains(n, StringComparer.Ordinal)));
+    // A set of the names so far, not a scan of the list for each name: a watch that missed a whole
+    // cluster has every node here, judged under the lock the watch takes for each event.
+    private static void AddNew(List<string> names, List<string> more)
+    {
+        var seen = new HashSet<string>(names, StringComparer.Ordinal);
+        names.AddRange(more.Where(seen.Add));
+    }
 
     public override string ToString() => string.Join(", ", new[]
         {

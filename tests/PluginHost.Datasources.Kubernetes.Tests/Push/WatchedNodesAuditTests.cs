@@ -53,4 +53,27 @@ public sealed class WatchedNodesAuditTests
         judged.Value.Findings.Count.ShouldBe(1, name);
         nodes.Count.ShouldBe(count, name);
     }
+
+    // A watch that missed a whole cluster (stuck from its start) has every node in its audits'
+    // findings. Their names were merged by a scan of the list so far for each name: quadratic under
+    // the lock the watch needs for every event (20,000 nodes judged in 0.9 s, 200,000 in minutes).
+    [Fact]
+    public void Add_FindingsOfManyNodes_TakesLinearTime()
+    {
+        static ResyncFindings Of(int count)
+        {
+            var findings = new ResyncFindings();
+            findings.Unreported.AddRange(Enumerable.Range(0, count).Select(i => $"node-{i:D6}"));
+            return findings;
+        }
+
+        var merged = new ResyncFindings();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        merged.Add(Of(200_000));
+        merged.Add(Of(200_000));
+
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
+        merged.Count.ShouldBe(200_000);
+    }
 }
