@@ -100,7 +100,9 @@ internal static class OsloIniParser
     {
         var colon = line.IndexOf(':', StringComparison.Ordinal);
         var equals = line.IndexOf('=', StringComparison.Ordinal);
-        var where = section is null ? string.Empty : $" in [{section}]";
+        // Escaped and shortened as every other section name in a message: a control character in it
+        // reached the terminal raw, and a 4 MB name was echoed whole.
+        var where = section is null ? string.Empty : $" in [{Logging.LogText.Quote(section)}]";
         if (colon < 0 && equals < 0)
         {
             // Not quoted back: a line that lost its "key =" may be a password.

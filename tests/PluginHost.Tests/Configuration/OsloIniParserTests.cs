@@ -59,6 +59,7 @@ public sealed class OsloIniParserTests
         { "section without a name", "[ ]\nk = S3cr3t\n", "1: this [section] line has no name between its brackets" },
         { "a form feed before a section is no section (as in oslo)", "\f[S3cr3t]\n", "1: this line is not 'key = value', a [section] or a comment" },
         { "an information separator is white space, no key (as in oslo)", "[s]\n\u001f= S3cr3t\n", "2: this line in [s] has a value but no key before its '='" },
+        { "a section name with a control character", "[s\u001b[2J]\nS3cr3t\n", "2: this line in [s\\u001b[2J] is not 'key = value'" },
         { "key before any section", "k = S3cr3t\n", "1: key 'k' appears before any [section]; put it under [DEFAULT] or its datasource's section" },
         { "secret key before any section", "S3cr3t x = y\n", "1: a key (its text is not shown: it may hold a secret) appears before any [section]" },
     };
