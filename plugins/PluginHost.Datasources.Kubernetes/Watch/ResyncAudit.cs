@@ -111,7 +111,11 @@ internal sealed class ResyncAudit
         {
             if (!watched.ContainsKey(node.Uid) && !(deletedAt.TryGetValue(node.Uid, out var deleted) && deleted >= node.Version))
             {
-                Correct(() => watched[node.Uid] = node, node);
+                if (Corrects(node))
+                {
+                    watched[node.Uid] = node;
+                }
+
                 findings.Unreported.Add(node.Name);
             }
         }
@@ -120,7 +124,11 @@ internal sealed class ResyncAudit
         {
             if (watched.TryGetValue(node.Uid, out var known) && known.Version < node.Version)
             {
-                Correct(() => watched[node.Uid] = node, node);
+                if (Corrects(node))
+                {
+                    watched[node.Uid] = node;
+                }
+
                 findings.Changed.Add(node.Name);
             }
         }
@@ -129,7 +137,11 @@ internal sealed class ResyncAudit
         {
             if (watched.TryGetValue(node.Uid, out var known) && known.ResourceVersion == node.ResourceVersion)
             {
-                Correct(() => watched.Remove(node.Uid), node);
+                if (Corrects(node))
+                {
+                    watched.Remove(node.Uid);
+                }
+
                 findings.Deleted.Add(node.Name);
             }
         }
@@ -137,13 +149,7 @@ internal sealed class ResyncAudit
         return findings;
     }
 
-    private void Correct(Action correction, WatchedNode node)
-    {
-        if (!_superseded.Contains(node.Uid))
-        {
-            correction();
-        }
-    }
+    private bool Corrects(WatchedNode node) => !_superseded.Contains(node.Uid);
 }
 
 /// <summary>What a resync found that the watch had missed, by node name.</summary>

@@ -30,6 +30,9 @@ public sealed class EtcdRestoreTests
         simulator.Faults.Clear();
     }
 
+    private static List<string> ReadyNodes(KubeApiSimulator.KubeApiSimulator simulator) =>
+        simulator.Nodes.Names.Where(n => PushHost.Expected(simulator)[n] == "Ready").ToList();
+
     private static long Version(NodeStore nodes, string name) =>
         long.Parse(nodes.Get(name)!["metadata"]!["resourceVersion"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
 
@@ -90,7 +93,7 @@ public sealed class EtcdRestoreTests
         await using var ___ = host;
         var simulator = cluster.Simulator;
         var nodes = simulator.Nodes;
-        var ready = nodes.Names.Where(n => PushHost.Expected(simulator)[n] == "Ready").ToList();
+        var ready = ReadyNodes(simulator);
         var (relisted, watched, other) = (ready[0], ready[1], ready[2]);
         nodes.SetReady(relisted, "True");
         var held = nodes.ResourceVersion; // relisted's; watched's is the next
@@ -155,7 +158,7 @@ public sealed class EtcdRestoreTests
         await using var ___ = host;
         var simulator = cluster.Simulator;
         var nodes = simulator.Nodes;
-        var ready = nodes.Names.Where(n => PushHost.Expected(simulator)[n] == "Ready").ToList();
+        var ready = ReadyNodes(simulator);
         var (relisted, other) = (ready[0], ready[1]);
         nodes.SetReady(relisted, "True");
         var held = nodes.ResourceVersion;
@@ -194,7 +197,7 @@ public sealed class EtcdRestoreTests
         await using var ___ = host;
         var simulator = cluster.Simulator;
         var nodes = simulator.Nodes;
-        var ready = nodes.Names.Where(n => PushHost.Expected(simulator)[n] == "Ready").ToList();
+        var ready = ReadyNodes(simulator);
         var (relisted, other, gone) = (ready[0], ready[1], ready[2]);
         simulator.Faults.Add(new FaultRule(FaultKind.InternalError) { OnWatch = true });
         simulator.DropWatches();
