@@ -29,11 +29,12 @@ internal static class IniFileReader
         // oslo.config accepts a key repeated in a section (multi-valued options). Each key's last value
         // is kept; who owns the section decides later whether a repeat deserves a warning.
         var assignments = OsloIniParser.Parse(path, text);
+        var names = new string[assignments.Count];
         var last = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var earlier = new Dictionary<string, List<ConfigLocation>>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < assignments.Count; i++)
         {
-            var name = $"{assignments[i].Section}\n{assignments[i].Key}";
+            var name = names[i] = $"{assignments[i].Section}\n{assignments[i].Key}";
             if (last.TryGetValue(name, out var before))
             {
                 (earlier.TryGetValue(name, out var list) ? list : earlier[name] = []).Add(assignments[before].Location);
@@ -45,11 +46,10 @@ internal static class IniFileReader
         var result = new List<RawConfigValue>(last.Count);
         for (var i = 0; i < assignments.Count; i++)
         {
-            var (section, key, value, location) = assignments[i];
-            var name = $"{section}\n{key}";
-            if (last[name] == i)
+            if (last[names[i]] == i)
             {
-                result.Add(new RawConfigValue(section, key, value, location) { EarlierInFile = earlier.GetValueOrDefault(name) ?? [] });
+                var (section, key, value, location) = assignments[i];
+                result.Add(new RawConfigValue(section, key, value, location) { EarlierInFile = earlier.GetValueOrDefault(names[i]) ?? [] });
             }
         }
 
