@@ -10,13 +10,46 @@ namespace PluginHost.Datasources.Kubernetes.Tests.Push;
 /// </summary>
 public sealed class EtcdRestoreTests
 {
-    private static async Task<(SimulatedCluster Cluster, TempFolder Temp, PushHost Host)> StartAsync(SimulatorOptions options, string extra = "")
+    // A 10-node simulated cluster watched by a pushing host ([kubernetes] use_watch_list as given,
+    // pages of pageSize nodes when set), once the first snapshot is in the graph and the watch open.
+    private static async Task<RestoreRun> StartAsync(string useWatchList, int? pageSize = 4)
     {
-        var cluster = await SimulatedCluster.StartAsync(options);
+        var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 10 });
         var temp = new TempFolder();
-        var host = PushHost.Start(PushHost.Config(temp, cluster.Kubeconfig, "snapshots_interval = 3600\n" + extra));
-        await host.WaitUntilAsync(() => host.Nodes().Count == options.NodeCount && cluster.Simulator.OpenWatches == 1, "the first snapshot and the watch");
-        return (cluster, temp, host);
+        var config = $"snapshots_interval = 3600\nuse_watch_list = {useWatchList}" + (pageSize is { } size ? $"\npage_size = {size}" : string.Empty);
+        var host = PushHost.Start(PushHost.Config(temp, cluster.Kubeconfig, config));
+        var run = new RestoreRun(cluster, temp, host);
+        try
+        {
+            await host.WaitUntilAsync(() => host.Nodes().Count == 10 && cluster.Simulator.OpenWatches == 1, "the first snapshot and the watch");
+            return run;
+        }
+        catch
+        {
+            await run.DisposeAsync(); // a start that failed leaves no host, folder or simulator behind
+            throw;
+        }
+    }
+
+    private sealed class RestoreRun(SimulatedCluster cluster, TempFolder temp, PushHost host) : IAsyncDisposable
+    {
+        public PushHost Host => host;
+
+        public KubeApiSimulator.KubeApiSimulator Simulator => cluster.Simulator;
+
+        // The host first, then its folder, then the cluster it watched.
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await host.DisposeAsync();
+            }
+            finally
+            {
+                temp.Dispose();
+                await cluster.DisposeAsync();
+            }
+        }
     }
 
     // The watch is held off (500s) while etcd is restored, then let back from its old version.
@@ -50,11 +83,8 @@ public sealed class EtcdRestoreTests
     [MemberData(nameof(RelistReads))]
     public async Task Watch_EtcdRestoredWhileItWasAway_RelistsOnTooLargeResourceVersion(string name, string useWatchList)
     {
-        var (cluster, temp, host) = await StartAsync(new SimulatorOptions { NodeCount = 10 }, $"use_watch_list = {useWatchList}");
-        await using var _ = cluster;
-        using var __ = temp;
-        await using var ___ = host;
-        var simulator = cluster.Simulator;
+        await using var run = await StartAsync(useWatchList, pageSize: null);
+        var (host, simulator) = (run.Host, run.Simulator);
         var nodes = simulator.Nodes;
         var restoreTo = nodes.ResourceVersion - 3;
         // Not a node re-written at the version the graph holds for it (that is the next test's case).
@@ -87,11 +117,8 @@ public sealed class EtcdRestoreTests
     public async Task Resync_WatchListRelistSawARestore_AppliesEveryNodeInFullAndThenRefreshesAgain(string name, string useWatchList, bool failFirst)
     {
         var ct = TestContext.Current.CancellationToken;
-        var (cluster, temp, host) = await StartAsync(new SimulatorOptions { NodeCount = 10 }, $"use_watch_list = {useWatchList}\npage_size = 4");
-        await using var _ = cluster;
-        using var __ = temp;
-        await using var ___ = host;
-        var simulator = cluster.Simulator;
+        await using var run = await StartAsync(useWatchList);
+        var (host, simulator) = (run.Host, run.Simulator);
         var nodes = simulator.Nodes;
         var ready = ReadyNodes(simulator);
         var (relisted, watched, other) = (ready[0], ready[1], ready[2]);
@@ -152,11 +179,8 @@ public sealed class EtcdRestoreTests
     [MemberData(nameof(RelistRequests))]
     public async Task Relist_AfterTooLargeResourceVersion_NodeRewrittenAtTheHeldVersionIsRightWithoutAResync(string name, string useWatchList, bool onWatch, int onRequest)
     {
-        var (cluster, temp, host) = await StartAsync(new SimulatorOptions { NodeCount = 10 }, $"use_watch_list = {useWatchList}\npage_size = 4");
-        await using var _ = cluster;
-        using var __ = temp;
-        await using var ___ = host;
-        var simulator = cluster.Simulator;
+        await using var run = await StartAsync(useWatchList);
+        var (host, simulator) = (run.Host, run.Simulator);
         var nodes = simulator.Nodes;
         var ready = ReadyNodes(simulator);
         var (relisted, other) = (ready[0], ready[1]);
@@ -191,11 +215,8 @@ public sealed class EtcdRestoreTests
     [Fact]
     public async Task Relist_WatchListEndShowsARestore_ListsAgainAndDeletesWhatWentBeforeTheList()
     {
-        var (cluster, temp, host) = await StartAsync(new SimulatorOptions { NodeCount = 10 }, "use_watch_list = auto\npage_size = 4");
-        await using var _ = cluster;
-        using var __ = temp;
-        await using var ___ = host;
-        var simulator = cluster.Simulator;
+        await using var run = await StartAsync("auto");
+        var (host, simulator) = (run.Host, run.Simulator);
         var nodes = simulator.Nodes;
         var ready = ReadyNodes(simulator);
         var (relisted, other, gone) = (ready[0], ready[1], ready[2]);
