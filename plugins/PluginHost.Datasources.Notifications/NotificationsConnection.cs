@@ -13,7 +13,9 @@ internal sealed record NotificationsConnection(
     /// <summary>The connection, or <c>null</c> when no transport_url is set (the datasource stays idle).</summary>
     public static NotificationsConnection? From(DatasourceSettings settings)
     {
-        var text = settings.Get(NotificationsOptions.TransportUrl);
+        // Python's urlsplit (oslo.messaging's parser) drops tabs and line breaks: a URL of several
+        // brokers wrapped over indented lines of vitrage.conf (one value to oslo.config) works.
+        var text = string.Concat(settings.Get(NotificationsOptions.TransportUrl).Split(['\t', '\r', '\n']));
         if (text.Length == 0)
         {
             return null;

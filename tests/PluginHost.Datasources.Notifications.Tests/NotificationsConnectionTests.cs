@@ -14,6 +14,9 @@ public sealed class NotificationsConnectionTests
         { "three brokers, no vhost", "rabbit://u:p@h1:5672,u:p@h2:5672,u:p@h3:5672", "/", ["h1:5672", "h2:5672", "h3:5672"] },
         // Uri keeps an IPv6 host's brackets; the client reads "[::1]" as the address (a broker test connects so).
         { "IPv6 broker beside a name", "rabbit://phuser:pw@h1:5672,phuser:pw@[fd00::2]:5673/myvhost", "myvhost", ["h1:5672", "[fd00::2]:5673"] },
+        // vitrage.conf's continuation lines: oslo.messaging's urlsplit drops the line breaks (and tabs).
+        { "two brokers wrapped over lines", "rabbit://phuser:S3cr%2Ct@h1:5672,\nphuser:S3cr%2Ct@h2:5673\n/myvhost", "myvhost", ["h1:5672", "h2:5673"] },
+        { "a tab and a CRLF", "rabbit://phuser:pw@h1:5672,\r\n\tphuser:pw@h2:5673/myvhost", "myvhost", ["h1:5672", "h2:5673"] },
     };
 
     [Theory]

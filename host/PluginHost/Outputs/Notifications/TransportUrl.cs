@@ -18,6 +18,9 @@ internal sealed record TransportUrl(IReadOnlyList<TransportHost> Hosts, string V
 
     public static TransportUrl Parse(string url)
     {
+        // oslo.messaging parses with Python's urlsplit, which drops tabs and line breaks: a URL of
+        // several brokers wrapped over indented lines of vitrage.conf (one value to oslo.config) works.
+        url = string.Concat(url.Split(['\t', '\r', '\n']));
         const string scheme = "rabbit://";
         if (!url.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
         {
