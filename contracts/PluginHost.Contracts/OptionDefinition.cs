@@ -26,13 +26,17 @@ public abstract record OptionDefinition(string Name, OptionType Type, string? De
     /// <summary>Never logged or printed back (passwords, tokens, URLs with credentials).</summary>
     public bool Secret { get; init; }
 
-    /// <summary>A string; <paramref name="secret"/> ones are never printed back.</summary>
+    /// <summary>
+    /// A string of one line; <paramref name="secret"/> ones are never printed back. The host refuses a
+    /// non-secret value that oslo's continuation lines run over several lines (an option indented by
+    /// mistake), so a plugin may quote the value in its errors.
+    /// </summary>
     public static OptionDefinition<string> String(string name, string @default, string help, bool secret = false) =>
         new(name, OptionType.String, @default, help, value => (string?)value ?? string.Empty) { Secret = secret };
 
     /// <summary>
     /// A file or folder; <c>~</c> is expanded, and a relative path is resolved against the folder of
-    /// the config file that sets it. Empty when unset.
+    /// the config file that sets it. Empty when unset. One line, like <see cref="String"/>.
     /// </summary>
     public static OptionDefinition<string> Path(string name, string @default, string help) =>
         new(name, OptionType.Path, @default, help, value => (string?)value ?? string.Empty);
@@ -53,7 +57,7 @@ public abstract record OptionDefinition(string Name, OptionType Type, string? De
     public static OptionDefinition<bool> Bool(string name, bool @default, string help) =>
         new(name, OptionType.Bool, @default ? "true" : "false", help, value => (bool)value!);
 
-    /// <summary>A comma-separated list, each item trimmed.</summary>
+    /// <summary>A comma-separated list, each item trimmed and of one line (the list may go on over lines after a comma).</summary>
     public static OptionDefinition<IReadOnlyList<string>> List(string name, string @default, string help) =>
         new(name, OptionType.List, @default, help, value => (IReadOnlyList<string>?)value ?? []);
 

@@ -30,4 +30,49 @@ public sealed class ConfigErrorStartupTests
         result.Stderr.ShouldContain($"error: [kubernetes] config_file {folder} is a folder, not a kubeconfig file", Case.Sensitive);
         result.Stderr.ShouldNotContain("[kubernetes] [kubernetes]", Case.Sensitive);
     }
+
+    // case, the option's line; the line under it is an option indented by mistake, which oslo reads
+    // as part of the value above. Before, the plugin got the value whole and quoted it ("has no
+    // context 'prod\npassword = ...'") or used it (a cluster named after a password).
+    [Theory]
+    [InlineData("context", "context = prod")]
+    [InlineData("contexts", "contexts = prod")]
+    [InlineData("cluster_name", "cluster_name = edge")]
+    public async Task CheckConfig_OptionIndentedUnderAnother_ErrorNamesTheLineNotTheSecret(string name, string line)
+    {
+        using var temp = new TempFolder();
+        var plugins = temp.Combine("plugins");
+        temp.DropPlugin(plugins, Path.Combine(TestRepository.HostPluginFolder, "PluginHost.Datasources.Kubernetes"));
+        var kubeconfig = temp.File("kubeconfig", """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: c
+              cluster:
+                server: http://127.0.0.1:9
+            contexts:
+            - name: prod
+              context:
+                cluster: c
+            current-context: prod
+            """);
+        var config = temp.File("vitrage.conf", $"""
+            [datasources]
+            types = kubernetes
+            plugin_path = {plugins}
+            [entity_graph]
+            datasources_values_dir = {temp.Combine("no-operator-values")}
+            [kubernetes]
+            config_file = {kubeconfig}
+            {line}
+                password = S3cr3t-Pa55
+            """);
+
+        var result = await HostProcess.RunAsync(["check-config", "--config-file", config]);
+
+        result.ExitCode.ShouldBe(2, name + ": " + result.Stderr);
+        var (key, first) = (line.Split(" = ")[0], line.Split(" = ")[1]);
+        result.Stderr.ShouldContain($"{config}:8: [kubernetes] {key} = '{first}' (and 1 continuation line, not shown: it may hold a secret): expected ", Case.Sensitive, name);
+        result.Stderr.ShouldNotContain("S3cr3t", Case.Sensitive, name);
+    }
 }

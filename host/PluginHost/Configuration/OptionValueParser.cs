@@ -73,6 +73,27 @@ internal static class OptionValueParser
         }
     }
 
+    /// <summary>
+    /// Whether a value runs over several lines where its option wants one: a string or path with
+    /// continuation lines, or a list item with a line break inside. oslo.config reads an indented line
+    /// as the value above continued, so such a value is almost always an option (or a wrapped URL or
+    /// password) indented by mistake; handed to a plugin it would be used, and quoted in its errors,
+    /// whole. Lists may continue over lines: a line ending in a comma starts a new item.
+    /// </summary>
+    public static bool SpansLines(OptionDefinition option, string text, out string expected)
+    {
+        expected = option.Type == OptionType.List
+            ? "a comma-separated list with each item on one line (end a line with a comma to go on with the list on the next)"
+            : $"{Describe(option)} on one line";
+        return option.Type switch
+        {
+            // Also "key =" with the value on the next line: it may be an option indented by mistake.
+            OptionType.String or OptionType.Path => text.Contains('\n', StringComparison.Ordinal),
+            OptionType.List => text.Split(',', StringSplitOptions.TrimEntries).Any(item => item.Contains('\n', StringComparison.Ordinal)),
+            _ => false, // numbers, booleans and choices refuse a line break as any other wrong value
+        };
+    }
+
     /// <summary>The typed default of an option; <c>null</c> when it has none.</summary>
     public static object? DefaultOf(OptionDefinition option)
     {
