@@ -57,11 +57,12 @@ internal static class SectionBinder
                     $"{raw.Location}: [{section}] {key} is set {raw.EarlierInFile.Count + 1} times in this file (also at line {string.Join(", ", raw.EarlierInFile.Select(l => l.Line))}); the last one is used");
             }
 
-            var secret = option.Secret || SecretNames.IsSecret(raw.Key);
-            if (!secret && OptionValueParser.SpansLines(option, raw.Value, out var oneLine))
+            // A declared secret may span lines: nothing prints it, and a URL's parser drops the
+            // breaks as Python's urlsplit does (a wrapped multi-broker transport_url works in
+            // Vitrage). Only declared ones: a plugin may quote an option whose name merely looks
+            // secret to the host (a "token_file" path).
+            if (!option.Secret && OptionValueParser.SpansLines(option, raw.Value, out var oneLine))
             {
-                // A secret may span lines: it is never shown, and a URL's parser drops the breaks
-                // as Python's urlsplit does (a wrapped multi-broker transport_url works in Vitrage).
                 diagnostics.Error(
                     $"{raw.Location}: [{section}] {key} = {SecretNames.QuoteValue(raw.Value)}: expected {oneLine}; oslo.config reads the indented lines under it as part of this value: remove their indentation if they are options of their own");
                 continue;
@@ -75,7 +76,7 @@ internal static class SectionBinder
             }
             else
             {
-                var shown = secret ? "'***'" : SecretNames.QuoteValue(raw.Value);
+                var shown = option.Secret || SecretNames.IsSecret(raw.Key) ? "'***'" : SecretNames.QuoteValue(raw.Value);
                 diagnostics.Error($"{raw.Location}: [{section}] {key} = {shown}: expected {expected}");
             }
         }
