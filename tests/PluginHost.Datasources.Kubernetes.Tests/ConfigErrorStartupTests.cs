@@ -11,18 +11,8 @@ public sealed class ConfigErrorStartupTests
     public async Task CheckConfig_ConfigFileIsAFolder_ErrorNamesTheSectionOnce()
     {
         using var temp = new TempFolder();
-        var plugins = temp.Combine("plugins");
-        temp.DropPlugin(plugins, Path.Combine(TestRepository.HostPluginFolder, "PluginHost.Datasources.Kubernetes"));
         var folder = Directory.CreateDirectory(temp.Combine("not-a-kubeconfig")).FullName;
-        var config = temp.File("vitrage.conf", $"""
-            [datasources]
-            types = kubernetes
-            plugin_path = {plugins}
-            [entity_graph]
-            datasources_values_dir = {temp.Combine("no-operator-values")}
-            [kubernetes]
-            config_file = {folder}
-            """);
+        var config = WriteConfig(temp, $"config_file = {folder}");
 
         var result = await HostProcess.RunAsync(["check-config", "--config-file", config]);
 
@@ -41,8 +31,6 @@ public sealed class ConfigErrorStartupTests
     public async Task CheckConfig_OptionIndentedUnderAnother_ErrorNamesTheLineNotTheSecret(string name, string line)
     {
         using var temp = new TempFolder();
-        var plugins = temp.Combine("plugins");
-        temp.DropPlugin(plugins, Path.Combine(TestRepository.HostPluginFolder, "PluginHost.Datasources.Kubernetes"));
         var kubeconfig = temp.File("kubeconfig", """
             apiVersion: v1
             kind: Config
@@ -56,17 +44,7 @@ public sealed class ConfigErrorStartupTests
                 cluster: c
             current-context: prod
             """);
-        var config = temp.File("vitrage.conf", $"""
-            [datasources]
-            types = kubernetes
-            plugin_path = {plugins}
-            [entity_graph]
-            datasources_values_dir = {temp.Combine("no-operator-values")}
-            [kubernetes]
-            config_file = {kubeconfig}
-            {line}
-                password = S3cr3t-Pa55
-            """);
+        var config = WriteConfig(temp, $"config_file = {kubeconfig}\n{line}\n    password = S3cr3t-Pa55");
 
         var result = await HostProcess.RunAsync(["check-config", "--config-file", config]);
 
@@ -74,5 +52,21 @@ public sealed class ConfigErrorStartupTests
         var (key, first) = (line.Split(" = ")[0], line.Split(" = ")[1]);
         result.Stderr.ShouldContain($"{config}:8: [kubernetes] {key} = '{first}' (and 1 continuation line, not shown: it may hold a secret): expected ", Case.Sensitive, name);
         result.Stderr.ShouldNotContain("S3cr3t", Case.Sensitive, name);
+    }
+
+    // The Kubernetes plugin alone, and the [kubernetes] section's lines from line 7 on.
+    private static string WriteConfig(TempFolder temp, string kubernetesLines)
+    {
+        var plugins = temp.Combine("plugins");
+        temp.DropPlugin(plugins, Path.Combine(TestRepository.HostPluginFolder, "PluginHost.Datasources.Kubernetes"));
+        return temp.File("vitrage.conf", $"""
+            [datasources]
+            types = kubernetes
+            plugin_path = {plugins}
+            [entity_graph]
+            datasources_values_dir = {temp.Combine("no-operator-values")}
+            [kubernetes]
+            {kubernetesLines}
+            """);
     }
 }
