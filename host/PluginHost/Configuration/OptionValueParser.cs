@@ -94,6 +94,32 @@ internal static class OptionValueParser
         };
     }
 
+    private static readonly System.Text.RegularExpressions.Regex OptionLine =
+        new(@"^[A-Za-z_][A-Za-z0-9_.-]*[ \t]*(=|:[ \t]|:$)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Whether a continuation line of a value reads as <c>name = value</c> (or <c>name: value</c>): an
+    /// option indented by mistake. <see cref="SpansLines"/> misses it where a value may go on over lines:
+    /// a list after a trailing comma (the line became an item, "password = ..." quoted by a plugin) and
+    /// a secret (a transport_url whose vhost became "password = ...", shown in the URL the logs print).
+    /// A URL's query wrapped after its '?' or '&amp;' ("ssl=true") is no option. <paramref name="index"/>:
+    /// which continuation line (1 the first under the key).
+    /// </summary>
+    public static bool ContinuesWithAnOption(string text, out int index)
+    {
+        var lines = text.Split('\n');
+        for (index = 1; index < lines.Length; index++)
+        {
+            if (OptionLine.IsMatch(lines[index]) && !lines[index - 1].EndsWith('?') && !lines[index - 1].EndsWith('&'))
+            {
+                return true;
+            }
+        }
+
+        index = 0;
+        return false;
+    }
+
     /// <summary>The typed default of an option; <c>null</c> when it has none.</summary>
     public static object? DefaultOf(OptionDefinition option)
     {

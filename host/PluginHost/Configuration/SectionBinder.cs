@@ -68,6 +68,14 @@ internal static class SectionBinder
                 continue;
             }
 
+            // What may go on over lines (a list after a comma, a secret) may still hold an option indented by mistake.
+            if (OptionValueParser.ContinuesWithAnOption(raw.Value, out var continuation))
+            {
+                diagnostics.Error(
+                    $"{raw.Location}: [{section}] {key}: line {raw.Location.Line + continuation} reads as an option of its own (its text is not shown: it may hold a secret), but it is indented, and oslo.config reads an indented line as part of the value above: remove its indentation");
+                continue;
+            }
+
             if (OptionValueParser.TryParse(option, raw.Value, out var value, out var expected))
             {
                 values[option.Name] = resolveRelativePaths && option.Type == OptionType.Path && value is string path

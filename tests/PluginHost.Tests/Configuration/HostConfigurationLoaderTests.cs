@@ -122,6 +122,33 @@ public sealed class HostConfigurationLoaderTests(EchoPluginFolder plugins) : ICl
         thrown.Errors.ShouldBe([$"{temp.Combine("vitrage.conf")}:{error}"], name);
     }
 
+    // case, lines (an option indented by mistake under an option that may go on over lines), the error
+    // after "file:N: ". Before, the indented line became a list item or part of a secret URL, and was
+    // quoted: "has no context 'password = ...'", "plugin folder not found: /etc/password = ...",
+    // "Cannot publish notifications to RabbitMQ at rabbit://u:***@h:5672/password%20%3D%20...".
+    public static TheoryData<string, string, string> OptionsOverLinesContinuedByAnOption => new()
+    {
+        { "a list after its comma", "[datasources]\ntypes = echo,", "5: [datasources] types: line 6" },
+        { "a list on the next lines", "[api]\nallowed_hosts =\n    a.example,", "5: [api] allowed_hosts: line 7" },
+        { "a secret URL", "[DEFAULT]\ntransport_url = rabbit://u:p@h1:5672/", "5: [DEFAULT] transport_url: line 6" },
+        { "a secret URL of two brokers", "[DEFAULT]\ntransport_url = rabbit://u:p@h1:5672,\n    u:p@h2:5672/", "5: [DEFAULT] transport_url: line 7" },
+        { "a secret connection", "[database]\nconnection = sqlite:////tmp/alarms.db", "5: [database] connection: line 6" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OptionsOverLinesContinuedByAnOption))]
+    public void Load_OptionOverLinesContinuedByAnIndentedOption_ErrorShowsNoValue(string name, string lines, string error)
+    {
+        using var temp = new TempFolder();
+
+        var thrown = Should.Throw<ConfigException>(
+            () => Load(temp, "[datasources]\nplugin_path = {plugins}\ntypes = echo\n" + lines + "\n    password = S3cr3t-Pa55\n"), name);
+
+        thrown.Errors.ShouldBe(
+            [$"{temp.Combine("vitrage.conf")}:{error} reads as an option of its own (its text is not shown: it may hold a secret), but it is indented, and oslo.config reads an indented line as part of the value above: remove its indentation"],
+            name);
+    }
+
     // The list goes on after a comma, and a leading line break is no break inside an item.
     [Theory]
     [InlineData("after a comma", "types = echo,\n    echo")]
