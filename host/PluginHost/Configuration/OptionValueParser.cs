@@ -94,9 +94,6 @@ internal static class OptionValueParser
         };
     }
 
-    private static readonly System.Text.RegularExpressions.Regex OptionLine =
-        new(@"^[A-Za-z_][A-Za-z0-9_.-]*[ \t]*(=|:[ \t]|:$)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-
     /// <summary>
     /// Whether a continuation line of a value reads as <c>name = value</c> (or <c>name: value</c>): an
     /// option indented by mistake. <see cref="SpansLines"/> misses it where a value may go on over lines:
@@ -110,7 +107,7 @@ internal static class OptionValueParser
         var lines = text.Split('\n');
         for (index = 1; index < lines.Length; index++)
         {
-            if (OptionLine.IsMatch(lines[index]) && !lines[index - 1].EndsWith('?') && !lines[index - 1].EndsWith('&'))
+            if (ReadsAsOption(lines[index]) && !lines[index - 1].EndsWith('?') && !lines[index - 1].EndsWith('&'))
             {
                 return true;
             }
@@ -118,6 +115,30 @@ internal static class OptionValueParser
 
         index = 0;
         return false;
+    }
+
+    // "name = value" or "name: value": a letter or '_', then letters, digits, '_', '.' or '-', blanks,
+    // and '=', or ':' before a blank or the end (so "u:p@h2:5672" and "arn:aws:..." are no options).
+    // A scan, not a regular expression: every verb binds options, and building one costs start-up time.
+    private static bool ReadsAsOption(string line)
+    {
+        if (line.Length == 0 || !(char.IsAsciiLetter(line[0]) || line[0] == '_'))
+        {
+            return false;
+        }
+
+        var i = 1;
+        while (i < line.Length && (char.IsAsciiLetterOrDigit(line[i]) || line[i] is '_' or '.' or '-'))
+        {
+            i++;
+        }
+
+        while (i < line.Length && line[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        return i < line.Length && (line[i] == '=' || (line[i] == ':' && (i + 1 == line.Length || line[i + 1] is ' ' or '\t')));
     }
 
     /// <summary>The typed default of an option; <c>null</c> when it has none.</summary>
