@@ -118,7 +118,9 @@ internal static class OptionValueParser
     }
 
     // "name = value" or "name: value": a letter or '_', then letters, digits, '_', '.' or '-', blanks,
-    // and '=', or ':' before a blank or the end (so "u:p@h2:5672" and "arn:aws:..." are no options).
+    // and '=', or ':' before a blank or the end (so "u:p@h2:5672" and "arn:aws:..." are no options),
+    // or ':' right before the value when the name is a secret's ("password:S3cr3t", "token:..."),
+    // which a broker's user or a context's name hardly is.
     // A scan, not a regular expression: every verb binds options, and building one costs start-up time.
     private static bool ReadsAsOption(string line)
     {
@@ -138,7 +140,9 @@ internal static class OptionValueParser
             i++;
         }
 
-        return i < line.Length && (line[i] == '=' || (line[i] == ':' && (i + 1 == line.Length || line[i + 1] is ' ' or '\t')));
+        var name = line.AsSpan(0, i).TrimEnd(" \t");
+        return i < line.Length && (line[i] == '='
+            || (line[i] == ':' && (i + 1 == line.Length || line[i + 1] is ' ' or '\t' || SecretNames.IsSecret(name.ToString()))));
     }
 
     /// <summary>The typed default of an option; <c>null</c> when it has none.</summary>

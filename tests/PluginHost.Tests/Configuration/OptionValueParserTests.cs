@@ -67,6 +67,8 @@ public sealed class OptionValueParserTests
     [InlineData("a tab before =", "echo,\nkey\t= v", true, 1)]
     [InlineData("an underscore first", "echo,\n_key=1", true, 1)]
     [InlineData("the second continuation line", "echo,\nstatic,\ndebug = true", true, 2)]
+    [InlineData("a secret's name: right before its value", "echo,\npassword:S3cr3t", true, 1)]
+    [InlineData("a token's name: right before its value", "echo,\nadmin_token:abc", true, 1)]
     [InlineData("a broker's user:password", "rabbit://u:p@h1:5672,\nu:p@h2:5672/", false, 0)]
     [InlineData("an EKS context", "ctx,\narn:aws:eks:eu-west-1:1:cluster/x", false, 0)]
     [InlineData("a query wrapped after ?", "rabbit://u:p@h1:5672/?\nssl=true", false, 0)]
