@@ -61,7 +61,7 @@ internal static class SectionBinder
             // breaks as Python's urlsplit does (a wrapped multi-broker transport_url works in
             // Vitrage). Only declared ones: a plugin may quote an option whose name merely looks
             // secret to the host (a "token_file" path).
-            if (!option.Secret && OptionValueParser.SpansLines(option, raw.Value, out var oneLine))
+            if (!option.Secret && ContinuationLines.SpansLines(option, raw.Value, out var oneLine))
             {
                 diagnostics.Error(
                     $"{raw.Location}: [{section}] {key} = {SecretNames.QuoteValue(raw.Value)}: expected {oneLine}; oslo.config reads the indented lines under it as part of this value: remove their indentation if they are options of their own");
@@ -69,7 +69,7 @@ internal static class SectionBinder
             }
 
             // What may go on over lines (a list after a comma, a secret) may still hold an option indented by mistake.
-            if (OptionValueParser.ContinuesWithAnOption(raw.Value, out var continuation))
+            if (ContinuationLines.ContinuesWithAnOption(raw.Value, out var continuation))
             {
                 diagnostics.Error(
                     $"{raw.Location}: [{section}] {key}: line {raw.Location.Line + continuation} reads as an option of its own (its text is not shown: it may hold a secret), but it is indented, and oslo.config reads an indented line as part of the value above: remove its indentation");
