@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using PluginHost.Contracts;
 
 namespace PluginHost.Configuration;
@@ -16,18 +17,21 @@ internal static class ContinuationLines
     /// password) indented by mistake; handed to a plugin it would be used, and quoted in its errors,
     /// whole. Lists may continue over lines: a line ending in a comma starts a new item.
     /// </summary>
-    public static bool SpansLines(OptionDefinition option, string text, out string expected)
+    public static bool SpansLines(OptionDefinition option, string text, [NotNullWhen(true)] out string? expected)
     {
-        expected = option.Type == OptionType.List
-            ? "a comma-separated list with each item on one line (end a line with a comma to go on with the list on the next)"
-            : $"{OptionValueParser.Describe(option)} on one line";
-        return option.Type switch
+        // Most values are one line: nothing to split, no message to build (every verb binds every option).
+        var spans = text.Contains('\n', StringComparison.Ordinal) && option.Type switch
         {
             // Also "key =" with the value on the next line: it may be an option indented by mistake.
-            OptionType.String or OptionType.Path => text.Contains('\n', StringComparison.Ordinal),
+            OptionType.String or OptionType.Path => true,
             OptionType.List => text.Split(',', StringSplitOptions.TrimEntries).Any(item => item.Contains('\n', StringComparison.Ordinal)),
             _ => false, // numbers, booleans and choices refuse a line break as any other wrong value
         };
+        expected = !spans ? null
+            : option.Type == OptionType.List
+                ? "a comma-separated list with each item on one line (end a line with a comma to go on with the list on the next)"
+                : $"{OptionValueParser.Describe(option)} on one line";
+        return spans;
     }
 
     /// <summary>
@@ -40,6 +44,12 @@ internal static class ContinuationLines
     /// </summary>
     public static bool ContinuesWithAnOption(string text, out int index)
     {
+        index = 0;
+        if (!text.Contains('\n', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         var lines = text.Split('\n');
         for (index = 1; index < lines.Length; index++)
         {
@@ -71,13 +81,13 @@ internal static class ContinuationLines
             i++;
         }
 
+        var nameEnd = i;
         while (i < line.Length && line[i] is ' ' or '\t')
         {
             i++;
         }
 
-        var name = line.AsSpan(0, i).TrimEnd(" \t");
         return i < line.Length && (line[i] == '='
-            || (line[i] == ':' && (i + 1 == line.Length || line[i + 1] is ' ' or '\t' || SecretNames.IsSecret(name.ToString()))));
+            || (line[i] == ':' && (i + 1 == line.Length || line[i + 1] is ' ' or '\t' || SecretNames.IsSecret(line[..nameEnd]))));
     }
 }
