@@ -33,12 +33,55 @@ internal static class HostAssemblies
             }
 
             return host.Exists && plugin.Exists && host.Length == plugin.Length && host.Length <= MaxComparedBytes
-                && File.ReadAllBytes(host.FullName).AsSpan().SequenceEqual(File.ReadAllBytes(plugin.FullName));
+                && SameBytes(host.FullName, plugin.FullName);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false; // unreadable: not provably the same, so the plugin keeps its own
         }
+    }
+
+    // Chunk by chunk, not two whole files: each copy of a ~1 MB assembly read at once was ~250 pages
+    // of fresh memory, and every verb compares the Kubernetes plugin's YamlDotNet (bench/README.md, start-up).
+    private static bool SameBytes(string first, string second)
+    {
+        const int Chunk = 64 * 1024;
+        using var a = File.OpenHandle(first);
+        using var b = File.OpenHandle(second);
+        var buffer = new byte[2 * Chunk];
+        var chunkA = buffer.AsSpan(0, Chunk);
+        var chunkB = buffer.AsSpan(Chunk);
+        for (long offset = 0; ; offset += Chunk)
+        {
+            var readA = ReadChunk(a, chunkA, offset);
+            if (readA != ReadChunk(b, chunkB, offset) || !chunkA[..readA].SequenceEqual(chunkB[..readA]))
+            {
+                return false;
+            }
+
+            if (readA < Chunk)
+            {
+                return true; // the end of both
+            }
+        }
+    }
+
+    // Fills the chunk unless the file ends first (a read may return less than asked).
+    private static int ReadChunk(Microsoft.Win32.SafeHandles.SafeFileHandle file, Span<byte> chunk, long offset)
+    {
+        var filled = 0;
+        while (filled < chunk.Length)
+        {
+            var read = RandomAccess.Read(file, chunk[filled..], offset + filled);
+            if (read == 0)
+            {
+                break;
+            }
+
+            filled += read;
+        }
+
+        return filled;
     }
 
     private static Dictionary<string, string> ReadTrustedPlatformAssemblies()
