@@ -81,4 +81,22 @@ public sealed class ApiSettingsLoaderTests(EchoPluginFolder plugins) : IClassFix
         configuration.Host.Api.ShouldBe(new ApiSettings { Enabled = true, Host = "127.0.0.1", Port = 8999, AuthMode = ApiAuthMode.NoAuth });
         configuration.Diagnostics.Debug.ShouldContain(d => d.Contains("[keystone_authtoken] is not used", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("the default", "127.0.0.1")]
+    [InlineData("every IPv4 interface", "0.0.0.0")]
+    [InlineData("every IPv6 interface", "::")]
+    [InlineData("IPv6 loopback", "::1")]
+    [InlineData("localhost in capitals", "LocalHost")]
+    [InlineData("another IPv4 address", "10.20.30.40")]
+    [InlineData("another IPv6 address", "fd00::8999")]
+    [InlineData("an address with blanks around it", " 192.0.2.7 ")]
+    public void Load_ListenableHost_IsAccepted(string name, string host)
+    {
+        using var temp = new TempFolder();
+
+        var configuration = Load(temp, $"[api]\nhost = {host}");
+
+        configuration.Host.Api.Host.ShouldBe(host.Trim(), name);
+    }
 }
