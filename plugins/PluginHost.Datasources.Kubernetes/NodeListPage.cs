@@ -172,7 +172,18 @@ internal sealed class PageBuffer(int maxBytes, int initialBytes = PageBuffer.Ini
 
     public int MaxBytes { get; } = maxBytes;
 
-    public byte[] Bytes { get; private set; } = new byte[Math.Min(initialBytes, maxBytes)];
+    // Allocated on the first page read: check-config creates drivers that never list, and a 1 MiB
+    // buffer is 256 pages of fresh memory (bench/README.md, start-up).
+    private byte[]? _bytes;
+
+    public byte[] Bytes
+    {
+        get => _bytes ??= new byte[_initialBytes];
+        private set => _bytes = value;
+    }
+
+    /// <summary>The bytes the buffer holds now: none before the first page.</summary>
+    public int HeldBytes => _bytes?.Length ?? 0;
 
     /// <summary>
     /// Reads a whole body into <see cref="Bytes"/>, growing it by doubling up to

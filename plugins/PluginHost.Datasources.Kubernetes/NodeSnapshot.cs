@@ -20,8 +20,8 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
     private readonly PageBuffer _pageBuffer = new(options.MaxPageBytes);
     private readonly NodeEventFactory _events = new(context.Name, api.Connection.ClusterName);
 
-    /// <summary>The page buffer's current size (tests check it shrinks back).</summary>
-    public int PageBufferBytes => _pageBuffer.Bytes.Length;
+    /// <summary>The page buffer's current size (tests check it shrinks back, and is none before a list).</summary>
+    public int PageBufferBytes => _pageBuffer.HeldBytes;
 
     /// <param name="action">What the events say they are.</param>
     /// <param name="listed">When set, receives every node kept and the list's versions (a watch continues from them).</param>

@@ -35,6 +35,18 @@ public sealed class BoundedReadTests
         (await SimulatedCluster.GetAllAsync(driver, Ct)).Count.ShouldBe(6);
     }
 
+    [Fact]
+    public async Task CreateDriver_BeforeItsFirstList_HoldsNoPageBuffer()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 5 });
+        await using var driver = (KubernetesDriver)cluster.CreateDriver(KubeconfigText.For(cluster.Simulator));
+
+        // check-config creates drivers only to check them: they never list.
+        driver.PageBufferBytes.ShouldBe(0);
+        await SimulatedCluster.GetAllAsync(driver, Ct);
+        driver.PageBufferBytes.ShouldBe(PageBuffer.InitialBytes);
+    }
+
     [Theory]
     [InlineData("after a page over the limit", 40 << 20, false)]
     [InlineData("after a large page under the limit", 20 << 20, true)]
