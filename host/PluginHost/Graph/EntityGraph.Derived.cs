@@ -28,7 +28,7 @@ internal sealed partial class EntityGraph
             }
 
             var existing = Find(key);
-            var vertex = existing ?? AddVertex(item.Vertex);
+            var vertex = existing ?? AddVertex(item.Vertex, key);
             var wasReported = existing is not null && !existing.IsPlaceholder && !existing.IsDeleted;
             var previousState = vertex.State;
             if (!wasReported || !SameDescription(vertex, item.Vertex, datasourceName))

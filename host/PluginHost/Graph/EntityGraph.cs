@@ -174,10 +174,13 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     public bool Apply(EntityUpdate update, string datasourceName, DateTimeOffset sampleTime, bool reference = false, string? version = null)
     {
         ArgumentNullException.ThrowIfNull(update);
-        var existing = Find(update.Vertex.Key);
+
+        // Built once: an EntityVertex builds its key on every read (a new string each time).
+        var key = update.Vertex.Key;
+        var existing = Find(key);
         if (reference)
         {
-            ApplyReference(update, existing, datasourceName, sampleTime);
+            ApplyReference(update, key, existing, datasourceName, sampleTime);
             return true;
         }
 
@@ -203,7 +206,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
             ForgetDeriversVersion(existing); // reported here, not by its owner
         }
 
-        var vertex = existing ?? AddVertex(update.Vertex);
+        var vertex = existing ?? AddVertex(update.Vertex, key);
         var now = time.GetUtcNow();
         var unchanged = version is not null && vertex.Version == version && !vertex.IsPlaceholder
             && !vertex.IsDeleted && string.Equals(vertex.DatasourceName, datasourceName, StringComparison.Ordinal);
@@ -266,7 +269,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
     }
 
     // A reference never changes the vertex it names; it only brings (and later takes) its edges.
-    private void ApplyReference(EntityUpdate update, GraphVertex? existing, string datasourceName, DateTimeOffset sampleTime)
+    private void ApplyReference(EntityUpdate update, string key, GraphVertex? existing, string datasourceName, DateTimeOffset sampleTime)
     {
         if (existing is null && update.Action == GraphAction.Delete)
         {
@@ -281,7 +284,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         }
 
         var now = time.GetUtcNow();
-        var vertex = existing ?? AddPlaceholder(update.Vertex, sampleTime, now);
+        var vertex = existing ?? AddPlaceholder(update.Vertex, key, sampleTime, now);
         if (vertex.IsPlaceholder && vertex.IsDeleted && update.Action != GraphAction.Delete)
         {
             vertex.IsDeleted = false;
@@ -463,9 +466,8 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         return expired.Count;
     }
 
-    private GraphVertex AddVertex(EntityVertex described)
+    private GraphVertex AddVertex(EntityVertex described, string key)
     {
-        var key = described.Key;
         var vertex = new GraphVertex(key, VitrageIdGenerator.FromKey(key), described.Category, described.Type, described.Id);
         _vertices.Add(key, vertex);
         Touch(vertex);
@@ -477,7 +479,8 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         var reported = new HashSet<GraphEdgeKey>(neighbors.Count);
         foreach (var neighbor in neighbors)
         {
-            var other = Find(neighbor.Vertex.Key) ?? AddPlaceholder(neighbor.Vertex, sampleTime, now);
+            var neighborKey = neighbor.Vertex.Key;
+            var other = Find(neighborKey) ?? AddPlaceholder(neighbor.Vertex, neighborKey, sampleTime, now);
             if (other.IsDeleted && other.IsPlaceholder)
             {
                 other.IsDeleted = false;
@@ -531,9 +534,9 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         }
     }
 
-    private GraphVertex AddPlaceholder(EntityVertex described, DateTimeOffset sampleTime, DateTimeOffset now)
+    private GraphVertex AddPlaceholder(EntityVertex described, string key, DateTimeOffset sampleTime, DateTimeOffset now)
     {
-        var placeholder = AddVertex(described);
+        var placeholder = AddVertex(described, key);
         placeholder.IsPlaceholder = true;
         placeholder.SampleTimestamp = sampleTime;
         Describe(placeholder, described, now); // as Vitrage does for a neighbor it adds: usually N/A and no aggregated state
