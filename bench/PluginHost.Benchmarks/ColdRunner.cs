@@ -169,7 +169,7 @@ internal static class ColdRunner
     {
         var text = new StringBuilder();
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"cold `snapshot --format json`, {nodes:N0} OpenStack nodes, {host.Description}; {figures["host"].Count} runs interleaved; load average {loadBefore:F1} before, {loads.Min():F1}–{loads.Max():F1} during"));
+            $"cold `snapshot --format json`, {nodes:N0} OpenStack nodes, {host.Description}; {figures["host"].Count} runs interleaved; load average {loadBefore:F1} before, {loads.Min():F1}–{loads.Max():F1} during; {PageFaultCost.Describe()}"));
         text.AppendLine();
         // The VM's speed drifts within a run: each process beside the baseline's process of the same
         // turn (wall ÷ baseline wall) shows a difference the spread of the medians hides.

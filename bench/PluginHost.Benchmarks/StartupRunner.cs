@@ -88,7 +88,7 @@ internal static class StartupRunner
             var loadAfter = LoadAverage.Now();
             var text = new StringBuilder();
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"start-up, {string.Join("; ", hosts.Select(h => $"{h.Label}: {h.Binary.Description}"))}; {runs} runs interleaved after one warm-up; load average {loadBefore:F1} before, {loadAfter:F1} after"));
+                $"start-up, {string.Join("; ", hosts.Select(h => $"{h.Label}: {h.Binary.Description}"))}; {runs} runs interleaved after one warm-up; load average {loadBefore:F1} before, {loadAfter:F1} after; {PageFaultCost.Describe()}"));
             text.AppendLine();
             text.AppendLine("| verb | install | environment | wall (ms) median (min–max) | CPU (ms) median | peak RSS (MiB) | − floor (ms), median | wall ÷ baseline's |");
             text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
