@@ -216,7 +216,7 @@ internal sealed class PageBuffer(int maxBytes, int initialBytes = PageBuffer.Ini
     /// <summary>After a snapshot: drops a buffer that grew past <see cref="RetainedBytes"/> back to its first size.</summary>
     public void Trim()
     {
-        if (Bytes.Length > RetainedBytes)
+        if (_bytes is { Length: > RetainedBytes })
         {
             Bytes = new byte[_initialBytes];
         }

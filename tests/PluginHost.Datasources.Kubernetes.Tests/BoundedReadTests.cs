@@ -43,6 +43,12 @@ public sealed class BoundedReadTests
 
         // check-config creates drivers only to check them: they never list.
         driver.PageBufferBytes.ShouldBe(0);
+
+        // A list refused before its first page (the end of a snapshot trims the buffer) holds none either.
+        cluster.Simulator.Faults.Add(new FaultRule(FaultKind.Forbidden) { Times = 1 });
+        await Should.ThrowAsync<DatasourceException>(() => SimulatedCluster.GetAllAsync(driver, Ct));
+        driver.PageBufferBytes.ShouldBe(0);
+
         await SimulatedCluster.GetAllAsync(driver, Ct);
         driver.PageBufferBytes.ShouldBe(PageBuffer.InitialBytes);
     }
