@@ -186,6 +186,17 @@ internal sealed class GraphProcessor(
                     graph.ForgetVersions(); // and Apply must not keep what the old settings made of a version it holds
                 }
 
+                if (reconfigure.Outputs is { } next)
+                {
+                    foreach (var output in next)
+                    {
+                        if (replaced.FirstOrDefault(o => o.Name == output.Name) is { } previous)
+                        {
+                            output.Replaces(previous);
+                        }
+                    }
+                }
+
                 _outputs = reconfigure.Outputs ?? _outputs;
                 _deletedEntityRetention = reconfigure.DeletedEntityRetention;
                 reconfigure.Replaced.TrySetResult(reconfigure.Outputs is null ? [] : replaced);

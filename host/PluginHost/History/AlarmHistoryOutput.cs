@@ -64,7 +64,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
     private readonly Dictionary<string, HashSet<string>> _active = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reconciled = new(StringComparer.Ordinal);
 
-    private readonly bool _reconcile;
+    private bool _reconcile;
     private readonly Task _writeAfter;
     private long _dropped;
     private long _written;
@@ -137,6 +137,28 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
 
     public void OnGraphPublished(GraphVersion version)
     {
+    }
+
+    /// <summary>
+    /// Goes on with the alarms <paramref name="previous"/> knew active and the datasources it has not
+    /// reconciled yet. Made by a reload before a datasource's first complete snapshot (a host started
+    /// while its cluster was unreachable), this output would otherwise never end the rows of alarms that
+    /// went away while the host was down: the previous output, which would have, is gone by then.
+    /// </summary>
+    void IGraphOutput.Replaces(IGraphOutput previous)
+    {
+        if (previous is not AlarmHistoryOutput history)
+        {
+            return;
+        }
+
+        foreach (var (datasource, ids) in history._active)
+        {
+            _active[datasource] = new HashSet<string>(ids, StringComparer.Ordinal);
+        }
+
+        _reconciled.UnionWith(history._reconciled);
+        _reconcile = history._reconcile;
     }
 
     private void Offer(AlarmHistoryWork work)

@@ -39,6 +39,14 @@ internal interface IGraphOutput : IAsyncDisposable
     /// </summary>
     ValueTask OnAlarmsChangedAsync(IReadOnlyList<GraphChange> changes, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// A reload made this output to replace <paramref name="previous"/>: told on the processor's task, before
+    /// any change reaches this one, so it can go on with what the previous one knew. Most outputs ignore it.
+    /// </summary>
+    void Replaces(IGraphOutput previous)
+    {
+    }
+
     /// <summary>The processor published a new graph version.</summary>
     void OnGraphPublished(GraphVersion version);
 

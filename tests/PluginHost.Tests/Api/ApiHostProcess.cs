@@ -173,6 +173,13 @@ internal sealed partial class ApiHostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGHUP, as <c>systemctl reload</c> sends it: the host reads its configuration again.</summary>
+    public async Task HangUpAsync()
+    {
+        using var kill = Process.Start("kill", ["-HUP", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>SIGTERM, as systemd stops it; returns the exit code.</summary>
     public async Task<int> StopAsync()
     {
