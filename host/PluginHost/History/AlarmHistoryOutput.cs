@@ -75,7 +75,11 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
     /// <param name="writeAfter">For an output a reload made: the previous output's flush. Nothing is
     /// written before it ends, so an alarm's end told to this output is never written before its start
     /// still waiting in the previous one (which would leave the alarm open for good).</param>
-    public AlarmHistoryOutput(HistorySettings settings, ILogger logger, TimeProvider time, bool reconcile = true, Task? writeAfter = null)
+    /// <param name="datasources">With <paramref name="reconcile"/>: the datasources this host runs and the plugins it
+    /// has; open rows of the plugins' other datasources (disabled while it was down) are ended first, since no
+    /// snapshot of theirs will.</param>
+    public AlarmHistoryOutput(HistorySettings settings, ILogger logger, TimeProvider time, bool reconcile = true, Task? writeAfter = null,
+        (IReadOnlyCollection<string> Enabled, IReadOnlyCollection<string> Plugins)? datasources = null)
     {
         _reconcile = reconcile;
         _writeAfter = writeAfter ?? Task.CompletedTask;
@@ -83,6 +87,12 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
         _logger = logger;
         _time = time;
         _errors = new DistinctErrorLog(logger, $"alarm history {settings.DatabasePath}", "alarm_history");
+        if (reconcile && datasources is var (enabled, plugins))
+        {
+            Offer(new DisabledDatasourcesEnded(new HashSet<string>(enabled, StringComparer.Ordinal), new HashSet<string>(plugins, StringComparer.Ordinal),
+                EventJson.FormatTime(time.GetUtcNow())));
+        }
+
         _worker = Task.Run(() => WorkAsync(_stop.Token));
     }
 

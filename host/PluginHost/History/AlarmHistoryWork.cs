@@ -15,6 +15,15 @@ internal sealed record AlarmEnded(string VitrageId, string End) : AlarmHistoryWo
 /// </summary>
 internal sealed record DatasourceReconciled(string Datasource, IReadOnlySet<string> Active, string At) : AlarmHistoryWork;
 
+/// <summary>
+/// A starting host runs only the datasources in <see cref="Enabled"/>: the open rows of any other
+/// datasource of one of its <see cref="Plugins"/> (<c>plugin</c> or <c>plugin/instance</c>, removed from
+/// <c>[datasources] types</c> while the host was down) end at <see cref="At"/>, since no snapshot of it
+/// will ever end them. Rows relayed from other hosts (<c>publisher/datasource</c>) and rows without a
+/// datasource are left alone.
+/// </summary>
+internal sealed record DisabledDatasourcesEnded(IReadOnlySet<string> Enabled, IReadOnlySet<string> Plugins, string At) : AlarmHistoryWork;
+
 /// <summary>Completes when everything before it is written (or the writer stopped).</summary>
 internal sealed record HistoryFlushed(TaskCompletionSource Done) : AlarmHistoryWork;
 

@@ -50,6 +50,9 @@ internal sealed class AlarmHistoryWriter(SqliteConnection connection) : IDisposa
                 case DatasourceReconciled reconciled:
                     Reconcile(transaction, reconciled);
                     break;
+                case DisabledDatasourcesEnded disabled:
+                    EndDisabled(transaction, disabled);
+                    break;
             }
         }
 
@@ -111,6 +114,31 @@ internal sealed class AlarmHistoryWriter(SqliteConnection connection) : IDisposa
         foreach (var id in stale)
         {
             Execute(transaction, "UPDATE alarms SET end_timestamp = $end WHERE id = $row", ("$end", reconciled.At), ("$row", id));
+        }
+    }
+
+    private void EndDisabled(SqliteTransaction transaction, DisabledDatasourcesEnded disabled)
+    {
+        var stale = new List<long>();
+        using (var open = connection.CreateCommand())
+        {
+            open.Transaction = transaction;
+            open.CommandText = "SELECT id, vitrage_datasource_name FROM alarms WHERE end_timestamp = $open AND vitrage_datasource_name IS NOT NULL";
+            open.Parameters.AddWithValue("$open", AlarmHistorySchema.NotEnded);
+            using var reader = open.ExecuteReader();
+            while (reader.Read())
+            {
+                var datasource = reader.GetString(1);
+                if (!disabled.Enabled.Contains(datasource) && disabled.Plugins.Contains(datasource.Split('/', 2)[0]))
+                {
+                    stale.Add(reader.GetInt64(0));
+                }
+            }
+        }
+
+        foreach (var id in stale)
+        {
+            Execute(transaction, "UPDATE alarms SET end_timestamp = $end WHERE id = $row", ("$end", disabled.At), ("$row", id));
         }
     }
 

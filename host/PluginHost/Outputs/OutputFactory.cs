@@ -11,7 +11,10 @@ internal static class OutputFactory
     /// alarms already active, so it must not end open ones after the next snapshot as a starting host does.</param>
     /// <param name="previousFlushed">With <paramref name="reload"/>: ends when the outputs being replaced are
     /// flushed; the new alarm history writes nothing before (its rows must follow theirs).</param>
-    public static List<IGraphOutput> Create(HostSettings host, ILoggerFactory loggerFactory, TimeProvider time, bool reload = false, Task? previousFlushed = null)
+    /// <param name="datasources">Without <paramref name="reload"/>: the datasources the host runs and its plugins (the
+    /// alarm history ends the open alarms of the plugins' other datasources).</param>
+    public static List<IGraphOutput> Create(HostSettings host, ILoggerFactory loggerFactory, TimeProvider time, bool reload = false, Task? previousFlushed = null,
+        (IReadOnlyCollection<string> Enabled, IReadOnlyCollection<string> Plugins)? datasources = null)
     {
         var logger = loggerFactory.CreateLogger("PluginHost.Outputs");
         var outputs = new List<IGraphOutput>();
@@ -27,7 +30,8 @@ internal static class OutputFactory
 
         if (host.History is { } history)
         {
-            outputs.Add(new History.AlarmHistoryOutput(history, loggerFactory.CreateLogger("PluginHost.History"), time, reconcile: !reload, writeAfter: previousFlushed));
+            outputs.Add(new History.AlarmHistoryOutput(history, loggerFactory.CreateLogger("PluginHost.History"), time, reconcile: !reload, writeAfter: previousFlushed,
+                datasources: reload ? null : datasources));
         }
 
         if (host.Notifications is { } notifications)

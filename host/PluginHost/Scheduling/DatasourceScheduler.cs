@@ -123,7 +123,8 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         var runners = CreateDrivers(configuration, loggerFactory, time, logger)
             .Select(d => new DriverRunner(d.Datasource, d.Driver, queue, time, backoff, d.Logger, transformAhead))
             .ToList();
-        var outputs = writeOutputs ? OutputFactory.Create(configuration.Host, loggerFactory, time) : [];
+        var outputs = writeOutputs ? OutputFactory.Create(configuration.Host, loggerFactory, time,
+            datasources: ([.. configuration.Datasources.Select(d => d.Name)], [.. configuration.Catalog.Plugins.Select(p => p.Name)])) : [];
         outputs.AddRange(extraOutputs ?? []);
         var values = LoadValues(configuration, registry, logger);
         var processor = new GraphProcessor(queue, new EntityGraph(time, values, lookupsWhenRead: !publishWhileSnapshotsOpen), registry, outputs, new GraphVersionPublisher(),

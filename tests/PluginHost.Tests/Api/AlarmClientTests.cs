@@ -181,6 +181,43 @@ public sealed class AlarmClientTests
         }
     }
 
+    // Found by a hostile test (s43): only a complete snapshot of a datasource ended its alarms that went
+    // away while the host was down; a datasource taken out of [datasources] types meanwhile never has one,
+    // so its alarms stayed active in the history for good (and never aged out) while alarm list showed none.
+    [Fact]
+    public async Task Restart_DatasourceDisabledWhileDown_ItsOpenAlarmsEnded()
+    {
+        await using var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 4, api: "port = 0", sections: "snapshots_interval = 10");
+        await using (var first = await ApiHostProcess.StartOnAsync(cluster, nodes: 4))
+        {
+            cluster.Simulator.Nodes.SetReady(cluster.Simulator.Nodes.Names[1], "False");
+            await WaitForAlarmsAsync(first, 1);
+            await WaitForHistoryAsync(first.BaseUrl, rows: 1);
+            (await first.StopAsync()).ShouldBe(0);
+        }
+
+        var config = File.ReadAllText(cluster.ConfigFile);
+        File.WriteAllText(cluster.ConfigFile, config.Replace("types = kubernetes", "types = static", StringComparison.Ordinal)
+            + $"\n[static]\ndirectory = {Path.Combine(PluginHost.Tests.Support.TestRepository.Root, "etc", "static_datasources")}\n");
+        await using var second = await ApiHostProcess.StartOnAsync(cluster, nodes: 0, waitForGraph: false);
+        await second.WaitForLogAsync("static snapshot applied");
+
+        await WaitForAlarmsAsync(second, 0);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var rows = (await WaitForHistoryAsync(second.BaseUrl, rows: 1)).EnumerateArray().ToList();
+            if (!string.IsNullOrEmpty(Text(rows[0], "End Time")))
+            {
+                Text(rows[0], "Severity").ShouldBe("OK");
+                break;
+            }
+
+            deadline.IsCancellationRequested.ShouldBeFalse($"the alarm of the disabled datasource is still open in the history:\n{second.Stderr}");
+            await Task.Delay(300, TestContext.Current.CancellationToken);
+        }
+    }
+
     private static async Task WaitForAlarmsAsync(ApiHostProcess host, int count)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45));
