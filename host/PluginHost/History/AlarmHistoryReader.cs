@@ -14,8 +14,10 @@ internal sealed class AlarmHistoryReader(string path)
     public string Path => path;
 
     /// <exception cref="SqliteException">The database cannot be read (locked past the busy timeout, damaged).</exception>
-    public List<HistoryAlarm> Read(AlarmHistoryQuery query)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired (the client went away).</exception>
+    public List<HistoryAlarm> Read(AlarmHistoryQuery query, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         using var connection = AlarmHistoryDatabase.OpenForReading(path);
         if (connection is null || !HasTable(connection))
         {
@@ -51,6 +53,7 @@ internal sealed class AlarmHistoryReader(string path)
         {
             while (reader.Read())
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var end = reader.GetString(2);
                 rows.Add(new HistoryAlarm(reader.GetString(0), reader.GetString(1), end == AlarmHistorySchema.NotEnded ? null : end));
             }

@@ -15,6 +15,12 @@ internal static class AlarmEndpoints
     // Vitrage's default limit of one alarm list.
     private const int MaxAlarms = 10_000;
 
+    // History reads at once. A read blocks its thread on SQLite and holds a page of up to 10,000 rows:
+    // unbounded, a few hundred requests of one client (gone at once) starved the thread pool for tens of
+    // seconds (health probes failed, the graph processor missed its probe, SIGTERM took twice
+    // shutdown_timeout) and took the host to gigabytes. The others wait, and leave when their client does.
+    private static readonly SemaphoreSlim HistoryReads = new(Math.Max(2, Environment.ProcessorCount));
+
     public static void Map(IEndpointRouteBuilder app, GraphVersionPublisher versions, AlarmHistoryReader? history)
     {
         app.MapGet("/v1/alarm", context => ListAsync(context, versions));
@@ -50,13 +56,18 @@ internal static class AlarmEndpoints
         var parameters = await RequestParameters.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         var query = AlarmHistoryRequest.Parse(parameters, TenantScope.For(ApiRequest.Identity(context), parameters.GetBool("all_tenants")));
         List<HistoryAlarm> alarms;
+        await HistoryReads.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
-            alarms = history?.Read(query) ?? [];
+            alarms = history?.Read(query, context.RequestAborted) ?? [];
         }
         catch (SqliteException e)
         {
             throw new ApiException(StatusCodes.Status503ServiceUnavailable, $"The alarm history cannot be read now: {e.Message}");
+        }
+        finally
+        {
+            HistoryReads.Release();
         }
 
         await ApiResponses.WriteJsonAsync(context, async (writer, ct) =>
