@@ -54,9 +54,15 @@ internal sealed class RunningHost : IAsyncDisposable
 
     public static RunningHost Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
-    public static RunningHost Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static RunningHost Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(environment, ignoredSignal: null, args);
+
+    /// <summary>Starts the host with <paramref name="signal"/> ignored, as <c>nohup</c> starts a program for SIGHUP.</summary>
+    public static RunningHost StartIgnoring(int signal, params string[] args) => Start(new Dictionary<string, string>(), signal, args);
+
+    private static RunningHost Start(IReadOnlyDictionary<string, string> environment, int? ignoredSignal, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(ignoredSignal is null ? "dotnet" : "/bin/sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -66,6 +72,14 @@ internal sealed class RunningHost : IAsyncDisposable
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
+        }
+
+        if (ignoredSignal is { } ignored)
+        {
+            // The shell ignores it and execs the host, which inherits that (and keeps the shell's PID).
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"trap '' {ignored}; exec dotnet \"$@\"");
+            start.ArgumentList.Add("sh");
         }
 
         start.ArgumentList.Add(TestRepository.HostDll);

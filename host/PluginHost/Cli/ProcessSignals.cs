@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace PluginHost.Cli;
@@ -31,6 +32,33 @@ internal static class ProcessSignals
     {
         get => TimeSpan.FromTicks(Interlocked.Read(ref _shutdownTimeoutTicks));
         set => Interlocked.Exchange(ref _shutdownTimeoutTicks, value.Ticks);
+    }
+
+    /// <summary>
+    /// SIGHUP is ignored by this process: it inherited that disposition (nohup sets it) and the
+    /// runtime keeps an ignored signal ignored, so <c>kill -HUP</c> reloads nothing. Read from the
+    /// kernel's own record of it (Linux; elsewhere false).
+    /// </summary>
+    public static bool HangupIgnored => IsIgnored(1);
+
+    private static bool IsIgnored(int signal)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+            return line is not null
+                && ulong.TryParse(line.AsSpan("SigIgn:".Length).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var mask)
+                && (mask & (1UL << (signal - 1))) != 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // no /proc: nothing known, nothing said
+        }
     }
 
     public static void Install()

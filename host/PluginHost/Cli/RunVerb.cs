@@ -28,6 +28,12 @@ internal static class RunVerb
             {
                 ProcessSignals.ShutdownTimeout = configuration.Host.ShutdownTimeout;
                 var logger = logging.CreateLogger("PluginHost");
+                if (ProcessSignals.HangupIgnored)
+                {
+                    logger.LogWarning(
+                        "SIGHUP is ignored by this process (it inherited that from whatever started it, as nohup does): kill -HUP will not reload the configuration; start it without nohup (under systemd, ExecReload=/bin/kill -HUP $MAINPID needs nothing else)");
+                }
+
                 var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System,
                     memoryRelease: new MemoryRelease(configuration.Host.ReleaseMemoryBelowMiB, ProcessSignals.Stopping, logger));
                 if (ProcessSignals.Stopping.IsCancellationRequested)

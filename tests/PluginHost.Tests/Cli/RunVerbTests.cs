@@ -141,9 +141,26 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         await host.WaitUntilAsync(() => File.Exists(second), "the second graph file", seconds: 30);
         Nodes(second).ShouldBe(4);
         host.HasExited.ShouldBeFalse(); // SIGHUP used to kill it (exit 129)
+        host.Stderr.ShouldNotContain("SIGHUP is ignored");
         host.Signal(RunningHost.SigTerm);
         await host.WaitForExitAsync();
         host.ExitCode.ShouldBe(0);
+    }
+
+    // Found by a hostile test (s43): under nohup a reload never happened and nothing said why.
+    [Fact]
+    public async Task Run_StartedWithSighupIgnored_WarnsThatReloadsCannotReachIt()
+    {
+        using var temp = new TempFolder();
+        var graphFile = temp.Combine("graph.json");
+        var config = Config(temp, "a\n", $"[plugin_host]\ngraph_file = {graphFile}\n");
+        await using var host = RunningHost.StartIgnoring(RunningHost.SigHup, "run", "--config-file", config);
+
+        await host.WaitForLogAsync("SIGHUP is ignored by this process");
+        await host.WaitUntilAsync(() => File.Exists(graphFile), "the graph file"); // it runs all the same
+        host.Signal(RunningHost.SigTerm);
+        await host.WaitForExitAsync();
+        host.ExitCode.ShouldBe(0, host.Stderr);
     }
 
     [Theory]
