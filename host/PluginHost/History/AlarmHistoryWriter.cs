@@ -92,19 +92,37 @@ internal sealed class AlarmHistoryWriter(SqliteConnection connection) : IDisposa
         command.ExecuteNonQuery();
     }
 
-    private void Reconcile(SqliteTransaction transaction, DatasourceReconciled reconciled)
+    private void Reconcile(SqliteTransaction transaction, DatasourceReconciled reconciled) =>
+        EndOpenRows(transaction,
+            "SELECT id, vitrage_id FROM alarms WHERE vitrage_datasource_name = $datasource AND end_timestamp = $open",
+            ("$datasource", reconciled.Datasource), row => !reconciled.Active.Contains(row.GetString(1)), reconciled.At);
+
+    private void EndDisabled(SqliteTransaction transaction, DisabledDatasourcesEnded disabled) =>
+        EndOpenRows(transaction,
+            "SELECT id, vitrage_datasource_name FROM alarms WHERE end_timestamp = $open AND vitrage_datasource_name IS NOT NULL",
+            null, row => row.GetString(1) is var datasource && !disabled.Enabled.Contains(datasource) && disabled.Plugins.Contains(datasource.Split('/', 2)[0]),
+            disabled.At);
+
+    // Ends, at end, the open rows that selectOpen returns (the row id first) and isStale picks:
+    // read first, then updated, so the reader is closed before the updates.
+    private void EndOpenRows(SqliteTransaction transaction, string selectOpen, (string Name, object Value)? parameter,
+        Func<SqliteDataReader, bool> isStale, string end)
     {
         var stale = new List<long>();
         using (var open = connection.CreateCommand())
         {
             open.Transaction = transaction;
-            open.CommandText = "SELECT id, vitrage_id FROM alarms WHERE vitrage_datasource_name = $datasource AND end_timestamp = $open";
-            open.Parameters.AddWithValue("$datasource", reconciled.Datasource);
+            open.CommandText = selectOpen;
             open.Parameters.AddWithValue("$open", AlarmHistorySchema.NotEnded);
+            if (parameter is var (name, value))
+            {
+                open.Parameters.AddWithValue(name, value);
+            }
+
             using var reader = open.ExecuteReader();
             while (reader.Read())
             {
-                if (!reconciled.Active.Contains(reader.GetString(1)))
+                if (isStale(reader))
                 {
                     stale.Add(reader.GetInt64(0));
                 }
@@ -113,32 +131,7 @@ internal sealed class AlarmHistoryWriter(SqliteConnection connection) : IDisposa
 
         foreach (var id in stale)
         {
-            Execute(transaction, "UPDATE alarms SET end_timestamp = $end WHERE id = $row", ("$end", reconciled.At), ("$row", id));
-        }
-    }
-
-    private void EndDisabled(SqliteTransaction transaction, DisabledDatasourcesEnded disabled)
-    {
-        var stale = new List<long>();
-        using (var open = connection.CreateCommand())
-        {
-            open.Transaction = transaction;
-            open.CommandText = "SELECT id, vitrage_datasource_name FROM alarms WHERE end_timestamp = $open AND vitrage_datasource_name IS NOT NULL";
-            open.Parameters.AddWithValue("$open", AlarmHistorySchema.NotEnded);
-            using var reader = open.ExecuteReader();
-            while (reader.Read())
-            {
-                var datasource = reader.GetString(1);
-                if (!disabled.Enabled.Contains(datasource) && disabled.Plugins.Contains(datasource.Split('/', 2)[0]))
-                {
-                    stale.Add(reader.GetInt64(0));
-                }
-            }
-        }
-
-        foreach (var id in stale)
-        {
-            Execute(transaction, "UPDATE alarms SET end_timestamp = $end WHERE id = $row", ("$end", disabled.At), ("$row", id));
+            Execute(transaction, "UPDATE alarms SET end_timestamp = $end WHERE id = $row", ("$end", end), ("$row", id));
         }
     }
 
