@@ -37,6 +37,9 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
 
+    // How often an idle writer looks whether its file is still the one at the path (OpenedFile).
+    private static readonly TimeSpan FileCheckInterval = TimeSpan.FromSeconds(10);
+
     private readonly HistorySettings _settings;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -191,6 +194,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
     private async Task WorkAsync(CancellationToken stop)
     {
         AlarmHistoryWriter? writer = null;
+        OpenedFile? opened = null;
         var failures = 0;
         var nextPrune = DateTimeOffset.MinValue;
         var batch = new List<AlarmHistoryWork>(MaxBatch);
@@ -219,18 +223,27 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
 
                 try
                 {
-                    if (writer is not null && !File.Exists(_settings.DatabasePath))
+                    if (writer is not null && opened is { Gone: true })
                     {
-                        // The file or its folder was removed while open. SQLite in WAL mode goes on writing
-                        // into the unlinked file without an error, so every later row would be lost for good
-                        // (and the API would show an empty history): start a new file at the path instead.
-                        _logger.LogWarning("alarm history {Path}: the file was removed while the host had it open (its folder deleted?); "
-                            + "a new, empty one is started (the alarms active now have no row in it)", _settings.DatabasePath);
+                        // The file or its folder was removed, or the file replaced or moved, while open. SQLite
+                        // in WAL mode goes on writing into the file it opened without an error, so every later
+                        // row would be lost for good (and the API would read the new file through the old WAL):
+                        // the old one is closed (its WAL goes with it) and the file at the path opened instead.
+                        _logger.LogWarning("alarm history {Path}: the file was removed, replaced or moved while the host had it open; "
+                            + "the host now writes to the file at that path (a new, empty one if there is none; the alarms active now "
+                            + "have no row in it). Restore a backup with the host stopped (docs/deploy.md)", _settings.DatabasePath);
                         writer.Dispose();
                         writer = null;
+                        opened.Dispose();
+                        opened = null;
                     }
 
-                    writer ??= new AlarmHistoryWriter(AlarmHistoryDatabase.OpenForWriting(_settings.DatabasePath));
+                    if (writer is null)
+                    {
+                        writer = new AlarmHistoryWriter(AlarmHistoryDatabase.OpenForWriting(_settings.DatabasePath));
+                        opened?.Dispose();
+                        opened = OpenedFile.At(_settings.DatabasePath);
+                    }
                     if (_time.GetUtcNow() >= nextPrune)
                     {
                         Prune(writer);
@@ -299,6 +312,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
         finally
         {
             writer?.Dispose();
+            opened?.Dispose();
             flushed.ForEach(f => f.TrySetResult());
             if (batch.Count > 0)
             {
@@ -327,16 +341,21 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
     // SQLITE_BUSY and SQLITE_LOCKED: another connection holds the file for now.
     private static bool IsBusy(Exception e) => e is SqliteException { SqliteErrorCode: 5 or 6 };
 
-    /// <summary>Until there is work or a prune is due; <c>false</c> once the buffer is completed and empty.</summary>
+    /// <summary>
+    /// Until there is work, a prune is due or the file is to be looked at again (<see cref="FileCheckInterval"/>:
+    /// a file replaced while no alarm changes would otherwise be read by the API through the old WAL for as
+    /// long); <c>false</c> once the buffer is completed and empty.
+    /// </summary>
     private async Task<bool> WaitForWorkAsync(DateTimeOffset nextPrune, CancellationToken stop)
     {
         var work = _buffer.Reader.WaitToReadAsync(stop).AsTask();
         var untilPrune = nextPrune - _time.GetUtcNow();
+        var wait = untilPrune < FileCheckInterval ? untilPrune : FileCheckInterval;
 
-        // The prune's timer goes as soon as work comes: with watched changes this wait ends many times a
-        // second, and each left behind would hold a timer for up to an hour (thousands, scanned by the runtime).
+        // The timer goes as soon as work comes: with watched changes this wait ends many times a second,
+        // and each left behind would hold a timer (thousands, scanned by the runtime).
         using var pruneWait = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var pruneDue = Task.Delay(untilPrune > TimeSpan.Zero ? untilPrune : TimeSpan.Zero, _time, pruneWait.Token);
+        var pruneDue = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, pruneWait.Token);
         var first = await Task.WhenAny(work, pruneDue).ConfigureAwait(false);
 #pragma warning disable CA1849 // Cancel, not CancelAsync: it only takes the delay's timer back, and CancelAsync would queue a task (a thread wake-up) for each wait
         pruneWait.Cancel();

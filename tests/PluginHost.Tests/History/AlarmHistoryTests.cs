@@ -389,6 +389,11 @@ public sealed class AlarmHistoryTests : IDisposable
     {
         { "its folder", path => Directory.Delete(Path.GetDirectoryName(path)!, recursive: true) },
         { "the file and its WAL", path => Array.ForEach(["", "-wal", "-shm"], suffix => File.Delete(path + suffix)) },
+
+        // Found by a hostile test (s43): a file moved over it (a backup restored) went unseen, the rows
+        // went on into the replaced file and the API read the new one through the old WAL.
+        { "the file replaced by another", path => { File.WriteAllBytes(path + ".restored", []); File.Move(path + ".restored", path, overwrite: true); } },
+        { "the file moved away", path => File.Move(path, path + ".moved") },
     };
 
     // Found by a hostile test (stop 39): with the state folder removed while running, SQLite (WAL)
@@ -408,7 +413,24 @@ public sealed class AlarmHistoryTests : IDisposable
 
         Read().Select(Node).ShouldBe(["after"], name);
         output.LastError.ShouldBeNull(name);
-        logger.Warnings.ShouldHaveSingleItem(name).ShouldContain("was removed while the host had it open");
+        logger.Warnings.ShouldHaveSingleItem(name).ShouldContain("was removed, replaced or moved while the host had it open");
+    }
+
+    // The API reads the file at the path: a replaced file must be seen while no alarm changes too.
+    [Fact]
+    public async Task Write_FileReplacedWhileIdle_SeenWithinTheCheckInterval()
+    {
+        var logger = new PluginHost.Tests.Support.CapturingLogger();
+        await using var output = Output(logger: logger);
+        await output.OnAlarmsChangedAsync(_timeline.Node("before", 0, alarm: true), TestContext.Current.CancellationToken);
+        await output.FlushAsync(TestContext.Current.CancellationToken);
+        File.WriteAllBytes(DatabasePath + ".restored", []);
+        File.Move(DatabasePath + ".restored", DatabasePath, overwrite: true);
+
+        _timeline.Time.Advance(TimeSpan.FromSeconds(11));
+
+        await WaitUntilAsync(() => logger.Warnings.Any(), "the replaced file to be seen");
+        logger.Warnings.ShouldHaveSingleItem().ShouldContain("was removed, replaced or moved while the host had it open");
     }
 
     [Fact]
