@@ -244,6 +244,7 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                         opened?.Dispose();
                         opened = OpenedFile.At(_settings.DatabasePath);
                     }
+
                     if (_time.GetUtcNow() >= nextPrune)
                     {
                         Prune(writer);
@@ -354,11 +355,11 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
 
         // The timer goes as soon as work comes: with watched changes this wait ends many times a second,
         // and each left behind would hold a timer (thousands, scanned by the runtime).
-        using var pruneWait = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var pruneDue = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, pruneWait.Token);
-        var first = await Task.WhenAny(work, pruneDue).ConfigureAwait(false);
+        using var timerWait = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var timerDue = Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time, timerWait.Token);
+        var first = await Task.WhenAny(work, timerDue).ConfigureAwait(false);
 #pragma warning disable CA1849 // Cancel, not CancelAsync: it only takes the delay's timer back, and CancelAsync would queue a task (a thread wake-up) for each wait
-        pruneWait.Cancel();
+        timerWait.Cancel();
 #pragma warning restore CA1849
         return first != work || await work.ConfigureAwait(false);
     }
