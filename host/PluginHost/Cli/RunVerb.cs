@@ -34,7 +34,9 @@ internal static class RunVerb
                         "SIGHUP is ignored by this process (it inherited that from whatever started it, as nohup does): kill -HUP will not reload the configuration; start it without nohup (under systemd, ExecReload=/bin/kill -HUP $MAINPID needs nothing else)");
                 }
 
-                var scheduler = DatasourceScheduler.Create(configuration, logging, TimeProvider.System,
+                // One clock for the graph, the health checks and the API: it never goes back (see SteadyClock).
+                var clock = SteadyClock.Wrap(TimeProvider.System);
+                var scheduler = DatasourceScheduler.Create(configuration, logging, clock,
                     memoryRelease: new MemoryRelease(configuration.Host.ReleaseMemoryBelowMiB, ProcessSignals.Stopping, logger));
                 if (ProcessSignals.Stopping.IsCancellationRequested)
                 {
@@ -44,14 +46,14 @@ internal static class RunVerb
                     return ExitCodes.Ok;
                 }
 
-                var health = new HostHealth(scheduler, TimeProvider.System);
+                var health = new HostHealth(scheduler, clock);
                 HostMetrics.Observe(scheduler);
                 ApiServer? api = null;
                 try
                 {
                     // Before the datasources start: a port already taken stops the host at once (exit 2).
                     api = configuration.Host.Api.Enabled
-                        ? await ApiServer.StartAsync(configuration.Host.Api, health, logging, TimeProvider.System, ProcessSignals.Stopping,
+                        ? await ApiServer.StartAsync(configuration.Host.Api, health, logging, clock, ProcessSignals.Stopping,
                             configuration.Host.History is { } history ? new History.AlarmHistoryReader(history.DatabasePath) : null)
                         : null;
                 }
@@ -78,7 +80,7 @@ internal static class RunVerb
                     });
                     builder.Services.AddHostedService(_ => new SchedulerService(scheduler));
                     builder.Services.AddHostedService(_ => reloader);
-                    builder.Services.AddHostedService(_ => new ServiceMonitor(health, new SystemdNotifier(), TimeProvider.System, logging.CreateLogger("PluginHost.Service")));
+                    builder.Services.AddHostedService(_ => new ServiceMonitor(health, new SystemdNotifier(), clock, logging.CreateLogger("PluginHost.Service")));
                     if (api is not null)
                     {
                         builder.Services.AddHostedService(_ => new ApiService(api, configuration.Host.ShutdownTimeout));

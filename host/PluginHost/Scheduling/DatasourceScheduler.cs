@@ -114,6 +114,8 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
         MemoryRelease? memoryRelease = null,
         bool publishWhileSnapshotsOpen = true)
     {
+        // What orders the graph must never go back, whatever the wall clock does.
+        time = SteadyClock.Wrap(time);
         var logger = loggerFactory.CreateLogger("PluginHost");
         var registry = CreateRegistry(configuration, logger);
         var queue = new GraphQueue(configuration.Host.QueueCapacity);
