@@ -10,7 +10,7 @@ namespace PluginHost.Scheduling;
 /// monotonic timestamp, so it meets the wall clock again after twice the step, then follows it.
 /// Timers and timestamps are the wrapped provider's.
 /// </summary>
-public sealed class SteadyClock : TimeProvider
+internal sealed class SteadyClock : TimeProvider
 {
     private readonly TimeProvider _inner;
     private readonly Lock _lock = new();
