@@ -8,7 +8,8 @@ namespace PluginHost.Datasources.Kubernetes;
 /// One complete read of the cluster by paged list: every node page by page, each yielded as its
 /// page arrives, then one cluster event. Holds one page of raw nodes at a time, at most
 /// <c>max_page_bytes</c>. A 410 on a continue token restarts the list once (a node yielded before
-/// it that the restarted list lacks is then deleted, so the snapshot is the restarted list's); paging that never
+/// it that the restarted list lacks is then deleted, so the snapshot is the restarted list's, stamped
+/// when the restarted list began); paging that never
 /// ends, a snapshot over <c>snapshot_timeout</c> or any other failure ends the enumeration with an
 /// exception, so the host deletes nothing. Nodes no transformer can use are skipped, with one
 /// warning per snapshot. One list at a time per instance (its page buffer and event factory are
@@ -75,6 +76,11 @@ internal sealed class NodeSnapshot(DatasourceContext context, KubernetesOptions 
                 {
                     context.Logger.LogWarning("Node list expired mid-way ({Message}); listing again from the start", e.Message);
                     restarted = true;
+
+                    // The restarted list reads the cluster as it is now: stamped with the first list's start,
+                    // a change watched meanwhile (stamped later) would win over its newer reading until the
+                    // next resync (an older sample never overwrites a newer one).
+                    sampleTime = context.Time.GetUtcNow();
                     continueToken = null;
                     identities.Clear();
                     listed?.Nodes.Clear();

@@ -160,6 +160,15 @@ public sealed class KubernetesDriverTests
         events.Where(e => e.EntityType == KubernetesEntityTypes.Node)
             .Select(e => e.Properties.GetProperty("node").GetProperty("metadata").GetProperty("name").GetString())
             .Distinct().Count().ShouldBe(120);
+
+        // Found by a hostile test (s43): the restarted list reads a newer state, so it is stamped when it
+        // begins; with the first list's stamp a change watched meanwhile won over it until the next resync.
+        var nodes = events.Where(e => e.EntityType == KubernetesEntityTypes.Node).ToList();
+        nodes.Count.ShouldBe(170); // the first list's page, then the restarted list's 120
+        var firstList = nodes[0].SampleTime;
+        nodes.Take(50).ShouldAllBe(e => e.SampleTime == firstList);
+        nodes.Skip(50).ShouldAllBe(e => e.SampleTime > firstList);
+        events[^1].SampleTime.ShouldBeGreaterThan(firstList);
     }
 
     [Fact]
