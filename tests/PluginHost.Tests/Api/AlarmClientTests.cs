@@ -134,6 +134,16 @@ public sealed class AlarmClientTests
         File.Exists(Path.Combine(cluster.StateDir, "history.db")).ShouldBeTrue();
     }
 
+    // A first host sees node go NotReady, writes its alarm's history row and stops, the alarm still open.
+    private static async Task RecordOneAlarmAndStopAsync(SimulatedClusterConfig cluster, string node)
+    {
+        await using var first = await ApiHostProcess.StartOnAsync(cluster, nodes: 4);
+        cluster.Simulator.Nodes.SetReady(node, "False");
+        await WaitForAlarmsAsync(first, 1);
+        await WaitForHistoryAsync(first.BaseUrl, rows: 1);
+        (await first.StopAsync()).ShouldBe(0);
+    }
+
     // Found by a hostile test (s43): a reload that changed the outputs before the first complete
     // snapshot (a host started while its cluster was unreachable) made a history output that reconciles
     // nothing, and the old one was gone: an alarm that ended while the host was down stayed open for good.
@@ -144,13 +154,7 @@ public sealed class AlarmClientTests
         await using var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 4, api: "port = 0", sections: "snapshots_interval = 10");
         var nodes = cluster.Simulator.Nodes;
         var node = nodes.Names[1];
-        await using (var first = await ApiHostProcess.StartOnAsync(cluster, nodes: 4))
-        {
-            nodes.SetReady(node, "False");
-            await WaitForAlarmsAsync(first, 1);
-            await WaitForHistoryAsync(first.BaseUrl, rows: 1);
-            (await first.StopAsync()).ShouldBe(0);
-        }
+        await RecordOneAlarmAndStopAsync(cluster, node);
 
         nodes.SetReady(node, "True"); // the alarm ends while no host runs
         cluster.Simulator.Faults.Add(new KubeApiSimulator.FaultRule(KubeApiSimulator.FaultKind.InternalError)); // and the cluster is unreachable at the start
@@ -188,13 +192,7 @@ public sealed class AlarmClientTests
     public async Task Restart_DatasourceDisabledWhileDown_ItsOpenAlarmsEnded()
     {
         await using var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 4, api: "port = 0", sections: "snapshots_interval = 10");
-        await using (var first = await ApiHostProcess.StartOnAsync(cluster, nodes: 4))
-        {
-            cluster.Simulator.Nodes.SetReady(cluster.Simulator.Nodes.Names[1], "False");
-            await WaitForAlarmsAsync(first, 1);
-            await WaitForHistoryAsync(first.BaseUrl, rows: 1);
-            (await first.StopAsync()).ShouldBe(0);
-        }
+        await RecordOneAlarmAndStopAsync(cluster, cluster.Simulator.Nodes.Names[1]);
 
         var config = File.ReadAllText(cluster.ConfigFile);
         File.WriteAllText(cluster.ConfigFile, config.Replace("types = kubernetes", "types = static", StringComparison.Ordinal)
