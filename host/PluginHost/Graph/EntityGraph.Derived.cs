@@ -30,6 +30,7 @@ internal sealed partial class EntityGraph
             var existing = Find(key);
             var vertex = existing ?? AddVertex(item.Vertex, key);
             var wasReported = existing is not null && !existing.IsPlaceholder && !existing.IsDeleted;
+            var activation = Activation(existing);
             var previousState = vertex.State;
             if (!wasReported || !SameDescription(vertex, item.Vertex, datasourceName))
             {
@@ -50,7 +51,7 @@ internal sealed partial class EntityGraph
             var toOwner = new EntityNeighbor(new EntityVertex(owner.Type, owner.Id) { Category = owner.Category }, item.RelationshipType,
                 item.Direction == EdgeDirection.FromVertex ? EdgeDirection.ToVertex : EdgeDirection.FromVertex);
             UpdateNeighbors(vertex, new EdgeOwner(datasourceName, vertex.Key), [toOwner], sampleTime, now);
-            SetAlarmDetails(vertex, wasReported, sampleTime);
+            SetAlarmDetails(vertex, wasReported, sampleTime, activation);
             RecordReported(vertex, wasReported, previousState);
         }
 
@@ -104,10 +105,21 @@ internal sealed partial class EntityGraph
     }
 
     /// <summary>
-    /// An alarm's start (the datasource's <c>start_timestamp</c>, else when it became active, kept
-    /// while it stays active) and the resource its <c>on</c> edge names.
+    /// Whether an update of the vertex <paramref name="existing"/> (before it is applied) begins an
+    /// activation that takes a <c>vitrage_id</c> of its own: a new vertex, or one reported before
+    /// and deleted since (an alarm that ended and is raised again). A placeholder that becomes real
+    /// keeps its id, as every placeholder does.
     /// </summary>
-    private void SetAlarmDetails(GraphVertex vertex, bool wasActive, DateTimeOffset sampleTime)
+    private static bool Activation(GraphVertex? existing) => existing is null || (existing.IsDeleted && !existing.IsPlaceholder);
+
+    /// <summary>
+    /// An alarm's start (the datasource's <c>start_timestamp</c>, else when it became active, kept
+    /// while it stays active) and the resource its <c>on</c> edge names. An alarm raised anew takes
+    /// the id of this activation: in Vitrage an alarm raised again after it ended has a new
+    /// <c>vitrage_id</c>, so each row of its history is found by its id (<c>alarm history --marker</c>);
+    /// made from the key and the start, it stays the same across a restart when the datasource gives the start.
+    /// </summary>
+    private void SetAlarmDetails(GraphVertex vertex, bool wasActive, DateTimeOffset sampleTime, bool activation = false)
     {
         if (vertex.Category != EntityCategories.Alarm)
         {
@@ -117,6 +129,11 @@ internal sealed partial class EntityGraph
         var start = Text(vertex, ComputedProperties.StartTimestamp)
             ?? (wasActive ? vertex.Alarm?.StartTimestamp : null)
             ?? Outputs.EventJson.FormatTime(sampleTime);
+        if (activation)
+        {
+            vertex.VitrageId = VitrageIdGenerator.FromActivation(vertex.Key, start);
+        }
+
         // Its own `on` edge (what its last update reported), not one another vertex reports: that one
         // comes and goes without the alarm's next event being applied in full.
         var own = new EdgeOwner(vertex.DatasourceName ?? string.Empty, vertex.Key);

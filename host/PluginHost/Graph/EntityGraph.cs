@@ -211,6 +211,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         var unchanged = version is not null && vertex.Version == version && !vertex.IsPlaceholder
             && !vertex.IsDeleted && string.Equals(vertex.DatasourceName, datasourceName, StringComparison.Ordinal);
         var wasReported = !vertex.IsPlaceholder && !vertex.IsDeleted && existing is not null;
+        var activation = Activation(existing);
         var previousState = vertex.State;
         if (!unchanged)
         {
@@ -226,7 +227,7 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
         if (!unchanged)
         {
             // Recorded once the vertex is complete (an alarm's resource is its edge), so the change carries all of it.
-            SetAlarmDetails(vertex, wasReported, sampleTime);
+            SetAlarmDetails(vertex, wasReported, sampleTime, activation);
             RecordReported(vertex, wasReported, previousState);
         }
 

@@ -14,7 +14,8 @@ internal sealed class GraphVertex
 
     public string Key { get; }
 
-    public string VitrageId { get; }
+    /// <summary>From the key; an alarm's from its key and start, new for each activation (<see cref="VitrageIdGenerator"/>).</summary>
+    public string VitrageId { get; set; }
 
     public string Category { get; }
 

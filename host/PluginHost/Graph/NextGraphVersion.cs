@@ -75,19 +75,21 @@ internal static class NextGraphVersion
         return vertices.ToImmutable();
     }
 
-    // A key keeps its vitrage_id (it is made from the key), so only new and purged keys change the map.
+    // A key keeps its vitrage_id (it is made from the key) but for an alarm raised again (made from
+    // its key and start), so only new and purged keys and such alarms change the map.
     private static ImmutableDictionary<string, string> KeysByVitrageId(ImmutableDictionary<string, string> previous, ArraySegment<VertexChange> changes)
     {
         ImmutableDictionary<string, string>.Builder? ids = null;
         foreach (var (key, before, after) in changes)
         {
-            if (before is null && after is not null)
-            {
-                (ids ??= previous.ToBuilder())[after.VitrageId] = key;
-            }
-            else if (after is null && before is not null)
+            if (before is not null && !string.Equals(before.VitrageId, after?.VitrageId, StringComparison.Ordinal))
             {
                 (ids ??= previous.ToBuilder()).Remove(before.VitrageId);
+            }
+
+            if (after is not null && !string.Equals(before?.VitrageId, after.VitrageId, StringComparison.Ordinal))
+            {
+                (ids ??= previous.ToBuilder())[after.VitrageId] = key;
             }
         }
 

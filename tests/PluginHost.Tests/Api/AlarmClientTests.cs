@@ -134,6 +134,51 @@ public sealed class AlarmClientTests
         File.Exists(Path.Combine(cluster.StateDir, "history.db")).ShouldBeTrue();
     }
 
+    // An alarm had one vitrage_id every time it came back, so a marker named only its latest row: a
+    // script paging the history in start order from the first activation's row skipped to the end.
+    // Each activation now has an id of its own, as in Vitrage.
+    [Fact]
+    public async Task VitrageClient_AlarmRaisedAgainBesideAnother_HistoryPagedWithMarkerShowsEveryRowOnce()
+    {
+        await using var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 4, api: "port = 0", sections: "update_method = push");
+        var nodes = cluster.Simulator.Nodes;
+        await using var host = await ApiHostProcess.StartOnAsync(cluster, nodes: 4);
+        nodes.SetReady(nodes.Names[1], "False");
+        await WaitForAlarmsAsync(host, 1);
+        await Task.Delay(1100, TestContext.Current.CancellationToken); // starts a second apart: the rows' order is known
+        nodes.SetReady(nodes.Names[2], "False");
+        await WaitForAlarmsAsync(host, 2);
+        nodes.SetReady(nodes.Names[1], "True");
+        await WaitForAlarmsAsync(host, 1);
+        await Task.Delay(1100, TestContext.Current.CancellationToken); // a new lastTransitionTime: a new activation
+        nodes.SetReady(nodes.Names[1], "False");
+        await WaitForAlarmsAsync(host, 2);
+        var all = (await WaitForHistoryAsync(host.BaseUrl, rows: 3)).EnumerateArray()
+            .Select(r => $"{Text(r, "ID")} {Text(r, "Start Time")}").ToList();
+
+        var paged = new List<string>();
+        string? marker = null;
+        for (var i = 0; i < 5; i++)
+        {
+            string[] command = marker is null
+                ? ["alarm", "history", "--all-tenants", "--limit", "1"]
+                : ["alarm", "history", "--all-tenants", "--limit", "1", "--marker", marker];
+            var page = (await VitrageClient.RunJsonAsync(host.BaseUrl, command)).EnumerateArray().ToList();
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            paged.Add($"{Text(page[0], "ID")} {Text(page[0], "Start Time")}");
+            marker = Text(page[0], "ID");
+        }
+
+        paged.ShouldBe(all);
+        all.Select(r => r.Split(' ')[0]).Distinct().Count().ShouldBe(3, string.Join("\n", all));
+        var current = await VitrageClient.RunJsonAsync(host.BaseUrl, "alarm", "list", "--all-tenants");
+        current.EnumerateArray().Select(a => Text(a, "ID")).ShouldBe(all.Skip(1).Select(r => r.Split(' ')[0]), ignoreOrder: true);
+    }
+
     // A first host sees node go NotReady, writes its alarm's history row and stops, the alarm still open.
     private static async Task RecordOneAlarmAndStopAsync(SimulatedClusterConfig cluster, string node)
     {

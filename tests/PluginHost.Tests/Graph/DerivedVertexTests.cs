@@ -91,14 +91,38 @@ public sealed class DerivedVertexTests
         Report(seconds: 60, "Ready");
         Report(seconds: 120, "NotReady", Alarm(start: null));
 
-        var activations = _graph.TakeChanges().Where(c => c.IsAlarmStartOrEnd).Select(c => (c.Kind, c.Alarm!.Alarm!.StartTimestamp)).ToList();
+        var activations = _graph.TakeChanges().Where(c => c.IsAlarmStartOrEnd).Select(c => (c.Kind, c.Alarm!.Alarm!.StartTimestamp, c.Alarm.VitrageId)).ToList();
 
+        // Each activation has a vitrage_id of its own, as in Vitrage (a history row each, found by it).
+        var first = VitrageIdGenerator.FromActivation(AlarmKey, "2026-03-01T00:00:00.000000Z");
+        var second = VitrageIdGenerator.FromActivation(AlarmKey, "2026-03-01T00:02:00.000000Z");
         activations.ShouldBe(
         [
-            (GraphChangeKind.Added, "2026-03-01T00:00:00.000000Z"),
-            (GraphChangeKind.Deleted, "2026-03-01T00:00:00.000000Z"),
-            (GraphChangeKind.Added, "2026-03-01T00:02:00.000000Z"),
+            (GraphChangeKind.Added, "2026-03-01T00:00:00.000000Z", first),
+            (GraphChangeKind.Deleted, "2026-03-01T00:00:00.000000Z", first),
+            (GraphChangeKind.Added, "2026-03-01T00:02:00.000000Z", second),
         ]);
+        first.ShouldNotBe(second);
+    }
+
+    // The published version finds each activation by its own id: the ended one's finds nothing once
+    // the alarm is raised again (Vitrage's alarm show of it is a 404 then too).
+    [Fact]
+    public void Publish_AlarmRaisedAgain_FoundByTheNewIdOnly()
+    {
+        Report(seconds: 0, "NotReady", Alarm(start: null));
+        var ended = _graph.Publish().Vertices[AlarmKey].VitrageId;
+        Report(seconds: 60, "Ready");
+        _graph.Publish().FindByVitrageId(ended)!.IsDeleted.ShouldBeTrue(); // kept until purged, as every deleted vertex
+        Report(seconds: 120, "NotReady", Alarm(start: null));
+
+        var version = _graph.Publish();
+
+        var raised = version.Vertices[AlarmKey].VitrageId;
+        raised.ShouldNotBe(ended);
+        version.FindByVitrageId(raised)!.Key.ShouldBe(AlarmKey);
+        version.FindByVitrageId(ended).ShouldBeNull();
+        version.KeysByVitrageId.Keys.ShouldNotContain(ended);
     }
 
     [Fact]

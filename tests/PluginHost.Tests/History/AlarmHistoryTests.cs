@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using PluginHost.Configuration;
+using PluginHost.Graph;
 using PluginHost.History;
 using PluginHost.Tests.Support;
 
@@ -452,19 +453,40 @@ public sealed class AlarmHistoryTests : IDisposable
     [Fact]
     public async Task Reconcile_FirstCompleteSnapshotAfterARestart_EndsOpenAlarmsNoLongerReported()
     {
-        await WriteAsync(_timeline.Node("gone", 0, alarm: true), _timeline.Node("stays", 0, alarm: true));
+        // The datasource gives each alarm's start (a node condition's lastTransitionTime): after the
+        // restart the alarm that stays active is the same activation, with the same id.
+        const string Began = "2026-02-28T23:00:00.000000Z";
+        await WriteAsync(_timeline.Node("gone", 0, alarm: true, start: Began), _timeline.Node("stays", 0, alarm: true, start: Began));
 
         // A restarted host: its graph sees only "stays" again, then the snapshot completes.
-        await using (var output = Output())
-        {
-            var restarted = new AlarmTimeline();
-            restarted.Time.SetUtcNow(AlarmTimeline.Start.AddSeconds(600));
-            await output.OnAlarmsChangedAsync(restarted.Node("stays", 600, alarm: true), TestContext.Current.CancellationToken);
-            await output.OnSnapshotEndedAsync("kubernetes", AlarmTimeline.Start.AddSeconds(600), complete: true, TestContext.Current.CancellationToken);
-            await output.FlushAsync(TestContext.Current.CancellationToken);
-        }
+        await RestartAsync(restarted => restarted.Node("stays", 600, alarm: true, start: Began));
 
-        Read().Select(r => (Node(r), r.End)).ShouldBe([("gone", "2026-03-01T00:00:00.000000Z"), ("stays", null)], ignoreOrder: true);
+        Read().Select(r => (Node(r), r.Start, r.End)).ShouldBe([("gone", Began, "2026-03-01T00:10:00.000000Z"), ("stays", Began, null)], ignoreOrder: true);
+    }
+
+    // Without a start of the datasource's, an alarm's start is when the graph saw it become active:
+    // a restarted host sees it anew, as Vitrage does (its ids are random), and its row begins then.
+    [Fact]
+    public async Task Reconcile_AlarmWithoutTheDatasourcesStartAfterARestart_EndedAndStartedAnew()
+    {
+        await WriteAsync(_timeline.Node("stays", 0, alarm: true));
+
+        await RestartAsync(restarted => restarted.Node("stays", 600, alarm: true));
+
+        Read().Select(r => (Node(r), r.Start, r.End)).ShouldBe(
+            [("stays", "2026-03-01T00:00:00.000000Z", "2026-03-01T00:10:00.000000Z"), ("stays", "2026-03-01T00:10:00.000000Z", null)], ignoreOrder: true);
+        Read().Select(Id).Distinct().Count().ShouldBe(2);
+    }
+
+    // A host started on the same file: what its graph reports first, then its first complete snapshot.
+    private async Task RestartAsync(Func<AlarmTimeline, IReadOnlyList<GraphChange>> reported)
+    {
+        _timeline.Time.SetUtcNow(AlarmTimeline.Start.AddSeconds(600)); // the history's clock: the restarted host's
+        await using var output = Output();
+        var restarted = new AlarmTimeline();
+        await output.OnAlarmsChangedAsync(reported(restarted), TestContext.Current.CancellationToken);
+        await output.OnSnapshotEndedAsync("kubernetes", AlarmTimeline.Start.AddSeconds(600), complete: true, TestContext.Current.CancellationToken);
+        await output.FlushAsync(TestContext.Current.CancellationToken);
     }
 
     // The node an alarm is on: its id is <node>/<alarm name>.
