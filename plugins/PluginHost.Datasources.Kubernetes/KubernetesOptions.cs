@@ -49,7 +49,7 @@ internal sealed record KubernetesOptions
         "For OpenStack nodes whose providerID has no instance id, use the lower-cased nodeInfo.systemUUID (equal to the Nova UUID on KVM).");
 
     public static readonly OptionDefinition<string> AlarmsFileOption = OptionDefinition.Path("alarms_file", string.Empty,
-        "Which node conditions, taints and specs are alarms (a YAML file: see node_alarms.yaml in the plugin's folder, which is used when this is empty). Read at start.");
+        "Which node conditions, taints and specs are alarms (a YAML file: see node_alarms.yaml in the plugin's folder, which is used when this is empty). Read at start, and again on SIGHUP when this names another file (an edit of the same file waits for a restart).");
 
     public static IReadOnlyList<OptionDefinition> Declared { get; } =
     [
