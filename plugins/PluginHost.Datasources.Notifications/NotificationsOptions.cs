@@ -25,6 +25,9 @@ internal static class NotificationsOptions
     public static IReadOnlyList<OptionDefinition> Declared { get; } =
     [
         OptionDefinition.Enum("update_method", "push", ["push"], "Notifications are consumed as they arrive."),
+
+        // Redeclared only for its help: the host's speaks of pull, which this datasource does not have.
+        OptionDefinition.Int("changes_interval", 30, "Not used by this datasource: it has no pull mode, and notifications are consumed as they arrive.", min: 10),
         TransportUrl, Exchange, Topics, Pool, DurableQueues, AutoDelete,
     ];
 }
