@@ -14,7 +14,7 @@ internal static class SnapshotVerb
         var format = OutputFormat.CreateOption();
         var writeOutputs = new Option<bool>("--write-outputs")
         {
-            Description = "Also write the configured outputs (graph_file, event_log, notifications). Without it, snapshot only prints, so an ad-hoc run never replaces a running service's files.",
+            Description = "Also write the configured outputs (graph_file, event_log, notifications, the alarm history). Without it, snapshot only prints, so an ad-hoc run never replaces a running service's files.",
         };
         var command = new Command("snapshot", "Run one snapshot of every enabled datasource and print the entity graph. Exit 1 when a datasource failed.")
         {
