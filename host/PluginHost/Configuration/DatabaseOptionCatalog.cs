@@ -13,7 +13,7 @@ internal static class DatabaseOptionCatalog
     public const string EntityGraphSection = "entity_graph";
 
     public static readonly OptionDefinition<string> Connection = OptionDefinition.String("connection", string.Empty,
-        "The alarm history database, in oslo.db's URL form; only SQLite is supported: sqlite:////absolute/path/history.db or sqlite:///relative/path.db (relative to the working directory). Empty: history.db in [plugin_host] state_dir.",
+        "The alarm history database, in oslo.db's URL form; only SQLite is supported: sqlite:////absolute/path/history.db or sqlite:///relative/path.db (relative to the working directory). Empty, or another database's URL (Vitrage's own, with a warning): history.db in [plugin_host] state_dir.",
         secret: true);
 
     public static readonly OptionDefinition<int> HistoryRetentionDays = OptionDefinition.Int("history_retention_days", 30,

@@ -5,6 +5,8 @@ namespace PluginHost.Configuration;
 /// <summary>
 /// Binds <c>[database]</c>: oslo.db's <c>connection</c> URL (only <c>sqlite:///</c> is supported; the
 /// URL is never printed, it may hold a password) or, when unset, <c>history.db</c> in the state folder.
+/// Another database's URL is Vitrage's own (every <c>vitrage.conf</c> has one): a warning, and the
+/// history goes to the state folder, so an operator's file loads as it is.
 /// </summary>
 internal static class HistorySettingsLoader
 {
@@ -20,20 +22,28 @@ internal static class HistorySettingsLoader
         var days = section.Get(DatabaseOptionCatalog.HistoryRetentionDays);
         var retention = days == 0 ? (TimeSpan?)null : TimeSpan.FromDays(days);
         var connection = section.Get(DatabaseOptionCatalog.Connection).Trim();
+        var inStateDir = new HistorySettings(Path.Combine(stateDir, "history.db"), retention);
         if (connection.Length == 0)
         {
-            return new HistorySettings(Path.Combine(stateDir, "history.db"), retention);
+            return inStateDir;
         }
 
         var where = files.Get(DatabaseOptionCatalog.DatabaseSection, DatabaseOptionCatalog.Connection.Name)?.Location.ToString() ?? "(config)";
-        if (!connection.StartsWith(SqlitePrefix, StringComparison.OrdinalIgnoreCase) || connection.Length == SqlitePrefix.Length)
+        const string Choices = "sqlite:////absolute/path/history.db or sqlite:///relative/path.db (or leave it unset for history.db in [plugin_host] state_dir)";
+        var scheme = connection.IndexOf("://", StringComparison.Ordinal) is var end and > 0 ? connection[..end] : "(none)";
+        if (string.Equals(scheme, "sqlite", StringComparison.OrdinalIgnoreCase) && connection.Length <= SqlitePrefix.Length)
         {
-            var scheme = connection.IndexOf("://", StringComparison.Ordinal) is var end and > 0 ? connection[..end] : "(none)";
-            var problem = string.Equals(scheme, "sqlite", StringComparison.OrdinalIgnoreCase)
-                ? "an in-memory SQLite database keeps no history across restarts"
-                : $"the scheme '{Logging.LogText.Escape(scheme)}' is not supported";
-            diagnostics.Error($"{where}: [database] connection: {problem}; PluginHost keeps its alarm history in a SQLite file: sqlite:////absolute/path/history.db or sqlite:///relative/path.db (or leave it unset for history.db in [plugin_host] state_dir)");
+            // Meant for this host (Vitrage never runs on SQLite in memory), and it would keep nothing.
+            diagnostics.Error($"{where}: [database] connection: an in-memory SQLite database keeps no history across restarts; PluginHost keeps its alarm history in a SQLite file: {Choices}");
             return null;
+        }
+
+        if (!connection.StartsWith(SqlitePrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            // Vitrage's own database (mysql+pymysql://… in every vitrage.conf): not ours to write, and
+            // refusing it would refuse the operator's file. The history goes where it would unset.
+            diagnostics.Warning($"{where}: [database] connection: the scheme '{Logging.LogText.Escape(scheme)}' is not one PluginHost writes (Vitrage's own database?): the alarm history goes to {inStateDir.DatabasePath}; to choose its file: {Choices}");
+            return inStateDir;
         }
 
         // SQLAlchemy's form: what follows the third slash is the path (a fourth slash makes it absolute); options after '?' are not ours.
