@@ -185,6 +185,8 @@ internal static class HostConfigurationLoader
         else
         {
             var typesOrigin = files.Get(HostOptionCatalog.DatasourcesSection, "types")?.Location;
+            var available = catalog.Plugins.Count == 0 ? "none" : string.Join(", ", catalog.Plugins.Select(p => p.Name));
+            var vitragesOnly = new List<string>();
             foreach (var type in host.EnabledTypes.Distinct(StringComparer.OrdinalIgnoreCase))
             {
                 var plugin = catalog.Find(type);
@@ -194,7 +196,12 @@ internal static class HostConfigurationLoader
                     continue;
                 }
 
-                var available = catalog.Plugins.Count == 0 ? "none" : string.Join(", ", catalog.Plugins.Select(p => p.Name));
+                if (VitrageDatasourceNames.IsVitragesOnly(type))
+                {
+                    vitragesOnly.Add(type);
+                    continue;
+                }
+
                 var failures = catalog.Errors.Count == 0 ? string.Empty
                     : "; plugins that failed to load: " + string.Join("; ", catalog.Errors);
                 // A type that is no name may be a password: a wrapped transport_url line continues
@@ -202,6 +209,18 @@ internal static class HostConfigurationLoader
                 var named = SecretNames.IsPrintableKey(type) ? $"'{type}'" : "an entry that is not a plugin name (its text is not shown: it may hold a secret)";
                 diagnostics.Error(
                     $"{typesOrigin}: [datasources] types names {named}, but no such plugin was found in {string.Join(", ", host.PluginPaths)} (available: {available}){failures}");
+            }
+
+            if (vitragesOnly.Count > 0)
+            {
+                // Left out, not refused: the operator's vitrage.conf loads, and says once what this host does not cover.
+                diagnostics.Warning(
+                    $"{typesOrigin}: [datasources] types names Vitrage's {string.Join(", ", vitragesOnly)}, which no plugin in {string.Join(", ", host.PluginPaths)} provides: left out");
+            }
+
+            if (enabled.Count == 0 && vitragesOnly.Count > 0 && diagnostics.Errors.Count == 0)
+            {
+                diagnostics.Error($"{typesOrigin}: [datasources] types names no datasource a plugin here provides (available: {available})");
             }
         }
 

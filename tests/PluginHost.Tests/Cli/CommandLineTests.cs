@@ -177,6 +177,31 @@ public sealed class CommandLineTests
         result.Stderr.ShouldContain("error: [static] static folder /nonexistent/static ([static] directory) does not exist");
     }
 
+    // An operator's vitrage.conf as it is: Vitrage's own datasources in types and its MySQL database.
+    [Fact]
+    public async Task CheckConfig_VitragesOwnTypesAndDatabase_PassesWithWarnings()
+    {
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp.Combine("static"));
+        var config = temp.File("vitrage.conf", $"""
+            [datasources]
+            types = nova.host,nova.instance,nova.zone,static,aodh,cinder.volume,neutron.network,neutron.port
+            [plugin_host]
+            state_dir = {temp.Combine("state")}
+            [static]
+            directory = {temp.Combine("static")}
+            [database]
+            connection = mysql+pymysql://vitrage:Db-S3cret@controller/vitrage?charset=utf8
+            """);
+
+        var result = await HostProcess.RunAsync("check-config", "--config-file", config);
+
+        result.ExitCode.ShouldBe(0, result.Stderr);
+        result.Stderr.ShouldContain($"{config}:2: [datasources] types names Vitrage's nova.host, nova.instance, nova.zone, aodh, cinder.volume, neutron.network, neutron.port, which no plugin in ");
+        result.Stderr.ShouldContain("[database] connection: the scheme 'mysql+pymysql' is not one PluginHost writes");
+        result.Stderr.ShouldNotContain("Db-S3cret");
+    }
+
     // case, extra config, exit code, what stdout says (null: nothing), what stderr says (null: no error).
     // A datasource left out when its driver is created used to be listed as enabled, with the
     // configuration OK, while run ran nothing.

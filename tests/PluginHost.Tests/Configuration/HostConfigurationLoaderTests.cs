@@ -236,6 +236,40 @@ public sealed class HostConfigurationLoaderTests(EchoPluginFolder plugins) : ICl
             $"{temp.Combine("vitrage.conf")}:2: [datasources] types names 'kubernetes', but no such plugin was found in {plugins.Plugins} (available: echo)");
     }
 
+    // An operator's vitrage.conf names Vitrage's own datasources (its default types are the nova,
+    // cinder and neutron ones): refused, the file did not load (a migration check, stop 44).
+    public static TheoryData<string, string, string[], string[], string[]> VitrageTypes => new()
+    {
+        { "Vitrage's defaults beside one of ours", "nova.host, nova.instance, nova.zone, echo, cinder.volume", ["echo"],
+            [":2: [datasources] types names Vitrage's nova.host, nova.instance, nova.zone, cinder.volume, which no plugin in {plugins} provides: left out"], [] },
+        { "only Vitrage's", "nova.host, neutron.port", [], [],
+            [":2: [datasources] types names no datasource a plugin here provides (available: echo)"] },
+        { "a misspelt one is still an error", "echo, nova.hots", ["echo"], [],
+            [":2: [datasources] types names 'nova.hots', but no such plugin was found in {plugins} (available: echo)"] },
+        { "one PluginHost ships, missing here, is still an error", "echo, kubernetes", ["echo"], [],
+            [":2: [datasources] types names 'kubernetes', but no such plugin was found in {plugins} (available: echo)"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(VitrageTypes))]
+    public void Load_TypesNamesVitragesOwnDatasources_LeftOutWithAWarning(string name, string types, string[] enabled, string[] warnings, string[] errors)
+    {
+        using var temp = new TempFolder();
+        var text = $"[datasources]\ntypes = {types}\nplugin_path = {{plugins}}\n";
+        string Expected(string line) => temp.Combine("vitrage.conf") + line.Replace("{plugins}", plugins.Plugins, StringComparison.Ordinal);
+
+        if (errors.Length > 0)
+        {
+            Should.Throw<ConfigException>(() => Load(temp, text), name).Errors.ShouldBe(errors.Select(Expected).ToList(), name);
+            return;
+        }
+
+        var configuration = Load(temp, text);
+
+        configuration.Datasources.Select(d => d.Name).ShouldBe(enabled, name);
+        configuration.Diagnostics.Warnings.ShouldBe(warnings.Select(Expected).ToList(), name);
+    }
+
     [Fact]
     public void Load_UnknownKeyInKnownSection_IsAWarningNotAnError()
     {
