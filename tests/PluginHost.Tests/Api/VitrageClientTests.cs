@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PluginHost.Tests.Support;
 
 namespace PluginHost.Tests.Api;
 
@@ -130,5 +131,51 @@ public sealed class VitrageClientTests(ApiHostFixture fixture) : IClassFixture<A
         services.Select(s => s.GetProperty("Name").GetString())
             .ShouldBe(["plugin_host.api", "plugin_host.datasource.kubernetes", "plugin_host.graph"]);
         services.ShouldAllBe(s => s.GetProperty("Process Id").GetInt32() > 0 && s.GetProperty("Hostname").GetString()!.Length > 0);
+    }
+
+    public static TheoryData<string, string[], string> NotServedCommands => new()
+    {
+        // name, client arguments (TEMPLATE: a template file's path), what the error must start with
+        { "template versions", ["template", "versions"], "Templates are not served" },
+        { "template show", ["template", "show", "0b5b9a9e-6d5f-4f0f-bc17-6a7e5b8f4f2b"], "Templates are not served" },
+        { "template add", ["template", "add", "--path", "TEMPLATE"], "Templates are not served" },
+        { "template validate", ["template", "validate", "--path", "TEMPLATE"], "Templates are not served" },
+        { "template delete", ["template", "delete", "0b5b9a9e-6d5f-4f0f-bc17-6a7e5b8f4f2b"], "Templates are not served" },
+        { "webhook add", ["webhook", "add", "--url", "http://127.0.0.1:9/alarms"], "Webhooks are not served" },
+        { "webhook show", ["webhook", "show", "0b5b9a9e-6d5f-4f0f-bc17-6a7e5b8f4f2b"], "Webhooks are not served" },
+        { "webhook delete", ["webhook", "delete", "0b5b9a9e-6d5f-4f0f-bc17-6a7e5b8f4f2b"], "Webhooks are not served" },
+        { "rca show", ["rca", "show", "0b5b9a9e-6d5f-4f0f-bc17-6a7e5b8f4f2b"], "Root cause analysis is not served" },
+        { "event post", ["event", "post", "--type", "compute.host.down"], "Posting events is not served" },
+    };
+
+    // What this host does not do fails with a sentence saying so, not a 404 or 405 that reads like a
+    // wrong endpoint or an old server.
+    [Theory]
+    [MemberData(nameof(NotServedCommands))]
+    public async Task NotServedCommand_RealClient_FailsSayingItIsNotServed(string name, string[] command, string expected)
+    {
+        using var folder = new TempFolder();
+        var template = folder.File("template.yaml", """
+            metadata:
+              version: 3
+              name: host_down
+              type: standard
+            entities:
+              host:
+                type: nova.host
+            scenarios:
+              - condition: host
+                actions:
+                  - set_state:
+                      state: ERROR
+                      target: host
+            """);
+
+        var (exitCode, stdout, stderr) = await VitrageClient.RunAsync(Host.BaseUrl, [.. command.Select(a => a == "TEMPLATE" ? template : a)]);
+
+        exitCode.ShouldBe(1, $"{name}: {stdout}{stderr}");
+        var error = (stdout + stderr).Trim();
+        error.ShouldStartWith(expected, Case.Sensitive, name);
+        error.ShouldEndWith("(HTTP 501)", Case.Sensitive, name);
     }
 }

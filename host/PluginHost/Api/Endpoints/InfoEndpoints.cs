@@ -13,7 +13,7 @@ namespace PluginHost.Api.Endpoints;
 /// <summary>
 /// The small routes: API versions (<c>/</c>), <c>/healthcheck</c>, <c>/v1/status</c>,
 /// <c>/v1/service</c>, the template and webhook lists (this host has neither), and a 501 for root
-/// cause analysis and posted events.
+/// cause analysis, posted events and the other template and webhook requests.
 /// </summary>
 internal static class InfoEndpoints
 {
@@ -36,6 +36,15 @@ internal static class InfoEndpoints
             "Root cause analysis is not served: it follows the causal edges that Vitrage's evaluator adds from its templates, and this host runs no evaluator"));
         app.Map("/v1/event/{**rest}", _ => throw new ApiException(StatusCodes.Status501NotImplemented,
             "Posting events is not served: this host takes its entities and alarms only from its datasources"));
+
+        // The lists above answer GET /v1/template/ and /v1/webhook/; everything else there (the client's
+        // template add/validate/delete/show/versions, webhook add/show/delete) was a bare 404 or 405
+        // that read like a wrong endpoint or an old server.
+        app.Map("/v1/template/{**rest}", _ => throw new ApiException(StatusCodes.Status501NotImplemented,
+            "Templates are not served: this host runs no evaluator, so it keeps no templates to add, validate, show or delete (template list is always empty)"));
+        app.Map("/v1/webhook/{**rest}", _ => throw new ApiException(StatusCodes.Status501NotImplemented,
+            "Webhooks are not served: this host calls no webhooks (webhook list is always empty); its alarms go out as oslo.messaging notifications "
+            + "(vitrage.alarm.activate, vitrage.alarm.deactivate) when [oslo_messaging_notifications] driver = messagingv2"));
     }
 
     private static Task VersionsAsync(HttpContext context)
