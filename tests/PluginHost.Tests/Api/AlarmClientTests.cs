@@ -67,6 +67,20 @@ public sealed class AlarmClientTests
         ((int)bad.StatusCode).ShouldBe(400);
     }
 
+    // Vitrage reads limit 0 as "no limit" for alarm list as for the history (one query serves both);
+    // the list answered 400 "expected an integer of at least 1" to 'vitrage alarm list --limit 0'.
+    [Fact]
+    public async Task VitrageClient_AlarmListLimitZero_ShowsEveryAlarm()
+    {
+        await using var host = await StartWithAlarmsAsync();
+        var all = Ids(await VitrageClient.RunJsonAsync(host.BaseUrl, "alarm", "list", "--all-tenants"));
+
+        var unlimited = Ids(await VitrageClient.RunJsonAsync(host.BaseUrl, "alarm", "list", "--all-tenants", "--limit", "0"));
+
+        all.Count.ShouldBe(4);
+        unlimited.ShouldBe(all);
+    }
+
     // Twelve nodes, four of them with an alarm (five with the PID pressure), and a host on them.
     private static async Task<ApiHostProcess> StartWithAlarmsAsync(bool pidPressure = false)
     {

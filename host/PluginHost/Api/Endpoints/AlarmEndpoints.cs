@@ -34,7 +34,9 @@ internal static class AlarmEndpoints
         var parameters = await RequestParameters.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         var scope = TenantScope.For(ApiRequest.Identity(context), parameters.GetBool("all_tenants"));
         var resource = parameters.GetString("vitrage_id") is { Length: > 0 } id && id != "all" ? id : null;
-        var page = new AlarmPage(AlarmHistoryRequest.SortKeys(parameters), Math.Min(parameters.GetInt("limit", min: 1) ?? MaxAlarms, MaxAlarms),
+        // 0 is no limit (up to Vitrage's 10,000), as in the history: Vitrage serves both from one query.
+        var limit = parameters.GetInt("limit", min: 0) ?? MaxAlarms;
+        var page = new AlarmPage(AlarmHistoryRequest.SortKeys(parameters), limit == 0 ? MaxAlarms : Math.Min(limit, MaxAlarms),
             AlarmHistoryRequest.Marker(parameters), AlarmHistoryRequest.NextPage(parameters), AlarmHistoryRequest.Filters(parameters));
         var graph = ApiResponses.UseVersion(context, versions);
         var alarms = AlarmReader.List(graph, scope, resource, page);
