@@ -123,6 +123,26 @@ public sealed class VitrageClientTests(ApiHostFixture fixture) : IClassFixture<A
         (await VitrageClient.RunJsonAsync(Host.BaseUrl, "status")).GetProperty("reason").GetString().ShouldBe("OK");
     }
 
+    // Vitrage answers 503 until its graph is built; this host said OK while its only datasource had
+    // never completed a snapshot, and topology show then printed an empty graph as if the cloud were empty.
+    [Fact]
+    public async Task Status_DatasourceNeverCompletedASnapshot_FailsSayingTheGraphIsNotReady()
+    {
+        var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 2, api: "port = 0");
+        cluster.Simulator.Faults.Add(new KubeApiSimulator.FaultRule(KubeApiSimulator.FaultKind.InternalError));
+        await using var host = await ApiHostProcess.StartOnAsync(cluster, nodes: 2, waitForGraph: false, ownsCluster: true);
+
+        var (exitCode, stdout, stderr) = await VitrageClient.RunAsync(host.BaseUrl, "status");
+
+        exitCode.ShouldBe(1, stdout + stderr);
+        (stdout + stderr).Trim().ShouldBe(
+            "The graph is not ready: datasource kubernetes has not completed a snapshot yet, so what it reports is missing (pluginhost status says why) (HTTP 503)");
+        cluster.Simulator.Faults.Clear();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await host.WaitForNodesAsync(2, timeout.Token);
+        (await VitrageClient.RunJsonAsync(host.BaseUrl, "status")).GetProperty("reason").GetString().ShouldBe("OK");
+    }
+
     [Fact]
     public async Task ServiceList_Running_ShowsTheApiGraphAndDatasource()
     {

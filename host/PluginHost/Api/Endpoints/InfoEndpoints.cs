@@ -21,12 +21,7 @@ internal static class InfoEndpoints
     {
         app.MapGet("/", VersionsAsync);
         app.MapGet("/healthcheck", HealthcheckAsync);
-        app.MapGet("/v1/status", context => ApiResponses.WriteJsonAsync(context, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteString("reason", "OK");
-            writer.WriteEndObject();
-        }));
+        app.MapGet("/v1/status", context => StatusAsync(context, runners()));
         app.MapGet("/v1/service", context => ServicesAsync(context, runners())); // a reload may change them
         app.MapGet("/v1/template", EmptyListAsync);
         app.MapGet("/v1/webhook", EmptyListAsync);
@@ -45,6 +40,30 @@ internal static class InfoEndpoints
         app.Map("/v1/webhook/{**rest}", _ => throw new ApiException(StatusCodes.Status501NotImplemented,
             "Webhooks are not served: this host calls no webhooks (webhook list is always empty); its alarms go out as oslo.messaging notifications "
             + "(vitrage.alarm.activate, vitrage.alarm.deactivate) when [oslo_messaging_notifications] driver = messagingv2"));
+    }
+
+    /// <summary>
+    /// Vitrage answers 503 until its graph is built (its is_alive: graph.ready); here the graph is
+    /// not ready while a datasource has never completed a snapshot (its resources are missing, so an
+    /// empty topology would read as an empty cloud). Names only: why it fails is for service list's
+    /// admins and <c>pluginhost status</c>.
+    /// </summary>
+    private static Task StatusAsync(HttpContext context, IReadOnlyList<DriverRunner> runners)
+    {
+        var waiting = runners.Where(r => r.Status.Current.CompletedSnapshots == 0).Select(r => r.Name).Order(StringComparer.Ordinal).ToList();
+        if (waiting.Count > 0)
+        {
+            throw new ApiException(StatusCodes.Status503ServiceUnavailable,
+                $"The graph is not ready: {(waiting.Count == 1 ? "datasource" : "datasources")} {string.Join(", ", waiting)} "
+                + $"{(waiting.Count == 1 ? "has" : "have")} not completed a snapshot yet, so what {(waiting.Count == 1 ? "it reports is" : "they report is")} missing (pluginhost status says why)");
+        }
+
+        return ApiResponses.WriteJsonAsync(context, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("reason", "OK");
+            writer.WriteEndObject();
+        });
     }
 
     private static Task VersionsAsync(HttpContext context)
