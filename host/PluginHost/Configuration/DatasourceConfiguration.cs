@@ -22,4 +22,10 @@ internal sealed record DatasourceConfiguration(
 
     /// <summary>The raw values of the section, to tell whether a reload changed anything.</summary>
     public IReadOnlyDictionary<string, object?> Values { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>
+    /// The files the section's path options name (option → stamp, null when there is no such file):
+    /// a file edited in place is a changed setting for a reload, as a changed value is.
+    /// </summary>
+    public IReadOnlyDictionary<string, FileStamp?> Files { get; init; } = new Dictionary<string, FileStamp?>();
 }

@@ -269,6 +269,8 @@ internal static class HostConfigurationLoader
                 TimeSpan.FromSeconds((long)values[HostOptionCatalog.ChangesInterval]!))
             {
                 Values = values,
+                Files = options.Where(o => o.Type == OptionType.Path && values.GetValueOrDefault(o.Name) is string { Length: > 0 })
+                    .ToDictionary(o => o.Name, o => FileStamp.Of((string)values[o.Name]!), StringComparer.OrdinalIgnoreCase),
             };
             IReadOnlyList<string> instances;
             try

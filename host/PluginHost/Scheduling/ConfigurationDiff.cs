@@ -89,10 +89,23 @@ internal static class ConfigurationDiff
     public static bool OutputsDiffer(HostSettings before, HostSettings after) =>
         before.GraphFile != after.GraphFile || before.EventLog != after.EventLog || !SameNotifications(before.Notifications, after.Notifications);
 
-    /// <summary>Whether two configurations of one datasource differ only in their intervals.</summary>
+    /// <summary>
+    /// Whether two configurations of one datasource differ only in their intervals. A file a path
+    /// option names that was edited (same path, another length or write time) counts as a change:
+    /// the driver read it when it was made (the Kubernetes config_file), and an operator who renewed
+    /// the token in it and reloaded must not see the old one go on failing until a restart.
+    /// </summary>
     public static bool OnlyIntervalsDiffer(DatasourceConfiguration before, DatasourceConfiguration after) =>
         before.Plugin == after.Plugin && before.Instance == after.Instance && before.UpdateMethod == after.UpdateMethod
-        && SameValues(before.Values, after.Values, ignore: [HostOptionCatalog.SnapshotsInterval, HostOptionCatalog.ChangesInterval]);
+        && SameValues(before.Values, after.Values, ignore: [HostOptionCatalog.SnapshotsInterval, HostOptionCatalog.ChangesInterval])
+        && EditedFiles(before, after).Count == 0;
+
+    /// <summary>The path options whose file changed between the two (the paths being the same), as "option path".</summary>
+    public static IReadOnlyList<string> EditedFiles(DatasourceConfiguration before, DatasourceConfiguration after) =>
+        [.. after.Files
+            .Where(f => before.Files.TryGetValue(f.Key, out var earlier) && earlier != f.Value
+                && SameValue(before.Values.GetValueOrDefault(f.Key), after.Values.GetValueOrDefault(f.Key)))
+            .Select(f => $"{f.Key} {after.Values.GetValueOrDefault(f.Key)}")];
 
     public static bool SameValues(IReadOnlyDictionary<string, object?> a, IReadOnlyDictionary<string, object?> b, params string[] ignore)
     {

@@ -454,7 +454,12 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
                 {
                     await StopSlotAsync(slot, next.Host.ShutdownTimeout).ConfigureAwait(false);
                     StartSlot(replacement);
-                    changes.Add($"datasource {after.Name}: settings changed, its driver was created again");
+                    var edited = ConfigurationDiff.SameValues(before.Values, after.Values, HostOptionCatalog.SnapshotsInterval, HostOptionCatalog.ChangesInterval)
+                        ? ConfigurationDiff.EditedFiles(before, after)
+                        : [];
+                    changes.Add(edited.Count > 0
+                        ? $"datasource {after.Name}: {LogText.Escape(string.Join(", ", edited))} changed, its driver was created again"
+                        : $"datasource {after.Name}: settings changed, its driver was created again");
                 }
             }
         }

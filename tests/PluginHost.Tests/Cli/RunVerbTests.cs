@@ -217,6 +217,50 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         host.ExitCode.ShouldBe(0);
     }
 
+    // Found by a hostile test (s44): the kubeconfig is read when the driver is made, and a reload
+    // compared only vitrage.conf's values. An operator who renewed a revoked token in config_file
+    // (docs/deploy.md's recipe) and reloaded read "nothing changed", and every snapshot went on
+    // failing with the old token, telling them to check the kubeconfig they had just fixed.
+    [Fact]
+    public async Task Run_SighupAfterTheKubeconfigWasEdited_CreatesTheDriverAgainWithTheNewCredentials()
+    {
+        using var temp = new TempFolder();
+        await using var simulator = await KubeApiSimulator.KubeApiSimulator.StartAsync(
+            new KubeApiSimulator.SimulatorOptions { NodeCount = 3, Https = true, Auth = KubeApiSimulator.SimulatorAuth.Token });
+        var kubeconfig = temp.Combine("kubeconfig");
+        await simulator.WriteKubeconfigAsync(kubeconfig);
+        var renewed = File.ReadAllText(kubeconfig);
+        File.WriteAllText(kubeconfig, renewed.Replace(simulator.Options.Token, "revoked-token", StringComparison.Ordinal));
+        var graphFile = temp.Combine("graph.json");
+        var config = temp.File("vitrage.conf", $"""
+            [datasources]
+            types = kubernetes
+            plugin_path = {TestRepository.HostPluginFolder}
+            [plugin_host]
+            graph_file = {graphFile}
+            state_dir = {temp.Combine("state")}
+            retry_initial_delay = 1
+            retry_max_delay = 2
+            [api]
+            enabled = false
+            [kubernetes]
+            config_file = {kubeconfig}
+            """);
+        await using var host = RunningHost.Start("run", "--config-file", config);
+        await host.WaitForLogAsync("answered 401 Unauthorized");
+
+        File.WriteAllText(kubeconfig, renewed);
+        host.Signal(RunningHost.SigHup);
+
+        await host.WaitForLogAsync($"Configuration reloaded: datasource kubernetes: config_file {kubeconfig} changed, its driver was created again");
+        await host.WaitUntilAsync(() => File.Exists(graphFile) && File.ReadAllText(graphFile).Contains("kubernetes.node", StringComparison.Ordinal),
+            "the nodes in the graph, read with the renewed token");
+        host.Stderr.ShouldNotContain(simulator.Options.Token);
+        host.Signal(RunningHost.SigTerm);
+        await host.WaitForExitAsync();
+        host.ExitCode.ShouldBe(0, host.Stderr);
+    }
+
     [Fact]
     public async Task Run_SighupDisablingADatasource_StopsItAndDeletesItsEntities()
     {
