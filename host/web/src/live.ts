@@ -1,10 +1,13 @@
 // Live refresh: a long poll for the next graph version; a new one redraws the view.
+import { ApiError } from './api';
 import { waitForVersion } from './topology';
 
 export interface LiveOptions {
   version(): number;
   enabled(): boolean;
   refresh(): Promise<void>;
+  /** The host refused the token (auth_mode = keystone: it expired or was revoked): ask for another. */
+  unauthorized(error: ApiError): void;
   status: HTMLElement;
 }
 
@@ -31,10 +34,17 @@ export function liveUpdates(options: LiveOptions): void {
         if (version !== options.version() && options.enabled()) {
           await options.refresh();
         }
-      } catch {
+      } catch (error) {
         failures++;
         options.status.classList.add('offline');
-        options.status.title = `The host does not answer; trying again (attempt ${failures}).`;
+        // A refused token is no outage: saying "does not answer" and retrying it for ever left the
+        // last graph on screen, frozen, with nothing asking for the new token that would fix it.
+        if (error instanceof ApiError && error.status === 401) {
+          options.status.title = `The host refuses the token: ${error.message}`;
+          options.unauthorized(error);
+        } else {
+          options.status.title = `The host does not answer; trying again (attempt ${failures}).`;
+        }
         await sleep(Math.min(30, 2 ** failures) * 1000);
       }
     }

@@ -227,5 +227,5 @@ function debounce(action: () => void, ms: number): () => void {
 readHash();
 void refresh().then(() => {
   const live = byId<HTMLInputElement>('live');
-  liveUpdates({ version: () => state.version, enabled: () => live.checked, refresh, status });
+  liveUpdates({ version: () => state.version, enabled: () => live.checked, refresh, unauthorized: failed, status });
 });
