@@ -10,12 +10,16 @@ namespace PluginHost.Datasources.Kubernetes.Connection;
 /// Runs a client-go exec credential plugin (<c>user.exec</c>) once: the kubeconfig's command,
 /// args and env plus <c>KUBERNETES_EXEC_INFO</c>, no terminal and no stdin, output bounded and the
 /// run bounded by <c>request_timeout</c>. Every failure is one line naming the command, the exit
-/// code and the first line of its stderr — never its stdout, which holds the credential.
+/// code and the first line of its stderr (without the values of its <c>env</c>) — never its
+/// stdout, which holds the credential.
 /// </summary>
 internal sealed class ExecCredentialPlugin(ExecConfig exec, string userName, KubeCluster cluster, TimeSpan timeout)
 {
     private const int MaxStdoutBytes = 1 << 20;
     private const int MaxStderrLine = 400;
+
+    // Shorter values (a "1", a "true") are no secret, and replacing them would garble the line.
+    private const int MinSecretLength = 4;
 
     public string Command => exec.Command;
 
@@ -47,7 +51,7 @@ internal sealed class ExecCredentialPlugin(ExecConfig exec, string userName, Kub
 
         if (process.ExitCode != 0)
         {
-            throw Failure($"failed with exit code {process.ExitCode}" + (await FirstErrorLineAsync(stderr).ConfigureAwait(false) is { Length: > 0 } line ? $": {line}" : string.Empty));
+            throw Failure($"failed with exit code {process.ExitCode}" + (await FirstErrorLineAsync(stderr).ConfigureAwait(false) is { Length: > 0 } line ? $": {Shown(line)}" : string.Empty));
         }
 
         try
@@ -184,8 +188,23 @@ internal sealed class ExecCredentialPlugin(ExecConfig exec, string userName, Kub
             }
         }
 
-        var line = Encoding.UTF8.GetString(kept.ToArray()).Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
-        return line is { Length: > MaxStderrLine } ? line[..MaxStderrLine] + "…" : line;
+        return Encoding.UTF8.GetString(kept.ToArray()).Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
+    }
+
+    // The kubeconfig's env is how a plugin is given its secrets (a Vault token, a password), and a
+    // failing plugin often says what it was given: its values never reach the message. Replaced
+    // before the line is cut, so that no secret is left half-shown at the cut.
+    private string Shown(string line)
+    {
+        foreach (var (_, value) in exec.Env)
+        {
+            if (value.Length >= MinSecretLength)
+            {
+                line = line.Replace(value, "***", StringComparison.Ordinal);
+            }
+        }
+
+        return line.Length > MaxStderrLine ? line[..MaxStderrLine] + "…" : line;
     }
 
     private DatasourceException Failure(string what) =>

@@ -17,6 +17,9 @@ public sealed class SecretTests
         { "tokenFile rejected (401)", "tokenFile: token", string.Empty },
         { "oidc id-token rejected", $"auth-provider:\n  name: oidc\n  config:\n    idp-issuer-url: https://issuer\n    client-id: k8s\n    id-token: {Token}\n    refresh-token: {Password}", string.Empty },
         { "exec env and output", $"exec:\n  apiVersion: client.authentication.k8s.io/v1beta1\n  command: ./credential\n  env:\n  - name: PASSWORD\n    value: {Password}", string.Empty },
+        // Found by a hostile test (s44): the first line of a failing plugin's stderr is in the message,
+        // and a plugin that says what it was given put the password of its env there.
+        { "exec failing, its stderr echoing its env", $"exec:\n  apiVersion: client.authentication.k8s.io/v1beta1\n  command: ./failing\n  env:\n  - name: PASSWORD\n    value: {Password}", string.Empty },
         { "wrong-host certificate", "token: " + Token, "tls-server-name: wrong.example" },
         { "insecure, warned", "token: " + Token, "insecure-skip-tls-verify: true" },
     };
@@ -28,6 +31,7 @@ public sealed class SecretTests
         await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 1, Https = true, Auth = SimulatorAuth.Token });
         cluster.WriteFile("token", Token);
         cluster.WriteScript("credential", $"echo '{{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"{Token}\"}}}}'");
+        cluster.WriteScript("failing", "echo \"vault login as pluginhost with password $PASSWORD was refused\" >&2\nexit 2");
         var logger = new CapturingLogger();
         var messages = new List<string>();
         try
