@@ -67,6 +67,23 @@ public sealed class KubeconfigLoaderTests : IDisposable
         Fails(path).Message.ShouldBe($"kubeconfig {path} holds more than 16 MiB; a kubeconfig is a few KB: is this the right file?", name);
     }
 
+    // Found by a hostile test (s44): the files a kubeconfig names were bounded by FileInfo.Length
+    // too, which a device does not have: tokenFile: /dev/zero grew check-config by ~150 MB a
+    // second until it ran out of memory (and a running host on every request).
+    [Theory]
+    [InlineData("tokenFile", "users", "tokenFile: /dev/zero", "user 'admin': tokenFile /dev/zero is larger than 64 KiB; is it the right file?")]
+    [InlineData("client-certificate", "users", "client-certificate: /dev/zero\n    client-key: /dev/zero", "user 'admin': client-certificate /dev/zero is larger than 1 MiB; is it the right file?")]
+    [InlineData("certificate-authority", "clusters", "certificate-authority: /dev/zero", "cluster 'prod': certificate-authority /dev/zero is larger than 1 MiB; is it the right file?")]
+    public void CreateDriver_FileItNamesIsAnEndlessDevice_RefusedAsTooLarge(string name, string section, string lines, string expected)
+    {
+        var text = section == "users"
+            ? Valid.Replace("token: s3cr3t-t0ken", lines, StringComparison.Ordinal)
+            : Valid.Replace("server: https://127.0.0.1:6443", "server: https://127.0.0.1:6443\n    " + lines, StringComparison.Ordinal);
+        var path = Write("config", text);
+
+        Fails(path).Message.ShouldBe($"kubeconfig {path}: {expected}", name);
+    }
+
     [Theory]
     [InlineData("bad indentation", "apiVersion: v1\nkind: Config\n  clusters: []\n")]
     [InlineData("unclosed flow sequence", "apiVersion: v1\nclusters:\n- name: [unclosed\n  cluster: {}\n")]

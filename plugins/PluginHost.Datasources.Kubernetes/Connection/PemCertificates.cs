@@ -12,7 +12,7 @@ namespace PluginHost.Datasources.Kubernetes.Connection;
 internal static class PemCertificates
 {
     // A certificate file, unlike a log, is small; reading an arbitrary file whole is not.
-    private const long MaxFileBytes = 1L << 20;
+    private const int MaxFileBytes = 1 << 20;
 
     /// <summary>The cluster's CA certificates, or null when the kubeconfig names none.</summary>
     public static X509Certificate2Collection? LoadAuthorities(KubeCluster cluster)
@@ -89,14 +89,8 @@ internal static class PemCertificates
 
         try
         {
-            using var stream = File.OpenRead(file);
-            if (stream.Length > MaxFileBytes)
-            {
-                throw new DatasourceConfigurationException($"kubeconfig {origin.File}: {where}: {field} {file} is larger than 1 MiB; is it the right file?");
-            }
-
-            using var reader = new StreamReader(stream);
-            return reader.ReadToEnd();
+            return BoundedFile.ReadText(file, MaxFileBytes)
+                ?? throw new DatasourceConfigurationException($"kubeconfig {origin.File}: {where}: {field} {file} is larger than 1 MiB; is it the right file?");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -10,7 +10,7 @@ namespace PluginHost.Datasources.Kubernetes.Connection;
 internal sealed class TokenFileAuthenticator(string path) : IRequestAuthenticator
 {
     // A token is a few KB at most; this bounds what a wrong path (a log file) can cost.
-    private const long MaxBytes = 64 * 1024;
+    private const int MaxBytes = 64 * 1024;
 
     public string Description => $"tokenFile {path}";
 
@@ -40,13 +40,8 @@ internal sealed class TokenFileAuthenticator(string path) : IRequestAuthenticato
     {
         try
         {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > MaxBytes)
-            {
-                throw new DatasourceException($"tokenFile {path} is larger than 64 KiB; is it the right file?");
-            }
-
-            var token = File.ReadAllText(path).Trim();
+            var token = BoundedFile.ReadText(path, MaxBytes)?.Trim()
+                ?? throw new DatasourceException($"tokenFile {path} is larger than 64 KiB; is it the right file?");
             return token.Length > 0 ? token : throw new DatasourceException($"tokenFile {path} is empty");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
