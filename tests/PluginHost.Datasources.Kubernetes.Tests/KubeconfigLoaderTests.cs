@@ -84,6 +84,31 @@ public sealed class KubeconfigLoaderTests : IDisposable
         Fails(path).Message.ShouldBe($"kubeconfig {path}: {expected}", name);
     }
 
+    // Found by a hostile test (s44): a named pipe without a writer blocked the open for ever, and
+    // with it check-config (killed after 40 s) or the start; the files it names did the same.
+    [Theory]
+    [InlineData("config_file")]
+    [InlineData("tokenFile")]
+    [InlineData("client-certificate")]
+    public void CreateDriver_FileIsANamedPipeWithoutAWriter_GivesUpWithinFiveSeconds(string name)
+    {
+        var fifo = Path.Combine(_folder.FullName, "fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var path = name == "config_file" ? fifo : Write("config", Valid.Replace("token: s3cr3t-t0ken",
+            name == "tokenFile" ? $"tokenFile: {fifo}" : $"client-certificate: {fifo}\n    client-key: {fifo}", StringComparison.Ordinal));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var message = Fails(path).Message;
+
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(15), name);
+        message.ShouldStartWith($"kubeconfig {path}", Case.Sensitive, name);
+        message.ShouldEndWith($"{fifo} cannot be read: it did not open and end within 5 s (a named pipe without a writer?)", Case.Sensitive, name);
+    }
+
     [Theory]
     [InlineData("bad indentation", "apiVersion: v1\nkind: Config\n  clusters: []\n")]
     [InlineData("unclosed flow sequence", "apiVersion: v1\nclusters:\n- name: [unclosed\n  cluster: {}\n")]

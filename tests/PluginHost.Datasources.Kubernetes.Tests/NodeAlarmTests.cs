@@ -102,6 +102,19 @@ public sealed class NodeAlarmTests
         error.Errors.ShouldHaveSingleItem().ShouldBe($"[kubernetes] {mapping}:2: conditions[0].name: missing");
     }
 
+    // Found by a hostile test (s44): the 1 MiB bound was FileInfo.Length, which a device does not
+    // have: alarms_file = /dev/zero was read until the process ran out of memory.
+    [Fact]
+    public async Task Start_AlarmsFileAnEndlessDevice_RefusedAsTooLarge()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(new SimulatorOptions { NodeCount = 1 });
+        using var temp = new TempFolder();
+
+        var error = Should.Throw<ConfigException>(() => Start(cluster, temp, "alarms_file = /dev/zero"));
+
+        error.Errors.ShouldHaveSingleItem().ShouldContain("alarm mapping /dev/zero ([kubernetes] alarms_file) is larger than 1 MiB: is this the right file?");
+    }
+
     [Fact]
     public async Task Snapshot_OperatorAlarmsFile_ReplacesTheShippedMapping()
     {

@@ -13,7 +13,7 @@ namespace PluginHost.Datasources.Kubernetes.Alarms;
 /// </summary>
 internal static class NodeAlarmMappingParser
 {
-    private const long MaxBytes = 1 << 20;
+    private const int MaxBytes = 1 << 20;
 
     /// <exception cref="DatasourceConfigurationException">The file cannot be read or is not a valid mapping.</exception>
     public static NodeAlarmMapping Load(string path)
@@ -21,9 +21,9 @@ internal static class NodeAlarmMappingParser
         string text;
         try
         {
-            text = new FileInfo(path).Length > MaxBytes
-                ? throw new DatasourceConfigurationException($"alarm mapping {path} ([kubernetes] alarms_file) is larger than 1 MiB: is this the right file?")
-                : File.ReadAllText(path);
+            // Bounded by what is read: a device (/dev/zero) has no length to refuse it by.
+            text = Connection.BoundedFile.ReadText(path, MaxBytes)
+                ?? throw new DatasourceConfigurationException($"alarm mapping {path} ([kubernetes] alarms_file) is larger than 1 MiB: is this the right file?");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -9,7 +9,7 @@ namespace PluginHost.Datasources.Kubernetes.Connection;
 internal static class KubeconfigYaml
 {
     // No real kubeconfig comes near this; a huge file is a mistake (or a log) that must not be parsed.
-    private const long MaxBytes = 16L << 20;
+    private const int MaxBytes = 16 << 20;
 
     /// <summary>The root node, or null for an empty file.</summary>
     public static YamlNode? Load(string path)
@@ -51,25 +51,12 @@ internal static class KubeconfigYaml
 
     // The bound is on what is read, not on FileInfo.Length: a device or a pipe has no length, and
     // config_file = /dev/zero (or $KUBECONFIG pointing at one) grew the process by a GB every few
-    // seconds until it ran out of memory.
+    // seconds until it ran out of memory. A named pipe without a writer is given up on (BoundedFile).
     private static string ReadBounded(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var bytes = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            if (bytes.Length + read > MaxBytes)
-            {
-                throw new DatasourceConfigurationException($"kubeconfig {path} holds more than {MaxBytes >> 20} MiB; a kubeconfig is a few KB: is this the right file?");
-            }
-
-            bytes.Write(buffer, 0, read);
-        }
-
-        bytes.Position = 0;
-        using var reader = new StreamReader(bytes, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var bytes = BoundedFile.Read(path, MaxBytes)
+            ?? throw new DatasourceConfigurationException($"kubeconfig {path} holds more than {MaxBytes >> 20} MiB; a kubeconfig is a few KB: is this the right file?");
+        using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         return reader.ReadToEnd();
     }
 }
