@@ -24,6 +24,9 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
 
     // Before (stop 38's hostile test): 1,000 copies, up to ~1 GiB of bodies just under MaxMessageBytes.
     private const int BufferedDeliveries = 16;
+
+    // TCP connect, AMQP header, start, tune and open with one broker: milliseconds on a LAN, seconds over a WAN.
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(15);
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly Queue<string> _seenOrder = new();
 
@@ -43,16 +46,7 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
             yield break;
         }
 
-        IConnection amqp;
-        try
-        {
-            amqp = await connection.Factory.CreateConnectionAsync(connection.Endpoints, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException e)
-        {
-            throw new DatasourceException($"cannot consume notifications from {connection.SafeUrl}: {e.InnerException?.Message ?? e.Message}", e);
-        }
-
+        var amqp = await ConnectAsync(connection, cancellationToken).ConfigureAwait(false);
         await using var _ = amqp.ConfigureAwait(false);
         await using var channel = await amqp.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await channel.ExchangeDeclareAsync(connection.Exchange, ExchangeType.Topic, connection.Durable, connection.AutoDelete, cancellationToken: cancellationToken)
@@ -108,6 +102,60 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
             await channel.BasicAckAsync(delivery.Tag, multiple: false, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Opens the connection, trying every broker of the URL in order, each within
+    /// <see cref="HandshakeTimeout"/>. Before: RabbitMQ.Client 7 bounds only the TCP connect, so a peer
+    /// that accepts the connection and never answers the AMQP header (a load balancer without a live
+    /// backend, a broker still booting, a wrong port) held the stream for ever: no error logged, no
+    /// retry, and a later broker of the list never tried.
+    /// </summary>
+    private static async Task<IConnection> ConnectAsync(NotificationsConnection connection, CancellationToken cancellationToken)
+    {
+        var errors = new List<string>();
+        foreach (var endpoint in connection.Endpoints)
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(HandshakeTimeout);
+            var connecting = connection.Factory.CreateConnectionAsync([endpoint], attempt.Token);
+            try
+            {
+                // Not awaited past the cancellation: the client takes ~5 s more to close a socket whose
+                // handshake it abandoned, which would eat half of a stop's shutdown_timeout.
+                return await connecting.WaitAsync(attempt.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or RabbitMQ.Client.Exceptions.BrokerUnreachableException
+                && !cancellationToken.IsCancellationRequested)
+            {
+                Abandon(connecting);
+                errors.Add(attempt.IsCancellationRequested
+                    ? $"{endpoint.HostName}:{endpoint.Port} did not complete the AMQP handshake within {HandshakeTimeout.TotalSeconds:0} s (is it a RabbitMQ port?)"
+                    : e.InnerException?.Message ?? e.Message);
+            }
+            catch (Exception e) when (e is OperationCanceledException or RabbitMQ.Client.Exceptions.BrokerUnreachableException)
+            {
+                Abandon(connecting);
+                throw new OperationCanceledException(cancellationToken); // a stop, not a broker failure
+            }
+        }
+
+        throw new DatasourceException($"cannot consume notifications from {connection.SafeUrl}: {string.Join("; ", errors)}");
+    }
+
+    // A connection attempt left behind ends on its own; one that opened after all is closed.
+    private static void Abandon(Task<IConnection> connecting) => _ = connecting.ContinueWith(
+        static async t =>
+        {
+            if (t.IsCompletedSuccessfully)
+            {
+                await t.Result.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                _ = t.Exception; // observed
+            }
+        },
+        CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
     private (DatasourceEvent Event, string MessageId)? Parse(byte[] body)
     {

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using PluginHost.Tests.Support;
+
+namespace PluginHost.Datasources.Notifications.Tests;
+
+/// <summary>A transport_url whose port accepts TCP connections and never answers (no broker needed).</summary>
+public sealed class SilentPeerTests
+{
+    // Found by a hostile test: RabbitMQ.Client bounds only the TCP connect, so the consumer waited for
+    // ever on the AMQP handshake: no error, no retry, the datasource silently idle.
+    [Fact]
+    public async Task Central_PeerAcceptsAndNeverAnswers_FailsTheStreamWithinTheHandshakeTimeoutAndStopsPromptly()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var accepted = new System.Collections.Concurrent.ConcurrentBag<Socket>();
+        using var stopAccepting = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    accepted.Add(await listener.AcceptSocketAsync(stopAccepting.Token));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, CancellationToken.None);
+
+        using var temp = new TempFolder();
+        await using var host = CentralHost.Create(temp, "silent", "silent", transportUrl: $"rabbit://guest:S3cr3tPw@127.0.0.1:{port}/");
+        using var stop = new CancellationTokenSource();
+        var running = host.RunAsync(stop.Token);
+        var runner = host.Runners.Single(r => r.Name == "notifications");
+        var clock = Stopwatch.StartNew();
+        while (runner.Status.Current.LastChangesError is null && clock.Elapsed < TimeSpan.FromSeconds(40))
+        {
+            await Task.Delay(200, ct);
+        }
+
+        var error = runner.Status.Current.LastChangesError.ShouldNotBeNull("the stream never failed: it still waits on the handshake");
+        error.ShouldContain($"127.0.0.1:{port} did not complete the AMQP handshake");
+        error.ShouldNotContain("S3cr3tPw");
+        var stopping = Stopwatch.StartNew();
+        await stop.CancelAsync();
+        await running;
+        stopping.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(3));
+        await stopAccepting.CancelAsync();
+        await accepting;
+        foreach (var socket in accepted)
+        {
+            socket.Dispose();
+        }
+    }
+}
