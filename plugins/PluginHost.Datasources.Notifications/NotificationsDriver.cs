@@ -29,6 +29,7 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(15);
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly Queue<string> _seenOrder = new();
+    private bool _loopWarned;
 
     /// <summary>Nothing of its own to list: relayed snapshots are completed by their end markers.</summary>
     public async IAsyncEnumerable<DatasourceEvent> GetAllAsync(DatasourceAction action, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -161,7 +162,16 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
     {
         try
         {
-            return RelayedNotification.Parse(body);
+            var relayed = RelayedNotification.Parse(body, out var looped);
+            if (looped is not null && !_loopWarned)
+            {
+                _loopWarned = true;
+                context.Logger.LogWarning(
+                    "Dropping notifications that came back to {Publisher}, which had already relayed them (does that host publish to the exchange and topic it consumes?); told once",
+                    looped);
+            }
+
+            return relayed;
         }
 #pragma warning disable CA1031 // a message is untrusted input: any failure to read it skips it (acknowledged), never the queue behind it
         catch (Exception e) when (e is not OperationCanceledException)
