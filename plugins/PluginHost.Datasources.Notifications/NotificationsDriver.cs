@@ -36,6 +36,10 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
     private readonly Queue<UInt128> _seenOrder = new();
     private bool _loopWarned;
 
+    // Notifications skipped as unreadable so far, and that count when each relayed snapshot last ended.
+    private long _unreadable;
+    private readonly Dictionary<string, long> _unreadableAtEnd = new(StringComparer.Ordinal);
+
     /// <summary>Nothing of its own to list: relayed snapshots are completed by their end markers.</summary>
     public async IAsyncEnumerable<DatasourceEvent> GetAllAsync(DatasourceAction action, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -96,13 +100,23 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
         {
             if (delivery.Body is null)
             {
+                _unreadable++;
                 context.Logger.LogWarning("Skipping a notification of {Length} bytes: larger than {Max} bytes, no event an edge sends is", delivery.Length, MaxMessageBytes);
             }
 
             var relayed = delivery.Body is null ? null : Parse(delivery.Body);
             if (relayed is { } item && Remember(item.MessageId))
             {
-                yield return item.Event;
+                if (item.Event.IsEndOfSnapshot && !ReadWholly(item.Event.DatasourceName))
+                {
+                    context.Logger.LogWarning(
+                        "The relayed snapshot of {Datasource} ended after notifications that could not be read (logged above): it deletes nothing; the next one read whole does",
+                        item.Event.DatasourceName);
+                }
+                else
+                {
+                    yield return item.Event;
+                }
             }
 
             await channel.BasicAckAsync(delivery.Tag, multiple: false, cancellationToken).ConfigureAwait(false);
@@ -184,9 +198,24 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
         {
             // Before: only a JsonException was caught, so '[1,2]' or a lone surrogate failed the stream,
             // the message was redelivered for ever and every later one stuck behind it.
+            _unreadable++;
             context.Logger.LogWarning("Skipping a notification that is not an oslo.messaging envelope of an event ({Message})", e.Message);
             return null;
         }
+    }
+
+    /// <summary>
+    /// Whether no notification was unreadable since the previous end of <paramref name="datasource"/>'s
+    /// relayed snapshots (since the stream began, for its first). Before: a skipped message (too large,
+    /// not JSON) was one of the snapshot's entities, and the end marker then deleted that entity
+    /// centrally although the edge still reported it. An unreadable message names no datasource, so
+    /// every relayed snapshot it may belong to deletes nothing this time.
+    /// </summary>
+    private bool ReadWholly(string datasource)
+    {
+        var before = _unreadableAtEnd.GetValueOrDefault(datasource);
+        _unreadableAtEnd[datasource] = _unreadable;
+        return _unreadable == before;
     }
 
     private bool Remember(string messageId)
