@@ -100,6 +100,15 @@ internal static class StaticFileParser
             var staticId = Required("static_id");
             var type = Required("type");
             var id = Required("id");
+
+            // A vertex key is category:type:id, so a ':' in the type made two entities one key (type
+            // 'switch', id 'a:b' and type 'switch:a', id 'b'): the second was silently lost. No
+            // Vitrage type holds one; an id may (the type before it is then unambiguous).
+            if (type.Contains(':', StringComparison.Ordinal))
+            {
+                throw new StaticFileException($"{where}: type '{type}' contains ':', which would make its vertex key (category:type:id) ambiguous");
+            }
+
             if (firstIndex.TryGetValue(staticId, out var first))
             {
                 throw new StaticFileException($"{where}: static_id '{staticId}' is already used by definitions.entities[{first}]");

@@ -21,6 +21,8 @@ public sealed class StaticValidationTests
         { "a recursive alias", "definitions:\n  entities:\n    - &e {static_id: z, type: t, id: i, p: *e}\n", "bad.yaml: line 3: YAML aliases (*e) are not supported in static files; write the value out" },
         { "30,000 levels of nesting", "definitions:\n  entities:\n    - {static_id: z, type: t, id: i, p: " + new string('[', 30_000) + new string(']', 30_000) + "}\n", "bad.yaml: line 3: nested deeper than 40 levels" },
         { "nested aliases (billion laughs)", "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\ndefinitions:\n  entities: []\n", "bad.yaml: line 2: YAML aliases (*a) are not supported in static files; write the value out" },
+        // Found by a hostile test: switch/'a:b' and 'switch:a'/b are both RESOURCE:switch:a:b, and the second vanished without a word.
+        { "a ':' in the type", "definitions:\n  entities:\n    - {static_id: a, type: switch, id: 'a:b'}\n    - {static_id: b, type: 'switch:a', id: b}\n", "bad.yaml: definitions.entities[1] (line 4): type 'switch:a' contains ':', which would make its vertex key (category:type:id) ambiguous" },
         { "a list as a mapping key", "definitions:\n  entities:\n    - static_id: a\n      type: switch\n      id: '1'\n      p:\n        ? [a, b]\n        : 1\n", "bad.yaml: line 7: a mapping key must be a plain value, not a list or a mapping" },
     };
 
