@@ -58,4 +58,68 @@ public sealed class SilentPeerTests
             socket.Dispose();
         }
     }
+
+    // Found by the same hostile test: the host's notifications output (an edge publishing) hung on
+    // the handshake just the same, and published nothing again until restarted.
+    [Fact]
+    public async Task Edge_OutputToAPeerThatNeverAnswers_ReportsTheHandshakeTimeoutAndRetries()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var accepted = new System.Collections.Concurrent.ConcurrentBag<Socket>();
+        using var stopAccepting = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    accepted.Add(await listener.AcceptSocketAsync(stopAccepting.Token));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, CancellationToken.None);
+
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp.Combine("static"));
+        temp.File("static/rack.yaml", "definitions:\n  entities:\n    - {static_id: s1, type: switch, id: sw-1}\n");
+        var config = temp.File("edge.conf", $"""
+            [DEFAULT]
+            transport_url = rabbit://guest:S3cr3tPw@127.0.0.1:{port}/
+            [oslo_messaging_notifications]
+            driver = messagingv2
+            [datasources]
+            types = static
+            plugin_path = {TestRepository.HostPluginFolder}
+            [static]
+            directory = {temp.Combine("static")}
+            """);
+        await using var host = PluginHost.Scheduling.DatasourceScheduler.Create(
+            PluginHost.Configuration.HostConfigurationLoader.Load(PluginHost.Configuration.ConfigFileSet.Load([config], [])),
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, TimeProvider.System);
+        using var stop = new CancellationTokenSource();
+        var running = host.RunAsync(stop.Token);
+        var output = host.Outputs.OfType<PluginHost.Outputs.Notifications.RabbitNotificationOutput>().Single();
+        var clock = Stopwatch.StartNew();
+        while (output.LastError is null && clock.Elapsed < TimeSpan.FromSeconds(40))
+        {
+            await Task.Delay(200, ct);
+        }
+
+        var error = output.LastError.ShouldNotBeNull("the output never failed: it still waits on the handshake");
+        error.ShouldContain($"127.0.0.1:{port} did not complete the AMQP handshake");
+        error.ShouldNotContain("S3cr3tPw");
+        await stop.CancelAsync();
+        await running;
+        await stopAccepting.CancelAsync();
+        await accepting;
+        foreach (var socket in accepted)
+        {
+            socket.Dispose();
+        }
+    }
 }

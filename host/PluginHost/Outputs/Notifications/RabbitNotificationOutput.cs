@@ -249,7 +249,7 @@ internal sealed class RabbitNotificationOutput : IGraphOutput
             ClientProvidedName = _settings.PublisherId,
         };
         var endpoints = _settings.Transport.Hosts.Select(h => new AmqpTcpEndpoint(h.Host, h.Port, Ssl(h.Host))).ToList();
-        _connection = await factory.CreateConnectionAsync(endpoints, cancellationToken).ConfigureAwait(false);
+        _connection = await HandshakeAsync(factory, endpoints, cancellationToken).ConfigureAwait(false);
         _channel = await _connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
             cancellationToken).ConfigureAwait(false);
@@ -266,6 +266,54 @@ internal sealed class RabbitNotificationOutput : IGraphOutput
 
         return _channel;
     }
+
+    /// <summary>
+    /// Connects to the first broker that completes the AMQP handshake within
+    /// <see cref="HandshakeTimeout"/>, in the URL's order. Before: RabbitMQ.Client 7 bounds only the TCP
+    /// connect, so a peer that accepted and never answered (a load balancer without a live backend, a
+    /// broker still booting, a wrong port) held the pump for ever: no error, no retry, nothing published
+    /// again until a restart, even once the broker was there.
+    /// </summary>
+    private static async Task<IConnection> HandshakeAsync(ConnectionFactory factory, List<AmqpTcpEndpoint> endpoints, CancellationToken cancellationToken)
+    {
+        Exception? last = null;
+        foreach (var endpoint in endpoints)
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(HandshakeTimeout);
+            var connecting = factory.CreateConnectionAsync([endpoint], attempt.Token);
+            try
+            {
+                // Not awaited past the cancellation: the client takes ~5 s more to close the socket.
+                return await connecting.WaitAsync(attempt.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or RabbitMQ.Client.Exceptions.BrokerUnreachableException)
+            {
+                _ = connecting.ContinueWith(
+                    static async t =>
+                    {
+                        if (t.IsCompletedSuccessfully)
+                        {
+                            await t.Result.DisposeAsync().ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            _ = t.Exception; // observed
+                        }
+                    },
+                    CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                cancellationToken.ThrowIfCancellationRequested();
+                last = attempt.IsCancellationRequested
+                    ? new TimeoutException($"{endpoint.HostName}:{endpoint.Port} did not complete the AMQP handshake within {HandshakeTimeout.TotalSeconds:0} s (is it a RabbitMQ port?)")
+                    : e;
+            }
+        }
+
+        throw last ?? new InvalidOperationException("transport_url names no broker");
+    }
+
+    // TCP connect, AMQP header, start, tune and open with one broker: milliseconds on a LAN, seconds over a WAN.
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(15);
 
     private IEnumerable<string> RoutingKeys => _settings.Topics.Select(t => $"{t}.{OsloNotificationFormat.Priority.ToLowerInvariant()}");
 
