@@ -314,6 +314,33 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
             return false;
         }
 
+        RefreshWithDerived(vertex, datasourceName, sampleTime);
+        return true;
+    }
+
+    /// <summary>
+    /// A snapshot's event for the vertex <paramref name="key"/> that could not be transformed: the
+    /// entity is there, only this reading of it is not usable. The vertex keeps what it holds and
+    /// counts as reported, like a refresh, so the snapshot's end does not delete it (a failed read
+    /// never deletes); its version is forgotten, so the entity's next event is applied in full.
+    /// Returns <c>false</c> when the graph holds no live vertex of this datasource under the key.
+    /// </summary>
+    public bool Retain(string key, string datasourceName, DateTimeOffset sampleTime)
+    {
+        var vertex = Find(key);
+        if (vertex is null || vertex.IsPlaceholder || vertex.IsDeleted
+            || vertex.SampleTimestamp > sampleTime || !string.Equals(vertex.DatasourceName, datasourceName, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        vertex.Version = null;
+        RefreshWithDerived(vertex, datasourceName, sampleTime);
+        return true;
+    }
+
+    private void RefreshWithDerived(GraphVertex vertex, string datasourceName, DateTimeOffset sampleTime)
+    {
         Refresh(vertex, datasourceName, sampleTime);
         if (vertex.DerivedKeys is not null) // most vertices derive nothing: no enumerator for them
         {
@@ -322,8 +349,6 @@ internal sealed partial class EntityGraph(TimeProvider time, DatasourceValues? v
                 Refresh(derived, datasourceName, sampleTime);
             }
         }
-
-        return true;
     }
 
     private void Refresh(GraphVertex vertex, string datasourceName, DateTimeOffset sampleTime)

@@ -331,11 +331,23 @@ internal sealed class GraphProcessor(
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            logger.LogError("Transformer for {EntityType} failed on an event from {Datasource} and the event is skipped: {Error}",
-                datasourceEvent.EntityType, datasourceEvent.DatasourceName, LogText.Escape(e.Message));
+            // A snapshot's entity the graph knows stays as it was: skipped and then deleted at the
+            // snapshot's end, a node whose reading a transformer could not take would vanish with its alarms.
+            var kept = RetainUntransformed(datasourceEvent);
+            logger.LogError("Transformer for {EntityType} failed on an event from {Datasource} and the event is skipped{Kept}: {Error}",
+                datasourceEvent.EntityType, datasourceEvent.DatasourceName,
+                kept is null ? string.Empty : $"; {LogText.Escape(kept)} keeps its last state until an event of it is read", LogText.Escape(e.Message));
             logger.LogDebug(e, "Transformer failure");
         }
     }
+
+    // The key of the vertex kept for a snapshot's event that failed to transform, or null.
+    private string? RetainUntransformed(DatasourceEvent datasourceEvent) =>
+        datasourceEvent.Action != DatasourceAction.Update && datasourceEvent.EntityId is { } entityId
+            && _vertexKeysBySource.TryGetValue(new EntitySource(datasourceEvent.DatasourceName, datasourceEvent.EntityType, entityId), out var key)
+            && graph.Retain(key, datasourceEvent.DatasourceName, datasourceEvent.SampleTime)
+            ? key
+            : null;
 
     // The graph's changes; the alarms among them wait for TellAlarmsAsync.
     private IReadOnlyList<GraphChange> TakeChanges()
