@@ -26,8 +26,13 @@ internal static class ThingPipeline
     /// <summary>The same, publishing during open snapshots or not.</summary>
     public static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start(
         TimeSpan? publishWindow, bool publishWhileSnapshotsOpen, params IGraphOutput[] outputs) =>
+        Start(NullLogger.Instance, publishWindow, publishWhileSnapshotsOpen, outputs);
+
+    /// <summary>The same, logging to <paramref name="logger"/>.</summary>
+    public static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start(
+        ILogger logger, TimeSpan? publishWindow, bool publishWhileSnapshotsOpen = true, params IGraphOutput[] outputs) =>
         Start(new TransformerRegistry([("things", new Dictionary<string, IEntityTransformer> { ["thing"] = new ThingTransformer() })]),
-            NullLogger.Instance, publishWindow, transformAhead: null, publishWhileSnapshotsOpen, outputs);
+            logger, publishWindow, transformAhead: null, publishWhileSnapshotsOpen, outputs);
 
     /// <summary>The same with the test's own transformers, logger and <see cref="TransformAhead"/>.</summary>
     public static (GraphQueue Queue, GraphProcessor Processor, Task Running, CancellationTokenSource Stop) Start(

@@ -1,5 +1,6 @@
 using PluginHost.Contracts;
 using PluginHost.Graph;
+using PluginHost.Tests.Support;
 
 namespace PluginHost.Tests.Graph;
 
@@ -7,7 +8,7 @@ namespace PluginHost.Tests.Graph;
 /// An entity the graph already holds at the event's version is refreshed without a transform, and
 /// an event made from raw bytes (<see cref="DatasourceEvent.FromUtf8"/>) is then never parsed: that
 /// is what makes a steady snapshot cheap. The events here carry bytes that are not JSON, so any
-/// read of their properties fails the transform and the complete snapshot deletes the entity.
+/// read of their properties fails the transform, which the processor logs.
 /// </summary>
 public sealed class UnchangedEntityTests
 {
@@ -21,28 +22,28 @@ public sealed class UnchangedEntityTests
             EntityVersion = version,
         };
 
-    public static TheoryData<string, string, bool, string?> SecondSnapshots => new()
+    public static TheoryData<string, string, bool> SecondSnapshots => new()
     {
-        // name, the second snapshot's version of "a", whether the vertex is still there, its state
-        { "same version: refreshed, never parsed", "1", true, "up" },
-        { "new version: parsed, fails, deleted by the complete snapshot", "2", false, null },
+        // name, the second snapshot's version of "a", whether it was parsed (and its transform failed)
+        { "same version: refreshed, never parsed", "1", false },
+        // A failed reading of an entity the graph holds never deletes it (GraphProcessorTests).
+        { "new version: parsed, fails, the vertex kept as it was", "2", true },
     };
 
     [Theory]
     [MemberData(nameof(SecondSnapshots))]
-    public async Task RunAsync_SecondSnapshotOfBytesThatAreNotJson_ParsedOnlyWhenTheVersionChanged(string name, string version, bool kept, string? state)
+    public async Task RunAsync_SecondSnapshotOfBytesThatAreNotJson_ParsedOnlyWhenTheVersionChanged(string name, string version, bool parsed)
     {
-        _ = name;
         var cancellation = TestContext.Current.CancellationToken;
-        var (queue, processor, running, stop) = ThingPipeline.Start(publishWindow: null);
+        var logger = new CapturingLogger();
+        var (queue, processor, running, stop) = ThingPipeline.Start(logger, publishWindow: null);
 
         await SnapshotAsync(queue, First, Thing("""{"id":"a","state":"up"}""", First, "1"), cancellation);
         await SnapshotAsync(queue, Second, Thing("not JSON at all", Second, version), cancellation);
         await queue.DrainAsync(cancellation);
 
-        var vertex = processor.Publisher.Current.LiveVertices.SingleOrDefault(v => v.Id == "a");
-        (vertex is not null).ShouldBe(kept);
-        vertex?.State.ShouldBe(state);
+        processor.Publisher.Current.LiveVertices.Single(v => v.Id == "a").State.ShouldBe("up", name);
+        logger.Errors.Any(e => e.StartsWith("Transformer for thing failed", StringComparison.Ordinal)).ShouldBe(parsed, name);
         await stop.CancelAsync();
         await Should.ThrowAsync<OperationCanceledException>(() => running);
     }
