@@ -234,14 +234,12 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
                             + "have no row in it). Restore a backup with the host stopped (docs/deploy.md)", _settings.DatabasePath);
                         writer.Dispose();
                         writer = null;
-                        opened.Dispose();
                         opened = null;
                     }
 
                     if (writer is null)
                     {
                         writer = new AlarmHistoryWriter(AlarmHistoryDatabase.OpenForWriting(_settings.DatabasePath));
-                        opened?.Dispose();
                         opened = OpenedFile.At(_settings.DatabasePath);
                     }
 
@@ -313,7 +311,6 @@ internal sealed class AlarmHistoryOutput : IGraphOutput
         finally
         {
             writer?.Dispose();
-            opened?.Dispose();
             flushed.ForEach(f => f.TrySetResult());
             if (batch.Count > 0)
             {

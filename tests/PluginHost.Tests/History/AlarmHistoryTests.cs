@@ -434,6 +434,35 @@ public sealed class AlarmHistoryTests : IDisposable
         logger.Warnings.ShouldHaveSingleItem().ShouldContain("was removed, replaced or moved while the host had it open");
     }
 
+    // Found in a clean-clone run (stop 44): to see a replaced file the output kept a handle of its own
+    // on the database and closed it after the writer opened again (after a lock); closing any
+    // descriptor of a file drops every POSIX lock the process holds on it, SQLite's too, so another
+    // host sharing the file checkpointed and removed the WAL under this one ("malformed").
+    [Fact]
+    public async Task Write_FileOpen_OnlySqliteHoldsADescriptorOfIt()
+    {
+        await using var output = Output();
+        await output.OnAlarmsChangedAsync(_timeline.Node("n1", 0, alarm: true), TestContext.Current.CancellationToken);
+        await output.FlushAsync(TestContext.Current.CancellationToken); // the writer's connection is open
+
+        var descriptors = new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Count(fd => Target(fd) == Path.GetFullPath(DatabasePath));
+
+        descriptors.ShouldBe(1, "the writer's SQLite connection, and no other");
+
+        // Another thread's descriptor may close while it is looked at.
+        static string? Target(FileSystemInfo fd)
+        {
+            try
+            {
+                return fd.LinkTarget;
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+    }
+
     [Fact]
     public async Task Prune_EndedLongerThanTheRetention_OnlyThoseDeleted()
     {
