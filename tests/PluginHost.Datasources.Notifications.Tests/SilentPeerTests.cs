@@ -14,24 +14,8 @@ public sealed class SilentPeerTests
     public async Task Central_PeerAcceptsAndNeverAnswers_FailsTheStreamWithinTheHandshakeTimeoutAndStopsPromptly()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var accepted = new System.Collections.Concurrent.ConcurrentBag<Socket>();
-        using var stopAccepting = new CancellationTokenSource();
-        var accepting = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                {
-                    accepted.Add(await listener.AcceptSocketAsync(stopAccepting.Token));
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }, CancellationToken.None);
+        await using var peer = SilentPeer.Start();
+        var port = peer.Port;
 
         using var temp = new TempFolder();
         await using var host = CentralHost.Create(temp, "silent", "silent", transportUrl: $"rabbit://guest:S3cr3tPw@127.0.0.1:{port}/");
@@ -51,12 +35,6 @@ public sealed class SilentPeerTests
         await stop.CancelAsync();
         await running;
         stopping.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(3));
-        await stopAccepting.CancelAsync();
-        await accepting;
-        foreach (var socket in accepted)
-        {
-            socket.Dispose();
-        }
     }
 
     // Found by the same hostile test: the host's notifications output (an edge publishing) hung on
@@ -65,24 +43,8 @@ public sealed class SilentPeerTests
     public async Task Edge_OutputToAPeerThatNeverAnswers_ReportsTheHandshakeTimeoutAndRetries()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var accepted = new System.Collections.Concurrent.ConcurrentBag<Socket>();
-        using var stopAccepting = new CancellationTokenSource();
-        var accepting = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                {
-                    accepted.Add(await listener.AcceptSocketAsync(stopAccepting.Token));
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }, CancellationToken.None);
+        await using var peer = SilentPeer.Start();
+        var port = peer.Port;
 
         using var temp = new TempFolder();
         Directory.CreateDirectory(temp.Combine("static"));
@@ -115,11 +77,51 @@ public sealed class SilentPeerTests
         error.ShouldNotContain("S3cr3tPw");
         await stop.CancelAsync();
         await running;
-        await stopAccepting.CancelAsync();
-        await accepting;
-        foreach (var socket in accepted)
+    }
+
+    // A port that accepts TCP connections, holds them and never sends a byte.
+    private sealed class SilentPeer : IAsyncDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly System.Collections.Concurrent.ConcurrentBag<Socket> _accepted = [];
+        private readonly CancellationTokenSource _stop = new();
+        private Task _accepting = Task.CompletedTask;
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public static SilentPeer Start()
         {
-            socket.Dispose();
+            var peer = new SilentPeer();
+            peer._listener.Start();
+            peer._accepting = Task.Run(peer.AcceptAsync, CancellationToken.None);
+            return peer;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _accepting;
+            foreach (var socket in _accepted)
+            {
+                socket.Dispose();
+            }
+
+            _listener.Dispose();
+            _stop.Dispose();
+        }
+
+        private async Task AcceptAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    _accepted.Add(await _listener.AcceptSocketAsync(_stop.Token));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
     }
 }
