@@ -53,7 +53,9 @@ internal static class BoundedFile
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
         using var bytes = new MemoryStream();
-        var buffer = new byte[81920];
+        // Sized by the file (a token file is read for every request: ~1 KB, not an 80 KB buffer each
+        // time); a device or a pipe reports 0 and is read 4 KB at a time, still up to the bound.
+        var buffer = new byte[(int)Math.Min(Math.Max(stream.Length + 1, 4096), Math.Min(maxBytes + 1L, 81920))];
         int read;
         while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
         {
