@@ -13,9 +13,8 @@ namespace PluginHost.Benchmarks;
 /// </summary>
 internal static class ScaleCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(ScaleOptions options)
     {
-        var options = ScaleOptions.Parse(args);
         if (options.Soak)
         {
             return await SoakRunner.RunAsync(options);
