@@ -10,8 +10,8 @@ namespace PluginHost.Datasources.Kubernetes.Connection;
 /// Runs a client-go exec credential plugin (<c>user.exec</c>) once: the kubeconfig's command,
 /// args and env plus <c>KUBERNETES_EXEC_INFO</c>, no terminal and no stdin, output bounded and the
 /// run bounded by <c>request_timeout</c>. Every failure is one line naming the command, the exit
-/// code and the first line of its stderr (without the values of its <c>env</c>) — never its
-/// stdout, which holds the credential.
+/// code and the first line of its stderr (without the values of its <c>env</c>, nor those of its
+/// <c>args</c> that follow a credential's name) — never its stdout, which holds the credential.
 /// </summary>
 internal sealed class ExecCredentialPlugin(ExecConfig exec, string userName, KubeCluster cluster, TimeSpan timeout)
 {
@@ -191,12 +191,12 @@ internal sealed class ExecCredentialPlugin(ExecConfig exec, string userName, Kub
         return Encoding.UTF8.GetString(kept.ToArray()).Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
     }
 
-    // The kubeconfig's env is how a plugin is given its secrets (a Vault token, a password), and a
-    // failing plugin often says what it was given: its values never reach the message. Replaced
-    // before the line is cut, so that no secret is left half-shown at the cut.
+    // The kubeconfig's env and args are how a plugin is given its secrets (a Vault token, a
+    // password), and a failing plugin often says what it was given: those values never reach the
+    // message. Replaced before the line is cut, so that no secret is left half-shown at the cut.
     private string Shown(string line)
     {
-        foreach (var (_, value) in exec.Env)
+        foreach (var value in exec.Env.Select(e => e.Value).Concat(SecretArgValues(exec.Args)))
         {
             if (value.Length >= MinSecretLength)
             {
@@ -206,6 +206,40 @@ internal sealed class ExecCredentialPlugin(ExecConfig exec, string userName, Kub
 
         return line.Length > MaxStderrLine ? line[..MaxStderrLine] + "…" : line;
     }
+
+    // Parts of an option's name that say its value is a credential: --token, --password, --passwd,
+    // --client-secret, --api-key, --credentials, VAULT_TOKEN=… (an "env NAME=value cmd" command).
+    private static readonly string[] SecretNameParts = ["token", "pass", "secret", "key", "cred"];
+
+    /// <summary>
+    /// The values <paramref name="args"/> give to options whose name says they are a credential:
+    /// <c>--token=VALUE</c>, <c>--password VALUE</c> (the next argument), <c>NAME_TOKEN=VALUE</c>.
+    /// Before: only the env's values were hidden, and a plugin run as <c>vault-login --password s3cret</c>
+    /// that echoed its arguments on failure put the password in the error and the log. A value
+    /// given with no option name before it cannot be told from any other argument and is shown.
+    /// </summary>
+    internal static IEnumerable<string> SecretArgValues(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                if (IsSecretName(arg[..equals]))
+                {
+                    yield return arg[(equals + 1)..];
+                }
+            }
+            else if (arg.StartsWith('-') && IsSecretName(arg) && i + 1 < args.Count)
+            {
+                yield return args[++i]; // "--password VALUE": whatever follows is the value, a leading '-' too
+            }
+        }
+    }
+
+    private static bool IsSecretName(string name) =>
+        SecretNameParts.Any(part => name.TrimStart('-').Contains(part, StringComparison.OrdinalIgnoreCase));
 
     private DatasourceException Failure(string what) =>
         new($"exec plugin '{exec.Command}' of user '{userName}' {what}");

@@ -20,6 +20,10 @@ public sealed class SecretTests
         // Found by a hostile test (s44): the first line of a failing plugin's stderr is in the message,
         // and a plugin that says what it was given put the password of its env there.
         { "exec failing, its stderr echoing its env", $"exec:\n  apiVersion: client.authentication.k8s.io/v1beta1\n  command: ./failing\n  env:\n  - name: PASSWORD\n    value: {Password}", string.Empty },
+        // Found by a hostile test (s45): a plugin that echoes its args on failure showed the token and
+        // password the kubeconfig's exec args hand it, which were not masked like its env values.
+        { "exec failing, its stderr echoing --token=", $"exec:\n  apiVersion: client.authentication.k8s.io/v1beta1\n  command: ./echoing\n  args: [login, --token={Token}]", string.Empty },
+        { "exec failing, its stderr echoing --password VALUE", $"exec:\n  apiVersion: client.authentication.k8s.io/v1beta1\n  command: ./echoing\n  args: [login, --password, {Password}]", string.Empty },
         { "wrong-host certificate", "token: " + Token, "tls-server-name: wrong.example" },
         { "insecure, warned", "token: " + Token, "insecure-skip-tls-verify: true" },
     };
@@ -32,6 +36,7 @@ public sealed class SecretTests
         cluster.WriteFile("token", Token);
         cluster.WriteScript("credential", $"echo '{{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"{Token}\"}}}}'");
         cluster.WriteScript("failing", "echo \"vault login as pluginhost with password $PASSWORD was refused\" >&2\nexit 2");
+        cluster.WriteScript("echoing", "echo \"vault $* was refused\" >&2\nexit 2");
         var logger = new CapturingLogger();
         var messages = new List<string>();
         try
@@ -52,4 +57,23 @@ public sealed class SecretTests
         messages.ShouldNotBeEmpty(name);
         messages.ShouldAllBe(m => !m.Contains(Token) && !m.Contains(Password), name);
     }
+
+    public static TheoryData<string, string[], string[]> ExecArgs => new()
+    {
+        { "--name=value", ["login", "--token=abcd1234", "--region=eu-1"], ["abcd1234"] },
+        { "--name value", ["--password", "hunter22", "--user", "admin"], ["hunter22"] },
+        { "a value that starts with '-'", ["--passwd", "-x9secret"], ["-x9secret"] },
+        { "single dash and mixed case", ["-Client-Secret", "c1s2", "-API_KEY=k3y4"], ["c1s2", "k3y4"] },
+        { "env NAME=value before the command", ["VAULT_TOKEN=s.abcdef", "HOME=/root", "vault"], ["s.abcdef"] },
+        { "credentials and key files", ["--credentials-file=/etc/creds.json", "--client-key", "/etc/key.pem"], ["/etc/creds.json", "/etc/key.pem"] },
+        { "a credential's name as the last argument", ["get-token", "--token"], [] },
+        { "no name says credential", ["eks", "get-token", "--cluster-name", "prod", "--region", "eu-west-1"], [] },
+        // Told from any other argument by nothing: shown, as documented.
+        { "a bare positional value", ["login", "hunter22"], [] },
+    };
+
+    [Theory]
+    [MemberData(nameof(ExecArgs))]
+    public void SecretArgValues_ExecArgs_AreTheValuesOfCredentialOptions(string name, string[] args, string[] secrets) =>
+        Kubernetes.Connection.ExecCredentialPlugin.SecretArgValues(args).ShouldBe(secrets, name);
 }
