@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PluginHost.Configuration;
 using PluginHost.Graph;
@@ -10,7 +11,8 @@ namespace PluginHost.Datasources.Notifications.Tests;
 /// <summary>A central host: the notifications plugin from the real plugins folder, consuming one exchange and topic.</summary>
 internal static class CentralHost
 {
-    public static DatasourceScheduler Create(TempFolder temp, string exchange, string topic, string notificationsExtra = "", string hostExtra = "", string? transportUrl = null)
+    public static DatasourceScheduler Create(TempFolder temp, string exchange, string topic, string notificationsExtra = "", string hostExtra = "", string? transportUrl = null,
+        ILogger? logger = null)
     {
         var config = temp.File("central.conf", $"""
             [datasources]
@@ -25,7 +27,21 @@ internal static class CentralHost
             {notificationsExtra}
             """);
         return DatasourceScheduler.Create(HostConfigurationLoader.Load(ConfigFileSet.Load([config], [])),
-            NullLoggerFactory.Instance, TimeProvider.System);
+            logger is null ? NullLoggerFactory.Instance : new OneLogger(logger), TimeProvider.System);
+    }
+
+    /// <summary>Every category's lines to one logger, to assert on what an operator reads.</summary>
+    internal sealed class OneLogger(ILogger logger) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => logger;
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     /// <summary>Applies what is queued and checks, until <paramref name="condition"/> holds or the time is up.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using PluginHost.Configuration;
 using PluginHost.Scheduling;
 using PluginHost.Tests.Notifications;
@@ -46,7 +45,7 @@ public sealed class RelayLoopTests
             """);
         var log = new CapturingLogger();
         await using var host = DatasourceScheduler.Create(HostConfigurationLoader.Load(ConfigFileSet.Load([config], [])),
-            new OneLogger(log), TimeProvider.System);
+            new CentralHost.OneLogger(log), TimeProvider.System);
         using var stop = new CancellationTokenSource();
         var running = host.RunAsync(stop.Token);
 
@@ -61,19 +60,6 @@ public sealed class RelayLoopTests
         messages.ShouldContain(m => m.Contains("plugin_host.central/static snapshot applied", StringComparison.Ordinal));
         messages.ShouldNotContain(m => m.Contains("plugin_host.central/plugin_host.central/", StringComparison.Ordinal));
         log.Warnings.ShouldContain(m => m.Contains("came back to plugin_host.central", StringComparison.Ordinal));
-    }
-
-    private sealed class OneLogger(CapturingLogger logger) : ILoggerFactory
-    {
-        public ILogger CreateLogger(string categoryName) => logger;
-
-        public void AddProvider(ILoggerProvider provider)
-        {
-        }
-
-        public void Dispose()
-        {
-        }
     }
 
     [Theory]

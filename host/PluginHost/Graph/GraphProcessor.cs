@@ -73,6 +73,18 @@ internal sealed class GraphProcessor(
 
     // What each open snapshot changed so far, for the line that says so when it ends.
     private readonly Dictionary<string, ChangeSummary> _snapshotChanges = new(StringComparer.Ordinal);
+
+    // Snapshots a push driver reads itself (a relist, a snapshot relayed from another host), from
+    // their first event to their end marker. No start is queued for them, so their changes went to
+    // the watched-change lines and their end said "no change" after adding vertices: they are told
+    // in the end's line now. Unlike _openSnapshots they never hold publications back: a relayed
+    // snapshot whose end never comes (its edge stopped part-way) must not stall the graph.
+    private readonly HashSet<string> _readSnapshots = new(StringComparer.Ordinal);
+
+    // Datasources whose current snapshot has events a transformer failed on and no vertex was kept
+    // for (the event names no entity the graph holds), with how many: that snapshot's end deletes
+    // nothing, as any partial read.
+    private readonly Dictionary<string, int> _untransformed = new(StringComparer.Ordinal);
     private DateTimeOffset? _firstUnpublishedAt;
 
     // When the oldest unpublished change outside a snapshot was applied (Stopwatch ticks; 0: none).
@@ -171,6 +183,8 @@ internal sealed class GraphProcessor(
                 // times, and a stopped runner queues no end: an open snapshot of it would hold every
                 // later publication back (PublishIfDue) and count against its next snapshots.
                 _openSnapshots.Remove(removed.DatasourceName);
+                _readSnapshots.Remove(removed.DatasourceName);
+                _untransformed.Remove(removed.DatasourceName);
                 _snapshotChanges.Remove(removed.DatasourceName);
                 var deleted = graph.MarkOutdatedDeleted(removed.DatasourceName, DateTimeOffset.MaxValue);
                 logger.LogInformation("Datasource {Datasource} is no longer enabled: its {Count} entities were deleted", removed.DatasourceName, deleted);
@@ -217,7 +231,7 @@ internal sealed class GraphProcessor(
         {
             var change = changes[i];
             var datasource = change.DatasourceName ?? string.Empty;
-            if (_openSnapshots.ContainsKey(datasource))
+            if (_openSnapshots.ContainsKey(datasource) || _readSnapshots.Contains(datasource))
             {
                 (_snapshotChanges.TryGetValue(datasource, out var summary) ? summary : _snapshotChanges[datasource] = new ChangeSummary()).Add(change);
             }
@@ -242,7 +256,20 @@ internal sealed class GraphProcessor(
             _openSnapshots.Remove(ended.DatasourceName);
         }
 
-        if (ended.Complete)
+        _readSnapshots.Remove(ended.DatasourceName);
+        // Before: an event a transformer failed on that named no entity the graph holds was skipped,
+        // and this end then deleted the entity it was a reading of (a relayed event carries no
+        // entity id, so every relayed one): a partial read deleted. Nothing tells which vertex the
+        // event was, so none is deleted; the next snapshot transformed whole deletes as usual.
+        var untransformed = _untransformed.Remove(ended.DatasourceName, out var failed) ? failed : 0;
+        if (ended.Complete && untransformed > 0)
+        {
+            logger.LogWarning(
+                "The snapshot of {Datasource} had {Count} events a transformer failed on (logged above), not known to be of entities the graph holds: it deletes nothing; the next one transformed whole does",
+                ended.DatasourceName, untransformed);
+        }
+
+        if (ended.Complete && untransformed == 0)
         {
             var deleted = graph.MarkOutdatedDeleted(ended.DatasourceName, ended.StartedAt);
             var purged = graph.Purge(_deletedEntityRetention);
@@ -264,7 +291,8 @@ internal sealed class GraphProcessor(
         if (_snapshotChanges.Remove(ended.DatasourceName, out var changes) || ended.Complete)
         {
             logger.LogInformation("{Datasource} snapshot applied: {Changes}{Partial}", ended.DatasourceName, changes ?? new ChangeSummary(),
-                ended.Complete ? string.Empty : " (it failed part-way: nothing was deleted)");
+                !ended.Complete ? " (it failed part-way: nothing was deleted)"
+                : untransformed > 0 ? " (events could not be transformed: nothing was deleted)" : string.Empty);
         }
 
         await TellAlarmsAsync(cancellationToken).ConfigureAwait(false); // the snapshot's alarms come before its end
@@ -292,6 +320,11 @@ internal sealed class GraphProcessor(
             await EndSnapshotAsync(new SnapshotEndedQueueItem(datasourceEvent.DatasourceName, datasourceEvent.SampleTime, Complete: true), cancellationToken)
                 .ConfigureAwait(false);
             return;
+        }
+
+        if (datasourceEvent.Action != DatasourceAction.Update && !_openSnapshots.ContainsKey(datasourceEvent.DatasourceName))
+        {
+            _readSnapshots.Add(datasourceEvent.DatasourceName); // a snapshot's event with no start queued: read by a push driver
         }
 
         await TellAsync(o => o.OnEventAsync(datasourceEvent, cancellationToken)).ConfigureAwait(false);
@@ -334,9 +367,16 @@ internal sealed class GraphProcessor(
             // A snapshot's entity the graph knows stays as it was: skipped and then deleted at the
             // snapshot's end, a node whose reading a transformer could not take would vanish with its alarms.
             var kept = RetainUntransformed(datasourceEvent);
+            var snapshot = datasourceEvent.Action != DatasourceAction.Update;
+            if (kept is null && snapshot)
+            {
+                _untransformed[datasourceEvent.DatasourceName] = _untransformed.GetValueOrDefault(datasourceEvent.DatasourceName) + 1;
+            }
+
             logger.LogError("Transformer for {EntityType} failed on an event from {Datasource} and the event is skipped{Kept}: {Error}",
                 datasourceEvent.EntityType, datasourceEvent.DatasourceName,
-                kept is null ? string.Empty : $"; {LogText.Escape(kept)} keeps its last state until an event of it is read", LogText.Escape(e.Message));
+                kept is not null ? $"; {LogText.Escape(kept)} keeps its last state until an event of it is read"
+                : snapshot ? "; its snapshot deletes nothing at its end" : string.Empty, LogText.Escape(e.Message));
             logger.LogDebug(e, "Transformer failure");
         }
     }
