@@ -36,6 +36,20 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
     private readonly Queue<UInt128> _seenOrder = new();
     private bool _loopWarned;
 
+    // A relayed datasource name (<publisher>/…/<datasource>) longer than this is refused: an edge's is
+    // "plugin_host.<host>/<datasource>", a few dozen characters; room for a chain of several FQDNs.
+    internal const int MaxNameLength = 512;
+
+    // Refused names remembered (as hashes) so that each is warned about once; beyond, one warning more.
+    private const int RememberedRefusals = 10_000;
+
+    // The relayed datasource names taken so far ([notifications] max_datasources of them at most), and
+    // the refused ones. Before: any publisher could make any number of names, each with its graph
+    // state, snapshot accounting and a Prometheus series per action, kept for the host's life.
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly HashSet<UInt128> _refusedNames = [];
+    private readonly int _maxNames = context.Settings.Get(NotificationsOptions.MaxDatasources);
+
     // Notifications skipped as unreadable so far, and that count when each relayed snapshot last ended.
     private long _unreadable;
     private readonly Dictionary<string, long> _unreadableAtEnd = new(StringComparer.Ordinal);
@@ -105,7 +119,7 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
             }
 
             var relayed = delivery.Body is null ? null : Parse(delivery.Body);
-            if (relayed is { } item && Remember(item.MessageId))
+            if (relayed is { } item && Accept(item.Event.DatasourceName) && Remember(item.MessageId))
             {
                 if (item.Event.IsEndOfSnapshot && !ReadWholly(item.Event.DatasourceName))
                 {
@@ -216,6 +230,50 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
         var before = _unreadableAtEnd.GetValueOrDefault(datasource);
         _unreadableAtEnd[datasource] = _unreadable;
         return _unreadable == before;
+    }
+
+    /// <summary>
+    /// Whether a notification of the relayed datasource <paramref name="name"/> is taken: a name seen
+    /// before, or a new one while fewer than max_datasources were taken and not longer than
+    /// <see cref="MaxNameLength"/>. A refused name is warned about once (its notifications are
+    /// acknowledged and dropped, its snapshot ends too, so they delete nothing).
+    /// </summary>
+    private bool Accept(string name)
+    {
+        if (_names.Contains(name))
+        {
+            return true;
+        }
+
+        var tooLong = name.Length > MaxNameLength;
+        if (!tooLong && _names.Count < _maxNames)
+        {
+            _names.Add(name);
+            return true;
+        }
+
+        if (_refusedNames.Count < RememberedRefusals && _refusedNames.Add(Digest(name)))
+        {
+            var shown = name.Length > 100 ? name[..100] + "…" : name;
+            if (tooLong)
+            {
+                context.Logger.LogWarning("Dropping the notifications of relayed datasource {Name} ({Length} characters): longer than {Max}; told once",
+                    shown, name.Length, MaxNameLength);
+            }
+            else
+            {
+                context.Logger.LogWarning(
+                    "Dropping the notifications of relayed datasource {Name}: {Count} relayed datasources are taken already ([notifications] max_datasources); told once per name",
+                    shown, _maxNames);
+            }
+
+            if (_refusedNames.Count == RememberedRefusals)
+            {
+                context.Logger.LogWarning("{Count} relayed datasource names were refused; further ones are dropped without a warning each", RememberedRefusals);
+            }
+        }
+
+        return false;
     }
 
     private bool Remember(string messageId)

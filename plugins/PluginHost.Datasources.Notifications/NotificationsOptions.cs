@@ -22,12 +22,17 @@ internal static class NotificationsOptions
     public static readonly OptionDefinition<bool> AutoDelete = OptionDefinition.Bool("amqp_auto_delete", false,
         "Must match the edge hosts' [oslo_messaging_rabbit] amqp_auto_delete.");
 
+    // 300 edges running three datasources each fit; each name holds state and metric series here.
+    public static readonly OptionDefinition<int> MaxDatasources = OptionDefinition.Int("max_datasources", 1000,
+        "Most relayed datasources (<publisher_id>/<datasource> names) taken since the datasource started; notifications of a further name are dropped, with one warning per name, so that an edge that makes up names cannot add state and metric series here without end.",
+        min: 1, max: 100_000);
+
     public static IReadOnlyList<OptionDefinition> Declared { get; } =
     [
         OptionDefinition.Enum("update_method", "push", ["push"], "Notifications are consumed as they arrive."),
 
         // Redeclared only for its help: the host's speaks of pull, which this datasource does not have.
         OptionDefinition.Int("changes_interval", 30, "Not used by this datasource: it has no pull mode, and notifications are consumed as they arrive.", min: 10),
-        TransportUrl, Exchange, Topics, Pool, DurableQueues, AutoDelete,
+        TransportUrl, Exchange, Topics, Pool, DurableQueues, AutoDelete, MaxDatasources,
     ];
 }

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PluginHost.Tests.Notifications;
+using PluginHost.Tests.Support;
+using RabbitMQ.Client;
+
+namespace PluginHost.Datasources.Notifications.Tests;
+
+/// <summary>The relayed datasource names (<c>&lt;publisher&gt;/&lt;datasource&gt;</c>) a central host takes.</summary>
+public sealed class RelayedNamesTests
+{
+    // Found by a hostile test (s45): every publisher_id made a new datasource name, each with its
+    // graph state and Prometheus series kept for the host's life; an edge sending a new publisher_id
+    // per message grew the central host's memory and /metrics without bound.
+    [Fact]
+    public async Task Central_PublishersBeyondMaxDatasourcesOrWithTooLongNames_AreDroppedWithOneWarningEach()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var connection = await TestBroker.ConnectAsync();
+        using var temp = new TempFolder();
+        var exchange = $"pluginhost_names_{Guid.NewGuid():N}";
+        var topic = $"names_{Guid.NewGuid():N}";
+        var queue = $"{topic}.info";
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: false, autoDelete: false, cancellationToken: ct);
+        await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false, cancellationToken: ct);
+        await channel.QueueBindAsync(queue, exchange, queue, cancellationToken: ct);
+        var properties = new BasicProperties { ContentType = "application/json", ContentEncoding = "utf-8" };
+        Task PublishAsync(string publisher, string id) =>
+            channel.BasicPublishAsync(exchange, queue, mandatory: false, properties, Entity(publisher, id), ct).AsTask();
+
+        var log = new CapturingLogger();
+        await using var host = CentralHost.Create(temp, exchange, topic, notificationsExtra: "max_datasources = 2", logger: log);
+        using var stop = new CancellationTokenSource();
+        var running = host.RunAsync(stop.Token);
+        var longPublisher = "plugin_host." + new string('x', NotificationsDriver.MaxNameLength);
+
+        await PublishAsync("plugin_host.edge-1", "sw-1");
+        await PublishAsync(longPublisher, "sw-long"); // refused whatever the count: too long
+        await PublishAsync("plugin_host.edge-2", "sw-2");
+        await PublishAsync("plugin_host.edge-3", "sw-3"); // a third name: refused
+        await PublishAsync("plugin_host.edge-3", "sw-3b"); // refused again, not told again
+        await PublishAsync(longPublisher, "sw-long-b");
+        await PublishAsync("plugin_host.edge-1", "sw-1b"); // a name taken before still is
+        await CentralHost.WaitUntilAsync(host, g => g.LiveVertices.Any(v => v.Id == "sw-1b"));
+
+        host.Versions.Current.LiveVertices.Where(v => v.Type == "switch").Select(v => v.Id).Order().ShouldBe(["sw-1", "sw-1b", "sw-2"]);
+        var warnings = log.Warnings.Where(m => m.StartsWith("Dropping the notifications of relayed datasource", StringComparison.Ordinal)).ToList();
+        warnings.Count.ShouldBe(2, string.Join('\n', warnings));
+        warnings.ShouldContain(m => m.Contains("plugin_host.edge-3/static: 2 relayed datasources are taken already ([notifications] max_datasources)", StringComparison.Ordinal));
+        warnings.ShouldContain(m => m.Contains($"({longPublisher.Length + "/static".Length} characters): longer than {NotificationsDriver.MaxNameLength}", StringComparison.Ordinal));
+        await stop.CancelAsync();
+        await running;
+    }
+
+    private static byte[] Entity(string publisher, string id) => JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+    {
+        ["message_id"] = Guid.NewGuid().ToString("D"),
+        ["publisher_id"] = publisher,
+        ["event_type"] = "static.update",
+        ["priority"] = "INFO",
+        ["payload"] = new JsonObject
+        {
+            ["vitrage_entity_type"] = "static",
+            ["vitrage_datasource_action"] = "update",
+            ["vitrage_sample_date"] = "2026-11-26T08:00:00.000000Z",
+            ["vitrage_datasource_name"] = "static",
+            ["static_id"] = id,
+            ["type"] = "switch",
+            ["id"] = id,
+            ["category"] = "RESOURCE",
+            ["static_file"] = "rack.yaml",
+            ["properties"] = new JsonObject { ["name"] = id },
+            ["relationships"] = new JsonArray(),
+        },
+    });
+}
