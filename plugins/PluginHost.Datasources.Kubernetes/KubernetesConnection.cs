@@ -34,6 +34,13 @@ internal sealed class KubernetesConnection(
     /// <summary>Said once when the driver starts (insecure TLS, a missing user, an ignored exec plugin).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>
+    /// The files read to make this connection and not read again: the kubeconfig files and the
+    /// certificate-authority, client-certificate and client-key files they name (a tokenFile is
+    /// read for every request, so it is not among them).
+    /// </summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
+
     /// <summary>The kubeconfig's client certificate, disposed with the connection.</summary>
     public X509Certificate2? ClientCertificate { get; init; }
 

@@ -11,7 +11,7 @@ namespace PluginHost.Datasources.Kubernetes;
 /// (WatchList where the server serves it), and the later ones are resyncs whose differences from
 /// the watch are judged.
 /// </summary>
-internal sealed class KubernetesDriver : IDatasourceDriver, IChangesDriver, IDriverCounters
+internal sealed class KubernetesDriver : IDatasourceDriver, IChangesDriver, IDriverCounters, IDriverFiles
 {
     private static readonly IReadOnlyDictionary<string, long> NoCounters = new Dictionary<string, long>();
 
@@ -33,6 +33,8 @@ internal sealed class KubernetesDriver : IDatasourceDriver, IChangesDriver, IDri
 
     /// <summary>The watch's totals; none without <c>update_method = push</c>.</summary>
     public IReadOnlyDictionary<string, long> Counters => _reflector?.Counters.Snapshot() ?? NoCounters;
+
+    public IReadOnlyList<string> Files => _connection.Files;
 
     public IAsyncEnumerable<DatasourceEvent> GetAllAsync(DatasourceAction action, CancellationToken cancellationToken) => _reflector switch
     {

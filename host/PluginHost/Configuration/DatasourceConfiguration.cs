@@ -28,4 +28,12 @@ internal sealed record DatasourceConfiguration(
     /// a file edited in place is a changed setting for a reload, as a changed value is.
     /// </summary>
     public IReadOnlyDictionary<string, FileStamp?> Files { get; init; } = new Dictionary<string, FileStamp?>();
+
+    /// <summary>
+    /// The files the running driver read once when it was made (<see cref="Contracts.IDriverFiles"/>:
+    /// a kubeconfig's certificate, key and CA files, the kubeconfig found through <c>$KUBECONFIG</c>),
+    /// path → stamp then; set by the scheduler when it made the driver, empty in a configuration
+    /// just read. A reload that finds one edited makes the driver again.
+    /// </summary>
+    public IReadOnlyDictionary<string, FileStamp?> DriverFiles { get; init; } = new Dictionary<string, FileStamp?>();
 }

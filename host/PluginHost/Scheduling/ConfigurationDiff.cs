@@ -100,12 +100,25 @@ internal static class ConfigurationDiff
         && SameValues(before.Values, after.Values, ignore: [HostOptionCatalog.SnapshotsInterval, HostOptionCatalog.ChangesInterval])
         && EditedFiles(before, after).Count == 0;
 
-    /// <summary>The path options whose file changed between the two (the paths being the same), as "option path".</summary>
-    public static IReadOnlyList<string> EditedFiles(DatasourceConfiguration before, DatasourceConfiguration after) =>
-        [.. after.Files
-            .Where(f => before.Files.TryGetValue(f.Key, out var earlier) && earlier != f.Value
-                && SameValue(before.Values.GetValueOrDefault(f.Key), after.Values.GetValueOrDefault(f.Key)))
-            .Select(f => $"{f.Key} {after.Values.GetValueOrDefault(f.Key)}")];
+    /// <summary>
+    /// The path options whose file changed between the two (the paths being the same), as "option
+    /// path", then the files the running driver read once when it was made (<see cref="DatasourceConfiguration.DriverFiles"/>)
+    /// that changed since, as "path" (one a path option names is told as that option). Before: only
+    /// the path options' files counted, and a client certificate renewed in a file the kubeconfig
+    /// names went on being refused after a reload, until a restart.
+    /// </summary>
+    public static IReadOnlyList<string> EditedFiles(DatasourceConfiguration before, DatasourceConfiguration after)
+    {
+        var optionPaths = after.Files.Keys.Select(k => after.Values.GetValueOrDefault(k)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return
+        [
+            .. after.Files
+                .Where(f => before.Files.TryGetValue(f.Key, out var earlier) && earlier != f.Value
+                    && SameValue(before.Values.GetValueOrDefault(f.Key), after.Values.GetValueOrDefault(f.Key)))
+                .Select(f => $"{f.Key} {after.Values.GetValueOrDefault(f.Key)}"),
+            .. before.DriverFiles.Where(f => !optionPaths.Contains(f.Key) && FileStamp.Of(f.Key) != f.Value).Select(f => f.Key),
+        ];
+    }
 
     public static bool SameValues(IReadOnlyDictionary<string, object?> a, IReadOnlyDictionary<string, object?> b, params string[] ignore)
     {

@@ -274,7 +274,22 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
                 $"[{datasource.Plugin.Name}] update_method = {datasource.UpdateMethod.ToString().ToLowerInvariant()}: this datasource only supports none");
         }
 
-        return (datasource, driver, context.Logger);
+        return (datasource with { DriverFiles = StampDriverFiles(driver) }, driver, context.Logger);
+    }
+
+    // The files the driver just read once, as they are now: a reload compares them (ConfigurationDiff.EditedFiles).
+    private static Dictionary<string, FileStamp?> StampDriverFiles(IDatasourceDriver driver)
+    {
+        var stamps = new Dictionary<string, FileStamp?>(StringComparer.Ordinal);
+        if (driver is IDriverFiles files)
+        {
+            foreach (var path in files.Files)
+            {
+                stamps[path] = FileStamp.Of(path);
+            }
+        }
+
+        return stamps;
     }
 
     private async Task RunProcessorAsync(CancellationToken cancellationToken)
@@ -442,7 +457,7 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
             {
                 if (before.SnapshotsInterval != after.SnapshotsInterval || before.ChangesInterval != after.ChangesInterval)
                 {
-                    slot.Runner.Reconfigure(after);
+                    slot.Runner.Reconfigure(after with { DriverFiles = before.DriverFiles }); // the driver made then goes on
                     changes.Add($"datasource {after.Name}: snapshots_interval {before.SnapshotsInterval.TotalSeconds} s -> {after.SnapshotsInterval.TotalSeconds} s, changes_interval {before.ChangesInterval.TotalSeconds} s -> {after.ChangesInterval.TotalSeconds} s");
                 }
             }
@@ -478,8 +493,8 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
     {
         try
         {
-            var (_, driver, logger) = CreateDriver(datasource, _loggerFactory, _time);
-            return new DriverRunner(datasource, driver, _queue, _time, backoff, logger, _transformAhead);
+            var (stamped, driver, logger) = CreateDriver(datasource, _loggerFactory, _time);
+            return new DriverRunner(stamped, driver, _queue, _time, backoff, logger, _transformAhead);
         }
         catch (Exception e) when (e is DatasourceConfigurationException or ConfigException)
         {

@@ -30,14 +30,15 @@ internal static class KubeconfigLoader
                 "no kubeconfig found: [kubernetes] config_file is empty, $KUBECONFIG is not set, ~/.kube/config does not exist and this is not a pod with a service account");
         }
 
-        return Connect(target, options, time);
+        return Connect(target, options, time, files);
     }
 
     /// <summary>Reads and merges <paramref name="files"/> (one kubeconfig, or the list of <c>$KUBECONFIG</c>).</summary>
     public static Kubeconfig Load(IReadOnlyList<string> files) => KubeconfigMerger.Merge(files.Select(KubeconfigReader.Read).ToList());
 
     /// <summary>Connects to one context; callers may connect to several of the same kubeconfig.</summary>
-    public static KubernetesConnection Connect(KubeconfigTarget target, KubernetesOptions options, TimeProvider time)
+    /// <param name="kubeconfigFiles">The kubeconfig files <paramref name="target"/> was read from, for <see cref="KubernetesConnection.Files"/>.</param>
+    public static KubernetesConnection Connect(KubeconfigTarget target, KubernetesOptions options, TimeProvider time, IReadOnlyList<string>? kubeconfigFiles = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(options);
@@ -71,6 +72,9 @@ internal static class KubeconfigLoader
         {
             Warnings = warnings,
             ClientCertificate = clientCertificate,
+            // Read here once: a reload that finds one edited (a renewed certificate) makes the driver again.
+            Files = [.. (kubeconfigFiles ?? []).Concat([cluster.CertificateAuthority, target.User?.ClientCertificate, target.User?.ClientKey])
+                .OfType<string>().Distinct(StringComparer.Ordinal)],
         };
     }
 }

@@ -261,6 +261,90 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         host.ExitCode.ShouldBe(0, host.Stderr);
     }
 
+    public static TheoryData<string, bool> RenewedCredentials => new()
+    {
+        // Found by a hostile test (s45): only config_file's own file was stamped, and a renewed client
+        // certificate in the file the kubeconfig names went on being refused after a reload (80f8043).
+        { "client certificate and key files the kubeconfig names", true },
+        // Without config_file, the kubeconfig $KUBECONFIG names was not stamped at all.
+        { "kubeconfig found through $KUBECONFIG", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(RenewedCredentials))]
+    public async Task Run_SighupAfterAFileTheKubeconfigNamesWasRenewed_CreatesTheDriverAgainWithTheNewCredentials(string name, bool certificateFiles)
+    {
+        using var temp = new TempFolder();
+        await using var simulator = await KubeApiSimulator.KubeApiSimulator.StartAsync(new KubeApiSimulator.SimulatorOptions
+        {
+            NodeCount = 3,
+            Https = true,
+            Auth = certificateFiles ? KubeApiSimulator.SimulatorAuth.ClientCertificate : KubeApiSimulator.SimulatorAuth.Token,
+        });
+        var pki = simulator.Certificates!;
+        using var stranger = KubeApiSimulator.SimulatorCertificates.Create("stranger"); // a client certificate of another CA: refused
+        var kubeconfig = temp.Combine("kubeconfig");
+        var certificate = temp.File("client.crt", KubeApiSimulator.SimulatorCertificates.ToPem(stranger.Client));
+        var key = temp.File("client.key", KubeApiSimulator.SimulatorCertificates.PrivateKeyPem(stranger.Client));
+        var authority = temp.File("ca.crt", KubeApiSimulator.SimulatorCertificates.ToPem(pki.Authority));
+        string Kubeconfig(string token) => $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: sim
+              cluster:
+                server: {simulator.BaseUrl.ToString().TrimEnd('/')}
+                certificate-authority: {authority}
+            contexts:
+            - name: sim
+              context: {"{"}cluster: sim, user: sim{"}"}
+            current-context: sim
+            users:
+            - name: sim
+              user:
+                {(certificateFiles ? $"client-certificate: {certificate}\n    client-key: {key}" : $"token: {token}")}
+            """;
+        File.WriteAllText(kubeconfig, Kubeconfig("revoked-token"));
+        var graphFile = temp.Combine("graph.json");
+        var config = temp.File("vitrage.conf", $"""
+            [datasources]
+            types = kubernetes
+            plugin_path = {TestRepository.HostPluginFolder}
+            [plugin_host]
+            graph_file = {graphFile}
+            state_dir = {temp.Combine("state")}
+            retry_initial_delay = 1
+            retry_max_delay = 2
+            [api]
+            enabled = false
+            [kubernetes]
+            {(certificateFiles ? $"config_file = {kubeconfig}" : string.Empty)}
+            """);
+        await using var host = RunningHost.Start(new Dictionary<string, string> { ["KUBECONFIG"] = kubeconfig }, "run", "--config-file", config);
+        await host.WaitForLogAsync("answered 401 Unauthorized");
+
+        if (certificateFiles)
+        {
+            File.WriteAllText(certificate, KubeApiSimulator.SimulatorCertificates.ToPem(pki.Client));
+            File.WriteAllText(key, KubeApiSimulator.SimulatorCertificates.PrivateKeyPem(pki.Client));
+        }
+        else
+        {
+            File.WriteAllText(kubeconfig, Kubeconfig(simulator.Options.Token));
+        }
+
+        host.Signal(RunningHost.SigHup);
+
+        await host.WaitForLogAsync(
+            $"Configuration reloaded: datasource kubernetes: {(certificateFiles ? $"{certificate}, {key}" : kubeconfig)} changed, its driver was created again");
+        await host.WaitUntilAsync(() => File.Exists(graphFile) && File.ReadAllText(graphFile).Contains("kubernetes.node", StringComparison.Ordinal),
+            $"the nodes in the graph, read with the renewed credentials ({name})");
+        host.Stderr.ShouldNotContain(simulator.Options.Token);
+        host.Signal(RunningHost.SigTerm);
+        await host.WaitForExitAsync();
+        host.ExitCode.ShouldBe(0, host.Stderr);
+    }
+
     [Fact]
     public async Task Run_SighupDisablingADatasource_StopsItAndDeletesItsEntities()
     {
