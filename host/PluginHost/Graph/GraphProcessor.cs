@@ -265,8 +265,8 @@ internal sealed class GraphProcessor(
         if (ended.Complete && untransformed > 0)
         {
             logger.LogWarning(
-                "The snapshot of {Datasource} had {Count} events a transformer failed on (logged above), not known to be of entities the graph holds: it deletes nothing; the next one transformed whole does",
-                ended.DatasourceName, untransformed);
+                "The snapshot of {Datasource} had {Events} a transformer failed on (logged above), not known to be of entities the graph holds: it deletes nothing; the next one transformed whole does",
+                ended.DatasourceName, untransformed == 1 ? "an event" : $"{untransformed} events");
         }
 
         if (ended.Complete && untransformed == 0)
