@@ -14,6 +14,7 @@ internal sealed class AlarmHistoryReader(string path)
     public string Path => path;
 
     /// <exception cref="SqliteException">The database cannot be read (locked past the busy timeout, damaged).</exception>
+    /// <exception cref="UnknownMarkerException">The query's marker names no row the caller may see.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired (the client went away).</exception>
     public List<HistoryAlarm> Read(AlarmHistoryQuery query, CancellationToken cancellationToken = default)
     {
@@ -21,7 +22,7 @@ internal sealed class AlarmHistoryReader(string path)
         using var connection = AlarmHistoryDatabase.OpenForReading(path);
         if (connection is null || !HasTable(connection))
         {
-            return [];
+            return query.Marker is null ? [] : throw new UnknownMarkerException(query.Marker);
         }
 
         using var command = connection.CreateCommand();
@@ -35,7 +36,7 @@ internal sealed class AlarmHistoryReader(string path)
             .Append((Expression: "id", Descending: backwards)).ToList();
         if (query.Marker is not null && !AddMarker(connection, query, order, where, command))
         {
-            return []; // a marker that names no row: nothing comes after it
+            throw new UnknownMarkerException(query.Marker);
         }
 
         var sql = new StringBuilder("SELECT payload, start_timestamp, end_timestamp FROM alarms");
@@ -130,7 +131,9 @@ internal sealed class AlarmHistoryReader(string path)
 
     // Rows strictly after the marker row in the page's order: (k1 > m1) OR (k1 = m1 AND k2 > m2) OR ...
     // The marker row is looked for among the rows the caller may see: found anywhere, a page after
-    // it told a project whether another project's alarm id exists (a hostile test, stop 39).
+    // it told a project whether another project's alarm id exists (a hostile test, stop 39); so a
+    // marker of another project's row is refused exactly as one that names nothing. Filters and the
+    // time frame do not hide it (as in Vitrage): the page goes on from its place in the sort order.
     private static bool AddMarker(SqliteConnection connection, AlarmHistoryQuery query, List<(string Expression, bool Descending)> order, List<string> where, SqliteCommand command)
     {
         var values = new List<object>();

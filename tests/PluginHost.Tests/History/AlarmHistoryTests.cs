@@ -109,7 +109,9 @@ public sealed class AlarmHistoryTests : IDisposable
         ["after a time"] = new AlarmHistoryQuery { Start = AlarmTimeline.Start.AddSeconds(200) },
         ["a project"] = new AlarmHistoryQuery { AllTenants = false, Project = "p1" },
         ["a project and what has none"] = new AlarmHistoryQuery { AllTenants = false, Project = "p1", IncludeUnowned = true },
+        ["after a row the filter hides"] = new AlarmHistoryQuery { Marker = "@n1", Filters = [("vitrage_resource_id", ["@res-n3"])] },
         ["a project, after an alarm it does not see"] = new AlarmHistoryQuery { AllTenants = false, Project = "p1", Marker = "@n0" },
+        ["after an id of no row"] = new AlarmHistoryQuery { Marker = "no-such-alarm" },
     };
 
     // case (a query above), the nodes of the rows in order (each node's alarm started at its index × 10 s; n2 ended at 100 s)
@@ -125,12 +127,33 @@ public sealed class AlarmHistoryTests : IDisposable
         { "after a time", ["n0", "n1", "n3"] },
         { "a project", ["n1"] },
         { "a project and what has none", ["n0", "n1", "n2"] },
-        { "a project, after an alarm it does not see", [] },
+        { "after a row the filter hides", ["n3"] },
     };
+
+    // A marker of no row the caller may see gave an empty page: a paging script stopped as if the
+    // history ended there. Another project's row is refused as a row that does not exist (no leak).
+    public static TheoryData<string> UnknownMarkers => new() { "a project, after an alarm it does not see", "after an id of no row" };
 
     [Theory]
     [MemberData(nameof(Pages))]
-    public async Task Read_VitrageParameters_RowsInVitragesOrder(string name, string[] expected)
+    public async Task Read_VitrageParameters_RowsInVitragesOrder(string name, string[] expected) =>
+        (await ReadAsync(name)).Select(Node).ShouldBe(expected, name);
+
+    [Theory]
+    [MemberData(nameof(UnknownMarkers))]
+    public async Task Read_MarkerOfNoRowTheCallerSees_ThrowsUnknownMarker(string name)
+    {
+        var error = await Should.ThrowAsync<UnknownMarkerException>(() => ReadAsync(name));
+
+        error.Message.ShouldContain($"marker = '{error.Marker}' names no alarm", Case.Sensitive, name);
+    }
+
+    [Fact]
+    public void Read_MarkerBeforeTheHistoryExists_ThrowsUnknownMarker() =>
+        Should.Throw<UnknownMarkerException>(() => Read(new AlarmHistoryQuery { Marker = "no-such-alarm" }));
+
+    // Writes the rows of the cases above and reads the case's query, its @-names turned into ids.
+    private async Task<List<HistoryAlarm>> ReadAsync(string name)
     {
         var query = Queries[name];
         var changes = new List<IReadOnlyList<PluginHost.Graph.GraphChange>>();
@@ -145,11 +168,11 @@ public sealed class AlarmHistoryTests : IDisposable
         var resourceIds = Read().ToDictionary(r => Node(r), r => Field(r, "vitrage_resource_id"));
         query = query with
         {
-            Marker = query.Marker is { } marker ? ids[marker[1..]] : null,
+            Marker = query.Marker is { } marker && marker.StartsWith('@') ? ids[marker[1..]] : query.Marker,
             Filters = query.Filters.Select(f => (f.Column, (IReadOnlyList<string>)f.Values.Select(v => v.StartsWith("@res-", StringComparison.Ordinal) ? resourceIds[v[5..]] : v).ToList())).ToList(),
         };
 
-        Read(query).Select(Node).ShouldBe(expected, name);
+        return Read(query);
     }
 
     /// <summary>

@@ -63,12 +63,16 @@ internal static class AlarmEndpoints
         await HistoryReads.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
-            alarms = history is null ? [] : await Task.Factory.StartNew(() => history.Read(query, context.RequestAborted), context.RequestAborted,
+            alarms = history is null ? (query.Marker is null ? [] : throw new UnknownMarkerException(query.Marker)) : await Task.Factory.StartNew(() => history.Read(query, context.RequestAborted), context.RequestAborted,
                 TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
         }
         catch (SqliteException e)
         {
             throw new ApiException(StatusCodes.Status503ServiceUnavailable, $"The alarm history cannot be read now: {e.Message}");
+        }
+        catch (UnknownMarkerException e)
+        {
+            throw ApiException.BadRequest(e.Message);
         }
         finally
         {

@@ -6,7 +6,10 @@ namespace PluginHost.Api.Views;
 /// A page of <c>alarm list</c> as Vitrage pages it (its history's <c>get_alarms</c>, which serves
 /// the list too): the rows in the order of the sort keys (then vitrage_id), those strictly after the
 /// <see cref="Marker"/> alarm (before it with <see cref="NextPage"/> false), at most
-/// <see cref="Limit"/>. A marker that names no listed alarm gives an empty page, as the history does.
+/// <see cref="Limit"/>. The marker is looked for among the active alarms the caller may see, before
+/// the filters (a filter changed between pages does not lose the place, as in the history); one that
+/// names none of them (a wrong id, or an alarm that ended since the previous page) is a 400, as in the
+/// history: an empty page would end a paging script early as if no alarm came after it.
 /// An absent value sorts as empty text, as the history's <c>COALESCE</c>. A filter keeps the alarms
 /// whose column contains one of its values, ignoring ASCII case, like the history's SQL
 /// <c>LIKE '%value%'</c> (whose <c>%</c> and <c>_</c> in a value are wildcards; here they are text).
@@ -18,10 +21,26 @@ internal sealed record AlarmPage(
     /// <summary>The first <paramref name="limit"/> alarms by start, then vitrage_id.</summary>
     public static AlarmPage First(int limit) => new([("start_timestamp", false), ("vitrage_id", false)], limit, Marker: null, NextPage: true);
 
+    /// <exception cref="ApiException">400: <see cref="Marker"/> names no alarm of <paramref name="alarms"/>.</exception>
     public List<VertexView> Take(IEnumerable<VertexView> alarms)
     {
         var keys = SortBy.Any(k => k.Column == "vitrage_id") ? SortBy : [.. SortBy, ("vitrage_id", false)];
-        var rows = alarms.Where(Matches).Select(a => (Alarm: a, Values: keys.Select(k => AlarmReader.Column(a, k.Column) ?? string.Empty).ToArray())).ToList();
+        string[] Values(VertexView alarm) => [.. keys.Select(k => AlarmReader.Column(alarm, k.Column) ?? string.Empty)];
+        string[]? marker = null;
+        var rows = new List<(VertexView Alarm, string[] Values)>();
+        foreach (var alarm in alarms)
+        {
+            if (Marker is not null && alarm.VitrageId == Marker)
+            {
+                marker = Values(alarm);
+            }
+
+            if (Matches(alarm))
+            {
+                rows.Add((alarm, Values(alarm)));
+            }
+        }
+
         var comparer = Comparer<string[]>.Create((x, y) =>
         {
             for (var i = 0; i < keys.Count; i++)
@@ -41,15 +60,16 @@ internal sealed record AlarmPage(
             return [.. rows.Take(Limit).Select(r => r.Alarm)];
         }
 
-        var at = rows.FindIndex(r => r.Alarm.VitrageId == Marker);
-        if (at < 0)
+        if (marker is null)
         {
-            return [];
+            throw ApiException.BadRequest(
+                $"Parameter marker = '{Marker}' names no active alarm you may see (a wrong id, or the alarm ended since the previous page): ask again without marker for the first page.");
         }
 
+        // vitrage_id is one of the keys, so only the marker compares equal to itself.
         return NextPage
-            ? [.. rows.Skip(at + 1).Take(Limit).Select(r => r.Alarm)]
-            : [.. rows.Take(at).TakeLast(Limit).Select(r => r.Alarm)];
+            ? [.. rows.Where(r => comparer.Compare(r.Values, marker) > 0).Take(Limit).Select(r => r.Alarm)]
+            : [.. rows.Where(r => comparer.Compare(r.Values, marker) < 0).TakeLast(Limit).Select(r => r.Alarm)];
     }
 
     private bool Matches(VertexView alarm) => Filters is null || Filters.All(f =>
