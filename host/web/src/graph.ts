@@ -37,17 +37,20 @@ const clusterTypes = new Set(['kubernetes', 'openstack.cluster']);
 export const isCluster = (vertex: Vertex): boolean => clusterTypes.has(vertex.type) && !vertex.placeholder;
 export const isNode = (vertex: Vertex): boolean => vertex.type === nodeType;
 
-const shortTypes: Record<string, string> = {
-  kubernetes: 'cluster',
-  'openstack.cluster': 'cluster',
-  'kubernetes.node': 'node',
-  'nova.instance': 'VM',
-  'nova.host': 'host',
-  'nova.zone': 'zone',
-};
+// A Map, not an object literal: a type is a datasource's text, and a type named `constructor`,
+// `toString` or `__proto__` found Object.prototype's member in an object (drawn as
+// "function Object() { [native code] }" or "[object Object]" instead of the type's name).
+const shortTypes: ReadonlyMap<string, string> = new Map([
+  ['kubernetes', 'cluster'],
+  ['openstack.cluster', 'cluster'],
+  ['kubernetes.node', 'node'],
+  ['nova.instance', 'VM'],
+  ['nova.host', 'host'],
+  ['nova.zone', 'zone'],
+]);
 
 /** What a person calls the type: VM for nova.instance. */
-export const shortType = (type: string): string => shortTypes[type] ?? type;
+export const shortType = (type: string): string => shortTypes.get(type) ?? type;
 
 export function buildGraph(topology: NodeLink): Graph {
   const vertices = topology.nodes.map(toVertex);
