@@ -11,6 +11,17 @@ internal static class ApiResponses
     /// <summary>The published graph version an answer was read from (one per request: no torn reads).</summary>
     public const string GraphVersionHeader = "X-Graph-Version";
 
+    /// <summary>Which process published that version (<see cref="Instance"/>).</summary>
+    public const string GraphInstanceHeader = "X-Graph-Instance";
+
+    /// <summary>
+    /// This process's name for its graph versions: their numbers start again with every start, so a
+    /// client that kept a number from before a restart (the web view) cannot tell by the number
+    /// alone that the graph it shows is another process's; with the same number it waited for the
+    /// next version, showing the old graph until then.
+    /// </summary>
+    public static string Instance { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
     public static async Task WriteJsonAsync(HttpContext context, Func<Utf8JsonWriter, CancellationToken, Task> write, int status = StatusCodes.Status200OK)
     {
         var response = context.Response;
@@ -50,7 +61,14 @@ internal static class ApiResponses
     public static GraphVersion UseVersion(HttpContext context, GraphVersionPublisher versions)
     {
         var version = versions.Current;
-        context.Response.Headers[GraphVersionHeader] = version.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        SetVersionHeaders(context, version);
         return version;
+    }
+
+    /// <summary>Names <paramref name="version"/> and this process in the answer's headers.</summary>
+    public static void SetVersionHeaders(HttpContext context, GraphVersion version)
+    {
+        context.Response.Headers[GraphVersionHeader] = version.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers[GraphInstanceHeader] = Instance;
     }
 }

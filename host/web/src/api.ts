@@ -8,6 +8,8 @@ export interface Answer<T> {
   readonly blob: Blob;
   /** The graph version the answer was read from (the X-Graph-Version header). */
   readonly version: number | null;
+  /** The process that published it (the X-Graph-Instance header): numbers start again with every host start. */
+  readonly instance: string | null;
   /** The request, as an operator would repeat it: `POST /v1/topology/ {...}`. */
   readonly request: string;
 }
@@ -73,6 +75,7 @@ export async function call<T>(
     body: JSON.parse(text) as T,
     blob,
     version: version === null ? null : Number(version),
+    instance: response.headers.get('X-Graph-Instance'),
     request: `${method} ${url.pathname}${url.search}${body === undefined ? '' : ` ${JSON.stringify(body)}`}`,
   };
 }

@@ -4,6 +4,8 @@ import { waitForVersion } from './topology';
 
 export interface LiveOptions {
   version(): number;
+  /** The host process the shown graph came from (null before the first graph). */
+  instance(): string | null;
   enabled(): boolean;
   refresh(): Promise<void>;
   /** The host refused the token (auth_mode = keystone: it expired or was revoked): ask for another. */
@@ -26,12 +28,13 @@ export function liveUpdates(options: LiveOptions): void {
       }
       options.status.classList.remove('paused');
       try {
-        const version = await waitForVersion(options.version(), waitSeconds, AbortSignal.timeout((waitSeconds + 15) * 1000));
+        const current = await waitForVersion(options.version(), options.instance(), waitSeconds, AbortSignal.timeout((waitSeconds + 15) * 1000));
         if (failures > 0) {
           failures = 0;
           options.status.classList.remove('offline');
         }
-        if (version !== options.version() && options.enabled()) {
+        // Another instance is a restarted host: its graph is another, whatever its number.
+        if ((current.version !== options.version() || current.instance !== options.instance()) && options.enabled()) {
           await options.refresh();
         }
       } catch (error) {

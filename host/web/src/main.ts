@@ -22,6 +22,7 @@ const message = byId('message');
 const state = {
   graph: null as Graph | null,
   version: 0,
+  instance: null as string | null,
   allTenants: true,
   groupBy: ['zone'] as GroupKey[],
   query: '',
@@ -150,6 +151,7 @@ async function refresh(): Promise<void> {
     state.graph = graph;
     state.allTenants = allTenants;
     state.version = answer.version ?? state.version;
+    state.instance = answer.instance ?? state.instance;
     linkJson(viewJson, answer);
     renderSummary(graph);
     render();
@@ -160,6 +162,7 @@ async function refresh(): Promise<void> {
     // How long a load took, for whoever measures the view (bench/README.md) and for the curious.
     document.body.dataset['loadMs'] = String(Math.round(drawn - started));
     status.dataset['version'] = String(state.version);
+    status.dataset['instance'] = state.instance ?? '';
     status.className = 'live';
     status.textContent = `version ${state.version} · ${new Date().toLocaleTimeString('en-GB')}`;
     status.title = `${formatCount(graph.vertices.length)} vertices: read in ${Math.round(fetched - started)} ms, drawn in ${Math.round(drawn - fetched)} ms`;
@@ -227,5 +230,5 @@ function debounce(action: () => void, ms: number): () => void {
 readHash();
 void refresh().then(() => {
   const live = byId<HTMLInputElement>('live');
-  liveUpdates({ version: () => state.version, enabled: () => live.checked, refresh, unauthorized: failed, status });
+  liveUpdates({ version: () => state.version, instance: () => state.instance, enabled: () => live.checked, refresh, unauthorized: failed, status });
 });

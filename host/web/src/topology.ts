@@ -27,11 +27,19 @@ export async function loadTopology(allTenants: boolean, signal: AbortSignal): Pr
 
 export interface Version {
   readonly version: number;
+  /** The host process that published it. */
+  readonly instance: string;
 }
 
-/** Waits (at most `waitSeconds`) for a graph version newer than `than`; answers the current one either way. */
-export async function waitForVersion(than: number, waitSeconds: number, signal: AbortSignal): Promise<number> {
-  const answer = await call<Version>('GET', `v1/topology/version/?newer_than=${than}&wait=${waitSeconds}`, undefined,
+/**
+ * Waits (at most `waitSeconds`) for a graph version newer than `than`; answers the current one either
+ * way. With the `instance` the page's graph came from, a restarted host (another instance, whose
+ * numbers started again, maybe at `than` itself) answers at once.
+ */
+export async function waitForVersion(than: number, instance: string | null, waitSeconds: number, signal: AbortSignal): Promise<Version> {
+  const params = new URLSearchParams({ newer_than: String(than), wait: String(waitSeconds) });
+  if (instance) params.set('instance', instance);
+  const answer = await call<Version>('GET', `v1/topology/version/?${params.toString()}`, undefined,
     { signal, timeoutMs: (waitSeconds + 15) * 1000 });
-  return answer.body.version;
+  return answer.body;
 }

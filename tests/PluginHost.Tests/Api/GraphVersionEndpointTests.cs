@@ -34,6 +34,39 @@ public sealed class GraphVersionEndpointTests(ApiHostFixture fixture) : IClassFi
         clock.Elapsed.ShouldBeGreaterThan(TimeSpan.FromMilliseconds(900));
     }
 
+    // A page that read its graph before the host restarted polled with the old process's number; the
+    // new process's numbers start again, and with the same number the poll waited for the next
+    // version (the page showed the old graph until then). A poll that names another instance is
+    // answered at once; one that names this host's own waits as before.
+    [Theory]
+    [InlineData("another", false)]
+    [InlineData("this host's", true)]
+    public async Task Version_PollNamingAnInstance_WaitsOnlyForItsOwn(string instance, bool waits)
+    {
+        using var first = await fixture.Host.GetAsync("v1/topology/version/");
+        var (current, _) = await ReadAsync(first);
+        var own = first.Headers.GetValues("X-Graph-Instance").Single();
+        using (var body = JsonDocument.Parse(await first.Content.ReadAsStringAsync()))
+        {
+            body.RootElement.GetProperty("instance").GetString().ShouldBe(own);
+        }
+
+        var clock = Stopwatch.StartNew();
+
+        using var response = await fixture.Host.GetAsync($"v1/topology/version/?newer_than={current}&wait=2&instance={(waits ? own : "0123456789abcdef")}");
+
+        (await ReadAsync(response)).Version.ShouldBe(current, instance);
+        response.Headers.GetValues("X-Graph-Instance").Single().ShouldBe(own);
+        if (waits)
+        {
+            clock.Elapsed.ShouldBeGreaterThan(TimeSpan.FromMilliseconds(1900), instance);
+        }
+        else
+        {
+            clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(1), instance);
+        }
+    }
+
     [Fact]
     public async Task Version_WaitOverTheMaximum_Answers400NamingIt()
     {

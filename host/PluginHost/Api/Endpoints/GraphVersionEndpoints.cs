@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,6 +11,8 @@ namespace PluginHost.Api.Endpoints;
 /// once or, with <c>newer_than</c>, as soon as a newer one is published (a long poll, at most
 /// <c>wait</c> seconds). The web view refreshes with it; a long poll rather than server-sent
 /// events because <c>EventSource</c> cannot send the identity headers or the Keystone token.
+/// Each answer names this process (<c>instance</c>); a poll that names another one (its client
+/// read its graph from the host before a restart) is answered at once, whatever the numbers.
 /// </summary>
 internal static class GraphVersionEndpoints
 {
@@ -32,8 +33,9 @@ internal static class GraphVersionEndpoints
             throw ApiException.BadRequest($"Parameter wait = '{wait}': expected at most {MaxWaitSeconds} seconds.");
         }
 
+        var otherInstance = parameters.GetString("instance") is { Length: > 0 } instance && instance != ApiResponses.Instance;
         var version = versions.Current;
-        if (newerThan is { } than && version.Number <= than && wait > 0)
+        if (newerThan is { } than && version.Number <= than && wait > 0 && !otherInstance)
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
             deadline.CancelAfter(TimeSpan.FromSeconds(wait));
@@ -47,12 +49,13 @@ internal static class GraphVersionEndpoints
             }
         }
 
-        context.Response.Headers[ApiResponses.GraphVersionHeader] = version.Number.ToString(CultureInfo.InvariantCulture);
+        ApiResponses.SetVersionHeaders(context, version);
         context.Response.Headers.CacheControl = "no-store";
         await ApiResponses.WriteJsonAsync(context, writer =>
         {
             writer.WriteStartObject();
             writer.WriteNumber("version", version.Number);
+            writer.WriteString("instance", ApiResponses.Instance);
             if (version.Number > 0)
             {
                 writer.WriteString("published_at", EventJson.FormatTime(version.PublishedAt));
