@@ -58,9 +58,11 @@ internal static class ApiResponses
     }
 
     /// <summary>Takes the current graph version for this request and says which one it is.</summary>
-    public static GraphVersion UseVersion(HttpContext context, GraphVersionPublisher versions)
+    /// <exception cref="ApiException">503: the graph is not ready (<see cref="GraphReadiness"/>).</exception>
+    public static GraphVersion UseVersion(HttpContext context, GraphReadiness graph)
     {
-        var version = versions.Current;
+        graph.EnsureReady(); // before taking the version: one taken after it is at least as new
+        var version = graph.Versions.Current;
         SetVersionHeaders(context, version);
         return version;
     }

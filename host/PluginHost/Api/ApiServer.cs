@@ -88,12 +88,13 @@ internal sealed class ApiServer : IAsyncDisposable
         MountUi(app);
         app.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = c => ApiMiddleware.WriteStatusCodeAsync(c.HttpContext) });
         app.UseRouting(); // a route matches with and without the trailing slash the vitrage client sends
-        InfoEndpoints.Map(app, () => health.Scheduler.Runners);
+        var graph = new GraphReadiness(versions, () => health.Scheduler.Runners); // a reload may change the runners
+        InfoEndpoints.Map(app, () => health.Scheduler.Runners, graph);
         OperationsEndpoints.Map(app, health);
-        TopologyEndpoints.Map(app, versions);
-        GraphVersionEndpoints.Map(app, versions, app.Lifetime.ApplicationStopping);
-        ResourceEndpoints.Map(app, versions);
-        AlarmEndpoints.Map(app, versions, history);
+        TopologyEndpoints.Map(app, graph);
+        GraphVersionEndpoints.Map(app, versions, app.Lifetime.ApplicationStopping); // the web view waits with it: never 503
+        ResourceEndpoints.Map(app, graph);
+        AlarmEndpoints.Map(app, graph, history);
 
         try
         {

@@ -8,6 +8,12 @@ export interface LiveOptions {
   instance(): string | null;
   enabled(): boolean;
   refresh(): Promise<void>;
+  /**
+   * The host answered that its graph is not ready yet (503: a datasource has not completed a
+   * snapshot). No new version need come when it becomes ready (a first snapshot that changes
+   * nothing publishes none), so the view reads again on a timer until it is.
+   */
+  waiting(): boolean;
   /** The host refused the token (auth_mode = keystone: it expired or was revoked): ask for another. */
   unauthorized(error: ApiError): void;
   status: HTMLElement;
@@ -16,11 +22,20 @@ export interface LiveOptions {
 /** Seconds a poll waits in the host: under the API's maximum of 60 and under proxies' idle timeouts. */
 const waitSeconds = 25;
 
+/** Seconds between two reads while the graph is not ready. */
+const notReadySeconds = 3;
+
 /** Polls forever; an error (host restarting, network) is retried with a backoff of up to 30 s. */
 export function liveUpdates(options: LiveOptions): void {
   let failures = 0;
   const loop = async (): Promise<void> => {
     for (;;) {
+      // Also with live unticked: there is no graph to freeze yet, only a notice saying so.
+      if (options.waiting()) {
+        await sleep(notReadySeconds * 1000);
+        await options.refresh();
+        continue;
+      }
       if (!options.enabled()) {
         options.status.classList.add('paused');
         await sleep(1000);

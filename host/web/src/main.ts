@@ -23,6 +23,8 @@ const state = {
   graph: null as Graph | null,
   version: 0,
   instance: null as string | null,
+  /** The last read was refused because the graph is not ready yet (503). */
+  waiting: false,
   allTenants: true,
   groupBy: ['zone'] as GroupKey[],
   query: '',
@@ -156,6 +158,7 @@ async function refresh(): Promise<void> {
     renderSummary(graph);
     render();
     prepareSearch(graph);
+    state.waiting = false;
     showMessage(null);
     byId('auth').hidden = true;
     const drawn = performance.now();
@@ -182,12 +185,23 @@ function failed(error: unknown): void {
     byId('auth-reason').textContent = error.message;
     return;
   }
+  if (error instanceof ApiError && error.status === 503) {
+    // Not ready (a datasource has not completed a snapshot) or Keystone unreachable: the host is up
+    // and says why; an empty tree would read as an empty cloud, a red error as a broken host.
+    state.waiting = true;
+    status.className = 'waiting';
+    status.textContent = 'not ready yet';
+    status.title = error.message;
+    showMessage(`Not ready yet: ${error.message}. Trying again every few seconds.`, 'waiting');
+    return;
+  }
   showMessage(`Could not read the graph: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-function showMessage(text: string | null): void {
+function showMessage(text: string | null, kind: 'error' | 'waiting' = 'error'): void {
   message.hidden = text === null;
   message.textContent = text ?? '';
+  message.className = text !== null && kind === 'waiting' ? 'waiting' : '';
 }
 
 searchBox.addEventListener('input', debounce(() => setQuery(searchBox.value), 120));
@@ -230,5 +244,5 @@ function debounce(action: () => void, ms: number): () => void {
 readHash();
 void refresh().then(() => {
   const live = byId<HTMLInputElement>('live');
-  liveUpdates({ version: () => state.version, instance: () => state.instance, enabled: () => live.checked, refresh, unauthorized: failed, status });
+  liveUpdates({ version: () => state.version, instance: () => state.instance, waiting: () => state.waiting, enabled: () => live.checked, refresh, unauthorized: failed, status });
 });

@@ -285,7 +285,7 @@ public sealed class AlarmClientTests
         File.WriteAllText(cluster.ConfigFile, config.Replace("types = kubernetes", "types = static", StringComparison.Ordinal)
             + $"\n[static]\ndirectory = {Path.Combine(PluginHost.Tests.Support.TestRepository.Root, "etc", "static_datasources")}\n");
         await using var second = await ApiHostProcess.StartOnAsync(cluster, nodes: 0, waitForGraph: false);
-        await second.WaitForLogAsync("static snapshot applied");
+        await second.WaitForLogAsync("static init_snapshot complete"); // the graph is ready: reads no longer answer 503
 
         await WaitForAlarmsAsync(second, 0);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));

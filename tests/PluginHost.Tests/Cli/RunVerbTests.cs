@@ -197,6 +197,7 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         await using var host = RunningHost.Start("run", "--config-file", config);
         await host.WaitForLogAsync("REST API listening on ");
         var url = System.Text.RegularExpressions.Regex.Match(host.Stderr, @"REST API listening on (http://\S+) ").Groups[1].Value;
+        await host.WaitForLogAsync("echo init_snapshot complete"); // the graph is ready: reads no longer answer 503
 
         File.WriteAllText(config, File.ReadAllText(config).Replace("[api]\n", "[api]\nauth_mode = keystone\n", StringComparison.Ordinal)
             + $"\n[keystone_authtoken]\nauth_url = http://127.0.0.1:9/v3\nusername = vitrage\npassword = {password}\n");

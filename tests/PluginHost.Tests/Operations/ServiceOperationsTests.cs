@@ -198,7 +198,7 @@ public sealed class ServiceOperationsTests(EchoPluginFolder plugins) : IClassFix
         await using var host = Start(config);
         var api = await host.ApiUrlAsync();
         using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(10) };
-        await host.WaitForLogAsync("echo snapshot applied");
+        await host.WaitForLogAsync("echo init_snapshot complete"); // logged once the runner counted it: status is OK
         (await http.GetAsync("v1/status/", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
 
         var response = await http.GetAsync("metrics", TestContext.Current.CancellationToken);

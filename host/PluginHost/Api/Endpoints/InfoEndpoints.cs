@@ -17,11 +17,11 @@ namespace PluginHost.Api.Endpoints;
 /// </summary>
 internal static class InfoEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app, Func<IReadOnlyList<DriverRunner>> runners)
+    public static void Map(IEndpointRouteBuilder app, Func<IReadOnlyList<DriverRunner>> runners, GraphReadiness graph)
     {
         app.MapGet("/", VersionsAsync);
         app.MapGet("/healthcheck", HealthcheckAsync);
-        app.MapGet("/v1/status", context => StatusAsync(context, runners()));
+        app.MapGet("/v1/status", context => StatusAsync(context, graph));
         app.MapGet("/v1/service", context => ServicesAsync(context, runners())); // a reload may change them
         app.MapGet("/v1/template", EmptyListAsync);
         app.MapGet("/v1/webhook", EmptyListAsync);
@@ -43,21 +43,12 @@ internal static class InfoEndpoints
     }
 
     /// <summary>
-    /// Vitrage answers 503 until its graph is built (its is_alive: graph.ready); here the graph is
-    /// not ready while a datasource has never completed a snapshot (its resources are missing, so an
-    /// empty topology would read as an empty cloud). Names only: why it fails is for service list's
-    /// admins and <c>pluginhost status</c>.
+    /// Vitrage answers 503 until its graph is built (its is_alive: graph.ready); here until every
+    /// datasource has completed a snapshot, as every read of the graph (<see cref="GraphReadiness"/>).
     /// </summary>
-    private static Task StatusAsync(HttpContext context, IReadOnlyList<DriverRunner> runners)
+    private static Task StatusAsync(HttpContext context, GraphReadiness graph)
     {
-        var waiting = runners.Where(r => r.Status.Current.CompletedSnapshots == 0).Select(r => r.Name).Order(StringComparer.Ordinal).ToList();
-        if (waiting.Count > 0)
-        {
-            throw new ApiException(StatusCodes.Status503ServiceUnavailable,
-                $"The graph is not ready: {(waiting.Count == 1 ? "datasource" : "datasources")} {string.Join(", ", waiting)} "
-                + $"{(waiting.Count == 1 ? "has" : "have")} not completed a snapshot yet, so what {(waiting.Count == 1 ? "it reports is" : "they report is")} missing (pluginhost status says why)");
-        }
-
+        graph.EnsureReady();
         return ApiResponses.WriteJsonAsync(context, writer =>
         {
             writer.WriteStartObject();

@@ -10,10 +10,10 @@ namespace PluginHost.Api.Endpoints;
 /// <summary><c>POST /v1/topology/</c>: the graph (node-link) or a tree, from one graph version.</summary>
 internal static class TopologyEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app, GraphVersionPublisher versions) =>
-        app.MapPost("/v1/topology", context => ShowAsync(context, versions));
+    public static void Map(IEndpointRouteBuilder app, GraphReadiness readiness) =>
+        app.MapPost("/v1/topology", context => ShowAsync(context, readiness));
 
-    private static async Task ShowAsync(HttpContext context, GraphVersionPublisher versions)
+    private static async Task ShowAsync(HttpContext context, GraphReadiness readiness)
     {
         var parameters = await RequestParameters.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         var graphType = parameters.GetString("graph_type") ?? "graph";
@@ -28,7 +28,7 @@ internal static class TopologyEndpoints
             Query: parameters.GetQuery(),
             Root: parameters.GetString("root") is { Length: > 0 } root ? root : null);
         var scope = TenantScope.For(ApiRequest.Identity(context), parameters.GetBool("all_tenants"));
-        var graph = ApiResponses.UseVersion(context, versions);
+        var graph = ApiResponses.UseVersion(context, readiness);
         if (request.Tree)
         {
             var tree = TopologyReader.ReadTree(graph, request, scope);

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http;
+using PluginHost.Graph;
+using PluginHost.Scheduling;
+
+namespace PluginHost.Api;
+
+/// <summary>
+/// Whether the graph may be read: not while a datasource has never completed a snapshot, since what it
+/// reports is missing and an empty or partial topology would read as an empty cloud. Vitrage's API
+/// answers 503 "vitrage-graph is not ready" to every request of its RootRestController (topology,
+/// resources, alarms, history, counts; api/controllers/rest.py, with [api] check_backend on by
+/// default) until its graph is built (api_handler/apis/operational.py is_alive: graph.ready); here
+/// <c>/v1/status</c> and every read of the graph or the alarm history answer the same 503, so a
+/// script that waits for <c>vitrage status</c> and one that reads at once see the same thing.
+/// </summary>
+internal sealed class GraphReadiness(GraphVersionPublisher versions, Func<IReadOnlyList<DriverRunner>> runners)
+{
+    public GraphVersionPublisher Versions => versions;
+
+    /// <summary>The datasources that have not completed a snapshot yet, by name (a reload may change them).</summary>
+    public IReadOnlyList<string> Waiting() =>
+        [.. runners().Where(r => r.Status.Current.CompletedSnapshots == 0).Select(r => r.Name).Order(StringComparer.Ordinal)];
+
+    /// <exception cref="ApiException">503 naming the datasources not done yet (not their errors: those are
+    /// for service list's admins and <c>pluginhost status</c>).</exception>
+    public void EnsureReady()
+    {
+        var waiting = Waiting();
+        if (waiting.Count > 0)
+        {
+            throw new ApiException(StatusCodes.Status503ServiceUnavailable,
+                $"The graph is not ready: {(waiting.Count == 1 ? "datasource" : "datasources")} {string.Join(", ", waiting)} "
+                + $"{(waiting.Count == 1 ? "has" : "have")} not completed a snapshot yet, so what {(waiting.Count == 1 ? "it reports is" : "they report is")} missing (pluginhost status says why)");
+        }
+    }
+}
