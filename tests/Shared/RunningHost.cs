@@ -125,6 +125,32 @@ internal sealed class RunningHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the API's <c>/v1/status/</c> is OK: a complete snapshot of every datasource is in the
+    /// published graph, a moment after the runner's and the processor's log lines (reads answer 503 before).
+    /// </summary>
+    public async Task WaitForGraphReadyAsync(HttpClient api, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            using (var status = await api.GetAsync("v1/status/"))
+            {
+                if (status.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"waited {seconds} s for the graph to be ready; stderr:\n{Stderr}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>The REST API's address, as the host logs it when it listens ([api] port = 0 picks a free one).</summary>
     public async Task<Uri> ApiUrlAsync(int seconds = 30)
     {

@@ -17,9 +17,17 @@ internal sealed class GraphReadiness(GraphVersionPublisher versions, Func<IReadO
 {
     public GraphVersionPublisher Versions => versions;
 
-    /// <summary>The datasources that have not completed a snapshot yet, by name (a reload may change them).</summary>
-    public IReadOnlyList<string> Waiting() =>
-        [.. runners().Where(r => r.Status.Current.CompletedSnapshots == 0).Select(r => r.Name).Order(StringComparer.Ordinal)];
+    /// <summary>
+    /// The enabled datasources (a reload may change them) no complete snapshot of which is in the
+    /// published graph yet. By the graph, not by the runner's count: a runner counts its snapshot when
+    /// it has queued the end, before the processor has published it (a read then found the graph still
+    /// empty), and a driver a reload creates again counts from 0 while its entities are all there.
+    /// </summary>
+    public IReadOnlyList<string> Waiting()
+    {
+        var snapshotted = versions.Snapshotted;
+        return [.. runners().Select(r => r.Name).Where(name => !snapshotted.Contains(name)).Order(StringComparer.Ordinal)];
+    }
 
     /// <exception cref="ApiException">503 naming the datasources not done yet (not their errors: those are
     /// for service list's admins and <c>pluginhost status</c>).</exception>

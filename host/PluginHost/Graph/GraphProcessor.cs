@@ -93,6 +93,10 @@ internal sealed class GraphProcessor(
     // A complete snapshot ended since the last release of memory (run's MemoryRelease).
     private bool _releasePending;
 
+    // Datasources whose complete snapshot ended since the last publication: marked in the publisher
+    // (the API's readiness) once a version holding it is published.
+    private readonly HashSet<string> _snapshottedUnpublished = new(StringComparer.Ordinal);
+
     // Alarms that started or ended, not yet told to the outputs.
     private readonly List<GraphChange> _pendingAlarms = [];
 
@@ -186,6 +190,8 @@ internal sealed class GraphProcessor(
                 _readSnapshots.Remove(removed.DatasourceName);
                 _untransformed.Remove(removed.DatasourceName);
                 _snapshotChanges.Remove(removed.DatasourceName);
+                _snapshottedUnpublished.Remove(removed.DatasourceName);
+                publisher.ForgetSnapshotted(removed.DatasourceName);
                 var deleted = graph.MarkOutdatedDeleted(removed.DatasourceName, DateTimeOffset.MaxValue);
                 logger.LogInformation("Datasource {Datasource} is no longer enabled: its {Count} entities were deleted", removed.DatasourceName, deleted);
                 Publish();
@@ -298,6 +304,11 @@ internal sealed class GraphProcessor(
         await TellAlarmsAsync(cancellationToken).ConfigureAwait(false); // the snapshot's alarms come before its end
         await TellAsync(o => o.OnSnapshotEndedAsync(ended.DatasourceName, ended.StartedAt, ended.Complete, cancellationToken)).ConfigureAwait(false);
         _releasePending |= ended.Complete;
+        if (ended.Complete)
+        {
+            _snapshottedUnpublished.Add(ended.DatasourceName);
+        }
+
         if (_openSnapshots.Count == 0)
         {
             Publish();
@@ -446,16 +457,21 @@ internal sealed class GraphProcessor(
 
     private void Publish()
     {
-        if (!graph.HasUnpublishedChanges && publisher.Current.Number > 0)
+        if (graph.HasUnpublishedChanges || publisher.Current.Number == 0)
         {
-            return;
+            var version = graph.Publish();
+            _firstUnpublishedAt = null;
+            _heldSince = 0;
+            publisher.Publish(version);
+            TellEach(o => o.OnGraphPublished(version));
         }
 
-        var version = graph.Publish();
-        _firstUnpublishedAt = null;
-        _heldSince = 0;
-        publisher.Publish(version);
-        TellEach(o => o.OnGraphPublished(version));
+        // Everything applied is in the current version now (published above, or nothing changed).
+        if (_snapshottedUnpublished.Count > 0)
+        {
+            publisher.MarkSnapshotted(_snapshottedUnpublished);
+            _snapshottedUnpublished.Clear();
+        }
     }
 
     // The outputs' synchronous calls (they only hand work to their own buffers).

@@ -178,6 +178,7 @@ public sealed partial class PushRunTests
         api.DefaultRequestHeaders.Add("X-Project-Id", "admin");
         await host.WaitUntilAsync(() => cluster.Simulator.OpenWatches == 1, "the watch");
         await host.WaitForLogAsync("kubernetes init_snapshot complete");
+        await host.WaitForGraphReadyAsync(api); // a moment after that line: the publication
         var before = (await AlarmIdsAsync(api)).Count;
         var nodes = cluster.Simulator.Nodes;
         var ready = nodes.Names.Where(n => PushHost.Expected(cluster.Simulator)[n] == "Ready").Take(burst).ToList();

@@ -55,6 +55,24 @@ public sealed class NotReadyGraphTests(NotReadyGraphTests.Fixture fixture) : ICl
         exitCode.ShouldBe(0, $"vitrage {string.Join(' ', command)}: {stdout}{stderr}");
     }
 
+    // Readiness counted each runner's completed snapshots: a reload that creates a datasource's driver
+    // again (its kubeconfig edited) starts a runner at 0, so status, and every read with it, answered 503
+    // while the graph held all the datasource's entities, for good if the new driver's snapshots fail.
+    // It is the graph's now: a complete snapshot of the datasource is in the published graph.
+    [Fact]
+    public async Task VitrageClient_DriverCreatedAgainByAReloadAndFailing_StatusAndReadsStillAnswer()
+    {
+        var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 2, api: "port = 0");
+        await using var host = await ApiHostProcess.StartOnAsync(cluster, nodes: 2, ownsCluster: true);
+        cluster.Simulator.Faults.Add(new FaultRule(FaultKind.InternalError)); // the new driver's snapshots fail
+        File.AppendAllText(cluster.Folder.Combine("kubeconfig"), "\n");
+        await host.HangUpAsync();
+        await host.WaitForLogAsync("its driver was created again");
+
+        (await VitrageClient.RunJsonAsync(host.BaseUrl, "status")).GetProperty("reason").GetString().ShouldBe("OK");
+        (await VitrageClient.RunJsonAsync(host.BaseUrl, "resource", "list", "--all-tenants", "--type", "kubernetes.node")).GetArrayLength().ShouldBe(2);
+    }
+
     /// <summary>A host on a cluster that answers 500 to every request, for as long as the tests run.</summary>
     public sealed class Fixture : IAsyncLifetime
     {

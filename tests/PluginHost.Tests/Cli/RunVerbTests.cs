@@ -197,7 +197,8 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         await using var host = RunningHost.Start("run", "--config-file", config);
         await host.WaitForLogAsync("REST API listening on ");
         var url = System.Text.RegularExpressions.Regex.Match(host.Stderr, @"REST API listening on (http://\S+) ").Groups[1].Value;
-        await host.WaitForLogAsync("echo init_snapshot complete"); // the graph is ready: reads no longer answer 503
+        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+        await host.WaitForGraphReadyAsync(http); // reads answer 503 before
 
         File.WriteAllText(config, File.ReadAllText(config).Replace("[api]\n", "[api]\nauth_mode = keystone\n", StringComparison.Ordinal)
             + $"\n[keystone_authtoken]\nauth_url = http://127.0.0.1:9/v3\nusername = vitrage\npassword = {password}\n");
@@ -207,7 +208,6 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         host.Stderr.ShouldContain("[keystone_authtoken] changed from none to Keystone http://127.0.0.1:9/v3/ as vitrage@Default (project service)");
         host.Stderr.ShouldNotContain("Configuration reloaded: nothing changed");
         host.Stderr.ShouldNotContain(password);
-        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
         using var request = new HttpRequestMessage(HttpMethod.Get, "v1/resources/");
         request.Headers.Add("X-Roles", "admin");
         request.Headers.Add("X-Project-Id", "admin");

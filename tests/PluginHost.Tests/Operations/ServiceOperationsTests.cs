@@ -198,8 +198,8 @@ public sealed class ServiceOperationsTests(EchoPluginFolder plugins) : IClassFix
         await using var host = Start(config);
         var api = await host.ApiUrlAsync();
         using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(10) };
-        await host.WaitForLogAsync("echo init_snapshot complete"); // logged once the runner counted it: status is OK
-        (await http.GetAsync("v1/status/", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        await host.WaitForLogAsync("echo snapshot applied");
+        await host.WaitForGraphReadyAsync(http); // a moment after that line: the publication
 
         var response = await http.GetAsync("metrics", TestContext.Current.CancellationToken);
         var samples = PrometheusText.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
