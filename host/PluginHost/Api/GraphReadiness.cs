@@ -5,13 +5,20 @@ using PluginHost.Scheduling;
 namespace PluginHost.Api;
 
 /// <summary>
-/// Whether the graph may be read: not while a datasource has never completed a snapshot, since what it
-/// reports is missing and an empty or partial topology would read as an empty cloud. Vitrage's API
+/// Whether the graph may be read: not while a datasource's first snapshot is still being read, since
+/// what it reports is missing and an empty or partial topology would read as an empty cloud, nor while
+/// no datasource has completed one. Vitrage's API
 /// answers 503 "vitrage-graph is not ready" to every request of its RootRestController (topology,
 /// resources, alarms, history, counts; api/controllers/rest.py, with [api] check_backend on by
 /// default) until its graph is built (api_handler/apis/operational.py is_alive: graph.ready); here
 /// <c>/v1/status</c> and every read of the graph or the alarm history answer the same 503, so a
 /// script that waits for <c>vitrage status</c> and one that reads at once see the same thing.
+/// A datasource whose snapshots have failed and never completed (its cluster unreachable, its broker
+/// down) does not hold the others' graph back once another datasource has completed one: as Vitrage,
+/// whose graph is ready once every driver's first get_all was tried (entity_graph/driver_exec.py
+/// catches each driver's failure), since one failing plugin must not stop the others. Its health is
+/// in <c>service list</c> and <c>pluginhost status</c>. With every datasource failing, the graph
+/// would be empty: still 503.
 /// </summary>
 internal sealed class GraphReadiness(GraphVersionPublisher versions, Func<IReadOnlyList<DriverRunner>> runners)
 {
@@ -26,7 +33,13 @@ internal sealed class GraphReadiness(GraphVersionPublisher versions, Func<IReadO
     public IReadOnlyList<string> Waiting()
     {
         var snapshotted = versions.Snapshotted;
-        return [.. runners().Select(r => r.Name).Where(name => !snapshotted.Contains(name)).Order(StringComparer.Ordinal)];
+        var enabled = runners();
+        var missing = enabled.Where(r => !snapshotted.Contains(r.Name)).ToList();
+        // One still reading its first snapshot: wait for it. The others only failed so far: wait only
+        // while no datasource has a complete snapshot in the graph (an empty graph reads as an empty cloud).
+        var firstStillBeingRead = missing.Any(r => r.Status.Current.FailedSnapshots == 0);
+        var anyInTheGraph = missing.Count < enabled.Count;
+        return firstStillBeingRead || !anyInTheGraph ? [.. missing.Select(r => r.Name).Order(StringComparer.Ordinal)] : [];
     }
 
     /// <exception cref="ApiException">503 naming the datasources not done yet (not their errors: those are

@@ -73,6 +73,39 @@ public sealed class NotReadyGraphTests(NotReadyGraphTests.Fixture fixture) : ICl
         (await VitrageClient.RunJsonAsync(host.BaseUrl, "resource", "list", "--all-tenants", "--type", "kubernetes.node")).GetArrayLength().ShouldBe(2);
     }
 
+    // Ready meant every datasource had a complete snapshot in the graph (945c94c), so one datasource
+    // that never succeeded (its cluster unreachable, its broker down) held every read of the others at
+    // 503 for as long as it failed: one failing plugin stopped the others. Vitrage's graph is ready once
+    // each driver's first get_all was tried, failed or not; here once no first snapshot is still being
+    // read and one datasource's is in the graph (all failing is still 503, the fixture's case).
+    [Fact]
+    public async Task VitrageClient_OneDatasourceFailingBesideOneInTheGraph_ReadsAnswerWithWhatIsThere()
+    {
+        var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 2, api: "port = 0");
+        cluster.Simulator.Faults.Add(new FaultRule(FaultKind.InternalError));
+        var folder = cluster.Folder.Combine("static");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "switches.yaml"),
+            "metadata:\n  name: switches\ndefinitions:\n  entities:\n    - {static_id: s1, type: switch, id: sw-1, name: switch-1, state: available}\n");
+        File.WriteAllText(cluster.ConfigFile, File.ReadAllText(cluster.ConfigFile).Replace("types = kubernetes", "types = kubernetes, static", StringComparison.Ordinal)
+            + $"\n[static]\ndirectory = {folder}\n");
+        await using var host = await ApiHostProcess.StartOnAsync(cluster, nodes: 2, waitForGraph: false, ownsCluster: true);
+        await host.WaitForLogAsync("init_snapshot failed");
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var status = await VitrageClient.RunAsync(host.BaseUrl, ["status"]);
+        while (status.ExitCode != 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            status = await VitrageClient.RunAsync(host.BaseUrl, ["status"]);
+        }
+
+        status.ExitCode.ShouldBe(0, $"{status.Stdout}{status.Stderr}");
+        var switches = await VitrageClient.RunJsonAsync(host.BaseUrl, "resource", "list", "--all-tenants", "--type", "switch");
+        switches.GetArrayLength().ShouldBe(1);
+        (await VitrageClient.RunJsonAsync(host.BaseUrl, "resource", "list", "--all-tenants", "--type", "kubernetes.node")).GetArrayLength().ShouldBe(0);
+    }
+
     /// <summary>A host on a cluster that answers 500 to every request, for as long as the tests run.</summary>
     public sealed class Fixture : IAsyncLifetime
     {
