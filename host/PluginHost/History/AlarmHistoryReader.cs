@@ -68,6 +68,27 @@ internal sealed class AlarmHistoryReader(string path)
         return rows;
     }
 
+    /// <summary>
+    /// The values under <paramref name="columns"/> (absent as empty text) of the newest row the query's
+    /// marker names that the caller may see, or null: where <c>alarm list</c> goes on after an alarm
+    /// that ended since its previous page (Vitrage serves the list from this table, so its marker is
+    /// found there too).
+    /// </summary>
+    /// <exception cref="SqliteException">The database cannot be read.</exception>
+    public string[]? MarkerValues(AlarmHistoryQuery query, IReadOnlyList<string> columns, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = AlarmHistoryDatabase.OpenForReading(path);
+        if (connection is null || !HasTable(connection) || query.Marker is null)
+        {
+            return null;
+        }
+
+        return FindMarkerRow(connection, query, [.. columns.Select(Key)]) is { } values
+            ? [.. values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty)]
+            : null;
+    }
+
     // NULLs compare as empty text, so keyset paging never loses a row to SQL's three-valued logic.
     private static string Key(string column) => $"COALESCE({column}, '')";
 
@@ -136,23 +157,9 @@ internal sealed class AlarmHistoryReader(string path)
     // time frame do not hide it (as in Vitrage): the page goes on from its place in the sort order.
     private static bool AddMarker(SqliteConnection connection, AlarmHistoryQuery query, List<(string Expression, bool Descending)> order, List<string> where, SqliteCommand command)
     {
-        var values = new List<object>();
-        using (var find = connection.CreateCommand())
+        if (FindMarkerRow(connection, query, [.. order.Select(o => o.Expression)]) is not { } values)
         {
-            var visible = new List<string> { "vitrage_id = $marker" };
-            AddTenancy(query, visible, find);
-            find.CommandText = $"SELECT {string.Join(", ", order.Select(o => o.Expression))} FROM alarms WHERE {string.Join(" AND ", visible)} ORDER BY id DESC LIMIT 1";
-            find.Parameters.AddWithValue("$marker", query.Marker);
-            using var reader = find.ExecuteReader();
-            if (!reader.Read())
-            {
-                return false;
-            }
-
-            for (var i = 0; i < order.Count; i++)
-            {
-                values.Add(reader.GetValue(i));
-            }
+            return false;
         }
 
         var alternatives = new List<string>();
@@ -166,5 +173,28 @@ internal sealed class AlarmHistoryReader(string path)
 
         where.Add("(" + string.Join(" OR ", alternatives) + ")");
         return true;
+    }
+
+    // The newest row of the marker the caller may see: its values of the expressions, or null.
+    private static object[]? FindMarkerRow(SqliteConnection connection, AlarmHistoryQuery query, IReadOnlyList<string> expressions)
+    {
+        using var find = connection.CreateCommand();
+        var visible = new List<string> { "vitrage_id = $marker" };
+        AddTenancy(query, visible, find);
+        find.CommandText = $"SELECT {string.Join(", ", expressions)} FROM alarms WHERE {string.Join(" AND ", visible)} ORDER BY id DESC LIMIT 1";
+        find.Parameters.AddWithValue("$marker", query.Marker);
+        using var reader = find.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        var values = new object[expressions.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = reader.GetValue(i);
+        }
+
+        return values;
     }
 }

@@ -25,13 +25,13 @@ internal static class AlarmEndpoints
 
     public static void Map(IEndpointRouteBuilder app, GraphReadiness readiness, AlarmHistoryReader? history)
     {
-        app.MapGet("/v1/alarm", context => ListAsync(context, readiness));
+        app.MapGet("/v1/alarm", context => ListAsync(context, readiness, history));
         app.MapGet("/v1/alarm/count", context => CountAsync(context, readiness));
         app.MapGet("/v1/alarm/history", context => HistoryAsync(context, readiness, history));
         app.MapGet("/v1/alarm/{vitrage_id}", context => ShowAsync(context, readiness));
     }
 
-    private static async Task ListAsync(HttpContext context, GraphReadiness readiness)
+    private static async Task ListAsync(HttpContext context, GraphReadiness readiness, AlarmHistoryReader? history)
     {
         var parameters = await RequestParameters.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         var scope = TenantScope.For(ApiRequest.Identity(context), parameters.GetBool("all_tenants"));
@@ -41,7 +41,32 @@ internal static class AlarmEndpoints
         var page = new AlarmPage(AlarmHistoryRequest.SortKeys(parameters), limit == 0 ? MaxAlarms : Math.Min(limit, MaxAlarms),
             AlarmHistoryRequest.Marker(parameters), AlarmHistoryRequest.NextPage(parameters), AlarmHistoryRequest.Filters(parameters));
         var graph = ApiResponses.UseVersion(context, readiness);
-        var alarms = AlarmReader.List(graph, scope, resource, page);
+        List<VertexView> alarms;
+        try
+        {
+            alarms = AlarmReader.List(graph, scope, resource, page);
+        }
+        catch (MarkerNotActiveException)
+        {
+            // The marker's alarm ended since the previous page (or never was): Vitrage serves the list
+            // from its history table, where the ended alarm's row still is, and goes on after it.
+            // Active alarms have no end, so the row's end does not place it.
+            var query = AlarmHistoryRequest.Parse(parameters, scope);
+            var values = history is null ? null : await ReadHistoryAsync(history, r => r.MarkerValues(query, page.KeyColumns, context.RequestAborted), context.RequestAborted).ConfigureAwait(false);
+            if (values is null)
+            {
+                throw ApiException.BadRequest(
+                    $"Parameter marker = '{page.Marker}' names no alarm you may see, active or in the history (a wrong id, or its row aged out since the previous page): ask again without marker for the first page.");
+            }
+
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = page.KeyColumns[i] == "end_timestamp" ? string.Empty : values[i];
+            }
+
+            alarms = AlarmReader.List(graph, scope, resource, page, values);
+        }
+
         await ApiResponses.WriteJsonAsync(context, async (writer, ct) =>
         {
             writer.WriteStartArray();
@@ -63,23 +88,14 @@ internal static class AlarmEndpoints
         graph.EnsureReady();
         var query = AlarmHistoryRequest.Parse(parameters, TenantScope.For(ApiRequest.Identity(context), parameters.GetBool("all_tenants")));
         List<HistoryAlarm> alarms;
-        await HistoryReads.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
-            alarms = history is null ? (query.Marker is null ? [] : throw new UnknownMarkerException(query.Marker)) : await Task.Factory.StartNew(() => history.Read(query, context.RequestAborted), context.RequestAborted,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
-        }
-        catch (SqliteException e)
-        {
-            throw new ApiException(StatusCodes.Status503ServiceUnavailable, $"The alarm history cannot be read now: {e.Message}");
+            alarms = history is null ? (query.Marker is null ? [] : throw new UnknownMarkerException(query.Marker))
+                : await ReadHistoryAsync(history, r => r.Read(query, context.RequestAborted), context.RequestAborted).ConfigureAwait(false);
         }
         catch (UnknownMarkerException e)
         {
             throw ApiException.BadRequest(e.Message);
-        }
-        finally
-        {
-            HistoryReads.Release();
         }
 
         await ApiResponses.WriteJsonAsync(context, async (writer, ct) =>
@@ -93,6 +109,25 @@ internal static class AlarmEndpoints
 
             writer.WriteEndArray();
         }).ConfigureAwait(false);
+    }
+
+    // One read of the history: at most HistoryReads at once, on a thread of its own (not the pool's);
+    // a database that cannot be read now is a 503.
+    private static async Task<T> ReadHistoryAsync<T>(AlarmHistoryReader history, Func<AlarmHistoryReader, T> read, CancellationToken cancellationToken)
+    {
+        await HistoryReads.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Factory.StartNew(() => read(history), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+        }
+        catch (SqliteException e)
+        {
+            throw new ApiException(StatusCodes.Status503ServiceUnavailable, $"The alarm history cannot be read now: {e.Message}");
+        }
+        finally
+        {
+            HistoryReads.Release();
+        }
     }
 
     private static async Task CountAsync(HttpContext context, GraphReadiness readiness)

@@ -8,8 +8,10 @@ namespace PluginHost.Api.Views;
 /// <see cref="Marker"/> alarm (before it with <see cref="NextPage"/> false), at most
 /// <see cref="Limit"/>. The marker is looked for among the active alarms the caller may see, before
 /// the filters (a filter changed between pages does not lose the place, as in the history); one that
-/// names none of them (a wrong id, or an alarm that ended since the previous page) is a 400, as in the
-/// history: an empty page would end a paging script early as if no alarm came after it.
+/// names none of them (an alarm that ended since the previous page) is looked for in the history by
+/// the caller (<see cref="MarkerNotActiveException"/>), as Vitrage, which serves the list from its
+/// history table, finds it there; one that names no alarm at all is a 400, as in the history: an
+/// empty page would end a paging script early as if no alarm came after it.
 /// An absent value sorts as empty text, as the history's <c>COALESCE</c>. A filter keeps the alarms
 /// whose column contains one of its values, ignoring ASCII case, like the history's SQL
 /// <c>LIKE '%value%'</c> (whose <c>%</c> and <c>_</c> in a value are wildcards; here they are text).
@@ -21,12 +23,20 @@ internal sealed record AlarmPage(
     /// <summary>The first <paramref name="limit"/> alarms by start, then vitrage_id.</summary>
     public static AlarmPage First(int limit) => new([("start_timestamp", false), ("vitrage_id", false)], limit, Marker: null, NextPage: true);
 
-    /// <exception cref="ApiException">400: <see cref="Marker"/> names no alarm of <paramref name="alarms"/>.</exception>
-    public List<VertexView> Take(IEnumerable<VertexView> alarms)
+    /// <summary>The columns the rows are ordered by: the sort keys, then vitrage_id.</summary>
+    public IReadOnlyList<string> KeyColumns => [.. Keys.Select(k => k.Column)];
+
+    private IReadOnlyList<(string Column, bool Descending)> Keys => SortBy.Any(k => k.Column == "vitrage_id") ? SortBy : [.. SortBy, ("vitrage_id", false)];
+
+    /// <param name="alarms">The active alarms the caller may see.</param>
+    /// <param name="markerValues">The <see cref="KeyColumns"/> of the marker's alarm when it is not
+    /// among <paramref name="alarms"/> (it ended: the history's row).</param>
+    /// <exception cref="MarkerNotActiveException"><see cref="Marker"/> names none of <paramref name="alarms"/> and no <paramref name="markerValues"/> were given.</exception>
+    public List<VertexView> Take(IEnumerable<VertexView> alarms, string[]? markerValues = null)
     {
-        var keys = SortBy.Any(k => k.Column == "vitrage_id") ? SortBy : [.. SortBy, ("vitrage_id", false)];
+        var keys = Keys;
         string[] Values(VertexView alarm) => [.. keys.Select(k => AlarmReader.Column(alarm, k.Column) ?? string.Empty)];
-        string[]? marker = null;
+        var marker = markerValues;
         var rows = new List<(VertexView Alarm, string[] Values)>();
         foreach (var alarm in alarms)
         {
@@ -62,8 +72,7 @@ internal sealed record AlarmPage(
 
         if (marker is null)
         {
-            throw ApiException.BadRequest(
-                $"Parameter marker = '{Marker}' names no active alarm you may see (a wrong id, or the alarm ended since the previous page): ask again without marker for the first page.");
+            throw new MarkerNotActiveException();
         }
 
         // vitrage_id is one of the keys, so only the marker compares equal to itself.
@@ -75,3 +84,6 @@ internal sealed record AlarmPage(
     private bool Matches(VertexView alarm) => Filters is null || Filters.All(f =>
         AlarmReader.Column(alarm, f.Column) is { } value && f.Values.Any(v => value.Contains(v, StringComparison.OrdinalIgnoreCase)));
 }
+
+/// <summary>An <c>alarm list</c> marker names no active alarm the caller may see: look for it in the history.</summary>
+internal sealed class MarkerNotActiveException() : Exception("the marker names no active alarm");

@@ -26,7 +26,8 @@ internal static class AlarmReader
     /// One page of the active alarms the caller may see, on one resource (by vitrage_id) or all, in
     /// <paramref name="page"/>'s order (by default start time, then vitrage_id).
     /// </summary>
-    public static List<VertexView> List(GraphVersion graph, TenantScope scope, string? resourceVitrageId, AlarmPage page)
+    /// <exception cref="MarkerNotActiveException">The page's marker names no active alarm the caller may see, and no <paramref name="markerValues"/> were given.</exception>
+    public static List<VertexView> List(GraphVersion graph, TenantScope scope, string? resourceVitrageId, AlarmPage page, string[]? markerValues = null)
     {
         var resource = resourceVitrageId is null ? null : graph.FindByVitrageId(resourceVitrageId);
         if (resourceVitrageId is not null && resource is null)
@@ -35,7 +36,7 @@ internal static class AlarmReader
         }
 
         return page.Take(graph.Vertices.Values
-            .Where(v => VertexFilters.Alarm(v) && scope.CanSee(v, graph) && (resource is null || ResourceOf(v, graph)?.Key == resource.Key)));
+            .Where(v => VertexFilters.Alarm(v) && scope.CanSee(v, graph) && (resource is null || ResourceOf(v, graph)?.Key == resource.Key)), markerValues);
     }
 
     /// <summary>What an alarm shows under <paramref name="column"/> (its start: when the graph first saw it, if the datasource gave none).</summary>
