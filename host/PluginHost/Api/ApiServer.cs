@@ -88,7 +88,7 @@ internal sealed class ApiServer : IAsyncDisposable
         MountUi(app);
         app.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = c => ApiMiddleware.WriteStatusCodeAsync(c.HttpContext) });
         app.UseRouting(); // a route matches with and without the trailing slash the vitrage client sends
-        var graph = new GraphReadiness(versions, () => health.Scheduler.Runners); // a reload may change the runners
+        var graph = new GraphReadiness(versions, health.Scheduler.GraphWaitsFor);
         InfoEndpoints.Map(app, () => health.Scheduler.Runners, graph);
         OperationsEndpoints.Map(app, health);
         TopologyEndpoints.Map(app, graph);

@@ -20,27 +20,12 @@ namespace PluginHost.Api;
 /// in <c>service list</c> and <c>pluginhost status</c>. With every datasource failing, the graph
 /// would be empty: still 503.
 /// </summary>
-internal sealed class GraphReadiness(GraphVersionPublisher versions, Func<IReadOnlyList<DriverRunner>> runners)
+internal sealed class GraphReadiness(GraphVersionPublisher versions, Func<IReadOnlyList<DriverRunner>> waitingFor)
 {
     public GraphVersionPublisher Versions => versions;
 
-    /// <summary>
-    /// The enabled datasources (a reload may change them) no complete snapshot of which is in the
-    /// published graph yet. By the graph, not by the runner's count: a runner counts its snapshot when
-    /// it has queued the end, before the processor has published it (a read then found the graph still
-    /// empty), and a driver a reload creates again counts from 0 while its entities are all there.
-    /// </summary>
-    public IReadOnlyList<string> Waiting()
-    {
-        var snapshotted = versions.Snapshotted;
-        var enabled = runners();
-        var missing = enabled.Where(r => !snapshotted.Contains(r.Name)).ToList();
-        // One still reading its first snapshot: wait for it. The others only failed so far: wait only
-        // while no datasource has a complete snapshot in the graph (an empty graph reads as an empty cloud).
-        var firstStillBeingRead = missing.Any(r => r.Status.Current.FailedSnapshots == 0);
-        var anyInTheGraph = missing.Count < enabled.Count;
-        return firstStillBeingRead || !anyInTheGraph ? [.. missing.Select(r => r.Name).Order(StringComparer.Ordinal)] : [];
-    }
+    /// <summary>The datasources the graph waits for (<see cref="DatasourceScheduler.GraphWaitsFor"/>).</summary>
+    public IReadOnlyList<string> Waiting() => [.. waitingFor().Select(r => r.Name)];
 
     /// <exception cref="ApiException">503 naming the datasources not done yet (not their errors: those are
     /// for service list's admins and <c>pluginhost status</c>).</exception>

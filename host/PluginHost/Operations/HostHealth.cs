@@ -5,7 +5,7 @@ namespace PluginHost.Operations;
 /// <summary>
 /// Liveness and readiness, as <c>/healthz</c>, <c>/readyz</c>, <c>status</c> and systemd see them.
 /// Alive: the graph processor answers a probe (a queue barrier) in time, and no datasource loop
-/// died. Ready: every enabled datasource has completed a snapshot. A failing output (the alarm
+/// died. Ready: the graph holds what the datasources report (<see cref="Readiness"/>). A failing output (the alarm
 /// history, the graph file, the notifications) is a warning, not unreadiness: the API serves the
 /// graph from memory all the same, and a readiness probe failing on it took the API out of its
 /// Kubernetes Service whenever RabbitMQ or the history's disk had trouble (a hostile test, stop 39).
@@ -86,19 +86,20 @@ internal sealed class HostHealth(DatasourceScheduler scheduler, TimeProvider tim
         return (reasons.Count == 0, reasons);
     }
 
-    /// <summary>Whether every datasource has completed a snapshot.</summary>
+    /// <summary>
+    /// Whether the API has a graph to serve (<see cref="DatasourceScheduler.GraphWaitsFor"/>), as its own
+    /// reads and <c>vitrage status</c> see it: a probe that said otherwise took the API out of its
+    /// Kubernetes Service while it answered, for as long as one of several datasources failed, or
+    /// after a reload made a failing driver again while the graph held all its entities.
+    /// </summary>
     public (bool Ok, IReadOnlyList<string> Reasons) Readiness()
     {
         var reasons = new List<string>();
-        foreach (var runner in scheduler.Runners)
+        foreach (var runner in scheduler.GraphWaitsFor())
         {
-            var status = runner.Status.Current;
-            if (status.CompletedSnapshots == 0)
-            {
-                reasons.Add(status.LastError is { } error
-                    ? $"datasource {runner.Name} has not completed a snapshot: {error}"
-                    : $"datasource {runner.Name} has not completed a snapshot yet");
-            }
+            reasons.Add(runner.Status.Current.LastError is { } error
+                ? $"datasource {runner.Name} has not completed a snapshot: {error}"
+                : $"datasource {runner.Name} has not completed a snapshot yet");
         }
 
         return (reasons.Count == 0, reasons);

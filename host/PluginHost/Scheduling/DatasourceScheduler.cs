@@ -96,6 +96,27 @@ internal sealed class DatasourceScheduler : IAsyncDisposable
     public GraphVersionPublisher Versions => _processor.Publisher;
 
     /// <summary>
+    /// The enabled datasources the published graph still waits for, by name: none of their complete
+    /// snapshots is in it, and either one of them is still reading its first snapshot or no datasource
+    /// has one in the graph. A datasource whose snapshots only failed so far (its cluster unreachable,
+    /// its broker down) does not hold back a graph another datasource's snapshot is in: one failing
+    /// plugin never stops the others (Vitrage's graph is ready once each driver's first get_all was
+    /// tried, entity_graph/driver_exec.py); with all of them failing the graph is empty, which reads
+    /// as an empty cloud. By the graph, not the runners' counts: a runner counts its snapshot before
+    /// the processor has published it, and a driver a reload made again counts from zero while its
+    /// entities are all there. The API's reads and status, and /readyz, go by this.
+    /// </summary>
+    public IReadOnlyList<DriverRunner> GraphWaitsFor()
+    {
+        var snapshotted = Versions.Snapshotted;
+        var enabled = Runners;
+        var missing = enabled.Where(r => !snapshotted.Contains(r.Name)).OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
+        var firstStillBeingRead = missing.Any(r => r.Status.Current.FailedSnapshots == 0);
+        var anyInTheGraph = missing.Count < enabled.Count;
+        return firstStillBeingRead || !anyInTheGraph ? missing : [];
+    }
+
+    /// <summary>
     /// Creates every enabled datasource's driver. A plugin whose configuration is unusable throws
     /// <see cref="ConfigException"/> (exit 2); a plugin that fails otherwise is logged and left out.
     /// With <paramref name="writeOutputs"/> false (the <c>snapshot</c> verb without

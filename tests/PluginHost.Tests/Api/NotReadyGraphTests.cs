@@ -71,6 +71,8 @@ public sealed class NotReadyGraphTests(NotReadyGraphTests.Fixture fixture) : ICl
 
         (await VitrageClient.RunJsonAsync(host.BaseUrl, "status")).GetProperty("reason").GetString().ShouldBe("OK");
         (await VitrageClient.RunJsonAsync(host.BaseUrl, "resource", "list", "--all-tenants", "--type", "kubernetes.node")).GetArrayLength().ShouldBe(2);
+        using var readiness = await host.GetAsync("readyz");
+        readiness.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
     }
 
     // Ready meant every datasource had a complete snapshot in the graph (945c94c), so one datasource
@@ -104,6 +106,8 @@ public sealed class NotReadyGraphTests(NotReadyGraphTests.Fixture fixture) : ICl
         var switches = await VitrageClient.RunJsonAsync(host.BaseUrl, "resource", "list", "--all-tenants", "--type", "switch");
         switches.GetArrayLength().ShouldBe(1);
         (await VitrageClient.RunJsonAsync(host.BaseUrl, "resource", "list", "--all-tenants", "--type", "kubernetes.node")).GetArrayLength().ShouldBe(0);
+        using var readiness = await host.GetAsync("readyz"); // the probe goes by the same rule: the API stays in its Service
+        readiness.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
     }
 
     /// <summary>A host on a cluster that answers 500 to every request, for as long as the tests run.</summary>

@@ -96,6 +96,7 @@ public sealed class ServiceOperationsTests(EchoPluginFolder plugins) : IClassFix
 
         File.WriteAllText(temp.Combine("entities"), "a\nb\n");
         await host.WaitForLogAsync("echo snapshot complete", seconds: 30);
+        await host.WaitForGraphReadyAsync(http); // a moment after that line: the publication /readyz goes by
         (await http.GetAsync("readyz", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
         var healthy = await HostProcess.RunAsync("status", "--config-file", config, "--url", api.ToString(), "--format", "json");
         healthy.ExitCode.ShouldBe(0, healthy.Stderr);
