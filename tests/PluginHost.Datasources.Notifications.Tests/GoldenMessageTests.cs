@@ -53,9 +53,7 @@ public sealed class GoldenMessageTests
         var topic = $"golden_{Guid.NewGuid():N}";
         await using (var channel = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken))
         {
-            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: false, autoDelete: false, cancellationToken: TestContext.Current.CancellationToken);
-            await channel.QueueDeclareAsync($"{topic}.info", durable: false, exclusive: false, autoDelete: false, cancellationToken: TestContext.Current.CancellationToken);
-            await channel.QueueBindAsync($"{topic}.info", exchange, $"{topic}.info", cancellationToken: TestContext.Current.CancellationToken);
+            await TestBroker.DeclareTopicQueueAsync(channel, exchange, $"{topic}.info");
             var properties = new BasicProperties { ContentType = "application/json", ContentEncoding = "utf-8", DeliveryMode = DeliveryModes.Persistent };
             await channel.BasicPublishAsync(exchange, $"{topic}.info", mandatory: false, properties, GoldenBody, TestContext.Current.CancellationToken);
             await channel.BasicPublishAsync(exchange, $"{topic}.info", mandatory: false, properties, GoldenBody, TestContext.Current.CancellationToken); // a duplicate
@@ -90,10 +88,8 @@ public sealed class GoldenMessageTests
         var ct = TestContext.Current.CancellationToken;
         await using (var channel = await connection.CreateChannelAsync(cancellationToken: ct))
         {
-            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: false, autoDelete: false, cancellationToken: ct);
-            await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false, cancellationToken: ct);
-            await channel.QueueBindAsync(queue, exchange, queue, cancellationToken: ct);
-            var properties = new BasicProperties { ContentType = "application/json", ContentEncoding = "utf-8" };
+            await TestBroker.DeclareTopicQueueAsync(channel, exchange, queue);
+            var properties = TestBroker.JsonMessage();
             byte[][] poison = ["[1,2]"u8.ToArray(), """{"oslo.message":"\ud800"}"""u8.ToArray(), "not json"u8.ToArray(), new byte[(1 << 20) + 1]];
             foreach (var body in poison)
             {

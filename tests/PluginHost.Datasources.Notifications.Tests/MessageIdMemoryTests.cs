@@ -29,10 +29,8 @@ public sealed class MessageIdMemoryTests
 
         await using (var channel = await connection.CreateChannelAsync(cancellationToken: ct))
         {
-            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: false, autoDelete: false, cancellationToken: ct);
-            await channel.QueueDeclareAsync($"{topic}.info", durable: false, exclusive: false, autoDelete: false, cancellationToken: ct);
-            await channel.QueueBindAsync($"{topic}.info", exchange, $"{topic}.info", cancellationToken: ct);
-            var properties = new BasicProperties { ContentType = "application/json", ContentEncoding = "utf-8" };
+            await TestBroker.DeclareTopicQueueAsync(channel, exchange, $"{topic}.info");
+            var properties = TestBroker.JsonMessage();
             var padding = new string('x', IdLength);
             for (var i = 0; i <= Messages; i++)
             {

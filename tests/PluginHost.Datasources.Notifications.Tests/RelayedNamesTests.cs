@@ -22,10 +22,8 @@ public sealed class RelayedNamesTests
         var topic = $"names_{Guid.NewGuid():N}";
         var queue = $"{topic}.info";
         await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: false, autoDelete: false, cancellationToken: ct);
-        await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false, cancellationToken: ct);
-        await channel.QueueBindAsync(queue, exchange, queue, cancellationToken: ct);
-        var properties = new BasicProperties { ContentType = "application/json", ContentEncoding = "utf-8" };
+        await TestBroker.DeclareTopicQueueAsync(channel, exchange, queue);
+        var properties = TestBroker.JsonMessage();
         Task PublishAsync(string publisher, string id) =>
             channel.BasicPublishAsync(exchange, queue, mandatory: false, properties, Entity(publisher, id), ct).AsTask();
 

@@ -139,9 +139,7 @@ public sealed class RelayedSnapshotTests
             var connection = await TestBroker.ConnectAsync();
             var channel = await connection.CreateChannelAsync(cancellationToken: ct);
             var edge = new Edge(connection, channel);
-            await channel.ExchangeDeclareAsync(edge.Exchange, ExchangeType.Topic, durable: false, autoDelete: false, cancellationToken: ct);
-            await channel.QueueDeclareAsync($"{edge.Topic}.info", durable: false, exclusive: false, autoDelete: false, cancellationToken: ct);
-            await channel.QueueBindAsync($"{edge.Topic}.info", edge.Exchange, $"{edge.Topic}.info", cancellationToken: ct);
+            await TestBroker.DeclareTopicQueueAsync(channel, edge.Exchange, $"{edge.Topic}.info");
             return edge;
         }
 
@@ -158,7 +156,7 @@ public sealed class RelayedSnapshotTests
         }
 
         private Task PublishAsync(byte[] body) => _channel.BasicPublishAsync(Exchange, $"{Topic}.info", mandatory: false,
-            new BasicProperties { ContentType = "application/json", ContentEncoding = "utf-8" }, body, TestContext.Current.CancellationToken).AsTask();
+            TestBroker.JsonMessage(), body, TestContext.Current.CancellationToken).AsTask();
 
         public async ValueTask DisposeAsync()
         {

@@ -23,10 +23,8 @@ public sealed class UnreadableMessageTests
         var topic = $"unreadable_{Guid.NewGuid():N}";
         var queue = $"{topic}.info";
         await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: false, autoDelete: false, cancellationToken: ct);
-        await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false, cancellationToken: ct);
-        await channel.QueueBindAsync(queue, exchange, queue, cancellationToken: ct);
-        var properties = new BasicProperties { ContentType = "application/json", ContentEncoding = "utf-8" };
+        await TestBroker.DeclareTopicQueueAsync(channel, exchange, queue);
+        var properties = TestBroker.JsonMessage();
         Task PublishAsync(byte[] body) => channel.BasicPublishAsync(exchange, queue, mandatory: false, properties, body, ct).AsTask();
 
         await using var host = CentralHost.Create(temp, exchange, topic);

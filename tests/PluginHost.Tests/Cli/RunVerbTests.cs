@@ -233,20 +233,7 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         var renewed = File.ReadAllText(kubeconfig);
         File.WriteAllText(kubeconfig, renewed.Replace(simulator.Options.Token, "revoked-token", StringComparison.Ordinal));
         var graphFile = temp.Combine("graph.json");
-        var config = temp.File("vitrage.conf", $"""
-            [datasources]
-            types = kubernetes
-            plugin_path = {TestRepository.HostPluginFolder}
-            [plugin_host]
-            graph_file = {graphFile}
-            state_dir = {temp.Combine("state")}
-            retry_initial_delay = 1
-            retry_max_delay = 2
-            [api]
-            enabled = false
-            [kubernetes]
-            config_file = {kubeconfig}
-            """);
+        var config = KubernetesRetryingSoon(temp, graphFile, kubeconfig);
         await using var host = RunningHost.Start("run", "--config-file", config);
         await host.WaitForLogAsync("answered 401 Unauthorized");
 
@@ -307,20 +294,7 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
             """;
         File.WriteAllText(kubeconfig, Kubeconfig("revoked-token"));
         var graphFile = temp.Combine("graph.json");
-        var config = temp.File("vitrage.conf", $"""
-            [datasources]
-            types = kubernetes
-            plugin_path = {TestRepository.HostPluginFolder}
-            [plugin_host]
-            graph_file = {graphFile}
-            state_dir = {temp.Combine("state")}
-            retry_initial_delay = 1
-            retry_max_delay = 2
-            [api]
-            enabled = false
-            [kubernetes]
-            {(certificateFiles ? $"config_file = {kubeconfig}" : string.Empty)}
-            """);
+        var config = KubernetesRetryingSoon(temp, graphFile, certificateFiles ? kubeconfig : null);
         await using var host = RunningHost.Start(new Dictionary<string, string> { ["KUBECONFIG"] = kubeconfig }, "run", "--config-file", config);
         await host.WaitForLogAsync("answered 401 Unauthorized");
 
@@ -420,4 +394,21 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         host.Signal(RunningHost.SigTerm);
         await host.WaitForExitAsync();
     }
+
+    // The Kubernetes datasource alone, retrying a failed snapshot within a second or two, the graph
+    // written to graphFile, no API; the kubeconfig from config_file, or without one from $KUBECONFIG.
+    private static string KubernetesRetryingSoon(TempFolder temp, string graphFile, string? kubeconfig) => temp.File("vitrage.conf", $"""
+        [datasources]
+        types = kubernetes
+        plugin_path = {TestRepository.HostPluginFolder}
+        [plugin_host]
+        graph_file = {graphFile}
+        state_dir = {temp.Combine("state")}
+        retry_initial_delay = 1
+        retry_max_delay = 2
+        [api]
+        enabled = false
+        [kubernetes]
+        {(kubeconfig is null ? string.Empty : $"config_file = {kubeconfig}")}
+        """);
 }

@@ -19,6 +19,21 @@ internal static class TestBroker
 
     public static int Port => new Uri(Url.Replace("rabbit://", "amqp://", StringComparison.Ordinal)).Port;
 
+    /// <summary>
+    /// A topic exchange and a queue bound to it by the queue's own name (<c>&lt;topic&gt;.info</c>), as an
+    /// oslo.messaging notifier and the central host's consumer declare them.
+    /// </summary>
+    public static async Task DeclareTopicQueueAsync(IChannel channel, string exchange, string queue, bool durable = false)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable, autoDelete: false, cancellationToken: ct);
+        await channel.QueueDeclareAsync(queue, durable, exclusive: false, autoDelete: false, cancellationToken: ct);
+        await channel.QueueBindAsync(queue, exchange, queue, cancellationToken: ct);
+    }
+
+    /// <summary>The properties of an oslo.messaging JSON notification.</summary>
+    public static BasicProperties JsonMessage() => new() { ContentType = "application/json", ContentEncoding = "utf-8" };
+
     public static async Task<IConnection> ConnectAsync()
     {
         var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = Port, UserName = "guest", Password = "guest" };
