@@ -26,7 +26,11 @@ internal sealed class AlarmHistoryWriter(SqliteConnection connection) : IDisposa
         + "project_id = excluded.project_id, vitrage_resource_type = excluded.vitrage_resource_type, vitrage_resource_id = excluded.vitrage_resource_id, "
         + "vitrage_resource_project_id = excluded.vitrage_resource_project_id, vitrage_datasource_name = excluded.vitrage_datasource_name, payload = excluded.payload";
 
-    internal const string EndSql = "UPDATE alarms SET end_timestamp = $end WHERE vitrage_id = $id AND +end_timestamp = $open";
+    // An end is the host's clock, a start often the datasource's (a node condition's lastTransitionTime,
+    // the API server's clock): with a cluster whose clock runs ahead, a short alarm ended before it
+    // started, and Vitrage's time-frame queries (start <= t <= end) never found it. Such an end is
+    // recorded as the start. Both are text in one format (AlarmRows.Time), so MAX compares them.
+    internal const string EndSql = "UPDATE alarms SET end_timestamp = MAX(start_timestamp, $end) WHERE vitrage_id = $id AND +end_timestamp = $open";
 
     private SqliteCommand? _start;
     private SqliteCommand? _end;
@@ -131,7 +135,7 @@ internal sealed class AlarmHistoryWriter(SqliteConnection connection) : IDisposa
 
         foreach (var id in stale)
         {
-            Execute(transaction, "UPDATE alarms SET end_timestamp = $end WHERE id = $row", ("$end", end), ("$row", id));
+            Execute(transaction, "UPDATE alarms SET end_timestamp = MAX(start_timestamp, $end) WHERE id = $row", ("$end", end), ("$row", id)); // as EndSql
         }
     }
 

@@ -48,6 +48,20 @@ public sealed class AlarmHistoryTests : IDisposable
         rows[0].Payload.ShouldContain("\"vitrage_operational_severity\":\"N/A\"");
     }
 
+    // An alarm's start is the datasource's clock (a node condition's lastTransitionTime: the API
+    // server's), its end the host's: with a cluster clock 10 minutes ahead, a one-minute alarm was
+    // recorded as ending 9 minutes before it started, and a time frame around it never found it.
+    [Fact]
+    public async Task Write_AlarmEndedBeforeTheDatasourcesStart_EndRecordedAsTheStart()
+    {
+        const string start = "2026-03-01T00:10:00.000000Z";
+        await WriteAsync(_timeline.Node("n1", 0, alarm: true, start: start), _timeline.Node("n1", 60, alarm: false));
+
+        Read().Select(r => (r.Start, r.End)).ShouldBe([(start, start)]);
+        Read(new AlarmHistoryQuery { Start = DateTimeOffset.Parse("2026-03-01T00:09:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            End = DateTimeOffset.Parse("2026-03-01T00:11:00Z", System.Globalization.CultureInfo.InvariantCulture) }).Count.ShouldBe(1);
+    }
+
     // Found by a hostile test (stop 38): NotReady → Ready → NotReady within one second gives the
     // second activation the first's start (lastTransitionTime has whole seconds); its row was
     // ignored, so the live alarm had none open and the history showed it ended.
