@@ -9,13 +9,21 @@ namespace PluginHost.Configuration;
 /// </summary>
 internal readonly record struct FileStamp(long Length, DateTime LastWriteUtc)
 {
-    /// <summary>The stamp of a file; null for a path that names no file (missing, or a folder).</summary>
+    /// <summary>
+    /// The stamp of a file, or of the file a link leads to; null for a path that names no file
+    /// (missing, a folder, a dangling link or a loop of links).
+    /// </summary>
     public static FileStamp? Of(string path)
     {
         try
         {
             var file = new FileInfo(path);
-            return file.Exists ? new FileStamp(file.Length, file.LastWriteTimeUtc) : null;
+
+            // A link's own length and time never change when what it leads to does: a Kubernetes
+            // Secret or ConfigMap volume links each file through "..data", which the kubelet swaps
+            // whole to update them (a rotated certificate, an edited ConfigMap). Stamp the file itself.
+            var target = file.LinkTarget is null ? file : file.ResolveLinkTarget(returnFinalTarget: true);
+            return target is FileInfo { Exists: true } resolved ? new FileStamp(resolved.Length, resolved.LastWriteTimeUtc) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

@@ -249,19 +249,31 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         host.ExitCode.ShouldBe(0, host.Stderr);
     }
 
-    public static TheoryData<string, bool> RenewedCredentials => new()
+    public enum RenewedFiles
+    {
+        CertificateFiles,
+        CertificateFilesInASecretVolume,
+        KubeconfigFromEnvironment,
+    }
+
+    public static TheoryData<string, RenewedFiles> RenewedCredentials => new()
     {
         // Found by a hostile test (s45): only config_file's own file was stamped, and a renewed client
         // certificate in the file the kubeconfig names went on being refused after a reload (80f8043).
-        { "client certificate and key files the kubeconfig names", true },
+        { "client certificate and key files the kubeconfig names", RenewedFiles.CertificateFiles },
+        // Found in review (s46): a Kubernetes Secret volume links each file through "..data", which
+        // the kubelet swaps whole; the stamp was the link's own, which never changes, so a certificate
+        // cert-manager renewed was refused after every reload until a restart.
+        { "client certificate and key in a Kubernetes Secret volume, ..data swapped", RenewedFiles.CertificateFilesInASecretVolume },
         // Without config_file, the kubeconfig $KUBECONFIG names was not stamped at all.
-        { "kubeconfig found through $KUBECONFIG", false },
+        { "kubeconfig found through $KUBECONFIG", RenewedFiles.KubeconfigFromEnvironment },
     };
 
     [Theory]
     [MemberData(nameof(RenewedCredentials))]
-    public async Task Run_SighupAfterAFileTheKubeconfigNamesWasRenewed_CreatesTheDriverAgainWithTheNewCredentials(string name, bool certificateFiles)
+    public async Task Run_SighupAfterAFileTheKubeconfigNamesWasRenewed_CreatesTheDriverAgainWithTheNewCredentials(string name, RenewedFiles renewed)
     {
+        var certificateFiles = renewed != RenewedFiles.KubeconfigFromEnvironment;
         using var temp = new TempFolder();
         await using var simulator = await KubeApiSimulator.KubeApiSimulator.StartAsync(new KubeApiSimulator.SimulatorOptions
         {
@@ -272,8 +284,15 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         var pki = simulator.Certificates!;
         using var stranger = KubeApiSimulator.SimulatorCertificates.Create("stranger"); // a client certificate of another CA: refused
         var kubeconfig = temp.Combine("kubeconfig");
-        var certificate = temp.File("client.crt", KubeApiSimulator.SimulatorCertificates.ToPem(stranger.Client));
-        var key = temp.File("client.key", KubeApiSimulator.SimulatorCertificates.PrivateKeyPem(stranger.Client));
+        var secretVolume = renewed == RenewedFiles.CertificateFilesInASecretVolume ? new SecretVolume(temp.Combine("secret")) : null;
+        var strangerFiles = new Dictionary<string, string>
+        {
+            ["client.crt"] = KubeApiSimulator.SimulatorCertificates.ToPem(stranger.Client),
+            ["client.key"] = KubeApiSimulator.SimulatorCertificates.PrivateKeyPem(stranger.Client),
+        };
+        secretVolume?.Write(strangerFiles);
+        var certificate = secretVolume?.Combine("client.crt") ?? temp.File("client.crt", strangerFiles["client.crt"]);
+        var key = secretVolume?.Combine("client.key") ?? temp.File("client.key", strangerFiles["client.key"]);
         var authority = temp.File("ca.crt", KubeApiSimulator.SimulatorCertificates.ToPem(pki.Authority));
         string Kubeconfig(string token) => $"""
             apiVersion: v1
@@ -298,7 +317,15 @@ public sealed class RunVerbTests(EchoPluginFolder plugins) : IClassFixture<EchoP
         await using var host = RunningHost.Start(new Dictionary<string, string> { ["KUBECONFIG"] = kubeconfig }, "run", "--config-file", config);
         await host.WaitForLogAsync("answered 401 Unauthorized");
 
-        if (certificateFiles)
+        if (secretVolume is not null)
+        {
+            secretVolume.Write(new Dictionary<string, string>
+            {
+                ["client.crt"] = KubeApiSimulator.SimulatorCertificates.ToPem(pki.Client),
+                ["client.key"] = KubeApiSimulator.SimulatorCertificates.PrivateKeyPem(pki.Client),
+            });
+        }
+        else if (certificateFiles)
         {
             File.WriteAllText(certificate, KubeApiSimulator.SimulatorCertificates.ToPem(pki.Client));
             File.WriteAllText(key, KubeApiSimulator.SimulatorCertificates.PrivateKeyPem(pki.Client));
