@@ -59,89 +59,39 @@ internal static class IniFileReader
     /// <summary>The most a config file may hold; a real vitrage.conf is tens of KB.</summary>
     private const int MaxFileBytes = 16 << 20;
 
-    // File.ReadAllText read whatever it was given to the end: /dev/zero or a multi-GB log passed by
-    // mistake grew the process by gigabytes before an OutOfMemoryException and its stack trace.
-    // Opening a file takes microseconds; a named pipe without a writer blocks the open for ever.
-    private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(5);
-
     private static string ReadBounded(string path)
     {
-        using var stream = Open(path);
-        using var bytes = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            if (bytes.Length + read > MaxFileBytes)
-            {
-                throw new ConfigException($"{path}: not a config file: it holds more than {MaxFileBytes >> 20} MiB");
-            }
-
-            bytes.Write(buffer, 0, read);
-        }
-
-        bytes.Position = 0;
+        MemoryStream bytes;
         try
         {
-            // Strict: invalid UTF-8 used to become U+FFFD in silence, so a Latin-1 password reached
-            // Keystone or RabbitMQ changed, and failed there for no reason the operator could see.
-            using var reader = new StreamReader(bytes, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, leaveOpen: true);
-            return reader.ReadToEnd();
+            bytes = BoundedFileReader.Read(path, MaxFileBytes);
         }
-        catch (System.Text.DecoderFallbackException)
+        catch (FileTooLargeException)
         {
-            var data = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
-            _ = System.Text.Unicode.Utf8.ToUtf16(data, new char[data.Length], out var valid, out _, replaceInvalidSequences: false);
-            var line = data[..valid].Count((byte)'\n') + 1;
-            throw new ConfigException(
-                $"{path}:{line}: this line is not UTF-8 text, which oslo.config reads (its text is not shown: it may hold a secret); save the file as UTF-8");
+            throw new ConfigException($"{path}: not a config file: it holds more than {MaxFileBytes >> 20} MiB");
         }
-    }
-
-    // .NET shows no file type to refuse a FIFO by, so the open runs on a pool thread waited for at
-    // most OpenTimeout (a hostile test, stop 39: check-config of a FIFO hung until a SIGTERM). A
-    // still-blocked open keeps its thread until a writer comes or the process ends. A file with a
-    // size is a regular file (a FIFO, a device or a /proc file reports 0), opened at once: starting
-    // the thread pool for it cost every verb ~5 ms of its start (bench/README.md, 2026-11-29).
-    private static FileStream Open(string path)
-    {
-        if (IsFileWithData(path))
+        catch (FileOpenTimeoutException e)
         {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            throw new ConfigException($"{e.Message}: a config file must be a file");
         }
 
-        var open = Task.Run(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
-        try
+        using (bytes)
         {
-            if (!open.Wait(OpenTimeout))
+            try
             {
-                throw new ConfigException($"{path}: did not open within {OpenTimeout.TotalSeconds:0} s (a named pipe without a writer?): a config file must be a file");
+                // Strict: invalid UTF-8 used to become U+FFFD in silence, so a Latin-1 password reached
+                // Keystone or RabbitMQ changed, and failed there for no reason the operator could see.
+                using var reader = new StreamReader(bytes, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+                return reader.ReadToEnd();
             }
-        }
-        catch (AggregateException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-        }
-
-        return open.Result;
-    }
-
-    // A symbolic link's own size is its target's name: the size that counts is the final target's.
-    private static bool IsFileWithData(string path)
-    {
-        try
-        {
-            FileSystemInfo info = new FileInfo(path);
-            if (info.LinkTarget is not null)
+            catch (System.Text.DecoderFallbackException)
             {
-                info = info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
+                var data = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
+                _ = System.Text.Unicode.Utf8.ToUtf16(data, new char[data.Length], out var valid, out _, replaceInvalidSequences: false);
+                var line = data[..valid].Count((byte)'\n') + 1;
+                throw new ConfigException(
+                    $"{path}:{line}: this line is not UTF-8 text, which oslo.config reads (its text is not shown: it may hold a secret); save the file as UTF-8");
             }
-
-            return info is FileInfo { Exists: true, Length: > 0 };
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false; // the guarded open below reports it
         }
     }
 }

@@ -14,7 +14,7 @@ namespace PluginHost.States;
 internal static class ValuesFileParser
 {
     /// <summary>Files larger than this are not values files; reading them whole is not worth it.</summary>
-    public const long MaxFileBytes = 1 << 20;
+    public const int MaxFileBytes = 1 << 20;
 
     /// <exception cref="ValuesFileException">The file cannot be read or is not a valid values file.</exception>
     public static ValuesFile Parse(string path)
@@ -22,9 +22,19 @@ internal static class ValuesFileParser
         string text;
         try
         {
-            text = new FileInfo(path).Length > MaxFileBytes
-                ? throw new ValuesFileException($"{path}: larger than {MaxFileBytes} bytes, not a values file")
-                : File.ReadAllText(path);
+            // Bounded: the size check it had read a link's own size, so a link to /dev/zero (or a
+            // named pipe named *.yaml) in a values folder hung check-config, run and every reload.
+            using var bytes = Configuration.BoundedFileReader.Read(path, MaxFileBytes);
+            using var reader = new StreamReader(bytes, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            text = reader.ReadToEnd();
+        }
+        catch (Configuration.FileTooLargeException)
+        {
+            throw new ValuesFileException($"{path}: larger than {MaxFileBytes} bytes, not a values file");
+        }
+        catch (Configuration.FileOpenTimeoutException e)
+        {
+            throw new ValuesFileException($"{e.Message}: a values file must be a file");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

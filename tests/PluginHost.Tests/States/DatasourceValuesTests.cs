@@ -105,6 +105,52 @@ public sealed class DatasourceValuesTests
         loaded.Values.Compute(EntityCategories.Resource, "nova.instance", "active").Operational.ShouldBe("OK", name);
     }
 
+    public enum NotAValuesFile
+    {
+        NamedPipeWithoutAWriter,
+        LinkToAnEndlessDevice,
+        LinkToAFilePastTheBound,
+    }
+
+    // Found in review (s46): the size check read a link's own size and the file was read with
+    // File.ReadAllText, so a link to /dev/zero grew the process without end, and a named pipe
+    // called *.yaml hung check-config, run's start and every reload for ever.
+    [Theory]
+    [InlineData(NotAValuesFile.NamedPipeWithoutAWriter, ": did not open within 5 s (a named pipe without a writer?): a values file must be a file")]
+    [InlineData(NotAValuesFile.LinkToAnEndlessDevice, ": larger than 1048576 bytes, not a values file")]
+    [InlineData(NotAValuesFile.LinkToAFilePastTheBound, ": larger than 1048576 bytes, not a values file")]
+    public void Load_OperatorFileThatIsNoValuesFile_ErrorWithinTheBoundsAndNextFolderIsUsed(NotAValuesFile kind, string error)
+    {
+        using var temp = new TempFolder();
+        var path = temp.Combine("operator", "nova.instance.yaml");
+        Directory.CreateDirectory(temp.Combine("operator"));
+        switch (kind)
+        {
+            case NotAValuesFile.NamedPipeWithoutAWriter:
+                using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", path))
+                {
+                    mkfifo.WaitForExit();
+                }
+
+                break;
+            case NotAValuesFile.LinkToAnEndlessDevice:
+                File.CreateSymbolicLink(path, "/dev/zero");
+                break;
+            case NotAValuesFile.LinkToAFilePastTheBound:
+                File.CreateSymbolicLink(path, temp.File("huge.yaml", "category: RESOURCE\n# " + new string('x', 2 << 20) + "\nvalues: []\n"));
+                break;
+        }
+
+        temp.File("plugin/nova.instance.yaml", Values("RESOURCE", ("ACTIVE", "OK", 10)));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var loaded = DatasourceValuesLoader.Load([temp.Combine("operator"), temp.Combine("plugin")], []);
+
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30), kind.ToString());
+        loaded.Errors.ShouldHaveSingleItem().ShouldStartWith(path + error, Case.Sensitive, kind.ToString());
+        loaded.Values.Compute(EntityCategories.Resource, "nova.instance", "active").Operational.ShouldBe("OK", kind.ToString());
+    }
+
     private static string Values(string category, params (string Name, string Operational, int Priority)[] values) =>
         $"category: {category}\nvalues:\n" + string.Concat(values.Select(v =>
             $"  - aggregated values:\n      priority: {v.Priority}\n      original values:\n        - name: {v.Name}\n          operational_value: {v.Operational}\n"));
