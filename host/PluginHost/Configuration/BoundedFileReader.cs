@@ -13,10 +13,6 @@ internal static class BoundedFileReader
     /// <summary>Opening a file takes microseconds; a named pipe without a writer blocks the open for ever.</summary>
     public static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(5);
 
-    // Opens still blocked, by path: a reload that reads the same pipe again waits on the open it
-    // started before instead of leaving one more thread blocked in open() each time.
-    private static readonly ConcurrentDictionary<string, Task<FileStream>> BlockedOpens = new(StringComparer.Ordinal);
-
     /// <summary>The file's bytes, from the start of the returned stream.</summary>
     /// <exception cref="FileTooLargeException">The file holds more than <paramref name="maxBytes"/>.</exception>
     /// <exception cref="FileOpenTimeoutException">The open did not return within <see cref="OpenTimeout"/>.</exception>
@@ -49,17 +45,17 @@ internal static class BoundedFileReader
     // the thread pool for it cost every verb ~5 ms of its start (bench/README.md, 2026-11-29).
     private static FileStream Open(string path)
     {
-        if (IsFileWithData(path) && !BlockedOpens.ContainsKey(path))
+        if (IsFileWithData(path))
         {
             return OpenNow(path);
         }
 
-        var open = BlockedOpens.TryRemove(path, out var blocked) ? blocked : Task.Run(() => OpenNow(path));
+        var open = BlockedOpens.Pending.TryRemove(path, out var blocked) ? blocked : Task.Run(() => OpenNow(path));
         try
         {
             if (!open.Wait(OpenTimeout))
             {
-                BlockedOpens[path] = open;
+                BlockedOpens.Pending[path] = open;
                 throw new FileOpenTimeoutException(path, OpenTimeout);
             }
         }
@@ -69,6 +65,14 @@ internal static class BoundedFileReader
         }
 
         return open.Result;
+    }
+
+    // Opens still blocked, by path: a reload that reads the same pipe again waits on the open it
+    // started before instead of leaving one more thread blocked in open() each time. A class of its
+    // own, so that reading a regular file (every verb's config file) never creates it.
+    private static class BlockedOpens
+    {
+        public static readonly ConcurrentDictionary<string, Task<FileStream>> Pending = new(StringComparer.Ordinal);
     }
 
     private static FileStream OpenNow(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
