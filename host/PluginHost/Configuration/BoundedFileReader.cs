@@ -77,8 +77,12 @@ internal static class BoundedFileReader
 
     private static FileStream OpenNow(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
 
+    /// <summary>
+    /// Whether the path is a regular file with data (through links): one that opens at once. A FIFO,
+    /// a device or a /proc file reports size 0, as does an empty file; those may block an open.
+    /// </summary>
     // A symbolic link's own size is its target's name: the size that counts is the final target's.
-    private static bool IsFileWithData(string path)
+    public static bool IsFileWithData(string path)
     {
         try
         {

@@ -42,6 +42,10 @@ internal sealed class FileSink(string path) : LogSink
     private StreamWriter? _writer;
     private bool _failed;
 
+    // An open that did not return in time (a named pipe without a reader): later records go to
+    // standard error at once rather than wait for it again, and the file is used once it opens.
+    private Task<FileStream>? _pendingOpen;
+
     public override void Write(LogRecord record, string line)
     {
         lock (_lock)
@@ -67,16 +71,47 @@ internal sealed class FileSink(string path) : LogSink
         }
     }
 
+    // Opening a file takes microseconds, but a named pipe without a reader blocks the open for ever,
+    // and with it every thread that logs (a hostile test, s46: run never started and ignored SIGTERM).
+    // A missing file or one with data opens at once; anything else opens on a pool thread waited
+    // for at most BoundedFileReader.OpenTimeout, once.
     private StreamWriter Open()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var stream = _pendingOpen is { } pending ? Take(pending, TimeSpan.Zero)
+            : !Path.Exists(path) || Configuration.BoundedFileReader.IsFileWithData(path) ? OpenNow()
+            : Take(_pendingOpen = Task.Run(OpenNow), Configuration.BoundedFileReader.OpenTimeout);
+        return new StreamWriter(stream, new UTF8Encoding(false));
+    }
+
+    private FileStream Take(Task<FileStream> open, TimeSpan wait)
+    {
+        try
+        {
+            if (!open.Wait(wait))
+            {
+                throw new IOException($"it did not open within {Configuration.BoundedFileReader.OpenTimeout.TotalSeconds:0} s (a named pipe without a reader?)");
+            }
+        }
+        catch (AggregateException e) when (e.InnerException is not null)
+        {
+            _pendingOpen = null;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+        }
+
+        _pendingOpen = null;
+        return open.Result;
+    }
+
+    private FileStream OpenNow()
+    {
         var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
         }
 
-        return new StreamWriter(new FileStream(path, options), new UTF8Encoding(false));
+        return new FileStream(path, options);
     }
 
     public override void Reopen()

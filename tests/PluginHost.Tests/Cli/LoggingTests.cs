@@ -152,4 +152,39 @@ public sealed partial class LoggingTests(EchoPluginFolder plugins) : IClassFixtu
         await host.WaitForExitAsync();
         host.ExitCode.ShouldBe(0);
     }
+    // Found by a hostile test (s46): log_file naming a named pipe whose reader was not there blocked
+    // the first log record's open for ever, and every thread that logs with it: run never started,
+    // and a SIGTERM did not stop it.
+    [Fact]
+    public async Task Run_LogFileIsANamedPipeWithoutAReader_LogsToStandardErrorThenToThePipeOnceRead()
+    {
+        using var temp = new TempFolder();
+        var log = temp.Combine("host.log");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", log))
+        {
+            await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        var config = Config(temp, $"log_file = {log}");
+        await using var host = RunningHost.Start("run", "--config-file", config);
+        await host.WaitForLogAsync($"cannot write the log file {log}: it did not open within 5 s (a named pipe without a reader?); logging to standard error");
+        await host.WaitForLogAsync("snapshot applied");
+
+        // A reader comes: the open that waited for it completes, and the next record goes down the pipe.
+        await using var reader = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.Asynchronous);
+        host.Signal(RunningHost.SigHup);
+        var received = new StringBuilder();
+        var buffer = new byte[4096];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!received.ToString().Contains("Configuration reloaded", StringComparison.Ordinal))
+        {
+            var read = await reader.ReadAsync(buffer, deadline.Token);
+            read.ShouldBeGreaterThan(0, "the pipe closed before the reload's record came");
+            received.Append(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+
+        host.Signal(RunningHost.SigTerm);
+        await host.WaitForExitAsync();
+        host.ExitCode.ShouldBe(0, host.Stderr);
+    }
 }
