@@ -50,13 +50,59 @@ if ! dotnet build PluginHost.sln -c "$configuration" --nologo -clp:ErrorsOnly; t
 fi
 
 # One run per test project, each with its own TRX file, so no result file can overwrite another.
+test_args() {
+  local name
+  name=$(basename "$1" .csproj)
+  args=(test "$1" -c "$configuration" --no-build --nologo
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results")
+}
+
+# The host's tests (PluginHost.Tests) take longer than all the other projects together, and much of
+# every project's time is spent waiting (timeouts, snapshot intervals, other processes), not computing;
+# so the other projects run one after another beside them, in the background. That lane has a private
+# RabbitMQ node of its own: its BrokerOutageTests stop and start their broker, which must not be the
+# one the host's notification tests are using at that moment. Its console output is kept in a file
+# and printed once the host's tests are done, so the two never interleave.
+lane_log="$root/out/test-lane.log"
+(
+  started_services=()
+  # Stopped early (see stop_lane): its broker is stopped on the way out. Not an EXIT trap: with one,
+  # bash starts this lane's commands with SIGINT ignored, and the tests that send SIGINT to a process
+  # they start would have to skip themselves.
+  trap 'stop_services; exit 143' TERM
+  # Never the other lane's broker, even when this one fails to start.
+  unset PLUGINHOST_TEST_RABBITMQ PLUGINHOST_TEST_RABBITMQ_NODE
+  start_rabbitmq
+  lane_exit=0
+  for project in tests/*.Tests/*.Tests.csproj; do
+    [ "$(basename "$project" .csproj)" = PluginHost.Tests ] && continue
+    test_args "$project"
+    # In the foreground of this lane, for the same reason: a command put in the background starts with SIGINT ignored.
+    dotnet "${args[@]}" || lane_exit=1
+  done
+  stop_services
+  exit "$lane_exit"
+) > "$lane_log" 2>&1 &
+lane_pid=$!
+# The script stopped early (interrupted, or a failed step): the lane's running command is stopped by
+# its PID, then the lane itself, which stops its broker.
+stop_lane() {
+  if [ -n "${lane_pid:-}" ]; then
+    kill "$lane_pid" 2> /dev/null
+    pkill -TERM -P "$lane_pid" 2> /dev/null
+    wait "$lane_pid" 2> /dev/null
+    lane_pid=""
+  fi
+  stop_services
+}
+trap stop_lane EXIT
+
 test_exit=0
-for project in tests/*.Tests/*.Tests.csproj; do
-  name=$(basename "$project" .csproj)
-  dotnet test "$project" -c "$configuration" --no-build --nologo \
-    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results" \
-    || test_exit=1
-done
+test_args tests/PluginHost.Tests/PluginHost.Tests.csproj
+dotnet "${args[@]}" || test_exit=1
+wait "$lane_pid" || test_exit=1
+lane_pid=""
+cat "$lane_log"
 
 passed=0 failed=0 skipped=0 total=0
 for trx in "$results"/*.trx; do

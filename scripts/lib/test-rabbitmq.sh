@@ -20,7 +20,7 @@ start_rabbitmq() {
   # As root, Debian's rabbitmq-server runs the node as the rabbitmq user: it must own its folder.
   [ "$(id -u)" -eq 0 ] && chown -R rabbitmq:rabbitmq "$rabbit_dir"
   epmd_before=$(pgrep -x epmd || true)
-  export RABBITMQ_NODENAME="pluginhost-test-$$@localhost"
+  export RABBITMQ_NODENAME="pluginhost-test-$BASHPID@localhost"
   export RABBITMQ_NODE_PORT=$(free_port) RABBITMQ_DIST_PORT=$(free_port)
   export RABBITMQ_MNESIA_BASE="$rabbit_dir/mnesia" RABBITMQ_LOG_BASE="$rabbit_dir/log" RABBITMQ_PID_FILE="$rabbit_dir/pid"
   export RABBITMQ_ENABLED_PLUGINS_FILE="$rabbit_dir/enabled_plugins" RABBITMQ_FEATURE_FLAGS_FILE="$rabbit_dir/feature_flags"
