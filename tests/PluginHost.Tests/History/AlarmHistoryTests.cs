@@ -16,8 +16,8 @@ public sealed class AlarmHistoryTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private AlarmHistoryOutput Output(TimeSpan? retention = null, Microsoft.Extensions.Logging.ILogger? logger = null, string? databasePath = null) =>
-        new(new HistorySettings(databasePath ?? DatabasePath, retention), logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _timeline.Time);
+    private AlarmHistoryOutput Output(TimeSpan? retention = null, Microsoft.Extensions.Logging.ILogger? logger = null, string? databasePath = null, TimeProvider? time = null) =>
+        new(new HistorySettings(databasePath ?? DatabasePath, retention), logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, time ?? _timeline.Time);
 
     private async Task WriteAsync(params IReadOnlyList<PluginHost.Graph.GraphChange>[] changes)
     {
@@ -459,13 +459,19 @@ public sealed class AlarmHistoryTests : IDisposable
     public async Task Write_FileReplacedWhileIdle_SeenWithinTheCheckInterval()
     {
         var logger = new PluginHost.Tests.Support.CapturingLogger();
-        await using var output = Output(logger: logger);
+        // A clock of the output's own, which tells when the output waits on it (the graph's could hold timers too).
+        var clock = new PluginHost.Tests.Scheduling.CountingTimeProvider(AlarmTimeline.Start);
+        await using var output = Output(logger: logger, time: clock);
         await output.OnAlarmsChangedAsync(_timeline.Node("before", 0, alarm: true), TestContext.Current.CancellationToken);
         await output.FlushAsync(TestContext.Current.CancellationToken);
         File.WriteAllBytes(DatabasePath + ".restored", []);
         File.Move(DatabasePath + ".restored", DatabasePath, overwrite: true);
 
-        _timeline.Time.Advance(TimeSpan.FromSeconds(11));
+        // The clock moves on only once the output waits for its next look at the file: advanced before
+        // that wait began (the flush's caller runs on while the output loops back; on a loaded machine it
+        // often got there first), the wait ended 10 s after the advanced time, which never came.
+        await clock.WaitForPendingTimerAsync();
+        clock.Advance(TimeSpan.FromSeconds(11));
 
         await WaitUntilAsync(() => logger.Warnings.Any(), "the replaced file to be seen");
         logger.Warnings.ShouldHaveSingleItem().ShouldContain("was removed, replaced or moved while the host had it open");
