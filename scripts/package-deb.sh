@@ -5,6 +5,8 @@
 # system user and remove everything on purge.
 #   bash scripts/package-deb.sh [OUTPUT_FOLDER] [amd64|arm64]
 # PLUGINHOST_INSTALL=DIR packages an install already published for that architecture.
+# PLUGINHOST_DEB_COMPRESSION_LEVEL=N compresses at xz level N (0-9) instead of dpkg-deb's default (6):
+# 1 builds the package in a sixth of the time, for a file about an eighth larger (the tests use it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(realpath -m "${1:-out/deb}")
@@ -46,5 +48,7 @@ Description: datasource plugins to a Vitrage-compatible entity graph
  it through Vitrage's REST API, for the vitrage client and its scripts.
 CONTROL
 mkdir -p "$out"
-dpkg-deb --build --root-owner-group "$staging" "$out/pluginhost_${version}_${arch}.deb" > /dev/null
+level=()
+[ -n "${PLUGINHOST_DEB_COMPRESSION_LEVEL:-}" ] && level=(-Zxz "-z$PLUGINHOST_DEB_COMPRESSION_LEVEL")
+dpkg-deb "${level[@]}" --build --root-owner-group "$staging" "$out/pluginhost_${version}_${arch}.deb" > /dev/null
 echo "$out/pluginhost_${version}_${arch}.deb"
