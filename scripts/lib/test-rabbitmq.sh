@@ -20,6 +20,7 @@ start_rabbitmq() {
   # As root, Debian's rabbitmq-server runs the node as the rabbitmq user: it must own its folder.
   [ "$(id -u)" -eq 0 ] && chown -R rabbitmq:rabbitmq "$rabbit_dir"
   epmd_before=$(pgrep -x epmd || true)
+  epmd_started=""
   export RABBITMQ_NODENAME="pluginhost-test-$BASHPID@localhost"
   export RABBITMQ_NODE_PORT=$(free_port) RABBITMQ_DIST_PORT=$(free_port)
   export RABBITMQ_MNESIA_BASE="$rabbit_dir/mnesia" RABBITMQ_LOG_BASE="$rabbit_dir/log" RABBITMQ_PID_FILE="$rabbit_dir/pid"
@@ -30,12 +31,15 @@ start_rabbitmq() {
   started_services+=(rabbitmq)
   for _ in $(seq 1 60); do
     if rabbitmqctl -n "$RABBITMQ_NODENAME" -q --timeout 60 await_startup > /dev/null 2>&1; then
+      # The Erlang port mapper our node started when none ran: its PID, the only one stopped at the end.
+      [ -z "$epmd_before" ] && epmd_started=$(pgrep -x epmd || true)
       export PLUGINHOST_TEST_RABBITMQ="rabbit://guest:guest@127.0.0.1:$RABBITMQ_NODE_PORT/"
       export PLUGINHOST_TEST_RABBITMQ_NODE="$RABBITMQ_NODENAME"
       return 0
     fi
     sleep 1
   done
+  [ -z "$epmd_before" ] && epmd_started=$(pgrep -x epmd || true)
   echo "the private RabbitMQ node did not start; the notification tests will fail (logs: $rabbit_dir/log)" >&2
 }
 stop_rabbitmq() {
@@ -47,9 +51,8 @@ stop_rabbitmq() {
     for _ in $(seq 1 30); do kill -0 "$pid" 2> /dev/null || break; sleep 1; done
     kill -9 "$pid" 2> /dev/null || true
   fi
-  # The node started the Erlang port mapper if none ran before: stop that one, by its PID.
-  if [ -z "$epmd_before" ]; then
-    for epmd_pid in $(pgrep -x epmd); do kill "$epmd_pid" 2> /dev/null; done
-  fi
+  # The node started the Erlang port mapper if none ran before: stop that one, by the PID noted when
+  # it came up (not every epmd running now: one a user started since then is theirs).
+  for epmd_pid in $epmd_started; do kill "$epmd_pid" 2> /dev/null; done
   rm -rf "$rabbit_dir"
 }
