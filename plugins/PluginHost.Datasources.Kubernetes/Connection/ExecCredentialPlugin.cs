@@ -9,7 +9,9 @@ namespace PluginHost.Datasources.Kubernetes.Connection;
 /// <summary>
 /// Runs a client-go exec credential plugin (<c>user.exec</c>) once: the kubeconfig's command,
 /// args and env plus <c>KUBERNETES_EXEC_INFO</c>, no terminal and no stdin, output bounded and the
-/// run bounded by <c>request_timeout</c>. Every failure is one line naming the command, the exit
+/// command's run bounded by <c>request_timeout</c>; whatever it started is stopped when the run
+/// ends (<see cref="ExecRunProcesses"/>), and a child holding its output open does not keep the
+/// run going after the command exited. Every failure is one line naming the command, the exit
 /// code and the first line of its stderr (without the values of its <c>env</c>, nor those of its
 /// <c>args</c> that follow a credential's name) — never its stdout, which holds the credential.
 /// </summary>
@@ -18,6 +20,9 @@ internal sealed class ExecCredentialPlugin(ExecConfig exec, string userName, Kub
     private const int MaxStdoutBytes = 1 << 20;
     private const int MaxStderrLine = 400;
 
+    // After the command exited, how long its output may take to end (see WaitForOutputEndAsync).
+    private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(1);
+
     // Shorter values (a "1", a "true") are no secret, and replacing them would garble the line.
     private const int MinSecretLength = 4;
 
@@ -25,33 +30,33 @@ internal sealed class ExecCredentialPlugin(ExecConfig exec, string userName, Kub
 
     public async Task<ExecCredential> RunAsync(CancellationToken cancellationToken)
     {
-        using var process = Start();
-        var stdout = ReadBoundedAsync(process.StandardOutput.BaseStream, cancellationToken);
-        var stderr = FirstLineAsync(process.StandardError.BaseStream, cancellationToken);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        await using var run = Start();
+        var process = run.Process;
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var stdout = ReadBoundedAsync(process.StandardOutput.BaseStream, reading.Token);
+        var stderr = FirstLineAsync(process.StandardError.BaseStream, reading.Token);
         byte[]? output;
+        string? errorLine;
         try
         {
-            output = await stdout.WaitAsync(deadline.Token).ConfigureAwait(false);
-            if (output is null)
-            {
-                Stop(process);
-                throw Failure("printed more than 1 MiB");
-            }
-
-            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+            await WaitForExitAsync(process, stdout, cancellationToken).ConfigureAwait(false);
+            await WaitForOutputEndAsync(run, Task.WhenAll(stdout, stderr)).ConfigureAwait(false);
+            output = await stdout.ConfigureAwait(false);
+            errorLine = await stderr.ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        finally
         {
-            Stop(process);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw Failure($"did not finish within {timeout.TotalSeconds:0} s ([kubernetes] request_timeout) and was stopped");
+            await reading.CancelAsync().ConfigureAwait(false); // a read still waiting on a pipe ends with the run
         }
 
         if (process.ExitCode != 0)
         {
-            throw Failure($"failed with exit code {process.ExitCode}" + (await FirstErrorLineAsync(stderr).ConfigureAwait(false) is { Length: > 0 } line ? $": {Shown(line)}" : string.Empty));
+            throw Failure($"failed with exit code {process.ExitCode}" + (errorLine is { Length: > 0 } line ? $": {Shown(line)}" : string.Empty));
+        }
+
+        if (output is null)
+        {
+            throw Failure("printed more than 1 MiB");
         }
 
         try
@@ -64,7 +69,51 @@ internal sealed class ExecCredentialPlugin(ExecConfig exec, string userName, Kub
         }
     }
 
-    private Process Start()
+    // The command's own run is what request_timeout bounds; its output passing the bound ends it early.
+    private async Task WaitForExitAsync(Process process, Task<byte[]?> stdout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            var exited = process.WaitForExitAsync(deadline.Token);
+            if (await Task.WhenAny(exited, stdout).ConfigureAwait(false) == stdout && await stdout.ConfigureAwait(false) is null)
+            {
+                throw Failure("printed more than 1 MiB");
+            }
+
+            await exited.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw Failure($"did not finish within {timeout.TotalSeconds:0} s ([kubernetes] request_timeout) and was stopped");
+        }
+    }
+
+    // The pipes end when the last process holding them lets go: normally with the command. A child
+    // it started in the background (sleep 300 &, a daemon that kept its stdout) holds them for as
+    // long as it runs, and kubectl waits as long. The command's exit is its answer: after
+    // a grace for such a child to finish writing, what is left of the run is stopped, which ends
+    // the pipes, and what the command printed is used.
+    private async Task WaitForOutputEndAsync(ExecRunProcesses run, Task output)
+    {
+        if (await EndsWithinAsync(output).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await run.StopAllAsync().ConfigureAwait(false);
+        if (!await EndsWithinAsync(output).ConfigureAwait(false))
+        {
+            throw Failure("exited, but a process it started keeps its output open and could not be stopped");
+        }
+    }
+
+    private static async Task<bool> EndsWithinAsync(Task task) =>
+        await Task.WhenAny(task, Task.Delay(OutputGrace)).ConfigureAwait(false) == task;
+
+    private ExecRunProcesses Start()
     {
         var start = new ProcessStartInfo(exec.Command)
         {
@@ -86,9 +135,9 @@ internal sealed class ExecCredentialPlugin(ExecConfig exec, string userName, Kub
         start.Environment["KUBERNETES_EXEC_INFO"] = ExecInfo();
         try
         {
-            var process = Process.Start(start) ?? throw Failure("could not be started");
-            process.StandardInput.Close(); // never interactive: a plugin that prompts reads end-of-file
-            return process;
+            var run = ExecRunProcesses.Start(start);
+            run.Process.StandardInput.Close(); // never interactive: a plugin that prompts reads end-of-file
+            return run;
         }
         catch (Win32Exception e)
         {
@@ -128,31 +177,6 @@ internal sealed class ExecCredentialPlugin(ExecConfig exec, string userName, Kub
             ["kind"] = "ExecCredential",
             ["spec"] = spec,
         });
-    }
-
-    // The plugin and what it started; it may have exited on its own meanwhile.
-    private static void Stop(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
-
-    // A plugin's child can keep stderr open after the plugin exited: wait briefly, not for ever.
-    private static async Task<string?> FirstErrorLineAsync(Task<string?> stderr)
-    {
-        try
-        {
-            return await stderr.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            return null;
-        }
     }
 
     // Null when the output is larger than the bound (the caller reports it).
