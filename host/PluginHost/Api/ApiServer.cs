@@ -88,9 +88,9 @@ internal sealed class ApiServer : IAsyncDisposable
         MountUi(app);
         app.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = c => ApiMiddleware.WriteStatusCodeAsync(c.HttpContext) });
         app.UseRouting(); // a route matches with and without the trailing slash the vitrage client sends
-        var graph = new GraphReadiness(versions, health.Scheduler.GraphWaitsFor);
+        var graph = new GraphReadiness(versions, health.Scheduler.GraphWaitsFor, time);
         InfoEndpoints.Map(app, () => health.Scheduler.Runners, graph);
-        OperationsEndpoints.Map(app, health);
+        OperationsEndpoints.Map(app, health, time);
         TopologyEndpoints.Map(app, graph);
         GraphVersionEndpoints.Map(app, versions, app.Lifetime.ApplicationStopping); // the web view waits with it: never 503
         ResourceEndpoints.Map(app, graph);

@@ -20,7 +20,7 @@ namespace PluginHost.Api;
 /// in <c>service list</c> and <c>pluginhost status</c>. With every datasource failing, the graph
 /// would be empty: still 503.
 /// </summary>
-internal sealed class GraphReadiness(GraphVersionPublisher versions, Func<IReadOnlyList<DriverRunner>> waitingFor)
+internal sealed class GraphReadiness(GraphVersionPublisher versions, Func<IReadOnlyList<DriverRunner>> waitingFor, TimeProvider time)
 {
     public GraphVersionPublisher Versions => versions;
 
@@ -28,15 +28,19 @@ internal sealed class GraphReadiness(GraphVersionPublisher versions, Func<IReadO
     public IReadOnlyList<string> Waiting() => [.. waitingFor().Select(r => r.Name)];
 
     /// <exception cref="ApiException">503 naming the datasources not done yet (not their errors: those are
-    /// for service list's admins and <c>pluginhost status</c>).</exception>
+    /// for service list's admins and <c>pluginhost status</c>), with a <c>Retry-After</c> (<see cref="RetryAfter"/>).</exception>
     public void EnsureReady()
     {
-        var waiting = Waiting();
-        if (waiting.Count > 0)
+        var runners = waitingFor();
+        if (runners.Count > 0)
         {
+            var waiting = runners.Select(r => r.Name).ToList();
             throw new ApiException(StatusCodes.Status503ServiceUnavailable,
                 $"The graph is not ready: {(waiting.Count == 1 ? "datasource" : "datasources")} {string.Join(", ", waiting)} "
-                + $"{(waiting.Count == 1 ? "has" : "have")} not completed a snapshot yet, so what {(waiting.Count == 1 ? "it reports is" : "they report is")} missing (pluginhost status says why)");
+                + $"{(waiting.Count == 1 ? "has" : "have")} not completed a snapshot yet, so what {(waiting.Count == 1 ? "it reports is" : "they report is")} missing (pluginhost status says why)")
+            {
+                Headers = new Dictionary<string, string> { [RetryAfter.Header] = RetryAfter.Seconds(runners, time.GetUtcNow()) },
+            };
         }
     }
 }

@@ -46,6 +46,15 @@ internal sealed class DriverRunner(
     public DatasourceStatus Status { get; } = new();
 
     /// <summary>
+    /// When the runner tries the snapshot again after failed ones (the loop's own rule: from the last
+    /// attempt's start, the backoff, never later than the interval); null while none has failed.
+    /// A time already past means the attempt is running or about to.
+    /// </summary>
+    public DateTimeOffset? NextAttempt => Status.Current is { ConsecutiveFailures: > 0 and var failures, LastStarted: { } started }
+        ? started + Min(backoff.Delay(failures), Configuration.SnapshotsInterval)
+        : null;
+
+    /// <summary>
     /// New intervals (a reload changed them): the next due times are computed from the new values,
     /// without waiting for the old ones to pass.
     /// </summary>

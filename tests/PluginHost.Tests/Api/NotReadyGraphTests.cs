@@ -38,6 +38,40 @@ public sealed class NotReadyGraphTests(NotReadyGraphTests.Fixture fixture) : ICl
         (stdout + stderr).Trim().ShouldBe(NotReady, string.Join(' ', command));
     }
 
+    // The 503s carried no Retry-After, so a client or a proxy had nothing to pace its retries by. The
+    // fixture's datasource failed and waits out its retry (retry_initial_delay = 300): the graph cannot
+    // be ready before that retry starts, and that is what the header says, not the constant of a
+    // snapshot being read. The body stays the one the vitrage client prints (the theory above).
+    public static TheoryData<string> NotReadyPaths => new() { "v1/status", "v1/resources/", "v1/alarm/", "v1/alarm/history", "readyz" };
+
+    [Theory]
+    [MemberData(nameof(NotReadyPaths))]
+    public async Task Get_DatasourceFailedAndWaitingForItsRetry_503RetryAfterTheSecondsUntilTheRetry(string path)
+    {
+        using var response = await fixture.Host.GetAsync(path);
+
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.ServiceUnavailable, path);
+        var seconds = response.Headers.RetryAfter?.Delta?.TotalSeconds;
+        seconds.ShouldNotBeNull($"{path}: {response.Headers}");
+        seconds.Value.ShouldBeInRange(PluginHost.Api.RetryAfter.WhileReading + 1, 300, path);
+    }
+
+    // While the first snapshot is being read nothing tells when it ends: a short constant.
+    [Fact]
+    public async Task Get_FirstSnapshotStillBeingRead_503RetryAfterAFewSeconds()
+    {
+        var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 2, api: "port = 0");
+        cluster.Simulator.Faults.Add(new FaultRule(FaultKind.Latency) { Delay = TimeSpan.FromSeconds(50) });
+        await using var host = await ApiHostProcess.StartOnAsync(cluster, nodes: 2, waitForGraph: false, ownsCluster: true);
+
+        foreach (var path in new[] { "v1/status", "readyz" })
+        {
+            using var response = await host.GetAsync(path);
+            response.StatusCode.ShouldBe(System.Net.HttpStatusCode.ServiceUnavailable, path);
+            response.Headers.RetryAfter.ShouldNotBeNull(path).Delta.ShouldBe(TimeSpan.FromSeconds(PluginHost.Api.RetryAfter.WhileReading), path);
+        }
+    }
+
     // What tells how the host is doing, and the lists that never come from the graph, answer all the same.
     public static TheoryData<string[]> Answered => new()
     {
@@ -117,7 +151,8 @@ public sealed class NotReadyGraphTests(NotReadyGraphTests.Fixture fixture) : ICl
 
         public async ValueTask InitializeAsync()
         {
-            var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 2, api: "port = 0");
+            // A retry long after the tests: Retry-After counts down to it.
+            var cluster = await SimulatedClusterConfig.CreateAsync(nodes: 2, api: "port = 0", sections: "[plugin_host]\nretry_initial_delay = 300");
             cluster.Simulator.Faults.Add(new FaultRule(FaultKind.InternalError));
             Host = await ApiHostProcess.StartOnAsync(cluster, nodes: 2, waitForGraph: false, ownsCluster: true);
             await Host.WaitForLogAsync("init_snapshot failed");

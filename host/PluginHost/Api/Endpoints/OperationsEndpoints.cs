@@ -13,10 +13,20 @@ namespace PluginHost.Api.Endpoints;
 /// </summary>
 internal static class OperationsEndpoints
 {
-    public static void Map(IEndpointRouteBuilder app, HostHealth health)
+    public static void Map(IEndpointRouteBuilder app, HostHealth health, TimeProvider time)
     {
         app.MapGet("/healthz", context => ProbeAsync(context, health.Liveness(), []));
-        app.MapGet("/readyz", context => ProbeAsync(context, health.Readiness(), health.Warnings()));
+        app.MapGet("/readyz", context =>
+        {
+            var readiness = health.Readiness();
+            if (!readiness.Ok)
+            {
+                // Readiness goes by the graph the API reads (GraphWaitsFor): the same Retry-After as its 503s.
+                context.Response.Headers[RetryAfter.Header] = RetryAfter.Seconds(health.Scheduler.GraphWaitsFor(), time.GetUtcNow());
+            }
+
+            return ProbeAsync(context, readiness, health.Warnings());
+        });
         app.MapGet("/metrics", MetricsAsync);
         app.MapGet("/v1/plugin_host/status", context => ApiResponses.WriteJsonAsync(context, writer => HostStatus.Write(writer, health)));
     }
