@@ -4,6 +4,7 @@ import { ApiError, call, type Answer } from './api';
 import { append, el, formatCount } from './dom';
 import { shortType, type NodeLink, type Properties } from './graph';
 import { linkJson } from './jsonLink';
+import { isNotReady, notReadySeconds, notReadyText } from './notReady';
 import { liveView } from './topology';
 
 interface Neighbour {
@@ -49,6 +50,18 @@ export class DetailsPanel {
         this.render(resource, around);
       }
     } catch (error) {
+      if (!loading.signal.aborted && isNotReady(error)) {
+        // Not a failure: said as the page says it, and read again by the panel itself, since the page
+        // reads nothing while it shows a graph (live unticked, or no new version yet) and a red
+        // "Could not load" stayed there after the graph was ready.
+        this.clear();
+        this.container.append(el('p', { class: 'waiting' }, notReadyText(error)));
+        await sleep(notReadySeconds * 1000, loading.signal);
+        if (!loading.signal.aborted) {
+          void this.show(vitrageId, category);
+        }
+        return;
+      }
       if (!loading.signal.aborted) {
         this.clear();
         const gone = error instanceof ApiError && error.status === 404;
@@ -202,3 +215,14 @@ function valueOf(value: unknown): Node | string {
 }
 
 const text = (value: unknown): string => (value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+
+/** Resolves after <paramref name="ms"/>, or at once when <paramref name="signal"/> aborts (another vertex was selected). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

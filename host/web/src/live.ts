@@ -1,5 +1,6 @@
 // Live refresh: a long poll for the next graph version; a new one redraws the view.
 import { ApiError } from './api';
+import { notReadySeconds } from './notReady';
 import { waitForVersion } from './topology';
 
 export interface LiveOptions {
@@ -22,8 +23,6 @@ export interface LiveOptions {
 /** Seconds a poll waits in the host: under the API's maximum of 60 and under proxies' idle timeouts. */
 const waitSeconds = 25;
 
-/** Seconds between two reads while the graph is not ready. */
-const notReadySeconds = 3;
 
 /** Polls forever; an error (host restarting, network) is retried with a backoff of up to 30 s. */
 export function liveUpdates(options: LiveOptions): void {

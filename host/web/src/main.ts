@@ -7,6 +7,7 @@ import { byId, el, formatCount } from './dom';
 import { buildGraph, isNode, type Graph } from './graph';
 import { linkJson } from './jsonLink';
 import { liveUpdates } from './live';
+import { isNotReady, notReadyText } from './notReady';
 import { prepareSearch, search, type SearchResult } from './search';
 import { loadTopology } from './topology';
 import { buildRows, countStates, pathTo, type GroupKey, type Row } from './tree';
@@ -185,14 +186,14 @@ function failed(error: unknown): void {
     byId('auth-reason').textContent = error.message;
     return;
   }
-  if (error instanceof ApiError && error.status === 503) {
+  if (isNotReady(error)) {
     // Not ready (a datasource has not completed a snapshot) or Keystone unreachable: the host is up
     // and says why; an empty tree would read as an empty cloud, a red error as a broken host.
     state.waiting = true;
     status.className = 'waiting';
     status.textContent = 'not ready yet';
     status.title = error.message;
-    showMessage(`Not ready yet: ${error.message}. Trying again every few seconds.`, 'waiting');
+    showMessage(notReadyText(error), 'waiting');
     return;
   }
   showMessage(`Could not read the graph: ${error instanceof Error ? error.message : String(error)}`);
