@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PluginHost.Contracts;
 
 namespace PluginHost.Datasources.Notifications;
@@ -19,9 +20,13 @@ public sealed class NotificationsDatasourcePlugin : IDatasourcePlugin
     public IReadOnlyDictionary<string, IEntityTransformer> CreateTransformers(DatasourceSettings settings) =>
         new Dictionary<string, IEntityTransformer>();
 
+    // By datasource name, for the host's life: the host keeps this plugin instance across reloads and
+    // hands a recreated driver nothing but its settings, so what must outlive a driver lives here.
+    private readonly ConcurrentDictionary<string, RelayedNames> _relayedNames = new(StringComparer.Ordinal);
+
     public IDatasourceDriver CreateDriver(DatasourceContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new NotificationsDriver(context, NotificationsConnection.From(context.Settings));
+        return new NotificationsDriver(context, NotificationsConnection.From(context.Settings), _relayedNames.GetOrAdd(context.Name, _ => new RelayedNames()));
     }
 }

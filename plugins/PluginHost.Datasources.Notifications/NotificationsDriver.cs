@@ -16,7 +16,7 @@ namespace PluginHost.Datasources.Notifications;
 /// after its event was handed to the host; duplicates (a redelivery after a lost ack, or an edge
 /// resending an unconfirmed message) are dropped by message_id.
 /// </summary>
-internal sealed class NotificationsDriver(DatasourceContext context, NotificationsConnection? connection) : IDatasourceDriver, IChangesDriver
+internal sealed class NotificationsDriver(DatasourceContext context, NotificationsConnection? connection, RelayedNames names) : IDatasourceDriver, IChangesDriver
 {
     private const int RememberedIds = 200_000;
 
@@ -43,10 +43,11 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
     // Refused names remembered (as hashes) so that each is warned about once; beyond, one warning more.
     private const int RememberedRefusals = 10_000;
 
-    // The relayed datasource names taken so far ([notifications] max_datasources of them at most), and
-    // the refused ones. Before: any publisher could make any number of names, each with its graph
-    // state, snapshot accounting and a Prometheus series per action, kept for the host's life.
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    // The relayed datasource names taken so far ([notifications] max_datasources of them at most: the
+    // plugin's, counted across reloads, see RelayedNames), and the ones this driver refused (each
+    // told once per driver: a reload tells again what is still dropped). Before: any publisher could
+    // make any number of names, each with its graph state, snapshot accounting and a Prometheus
+    // series per action, kept for the host's life.
     private readonly HashSet<UInt128> _refusedNames = [];
     private readonly int _maxNames = context.Settings.Get(NotificationsOptions.MaxDatasources);
 
@@ -234,21 +235,16 @@ internal sealed class NotificationsDriver(DatasourceContext context, Notificatio
 
     /// <summary>
     /// Whether a notification of the relayed datasource <paramref name="name"/> is taken: a name seen
-    /// before, or a new one while fewer than max_datasources were taken and not longer than
+    /// before (by this driver or one a reload replaced), or a new one while fewer than max_datasources
+    /// were taken and not longer than
     /// <see cref="MaxNameLength"/>. A refused name is warned about once (its notifications are
     /// acknowledged and dropped, its snapshot ends too, so they delete nothing).
     /// </summary>
     private bool Accept(string name)
     {
-        if (_names.Contains(name))
-        {
-            return true;
-        }
-
         var tooLong = name.Length > MaxNameLength;
-        if (!tooLong && _names.Count < _maxNames)
+        if (!tooLong && names.TryTake(name, _maxNames))
         {
-            _names.Add(name);
             return true;
         }
 

@@ -24,7 +24,7 @@ internal static class NotificationsOptions
 
     // 300 edges running three datasources each fit; each name holds state and metric series here.
     public static readonly OptionDefinition<int> MaxDatasources = OptionDefinition.Int("max_datasources", 1000,
-        "Most relayed datasources (<publisher_id>/<datasource> names) taken since the datasource started; notifications of a further name are dropped, with one warning per name, so that an edge that makes up names cannot add state and metric series here without end.",
+        "Most relayed datasources (<publisher_id>/<datasource> names) taken since the host started (a reload that creates the driver again keeps those taken); notifications of a further name are dropped, with one warning per name, so that an edge that makes up names cannot add state and metric series here without end.",
         min: 1, max: 100_000);
 
     public static IReadOnlyList<OptionDefinition> Declared { get; } =

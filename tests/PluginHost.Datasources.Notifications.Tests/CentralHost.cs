@@ -12,7 +12,18 @@ namespace PluginHost.Datasources.Notifications.Tests;
 internal static class CentralHost
 {
     public static DatasourceScheduler Create(TempFolder temp, string exchange, string topic, string notificationsExtra = "", string hostExtra = "", string? transportUrl = null,
-        ILogger? logger = null)
+        ILogger? logger = null) =>
+        Create(Configuration(temp, exchange, topic, notificationsExtra, hostExtra, transportUrl), logger);
+
+    public static DatasourceScheduler Create(HostConfiguration configuration, ILogger? logger = null) =>
+        DatasourceScheduler.Create(configuration, logger is null ? NullLoggerFactory.Instance : new OneLogger(logger), TimeProvider.System);
+
+    /// <summary>
+    /// The central host's configuration file (written again) and what it loads to; with the running
+    /// host's <paramref name="catalog"/>, what a reload (SIGHUP) reads.
+    /// </summary>
+    public static HostConfiguration Configuration(TempFolder temp, string exchange, string topic, string notificationsExtra = "", string hostExtra = "",
+        string? transportUrl = null, PluginHost.Plugins.PluginCatalog? catalog = null)
     {
         var config = temp.File("central.conf", $"""
             [datasources]
@@ -26,8 +37,7 @@ internal static class CentralHost
             topics = {topic}
             {notificationsExtra}
             """);
-        return DatasourceScheduler.Create(HostConfigurationLoader.Load(ConfigFileSet.Load([config], [])),
-            logger is null ? NullLoggerFactory.Instance : new OneLogger(logger), TimeProvider.System);
+        return HostConfigurationLoader.Load(ConfigFileSet.Load([config], []), catalog);
     }
 
     /// <summary>Every category's lines to one logger, to assert on what an operator reads.</summary>

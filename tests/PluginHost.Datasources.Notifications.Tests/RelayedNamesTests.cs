@@ -51,6 +51,48 @@ public sealed class RelayedNamesTests
         await running;
     }
 
+    // A reload that created the driver again (its settings changed) started counting at zero: every
+    // SIGHUP let max_datasources more names in, each holding graph state and metric series for the
+    // host's life. The names taken before count against the limit after it, here a raised one.
+    [Fact]
+    public async Task Central_DriverCreatedAgainByAReload_NamesTakenBeforeCountAgainstTheLimit()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var connection = await TestBroker.ConnectAsync();
+        using var temp = new TempFolder();
+        var exchange = $"pluginhost_names_{Guid.NewGuid():N}";
+        var topic = $"names_{Guid.NewGuid():N}";
+        var queue = $"{topic}.info";
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
+        await TestBroker.DeclareTopicQueueAsync(channel, exchange, queue);
+        var properties = TestBroker.JsonMessage();
+        Task PublishAsync(string publisher, string id) =>
+            channel.BasicPublishAsync(exchange, queue, mandatory: false, properties, Entity(publisher, id), ct).AsTask();
+
+        var log = new CapturingLogger();
+        var configuration = CentralHost.Configuration(temp, exchange, topic, notificationsExtra: "max_datasources = 2");
+        await using var host = CentralHost.Create(configuration, log);
+        using var stop = new CancellationTokenSource();
+        var running = host.RunAsync(stop.Token);
+        await PublishAsync("plugin_host.edge-1", "sw-1");
+        await PublishAsync("plugin_host.edge-2", "sw-2");
+        await CentralHost.WaitUntilAsync(host, g => g.LiveVertices.Count(v => v.Type == "switch") == 2);
+
+        var changes = await host.ReloadAsync(
+            CentralHost.Configuration(temp, exchange, topic, notificationsExtra: "max_datasources = 3", catalog: configuration.Catalog), ct);
+        changes.ShouldContain(c => c.Contains("datasource notifications: settings changed, its driver was created again", StringComparison.Ordinal), string.Join('\n', changes));
+        await PublishAsync("plugin_host.edge-3", "sw-3"); // the third name: room for it
+        await PublishAsync("plugin_host.edge-4", "sw-4"); // a fourth: refused, as without the reload
+        await PublishAsync("plugin_host.edge-5", "sw-5");
+        await PublishAsync("plugin_host.edge-1", "sw-1b"); // a name taken before the reload still is
+        await CentralHost.WaitUntilAsync(host, g => g.LiveVertices.Any(v => v.Id == "sw-1b"));
+
+        host.Versions.Current.LiveVertices.Where(v => v.Type == "switch").Select(v => v.Id).Order().ShouldBe(["sw-1", "sw-1b", "sw-2", "sw-3"]);
+        log.Warnings.ShouldContain(m => m.Contains("plugin_host.edge-4/static: 3 relayed datasources are taken already ([notifications] max_datasources)", StringComparison.Ordinal));
+        await stop.CancelAsync();
+        await running;
+    }
+
     private static byte[] Entity(string publisher, string id) => JsonSerializer.SerializeToUtf8Bytes(new JsonObject
     {
         ["message_id"] = Guid.NewGuid().ToString("D"),
