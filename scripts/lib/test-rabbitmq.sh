@@ -19,8 +19,18 @@ start_rabbitmq() {
   echo "[]." > "$rabbit_dir/enabled_plugins"
   # As root, Debian's rabbitmq-server runs the node as the rabbitmq user: it must own its folder.
   [ "$(id -u)" -eq 0 ] && chown -R rabbitmq:rabbitmq "$rabbit_dir"
-  epmd_before=$(pgrep -x epmd || true)
-  epmd_started=""
+  # An Erlang port mapper of our own, on a port of our own (ERL_EPMD_PORT, which the node, rabbitmqctl
+  # and the tests' rabbitmqctl inherit): the usual shared one on 4369 was stopped under our node by
+  # another test run's clean-up (the node then failed with no_epmd_port), and stopping it ourselves
+  # would pull it from under a user's own node. Ours is stopped by its PID at the end.
+  export ERL_EPMD_PORT=$(free_port)
+  epmd -port "$ERL_EPMD_PORT" -daemon
+  epmd_pid=""
+  for _ in $(seq 1 50); do
+    epmd_pid=$(pgrep -f -x "(/usr/lib/erlang/erts-[^ ]*/bin/)?epmd -port $ERL_EPMD_PORT -daemon" || true)
+    [ -n "$epmd_pid" ] && break
+    sleep 0.1
+  done
   export RABBITMQ_NODENAME="pluginhost-test-$BASHPID@localhost"
   export RABBITMQ_NODE_PORT=$(free_port) RABBITMQ_DIST_PORT=$(free_port)
   export RABBITMQ_MNESIA_BASE="$rabbit_dir/mnesia" RABBITMQ_LOG_BASE="$rabbit_dir/log" RABBITMQ_PID_FILE="$rabbit_dir/pid"
@@ -31,15 +41,12 @@ start_rabbitmq() {
   started_services+=(rabbitmq)
   for _ in $(seq 1 60); do
     if rabbitmqctl -n "$RABBITMQ_NODENAME" -q --timeout 60 await_startup > /dev/null 2>&1; then
-      # The Erlang port mapper our node started when none ran: its PID, the only one stopped at the end.
-      [ -z "$epmd_before" ] && epmd_started=$(pgrep -x epmd || true)
       export PLUGINHOST_TEST_RABBITMQ="rabbit://guest:guest@127.0.0.1:$RABBITMQ_NODE_PORT/"
       export PLUGINHOST_TEST_RABBITMQ_NODE="$RABBITMQ_NODENAME"
       return 0
     fi
     sleep 1
   done
-  [ -z "$epmd_before" ] && epmd_started=$(pgrep -x epmd || true)
   echo "the private RabbitMQ node did not start; the notification tests will fail (logs: $rabbit_dir/log)" >&2
 }
 stop_rabbitmq() {
@@ -51,8 +58,7 @@ stop_rabbitmq() {
     for _ in $(seq 1 30); do kill -0 "$pid" 2> /dev/null || break; sleep 1; done
     kill -9 "$pid" 2> /dev/null || true
   fi
-  # The node started the Erlang port mapper if none ran before: stop that one, by the PID noted when
-  # it came up (not every epmd running now: one a user started since then is theirs).
-  for epmd_pid in $epmd_started; do kill "$epmd_pid" 2> /dev/null; done
+  # Our own port mapper, by its PID.
+  [ -n "$epmd_pid" ] && kill "$epmd_pid" 2> /dev/null
   rm -rf "$rabbit_dir"
 }
