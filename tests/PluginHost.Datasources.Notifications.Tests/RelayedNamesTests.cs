@@ -15,31 +15,22 @@ public sealed class RelayedNamesTests
     [Fact]
     public async Task Central_PublishersBeyondMaxDatasourcesOrWithTooLongNames_AreDroppedWithOneWarningEach()
     {
-        var ct = TestContext.Current.CancellationToken;
-        await using var connection = await TestBroker.ConnectAsync();
+        await using var relay = await RelayedTopic.DeclareAsync();
         using var temp = new TempFolder();
-        var exchange = $"pluginhost_names_{Guid.NewGuid():N}";
-        var topic = $"names_{Guid.NewGuid():N}";
-        var queue = $"{topic}.info";
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-        await TestBroker.DeclareTopicQueueAsync(channel, exchange, queue);
-        var properties = TestBroker.JsonMessage();
-        Task PublishAsync(string publisher, string id) =>
-            channel.BasicPublishAsync(exchange, queue, mandatory: false, properties, Entity(publisher, id), ct).AsTask();
 
         var log = new CapturingLogger();
-        await using var host = CentralHost.Create(temp, exchange, topic, notificationsExtra: "max_datasources = 2", logger: log);
+        await using var host = CentralHost.Create(temp, relay.Exchange, relay.Topic, notificationsExtra: "max_datasources = 2", logger: log);
         using var stop = new CancellationTokenSource();
         var running = host.RunAsync(stop.Token);
         var longPublisher = "plugin_host." + new string('x', NotificationsDriver.MaxNameLength);
 
-        await PublishAsync("plugin_host.edge-1", "sw-1");
-        await PublishAsync(longPublisher, "sw-long"); // refused whatever the count: too long
-        await PublishAsync("plugin_host.edge-2", "sw-2");
-        await PublishAsync("plugin_host.edge-3", "sw-3"); // a third name: refused
-        await PublishAsync("plugin_host.edge-3", "sw-3b"); // refused again, not told again
-        await PublishAsync(longPublisher, "sw-long-b");
-        await PublishAsync("plugin_host.edge-1", "sw-1b"); // a name taken before still is
+        await relay.PublishAsync("plugin_host.edge-1", "sw-1");
+        await relay.PublishAsync(longPublisher, "sw-long"); // refused whatever the count: too long
+        await relay.PublishAsync("plugin_host.edge-2", "sw-2");
+        await relay.PublishAsync("plugin_host.edge-3", "sw-3"); // a third name: refused
+        await relay.PublishAsync("plugin_host.edge-3", "sw-3b"); // refused again, not told again
+        await relay.PublishAsync(longPublisher, "sw-long-b");
+        await relay.PublishAsync("plugin_host.edge-1", "sw-1b"); // a name taken before still is
         await CentralHost.WaitUntilAsync(host, g => g.LiveVertices.Any(v => v.Id == "sw-1b"));
 
         host.Versions.Current.LiveVertices.Where(v => v.Type == "switch").Select(v => v.Id).Order().ShouldBe(["sw-1", "sw-1b", "sw-2"]);
@@ -58,39 +49,59 @@ public sealed class RelayedNamesTests
     public async Task Central_DriverCreatedAgainByAReload_NamesTakenBeforeCountAgainstTheLimit()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var connection = await TestBroker.ConnectAsync();
+        await using var relay = await RelayedTopic.DeclareAsync();
         using var temp = new TempFolder();
-        var exchange = $"pluginhost_names_{Guid.NewGuid():N}";
-        var topic = $"names_{Guid.NewGuid():N}";
-        var queue = $"{topic}.info";
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-        await TestBroker.DeclareTopicQueueAsync(channel, exchange, queue);
-        var properties = TestBroker.JsonMessage();
-        Task PublishAsync(string publisher, string id) =>
-            channel.BasicPublishAsync(exchange, queue, mandatory: false, properties, Entity(publisher, id), ct).AsTask();
 
         var log = new CapturingLogger();
-        var configuration = CentralHost.Configuration(temp, exchange, topic, notificationsExtra: "max_datasources = 2");
+        var configuration = CentralHost.Configuration(temp, relay.Exchange, relay.Topic, notificationsExtra: "max_datasources = 2");
         await using var host = CentralHost.Create(configuration, log);
         using var stop = new CancellationTokenSource();
         var running = host.RunAsync(stop.Token);
-        await PublishAsync("plugin_host.edge-1", "sw-1");
-        await PublishAsync("plugin_host.edge-2", "sw-2");
+        await relay.PublishAsync("plugin_host.edge-1", "sw-1");
+        await relay.PublishAsync("plugin_host.edge-2", "sw-2");
         await CentralHost.WaitUntilAsync(host, g => g.LiveVertices.Count(v => v.Type == "switch") == 2);
 
         var changes = await host.ReloadAsync(
-            CentralHost.Configuration(temp, exchange, topic, notificationsExtra: "max_datasources = 3", catalog: configuration.Catalog), ct);
+            CentralHost.Configuration(temp, relay.Exchange, relay.Topic, notificationsExtra: "max_datasources = 3", catalog: configuration.Catalog), ct);
         changes.ShouldContain(c => c.Contains("datasource notifications: settings changed, its driver was created again", StringComparison.Ordinal), string.Join('\n', changes));
-        await PublishAsync("plugin_host.edge-3", "sw-3"); // the third name: room for it
-        await PublishAsync("plugin_host.edge-4", "sw-4"); // a fourth: refused, as without the reload
-        await PublishAsync("plugin_host.edge-5", "sw-5");
-        await PublishAsync("plugin_host.edge-1", "sw-1b"); // a name taken before the reload still is
+        await relay.PublishAsync("plugin_host.edge-3", "sw-3"); // the third name: room for it
+        await relay.PublishAsync("plugin_host.edge-4", "sw-4"); // a fourth: refused, as without the reload
+        await relay.PublishAsync("plugin_host.edge-5", "sw-5");
+        await relay.PublishAsync("plugin_host.edge-1", "sw-1b"); // a name taken before the reload still is
         await CentralHost.WaitUntilAsync(host, g => g.LiveVertices.Any(v => v.Id == "sw-1b"));
 
         host.Versions.Current.LiveVertices.Where(v => v.Type == "switch").Select(v => v.Id).Order().ShouldBe(["sw-1", "sw-1b", "sw-2", "sw-3"]);
         log.Warnings.ShouldContain(m => m.Contains("plugin_host.edge-4/static: 3 relayed datasources are taken already ([notifications] max_datasources)", StringComparison.Ordinal));
         await stop.CancelAsync();
         await running;
+    }
+
+    // A topic queue of each test's own on the test broker, and one switch published on it under a publisher's name.
+    private sealed class RelayedTopic(IConnection connection, IChannel channel, string exchange, string topic) : IAsyncDisposable
+    {
+        public string Exchange => exchange;
+
+        public string Topic => topic;
+
+        private string Queue => $"{topic}.info";
+
+        public static async Task<RelayedTopic> DeclareAsync()
+        {
+            var connection = await TestBroker.ConnectAsync();
+            var channel = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+            var relay = new RelayedTopic(connection, channel, $"pluginhost_names_{Guid.NewGuid():N}", $"names_{Guid.NewGuid():N}");
+            await TestBroker.DeclareTopicQueueAsync(channel, relay.Exchange, relay.Queue);
+            return relay;
+        }
+
+        public Task PublishAsync(string publisher, string id) => channel.BasicPublishAsync(
+            exchange, Queue, mandatory: false, TestBroker.JsonMessage(), Entity(publisher, id), TestContext.Current.CancellationToken).AsTask();
+
+        public async ValueTask DisposeAsync()
+        {
+            await channel.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 
     private static byte[] Entity(string publisher, string id) => JsonSerializer.SerializeToUtf8Bytes(new JsonObject
