@@ -51,20 +51,29 @@ internal static class BoundedFileReader
         }
 
         var open = BlockedOpens.Pending.TryRemove(path, out var blocked) ? blocked : Task.Run(() => OpenNow(path));
+        if (!Opened(open, OpenTimeout))
+        {
+            BlockedOpens.Pending[path] = open;
+            throw new FileOpenTimeoutException(path, OpenTimeout);
+        }
+
+        return open.Result;
+    }
+
+    /// <summary>Waits at most <paramref name="wait"/> for an open running on another thread: whether it returned.</summary>
+    /// <exception cref="IOException">The open failed (its own exception, not wrapped).</exception>
+    /// <exception cref="UnauthorizedAccessException">The open was refused.</exception>
+    public static bool Opened(Task<FileStream> open, TimeSpan wait)
+    {
         try
         {
-            if (!open.Wait(OpenTimeout))
-            {
-                BlockedOpens.Pending[path] = open;
-                throw new FileOpenTimeoutException(path, OpenTimeout);
-            }
+            return open.Wait(wait);
         }
         catch (AggregateException e) when (e.InnerException is not null)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw; // not reached
         }
-
-        return open.Result;
     }
 
     // Opens still blocked, by path: a reload that reads the same pipe again waits on the open it
@@ -81,18 +90,11 @@ internal static class BoundedFileReader
     /// Whether the path is a regular file with data (through links): one that opens at once. A FIFO,
     /// a device or a /proc file reports size 0, as does an empty file; those may block an open.
     /// </summary>
-    // A symbolic link's own size is its target's name: the size that counts is the final target's.
     public static bool IsFileWithData(string path)
     {
         try
         {
-            FileSystemInfo info = new FileInfo(path);
-            if (info.LinkTarget is not null)
-            {
-                info = info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
-            }
-
-            return info is FileInfo { Exists: true, Length: > 0 };
+            return LinkedFile.Resolve(path) is FileInfo { Exists: true, Length: > 0 };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -17,13 +17,10 @@ internal readonly record struct FileStamp(long Length, DateTime LastWriteUtc)
     {
         try
         {
-            var file = new FileInfo(path);
-
             // A link's own length and time never change when what it leads to does: a Kubernetes
             // Secret or ConfigMap volume links each file through "..data", which the kubelet swaps
             // whole to update them (a rotated certificate, an edited ConfigMap). Stamp the file itself.
-            var target = file.LinkTarget is null ? file : file.ResolveLinkTarget(returnFinalTarget: true);
-            return target is FileInfo { Exists: true } resolved ? new FileStamp(resolved.Length, resolved.LastWriteTimeUtc) : null;
+            return LinkedFile.Resolve(path) is FileInfo { Exists: true } file ? new FileStamp(file.Length, file.LastWriteTimeUtc) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

@@ -84,22 +84,16 @@ internal sealed class FileSink(string path) : LogSink
         return new StreamWriter(stream, new UTF8Encoding(false));
     }
 
+    // A failed open is not waited for again: the next record tries a new one.
     private FileStream Take(Task<FileStream> open, TimeSpan wait)
     {
-        try
+        _pendingOpen = null;
+        if (!Configuration.BoundedFileReader.Opened(open, wait))
         {
-            if (!open.Wait(wait))
-            {
-                throw new IOException($"it did not open within {Configuration.BoundedFileReader.OpenTimeout.TotalSeconds:0} s (a named pipe without a reader?)");
-            }
-        }
-        catch (AggregateException e) when (e.InnerException is not null)
-        {
-            _pendingOpen = null;
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            _pendingOpen = open;
+            throw new IOException($"it did not open within {Configuration.BoundedFileReader.OpenTimeout.TotalSeconds:0} s (a named pipe without a reader?)");
         }
 
-        _pendingOpen = null;
         return open.Result;
     }
 

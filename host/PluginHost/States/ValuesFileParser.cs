@@ -23,7 +23,7 @@ internal static class ValuesFileParser
         try
         {
             // Bounded: the size check it had read a link's own size, so a link to /dev/zero (or a
-            // named pipe named *.yaml) in a values folder hung check-config, run and every reload.
+            // named pipe named *.yaml) in a values folder hung check-config and run's start.
             using var bytes = Configuration.BoundedFileReader.Read(path, MaxFileBytes);
             using var reader = new StreamReader(bytes, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             text = reader.ReadToEnd();
